@@ -5,4 +5,5 @@
 
 pub mod models;
 pub mod pipeline;
+pub mod records;
 pub mod runtime;

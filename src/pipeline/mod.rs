@@ -25,6 +25,21 @@ pub struct Face {
     pub landmarks: [[f32; 2]; 5],
     pub score: f32,
     pub embedding: Vec<f32>,
+    /// The aligned crop as 32×32 grayscale (row-major), kept as pixel-level
+    /// evidence for near-duplicate checks that identity vectors cannot make.
+    #[serde(skip)]
+    pub thumb: Vec<u8>,
+}
+
+/// Side of [`Face::thumb`].
+pub const THUMB_SIDE: u32 = 32;
+
+fn gray_thumb(crop: &RgbImage) -> Vec<u8> {
+    let small = image::imageops::resize(crop, THUMB_SIDE, THUMB_SIDE, image::imageops::FilterType::Triangle);
+    small
+        .pixels()
+        .map(|p| ((u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114) / 1000) as u8)
+        .collect()
 }
 
 /// Every face found in one photo (possibly none).
@@ -130,11 +145,13 @@ impl Worker {
         Ok(kept
             .into_iter()
             .zip(vectors)
-            .map(|(d, embedding)| Face {
+            .zip(&crops)
+            .map(|((d, embedding), crop)| Face {
                 bbox: d.bbox,
                 landmarks: d.landmarks,
                 score: d.score,
                 embedding,
+                thumb: gray_thumb(crop),
             })
             .collect())
     }
