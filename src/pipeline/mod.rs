@@ -27,8 +27,13 @@ pub struct Face {
     pub embedding: Vec<f32>,
     /// The aligned crop as 32×32 grayscale (row-major), kept as pixel-level
     /// evidence for near-duplicate checks that identity vectors cannot make.
-    #[serde(skip)]
+    /// Serialised as hex.
+    #[serde(serialize_with = "as_hex")]
     pub thumb: Vec<u8>,
+}
+
+fn as_hex<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&hex::encode(bytes))
 }
 
 /// Side of [`Face::thumb`].
