@@ -37,3 +37,100 @@ impl PhotoRecord {
         !self.faces.is_empty()
     }
 }
+
+/// A photo of the dataset before processing: where it is and whose it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatasetEntry {
+    /// Relative to the dataset root.
+    pub path: PathBuf,
+    pub person: String,
+}
+
+/// Lists `root/<person>/<photo>`: every non-hidden folder directly under the
+/// root is a person, every photo file directly inside it one of theirs.
+/// Unreadable folders are reported through `warn` and skipped.
+pub fn list_dataset(root: &std::path::Path, warn: &mut dyn FnMut(String)) -> Vec<DatasetEntry> {
+    let mut out = Vec::new();
+    let persons = match std::fs::read_dir(root) {
+        Ok(entries) => entries,
+        Err(e) => {
+            warn(format!("{}: cannot list the dataset folder: {e}", root.display()));
+            return out;
+        }
+    };
+    let mut persons: Vec<_> = persons.flatten().filter(|e| e.path().is_dir()).collect();
+    persons.sort_by_key(|e| e.file_name());
+    for person in persons {
+        let name = person.file_name().to_string_lossy().to_string();
+        if name.starts_with('.') {
+            continue;
+        }
+        let files = match std::fs::read_dir(person.path()) {
+            Ok(files) => files,
+            Err(e) => {
+                warn(format!("{}: cannot list folder: {e}", person.path().display()));
+                continue;
+            }
+        };
+        let mut files: Vec<_> = files
+            .flatten()
+            .filter(|f| {
+                let hidden = f.file_name().to_string_lossy().starts_with('.');
+                !hidden && f.path().is_file() && crate::pipeline::decode::is_photo_path(&f.path())
+            })
+            .map(|f| f.file_name())
+            .collect();
+        files.sort();
+        for file in files {
+            out.push(DatasetEntry {
+                path: PathBuf::from(&name).join(file),
+                person: name.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// BLAKE3 of a file, hex.
+pub fn hash_file(path: &std::path::Path) -> std::io::Result<String> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update_reader(std::fs::File::open(path)?)?;
+    Ok(hasher.finalize().to_hex().to_string())
+}
+
+/// Processes a whole dataset folder through the pipeline without a store:
+/// every listed photo becomes a record (failures included, with their cause).
+pub fn from_pipeline(
+    runtime: &crate::runtime::Runtime,
+    config: &crate::pipeline::PipelineConfig,
+    root: &std::path::Path,
+    stop: &std::sync::atomic::AtomicBool,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Vec<PhotoRecord>, crate::runtime::RuntimeError> {
+    let entries = list_dataset(root, &mut |w| eprintln!("{w}"));
+    let paths: Vec<PathBuf> = entries.iter().map(|e| root.join(&e.path)).collect();
+    let mut records: Vec<Option<PhotoRecord>> = vec![None; entries.len()];
+    let total = entries.len();
+    let mut done = 0;
+    crate::pipeline::run(runtime, config, &paths, stop, |i, result| {
+        let entry = &entries[i];
+        let hash = hash_file(&paths[i]).unwrap_or_default();
+        let (width, height, status, faces) = match result {
+            Ok(photo) => (photo.width, photo.height, PhotoStatus::Ok, photo.faces),
+            Err(e) => (0, 0, PhotoStatus::Error(e.cause.to_string()), Vec::new()),
+        };
+        records[i] = Some(PhotoRecord {
+            path: entry.path.clone(),
+            person: entry.person.clone(),
+            hash,
+            width,
+            height,
+            status,
+            faces,
+            reviewed: false,
+        });
+        done += 1;
+        progress(done, total);
+    })?;
+    Ok(records.into_iter().flatten().collect())
+}
