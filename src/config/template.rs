@@ -1,0 +1,81 @@
+//! The commented workspace file `facecurate init` writes. The repository's
+//! top-level `workspace.yaml` is this template with [`EXAMPLE_DATASET`], and
+//! a test keeps the two identical, so the documented example never drifts
+//! from what `init` writes or what the parser accepts.
+
+/// The dataset path shown in the repository's example workspace.
+pub const EXAMPLE_DATASET: &str = "~/Pictures/faces";
+
+/// A complete workspace file for `dataset`, every key with its default and
+/// a comment saying what it does.
+pub fn template(dataset: &str) -> String {
+    TEMPLATE.replace("{dataset}", &quote(dataset))
+}
+
+/// Quotes a path for YAML unless it plainly reads back as the same string
+/// (a `/` rules out numbers, booleans and null).
+fn quote(path: &str) -> String {
+    let plain = path.contains('/')
+        && !path.starts_with('-')
+        && path.chars().all(|c| c.is_alphanumeric() || "/._-~+".contains(c));
+    if plain {
+        path.to_string()
+    } else {
+        format!("'{}'", path.replace('\'', "''"))
+    }
+}
+
+const TEMPLATE: &str = r#"# facecurate workspace: which dataset to curate, and how.
+# Every command reads ./workspace.yaml unless given -w FILE.
+# Relative paths start at this file's folder; `~/` is your home folder.
+
+# The dataset: one sub-folder per person, e.g. Aaron_Peirsol/Aaron_Peirsol_0001.jpg.
+# facecurate never writes into it.
+dataset: {dataset}
+
+# Where facecurate keeps its state: the face store, the journal of edits,
+# the trash and the classifier. It must be outside the dataset (a folder
+# inside it would count as a person).
+state_dir: facecurate-state
+
+# The models, by the names `facecurate models list` shows.
+models:
+  # The model cache folder; null: $FACECURATE_CACHE, else ~/.cache/facecurate.
+  cache: null
+  detector: yunet
+  embedder: sface
+
+# Where the models run: auto (CUDA when available, else the CPU), cpu or cuda.
+device: auto
+# Pipeline workers, each with its own model sessions: a number, or auto (one per core).
+workers: auto
+# Threads per worker; workers x threads should not exceed the cores.
+threads: 1
+
+# Face detection. Changing any of these re-embeds every photo on the next scan.
+detect:
+  # Minimum face score to keep a face (above 0, at most 1).
+  score_threshold: 0.6
+  # Overlap above which the weaker of two boxes is dropped (above 0, at most 1).
+  nms_threshold: 0.3
+  # Photos whose longer side exceeds this (pixels) are scaled down before detection.
+  max_side: 1280
+
+# Live watching of the dataset folder (`facecurate watch`, the TUI).
+watch:
+  # Poll the folder instead of relying on change notifications (network file systems).
+  poll: false
+  # How often to poll, when polling (milliseconds).
+  poll_interval_ms: 2000
+  # Quiet time after a change before it is handled (milliseconds).
+  debounce_ms: 250
+  # A photo is read once its size and modification time have held still this long
+  # (milliseconds), so files still being copied are not read half-written.
+  settle_ms: 500
+
+# Settings of the analyses (duplicates, outliers, mislabels); empty: defaults.
+analysis: {}
+
+# Settings of the classifier that learns from your decisions; empty: defaults.
+classifier: {}
+"#;

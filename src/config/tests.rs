@@ -1,0 +1,130 @@
+use super::*;
+
+/// A dataset folder and a workspace file path beside it, in a temp dir.
+fn setup() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("data")).unwrap();
+    let file = dir.path().join("workspace.yaml");
+    (dir, file)
+}
+
+fn invalid(text: &str) -> (Option<u64>, Option<String>, String) {
+    let (_dir, file) = setup();
+    match Workspace::parse(text, &file) {
+        Err(ConfigError::Invalid { line, key, message, .. }) => (line, key, message),
+        other => panic!("expected an Invalid error, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_template_parses_to_the_defaults() {
+    let (dir, file) = setup();
+    let ws = Workspace::parse(&template("data"), &file).unwrap();
+    assert_eq!(ws.dataset, dir.path().join("data"));
+    assert_eq!(ws.state_dir, dir.path().join(DEFAULT_STATE_DIR));
+    assert_eq!(ws.device, Device::Auto);
+    assert_eq!(ws.workers, None);
+    assert_eq!(ws.threads, 1);
+    assert_eq!(ws.detect, DetectSettings::default());
+    assert_eq!(ws.watch, WatchSettings::default());
+    assert_eq!(ws.models.detector, "yunet");
+    assert_eq!(ws.models.cache, None);
+    assert_eq!(ws.store_path(), dir.path().join("facecurate-state/store.sqlite"));
+}
+
+#[test]
+fn the_repository_example_is_the_template() {
+    let example = include_str!("../../workspace.yaml");
+    assert_eq!(example, template(EXAMPLE_DATASET));
+}
+
+#[test]
+fn only_dataset_is_required() {
+    let (dir, file) = setup();
+    let ws = Workspace::parse("dataset: data\nworkers: 3\n", &file).unwrap();
+    assert_eq!(ws.dataset, dir.path().join("data"));
+    assert_eq!(ws.workers, Some(3));
+    let (_, key, message) = invalid("workers: 2\n");
+    assert!(message.contains("dataset"), "{key:?} {message}");
+}
+
+#[test]
+fn unknown_keys_name_the_key_the_line_and_what_is_allowed() {
+    let (line, key, message) = invalid("dataset: data\ndetect:\n  score_treshold: 0.5\n");
+    assert_eq!(line, Some(3));
+    assert_eq!(key.as_deref(), Some("detect.score_treshold"));
+    assert!(message.contains("score_treshold") && message.contains("score_threshold"), "{message}");
+
+    let (line, _, message) = invalid("dataset: data\ncolour: blue\n");
+    eprintln!("{}", ConfigError::Invalid { path: "w.yaml".into(), line, key: None, message: message.clone() });
+    assert_eq!(line, Some(2));
+    assert!(message.contains("colour") && message.contains("state_dir"), "{message}");
+}
+
+#[test]
+fn bad_values_name_the_key_the_line_and_what_is_allowed() {
+    let (line, key, message) = invalid("dataset: data\ndevice: gpu\n");
+    assert_eq!((line, key.as_deref()), (Some(2), Some("device")));
+    assert!(message.contains("gpu") && message.contains("cuda"), "{message}");
+
+    let (line, key, message) = invalid("dataset: data\n\ndetect:\n  nms_threshold: 1.5\n");
+    assert_eq!((line, key.as_deref()), (Some(4), Some("detect.nms_threshold")));
+    assert!(message.contains("1.5") && message.contains("at most 1"), "{message}");
+
+    let (line, key, message) = invalid("dataset: data\nworkers: many\n");
+    assert_eq!((line, key.as_deref()), (Some(2), Some("workers")));
+    assert!(message.contains("auto"), "{message}");
+
+    let (line, key, message) = invalid("dataset: data\nmodels:\n  detector: sface\n");
+    assert_eq!((line, key.as_deref()), (Some(3), Some("models.detector")));
+    assert!(message.contains("yunet"), "{message}");
+}
+
+#[test]
+fn a_missing_dataset_folder_is_reported_at_its_line() {
+    let (line, key, message) = invalid("# comment\ndataset: nowhere\n");
+    assert_eq!((line, key.as_deref()), (Some(2), Some("dataset")));
+    assert!(message.contains("nowhere"), "{message}");
+}
+
+#[test]
+fn the_state_folder_may_not_be_inside_the_dataset() {
+    let (line, key, message) = invalid("dataset: data\nstate_dir: data/.state\n");
+    assert_eq!((line, key.as_deref()), (Some(2), Some("state_dir")));
+    assert!(message.contains("inside the dataset"), "{message}");
+    let (dir, file) = setup();
+    let ws = Workspace::parse("dataset: data\nstate_dir: ../elsewhere/state\n", &file).unwrap();
+    assert_eq!(ws.state_dir, dir.path().parent().unwrap().join("elsewhere/state"));
+}
+
+#[test]
+fn owned_sections_are_handed_to_their_owner_with_lines() {
+    #[derive(Debug, serde::Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct Analysis {
+        k: u32,
+    }
+    let (_dir, file) = setup();
+    let ws = Workspace::parse("dataset: data\nanalysis:\n  k: 5\nclassifier: {}\n", &file).unwrap();
+    assert_eq!(ws.section::<Analysis>("analysis").unwrap(), Some(Analysis { k: 5 }));
+    let bad = Workspace::parse("dataset: data\nanalysis:\n  k: 5\n  j: 1\n", &file).unwrap();
+    match bad.section::<Analysis>("analysis") {
+        Err(ConfigError::Invalid { line, message, .. }) => {
+            assert_eq!(line, Some(4));
+            assert!(message.contains('j'), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(ws.section::<Analysis>("nothing").unwrap(), None);
+    let (line, key, _) = invalid("dataset: data\nanalysis: 3\n");
+    assert_eq!((line, key.as_deref()), (Some(2), Some("analysis")));
+}
+
+#[test]
+fn odd_dataset_paths_survive_the_template() {
+    let (dir, file) = setup();
+    let odd = dir.path().join("it's: 1");
+    std::fs::create_dir(&odd).unwrap();
+    let ws = Workspace::parse(&template(&odd.to_string_lossy()), &file).unwrap();
+    assert_eq!(ws.dataset, odd);
+}
