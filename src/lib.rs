@@ -8,3 +8,4 @@ pub mod models;
 pub mod pipeline;
 pub mod records;
 pub mod runtime;
+pub mod store;

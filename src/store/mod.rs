@@ -1,0 +1,240 @@
+//! The face store: what the pipeline found in every photo of the dataset,
+//! kept in one embedded SQLite file in the state folder so a dataset is
+//! processed once and then only kept in step with its folder.
+//!
+//! WAL mode lets the TUI read while a scan or the watcher writes, and a
+//! process killed mid-write loses only its uncommitted batch. A store that
+//! is not a readable facecurate store, or was written by a newer schema, is
+//! renamed aside (never overwritten) and a fresh one is built in its place;
+//! [`Store::recovery`] says what happened so the front end can tell the user.
+
+mod queries;
+pub mod schema;
+
+pub use queries::{Batch, FileRow, Reviewed};
+
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{}: cannot {action}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        action: &'static str,
+        source: std::io::Error,
+    },
+    #[error("{}: {source}", path.display())]
+    Sqlite { path: PathBuf, source: rusqlite::Error },
+    #[error("{}: {message}", path.display())]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// A store that could not be used and was kept aside.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recovery {
+    /// Where the old file now is.
+    pub kept_aside: PathBuf,
+    /// Why it could not be used.
+    pub reason: String,
+}
+
+/// An open store for one pipeline fingerprint.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    fingerprint: String,
+    recovery: Option<Recovery>,
+}
+
+/// Why an existing file cannot serve as the store.
+enum Unusable {
+    /// Set it aside (with this tag in its new name) and start afresh.
+    Aside { tag: &'static str, reason: String },
+    /// Something the user must fix (permissions, a full disk): report it.
+    Fatal(StoreError),
+}
+
+impl Store {
+    /// Opens (creating or migrating as needed) the store at `path`, whose
+    /// records are those computed under `fingerprint`.
+    pub fn open(path: &Path, fingerprint: &str) -> Result<Store, StoreError> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
+                path: parent.to_path_buf(),
+                action: "create the state folder",
+                source,
+            })?;
+        }
+        let (conn, recovery) = match connect(path) {
+            Ok(conn) => (conn, None),
+            Err(Unusable::Fatal(e)) => return Err(e),
+            Err(Unusable::Aside { tag, reason }) => {
+                let kept_aside = set_aside(path, tag)?;
+                let conn = connect(path).map_err(|e| match e {
+                    Unusable::Fatal(e) => e,
+                    Unusable::Aside { reason, .. } => StoreError::Invalid {
+                        path: path.to_path_buf(),
+                        message: format!("a fresh store is unusable too: {reason}"),
+                    },
+                })?;
+                (conn, Some(Recovery { kept_aside, reason }))
+            }
+        };
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            fingerprint: fingerprint.to_string(),
+            recovery,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The pipeline fingerprint whose results this handle reads and writes.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// Set when the file found at open was unusable and kept aside.
+    pub fn recovery(&self) -> Option<&Recovery> {
+        self.recovery.as_ref()
+    }
+
+    /// SQLite's full `PRAGMA integrity_check`: `["ok"]` or the problems found.
+    pub fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check").map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(|e| self.err(e))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.err(e))?;
+        Ok(rows)
+    }
+
+    fn err(&self, source: rusqlite::Error) -> StoreError {
+        StoreError::Sqlite {
+            path: self.path.clone(),
+            source,
+        }
+    }
+}
+
+fn sqlite_err(path: &Path) -> impl Fn(rusqlite::Error) -> Unusable + '_ {
+    move |e| {
+        let code = e.sqlite_error_code();
+        if matches!(code, Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt)) {
+            Unusable::Aside {
+                tag: "corrupt",
+                reason: format!("not a readable SQLite database ({e})"),
+            }
+        } else {
+            Unusable::Fatal(StoreError::Sqlite {
+                path: path.to_path_buf(),
+                source: e,
+            })
+        }
+    }
+}
+
+/// Opens, checks and migrates the file at `path`.
+fn connect(path: &Path) -> Result<Connection, Unusable> {
+    let fail = sqlite_err(path);
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(&fail)?;
+    // Another process (the TUI, a watcher) may hold the write lock briefly.
+    conn.busy_timeout(Duration::from_secs(10)).map_err(&fail)?;
+    let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(&fail)?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(&fail)?;
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        .map_err(&fail)?;
+    if app_id != schema::APPLICATION_ID && (app_id != 0 || tables != 0) {
+        return Err(Unusable::Aside {
+            tag: "foreign",
+            reason: format!("not a facecurate store (application id {app_id:#x}, {tables} tables)"),
+        });
+    }
+    if version > schema::LATEST {
+        return Err(Unusable::Aside {
+            tag: "newer",
+            reason: format!(
+                "written by a newer facecurate (store schema version {version}; this one knows up to {})",
+                schema::LATEST
+            ),
+        });
+    }
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .map_err(&fail)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Unusable::Fatal(StoreError::Invalid {
+            path: path.to_path_buf(),
+            message: format!("cannot switch the store to WAL mode (got `{mode}`); is it on a network file system?"),
+        }));
+    }
+    // NORMAL in WAL mode is durable against a killed process; only a power
+    // cut can drop the last commits, never corrupt the file.
+    conn.execute_batch("PRAGMA synchronous = NORMAL").map_err(&fail)?;
+    let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(&fail)?;
+    if check != "ok" {
+        return Err(Unusable::Aside {
+            tag: "corrupt",
+            reason: format!("damaged ({check})"),
+        });
+    }
+    migrate(conn, version).map_err(&fail)
+}
+
+fn migrate(mut conn: Connection, from: i64) -> Result<Connection, rusqlite::Error> {
+    if from == schema::LATEST {
+        return Ok(conn);
+    }
+    let tx = conn.transaction()?;
+    for step in &schema::MIGRATIONS[from as usize..] {
+        tx.execute_batch(step)?;
+    }
+    tx.execute_batch(&format!(
+        "PRAGMA user_version = {}; PRAGMA application_id = {};",
+        schema::LATEST,
+        schema::APPLICATION_ID
+    ))?;
+    tx.commit()?;
+    Ok(conn)
+}
+
+/// Renames the store (and its WAL files) to `<name>.<tag>-<unix time>`.
+fn set_aside(path: &Path, tag: &str) -> Result<PathBuf, StoreError> {
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let mut target = path.with_file_name(format!("{name}.{tag}-{stamp}"));
+    let mut n = 1;
+    while target.exists() {
+        target = path.with_file_name(format!("{name}.{tag}-{stamp}-{n}"));
+        n += 1;
+    }
+    let rename = |from: &Path, to: &Path| {
+        std::fs::rename(from, to).map_err(|source| StoreError::Io {
+            path: from.to_path_buf(),
+            action: "keep the unusable store aside",
+            source,
+        })
+    };
+    rename(path, &target)?;
+    for suffix in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{suffix}", path.display()));
+        if side.exists() {
+            rename(&side, &PathBuf::from(format!("{}{suffix}", target.display())))?;
+        }
+    }
+    Ok(target)
+}
+
+#[cfg(test)]
+mod tests;

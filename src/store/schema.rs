@@ -1,0 +1,56 @@
+//! The store's tables and how to bring an older store up to date. The
+//! version lives in SQLite's `user_version`; `application_id` marks the file
+//! as a facecurate store, so an unrelated database is never migrated.
+//!
+//! Content (what the pipeline found) is keyed by the photo's BLAKE3 hash and
+//! the pipeline fingerprint, paths only point at content: moving or renaming
+//! a photo rewrites one `files` row and never re-embeds, while a new model or
+//! setting simply finds no content under its fingerprint.
+
+/// "FCST" in ASCII.
+pub const APPLICATION_ID: i64 = 0x4643_5354;
+
+/// Migration `i` brings a store from version `i` to `i + 1`.
+pub const MIGRATIONS: &[&str] = &[V1];
+
+/// The version this build writes.
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+const V1: &str = "
+CREATE TABLE files (
+    path     TEXT PRIMARY KEY,   -- relative to the dataset root, '/'-separated
+    person   TEXT NOT NULL,      -- the folder it is filed under
+    size     INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    hash     TEXT,               -- BLAKE3 hex; NULL when the file could not be read
+    error    TEXT                -- why it could not be read
+) WITHOUT ROWID;
+CREATE INDEX files_by_hash ON files(hash);
+CREATE INDEX files_by_person ON files(person);
+
+CREATE TABLE content (
+    hash        TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    width       INTEGER NOT NULL,
+    height      INTEGER NOT NULL,
+    error       TEXT,            -- the pipeline's cause when it failed
+    PRIMARY KEY (hash, fingerprint)
+) WITHOUT ROWID;
+
+CREATE TABLE faces (
+    hash        TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    idx         INTEGER NOT NULL,
+    bbox        BLOB NOT NULL,   -- 4 x f32 little-endian
+    landmarks   BLOB NOT NULL,   -- 10 x f32 little-endian
+    score       REAL NOT NULL,
+    embedding   BLOB NOT NULL,   -- f32 little-endian, L2-normalised
+    thumb       BLOB NOT NULL,   -- 32x32 gray aligned crop
+    PRIMARY KEY (hash, fingerprint, idx)
+) WITHOUT ROWID;
+
+-- Photos the user marked fine, by content: a changed photo is not reviewed.
+CREATE TABLE reviewed (
+    hash TEXT PRIMARY KEY
+) WITHOUT ROWID;
+";
