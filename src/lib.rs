@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod models;
+pub mod ops;
 pub mod pipeline;
 pub mod records;
 pub mod runtime;

@@ -1,0 +1,261 @@
+//! Label edits — move, rename, merge, delete to trash, mark reviewed — each
+//! one journaled transaction that can be undone and redone and survives a
+//! crash at any instant. Photos move only by atomic rename (or a verified
+//! copy into a trash on another disk); nothing is overwritten or lost.
+//!
+//! Flow of every operation: plan the steps and check them against the disk
+//! (refusing when a source changed since it was shown) → write the intent
+//! to the journal (synced) → run the steps → bring the store's paths in line
+//! (embeddings follow the photos, by content hash) → mark the entry done.
+
+pub mod exec;
+pub mod fault;
+pub mod journal;
+pub mod names;
+mod plan;
+mod sync;
+
+use crate::store::{Store, StoreError};
+use exec::Places;
+use journal::{Entry, Journal, JournalError, State, Step};
+pub use names::NameError;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpError {
+    #[error(transparent)]
+    Name(#[from] NameError),
+    #[error("refused: {0}")]
+    Changed(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("cannot {action} {path}: {source}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What an operation (or its undo) changed, for messages and for the
+/// analyses and the classifier to update.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Change {
+    pub id: i64,
+    pub description: String,
+    /// Persons whose photos changed.
+    pub persons: BTreeSet<String>,
+    /// Dataset-relative photo paths that appeared or went away.
+    pub paths: BTreeSet<PathBuf>,
+}
+
+/// Label edits over one dataset, its trash and its store.
+pub struct Ops<'s> {
+    root: PathBuf,
+    trash: PathBuf,
+    journal: Journal,
+    store: &'s mut Store,
+}
+
+impl<'s> Ops<'s> {
+    /// Opens the journal in `state_dir` and finishes any operation a crash
+    /// interrupted; the returned lines tell the user what was recovered.
+    pub fn open(
+        root: &Path,
+        state_dir: &Path,
+        store: &'s mut Store,
+    ) -> Result<(Ops<'s>, Vec<String>), OpError> {
+        std::fs::create_dir_all(state_dir).map_err(|source| OpError::Io {
+            action: "create",
+            path: state_dir.to_path_buf(),
+            source,
+        })?;
+        let journal = Journal::open(&state_dir.join("journal.sqlite"))?;
+        let mut ops = Ops {
+            root: root.to_path_buf(),
+            trash: state_dir.join("trash"),
+            journal,
+            store,
+        };
+        let mut recovered = Vec::new();
+        for entry in ops.journal.unfinished()? {
+            let undoing = entry.state == State::Undoing;
+            ops.finish(&entry, undoing)?;
+            recovered.push(format!(
+                "recovered an interrupted {} (#{}: {}): {}",
+                if undoing { "undo" } else { "operation" },
+                entry.id,
+                entry.description,
+                if undoing {
+                    "undo completed"
+                } else {
+                    "completed"
+                }
+            ));
+        }
+        Ok((ops, recovered))
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn trash_dir(&self) -> &Path {
+        &self.trash
+    }
+
+    fn places(&self) -> Places<'_> {
+        Places {
+            root: &self.root,
+            trash: &self.trash,
+        }
+    }
+
+    /// Moves photos into `person`'s folder (created when `create` is set).
+    pub fn mv(
+        &mut self,
+        photos: &[PathBuf],
+        person: &str,
+        create: bool,
+    ) -> Result<Change, OpError> {
+        let steps = plan::mv(self, photos, person, create)?;
+        self.apply(
+            "mv",
+            &format!("moved {} to {person}", plan::describe_photos(photos)),
+            steps,
+        )
+    }
+
+    pub fn rename(&mut self, person: &str, new: &str) -> Result<Change, OpError> {
+        let steps = plan::rename(self, person, new)?;
+        self.apply("rename", &format!("renamed {person} to {new}"), steps)
+    }
+
+    pub fn merge(&mut self, from: &str, into: &str) -> Result<Change, OpError> {
+        let steps = plan::merge(self, from, into)?;
+        self.apply("merge", &format!("merged {from} into {into}"), steps)
+    }
+
+    /// Moves photos to the trash.
+    pub fn rm(&mut self, photos: &[PathBuf]) -> Result<Change, OpError> {
+        let id = self.journal.count()? + 1;
+        let steps = plan::rm(self, photos, id)?;
+        self.apply(
+            "rm",
+            &format!("deleted {} to the trash", plan::describe_photos(photos)),
+            steps,
+        )
+    }
+
+    /// Marks photos reviewed: not flagged again unless their content changes.
+    pub fn ok(&mut self, photos: &[PathBuf]) -> Result<Change, OpError> {
+        let steps = plan::ok(self, photos)?;
+        self.apply(
+            "ok",
+            &format!("marked {} reviewed", plan::describe_photos(photos)),
+            steps,
+        )
+    }
+
+    /// Reverts the newest applied operation; `None` when there is none.
+    pub fn undo(&mut self) -> Result<Option<Change>, OpError> {
+        let Some(entry) = self.journal.last_applied()? else {
+            return Ok(None);
+        };
+        self.revert(entry).map(Some)
+    }
+
+    /// Re-applies the oldest undone operation; `None` when there is none.
+    pub fn redo(&mut self) -> Result<Option<Change>, OpError> {
+        let Some(entry) = self.journal.first_undone()? else {
+            return Ok(None);
+        };
+        for step in &entry.steps {
+            exec::check(&self.places(), step)?;
+        }
+        self.journal.set_state(entry.id, State::Applying)?;
+        self.finish(&entry, false).map(Some)
+    }
+
+    /// Restores the photos of a `rm` entry from the trash (any entry, not
+    /// only the newest).
+    pub fn restore(&mut self, id: i64) -> Result<Change, OpError> {
+        let entry = self
+            .journal
+            .get(id)?
+            .ok_or_else(|| OpError::Invalid(format!("no journal entry #{id}")))?;
+        if entry.kind != "rm" || entry.state != State::Applied {
+            return Err(OpError::Invalid(format!(
+                "entry #{id} ({}) is not a deletion in the trash",
+                entry.description
+            )));
+        }
+        self.revert(entry)
+    }
+
+    pub fn log(&self) -> Result<Vec<Entry>, OpError> {
+        Ok(self.journal.all()?)
+    }
+
+    fn revert(&mut self, entry: Entry) -> Result<Change, OpError> {
+        let inverse: Vec<Step> = entry.steps.iter().rev().map(Step::inverse).collect();
+        for step in &inverse {
+            exec::check(&self.places(), step)?;
+        }
+        self.journal.set_state(entry.id, State::Undoing)?;
+        self.finish(&entry, true)
+    }
+
+    fn apply(
+        &mut self,
+        kind: &str,
+        description: &str,
+        steps: Vec<Step>,
+    ) -> Result<Change, OpError> {
+        if steps.is_empty() {
+            return Err(OpError::Invalid("nothing to do".into()));
+        }
+        for step in &steps {
+            exec::check(&self.places(), step)?;
+        }
+        let id = self.journal.begin(kind, description, &steps)?;
+        fault::point();
+        let entry = self
+            .journal
+            .get(id)?
+            .ok_or_else(|| OpError::Invalid(format!("journal entry #{id} vanished")))?;
+        self.finish(&entry, false)
+    }
+
+    /// Runs an entry's steps (or their inverses) to the end, syncs the
+    /// store, then records the new state. Safe to call again after a crash.
+    fn finish(&mut self, entry: &Entry, undo: bool) -> Result<Change, OpError> {
+        let steps: Vec<Step> = if undo {
+            entry.steps.iter().rev().map(Step::inverse).collect()
+        } else {
+            entry.steps.clone()
+        };
+        for step in &steps {
+            exec::run(&self.places(), step)?;
+        }
+        let change = sync::store(self.store, &self.root, &steps)?;
+        fault::point();
+        self.journal
+            .set_state(entry.id, if undo { State::Undone } else { State::Applied })?;
+        let verb = if undo { "undid: " } else { "" };
+        Ok(Change {
+            id: entry.id,
+            description: format!("{verb}{}", entry.description),
+            ..change
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,214 @@
+//! Turning a request into journal steps, checking names and that every
+//! source is still what the user was shown (the store's content hash).
+
+use super::journal::{Loc, Step};
+use super::names;
+use super::{OpError, Ops};
+use crate::records::hash_file;
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+
+pub fn describe_photos(photos: &[PathBuf]) -> String {
+    match photos {
+        [one] => one.display().to_string(),
+        many => format!("{} photos", many.len()),
+    }
+}
+
+/// The store's key for a relative path: `/`-separated UTF-8.
+pub fn key(rel: &Path) -> Result<String, OpError> {
+    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
+    parts
+        .map(|p| p.join("/"))
+        .ok_or_else(|| OpError::Invalid(format!("{}: the path is not valid UTF-8", rel.display())))
+}
+
+fn person_of(rel: &Path) -> String {
+    rel.components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().to_string())
+        .unwrap_or_default()
+}
+
+/// The photo's current hash, refusing when it differs from what the store
+/// (and so the user) saw.
+fn current_hash(ops: &Ops, rel: &Path) -> Result<String, OpError> {
+    let abs = ops.root.join(rel);
+    let hash = hash_file(&abs).map_err(|source| OpError::Io {
+        action: "reading",
+        path: abs.clone(),
+        source,
+    })?;
+    let persons: BTreeSet<String> = [person_of(rel)].into();
+    let rows = ops.store.file_rows(Some(&persons))?;
+    if let Some(row) = rows.get(&key(rel)?)
+        && let Some(known) = &row.hash
+        && known != &hash
+    {
+        return Err(OpError::Changed(format!(
+            "{} changed on disk since it was scanned; run `facecurate scan` and look again",
+            rel.display()
+        )));
+    }
+    Ok(hash)
+}
+
+fn resolve(ops: &Ops, photos: &[PathBuf]) -> Result<Vec<PathBuf>, OpError> {
+    if photos.is_empty() {
+        return Err(OpError::Invalid("no photo given".into()));
+    }
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for p in photos {
+        let rel = names::photo_rel(&ops.root, p)?;
+        if seen.insert(rel.clone()) {
+            out.push(rel);
+        }
+    }
+    Ok(out)
+}
+
+fn person_dir_exists(ops: &Ops, person: &str) -> bool {
+    std::fs::symlink_metadata(ops.root.join(person))
+        .map(|m| m.is_dir())
+        .unwrap_or(false)
+}
+
+fn moves_into(ops: &Ops, rels: &[PathBuf], person: &str) -> Result<Vec<Step>, OpError> {
+    let dir = ops.root.join(person);
+    let mut taken: HashSet<PathBuf> = HashSet::new();
+    let mut steps = Vec::new();
+    for rel in rels {
+        if person_of(rel) == person {
+            continue;
+        }
+        let hash = current_hash(ops, rel)?;
+        let name = rel
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let dst = names::fresh_name(&dir, &name, &|p| taken.contains(p));
+        taken.insert(dst.clone());
+        let dst_rel = PathBuf::from(person).join(dst.file_name().unwrap_or_default());
+        steps.push(Step::MoveFile {
+            from: Loc::Data(key(rel)?),
+            to: Loc::Data(key(&dst_rel)?),
+            hash,
+        });
+    }
+    Ok(steps)
+}
+
+pub fn mv(ops: &Ops, photos: &[PathBuf], person: &str, create: bool) -> Result<Vec<Step>, OpError> {
+    names::check_person(&ops.root, person)?;
+    let rels = resolve(ops, photos)?;
+    let mut steps = Vec::new();
+    if !person_dir_exists(ops, person) {
+        if !create {
+            return Err(OpError::Invalid(format!(
+                "no person `{person}` in the dataset; add --new to create it"
+            )));
+        }
+        steps.push(Step::MakeDir {
+            dir: person.to_string(),
+        });
+    }
+    steps.extend(moves_into(ops, &rels, person)?);
+    Ok(steps)
+}
+
+pub fn rename(ops: &Ops, person: &str, new: &str) -> Result<Vec<Step>, OpError> {
+    names::check_person(&ops.root, person)?;
+    names::check_person(&ops.root, new)?;
+    if !person_dir_exists(ops, person) {
+        return Err(OpError::Invalid(format!(
+            "no person `{person}` in the dataset"
+        )));
+    }
+    if person_dir_exists(ops, new) {
+        return Err(OpError::Invalid(format!(
+            "`{new}` exists already; use `facecurate merge {person} {new}`"
+        )));
+    }
+    Ok(vec![Step::MoveDir {
+        from: person.to_string(),
+        to: new.to_string(),
+    }])
+}
+
+pub fn merge(ops: &Ops, from: &str, into: &str) -> Result<Vec<Step>, OpError> {
+    names::check_person(&ops.root, from)?;
+    names::check_person(&ops.root, into)?;
+    if from == into {
+        return Err(OpError::Invalid("cannot merge a person into itself".into()));
+    }
+    for p in [from, into] {
+        if !person_dir_exists(ops, p) {
+            return Err(OpError::Invalid(format!("no person `{p}` in the dataset")));
+        }
+    }
+    let mut rels = Vec::new();
+    let entries = std::fs::read_dir(ops.root.join(from)).map_err(|source| OpError::Io {
+        action: "listing",
+        path: ops.root.join(from),
+        source,
+    })?;
+    for entry in entries.flatten() {
+        let meta = std::fs::symlink_metadata(entry.path());
+        if meta.map(|m| m.is_file()).unwrap_or(false) {
+            rels.push(PathBuf::from(from).join(entry.file_name()));
+        }
+    }
+    rels.sort();
+    let mut steps = moves_into(ops, &rels, into)?;
+    steps.push(Step::RemoveDir {
+        dir: from.to_string(),
+    });
+    Ok(steps)
+}
+
+pub fn rm(ops: &Ops, photos: &[PathBuf], _id: i64) -> Result<Vec<Step>, OpError> {
+    let rels = resolve(ops, photos)?;
+    // A folder per deletion keeps same-named photos of different persons apart.
+    let batch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    let mut steps = Vec::new();
+    for rel in rels {
+        let hash = current_hash(ops, &rel)?;
+        let to = format!("{batch}/{}", key(&rel)?);
+        steps.push(Step::MoveFile {
+            from: Loc::Data(key(&rel)?),
+            to: Loc::Trash(to),
+            hash,
+        });
+    }
+    Ok(steps)
+}
+
+pub fn ok(ops: &Ops, photos: &[PathBuf]) -> Result<Vec<Step>, OpError> {
+    let rels = resolve(ops, photos)?;
+    let reviewed: HashSet<String> = ops
+        .store
+        .records()?
+        .into_iter()
+        .filter(|r| r.reviewed)
+        .map(|r| r.hash)
+        .collect();
+    let mut steps = Vec::new();
+    for rel in rels {
+        let hash = current_hash(ops, &rel)?;
+        if !reviewed.contains(&hash) {
+            steps.push(Step::Review {
+                was: false,
+                on: true,
+                hash,
+            });
+        }
+    }
+    if steps.is_empty() {
+        return Err(OpError::Invalid("already marked reviewed".into()));
+    }
+    Ok(steps)
+}
