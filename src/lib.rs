@@ -4,6 +4,7 @@
 //! and its optional TUI (feature `tui`) are thin layers over it.
 
 pub mod config;
+pub mod dataset;
 pub mod models;
 pub mod ops;
 pub mod pipeline;

@@ -6,8 +6,12 @@ mod bench;
 mod compare;
 mod demo;
 mod embed;
+mod init;
 mod models_cmd;
+mod scan;
 mod setup;
+mod watch;
+mod workspace;
 
 use clap::{Parser, Subcommand};
 use facecurate::runtime::Device;
@@ -21,9 +25,13 @@ use std::process::ExitCode;
     about = "Clean face-recognition training datasets (one folder per person)"
 )]
 pub struct Cli {
-    /// Execution device: auto (CUDA when the loaded ONNX Runtime has it), cpu or cuda.
-    #[arg(long, global = true, default_value = "auto")]
-    pub device: Device,
+    /// Execution device: auto (CUDA when the loaded ONNX Runtime has it), cpu or cuda
+    /// [default: the workspace's `device`, else auto].
+    #[arg(long, global = true)]
+    pub device: Option<Device>,
+    /// The workspace file (`facecurate init` writes one).
+    #[arg(short = 'w', long, global = true, default_value = facecurate::config::DEFAULT_WORKSPACE)]
+    pub workspace: PathBuf,
     /// Pipeline workers (each owns its model sessions); default: one per core.
     #[arg(long, global = true)]
     pub workers: Option<usize>,
@@ -49,6 +57,12 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Measure photos/s per stage and end to end on a folder of photos.
     Bench(bench::BenchArgs),
+    /// Write a commented workspace file for a dataset folder.
+    Init(init::InitArgs),
+    /// Bring the face store in line with the dataset folder (only new or changed photos).
+    Scan(scan::ScanArgs),
+    /// Keep the face store in line with the dataset folder as it changes.
+    Watch(watch::WatchArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -79,6 +93,9 @@ pub fn main() -> ExitCode {
         Command::Embed(args) => embed::run(&cli, args),
         Command::Demo(args) => demo::run(&cli, args),
         Command::Bench(args) => bench::run(&cli, args),
+        Command::Init(args) => init::run(&cli, args),
+        Command::Scan(args) => scan::run(&cli, args),
+        Command::Watch(args) => watch::run(&cli, args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

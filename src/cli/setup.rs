@@ -60,7 +60,7 @@ pub fn ready(cli: &Cli) -> Result<Ready> {
     let defaults = fetch::default_names(&manifest);
     ensure(&cache, &manifest, &defaults)?;
     let library = runtime::library_path(&cache, &manifest);
-    let runtime = runtime::init(&library, cli.device)?;
+    let runtime = runtime::init(&library, cli.device.unwrap_or_default())?;
     let file = |name: &str| {
         manifest
             .get(name)

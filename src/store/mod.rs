@@ -8,7 +8,7 @@
 //! renamed aside (never overwritten) and a fresh one is built in its place;
 //! [`Store::recovery`] says what happened so the front end can tell the user.
 
-mod queries;
+pub mod queries;
 pub mod schema;
 
 pub use queries::{Batch, FileRow, Reviewed};

@@ -1,0 +1,119 @@
+//! Keeping the store in step with the dataset folder: a full scan
+//! ([`scan::scan`]) and live watching ([`watch::Watcher`]) share one
+//! reconciliation that stats first, hashes only what changed, recognises
+//! moves by content hash and sends only new content through the pipeline.
+//!
+//! What changed is reported as [`Changes`] (which photos, which persons) so
+//! the analyses and the TUI can update just those; the store is always
+//! committed before anyone hears about a change.
+
+pub mod engine;
+pub mod scan;
+pub mod watch;
+
+use crate::config::Workspace;
+use crate::models::Manifest;
+use crate::pipeline::detect::DetectSettings;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+pub use engine::{Engine, LazyEngine};
+pub use scan::{Progress, ScanError, ScanOutcome, ScanSummary, scan};
+pub use watch::{DatasetEvent, Watcher};
+
+/// Bumped whenever decoding, alignment, the thumb or the embedding
+/// normalisation change what the pipeline produces for the same photo, so
+/// stores re-embed instead of mixing old and new vectors.
+pub const PIPELINE_VERSION: &str = "exif-rgb8|yunet-pad32|align112-arcface|sface-l2|thumb32-gray|v1";
+
+/// Identifies everything that decides a photo's faces: the models' sha256
+/// and the detection settings. Content processed under another
+/// fingerprint is re-embedded.
+pub fn fingerprint(detector_sha256: &str, embedder_sha256: &str, detect: &DetectSettings) -> String {
+    let text = format!(
+        "{PIPELINE_VERSION}|det={detector_sha256}|emb={embedder_sha256}|score={}|nms={}|max_side={}",
+        detect.score_threshold, detect.nms_threshold, detect.max_side
+    );
+    crate::models::hash::sha256_bytes(text.as_bytes())[..16].to_string()
+}
+
+/// The fingerprint of a workspace's pipeline; the pinned manifest supplies
+/// the models' sha256 (provisioning verifies the files against it).
+pub fn workspace_fingerprint(ws: &Workspace, manifest: &Manifest) -> String {
+    let sha = |name: &str| manifest.get(name).map(|a| a.sha256.clone()).unwrap_or_else(|| name.to_string());
+    fingerprint(&sha(&ws.models.detector), &sha(&ws.models.embedder), &ws.detect)
+}
+
+/// What one reconciliation changed, as the analyses and the TUI need it.
+/// Paths are relative to the dataset root.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Changes {
+    /// Photos that were not in the store.
+    pub added: Vec<PathBuf>,
+    /// Photos whose content changed in place (re-embedded).
+    pub changed: Vec<PathBuf>,
+    /// Same content under a new path: (from, to). Never re-embedded.
+    pub moved: Vec<(PathBuf, PathBuf)>,
+    pub removed: Vec<PathBuf>,
+    /// Photos that could not be read or processed, with the cause (their
+    /// store rows say so too).
+    pub failed: Vec<(PathBuf, String)>,
+    /// Every person folder touched by any of the above.
+    pub persons: BTreeSet<String>,
+}
+
+impl Changes {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty()
+            && self.changed.is_empty()
+            && self.moved.is_empty()
+            && self.removed.is_empty()
+            && self.failed.is_empty()
+    }
+
+    fn touch(&mut self, path: &Path) {
+        if let Some(person) = person_of(path) {
+            self.persons.insert(person);
+        }
+    }
+}
+
+/// The person folder a dataset-relative path is filed under.
+pub fn person_of(path: &Path) -> Option<String> {
+    let mut parts = path.components();
+    let first = parts.next()?.as_os_str().to_str()?.to_string();
+    parts.next().map(|_| first)
+}
+
+fn hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+/// The photos of one person folder, as `records::list_dataset` would list
+/// them; nothing when the folder is gone or is not a person folder.
+pub fn list_person(root: &Path, person: &str, warn: &mut dyn FnMut(String)) -> Vec<crate::records::DatasetEntry> {
+    let dir = root.join(person);
+    if person.starts_with('.') || !dir.is_dir() {
+        return Vec::new();
+    }
+    let files = match std::fs::read_dir(&dir) {
+        Ok(files) => files,
+        Err(e) => {
+            warn(format!("{}: cannot list folder: {e}", dir.display()));
+            return Vec::new();
+        }
+    };
+    let mut names: Vec<_> = files
+        .flatten()
+        .filter(|f| !hidden(&f.file_name()) && f.path().is_file() && crate::pipeline::decode::is_photo_path(&f.path()))
+        .map(|f| f.file_name())
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| crate::records::DatasetEntry {
+            path: PathBuf::from(person).join(name),
+            person: person.to_string(),
+        })
+        .collect()
+}
