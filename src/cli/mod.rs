@@ -5,6 +5,7 @@
 mod bench;
 mod compare;
 mod demo;
+mod edit;
 mod embed;
 mod init;
 mod models_cmd;
@@ -58,6 +59,8 @@ pub enum Command {
     /// Measure photos/s per stage and end to end on a folder of photos.
     Bench(bench::BenchArgs),
     /// Write a commented workspace file for a dataset folder.
+    #[command(flatten)]
+    Edit(edit::EditCommand),
     Init(init::InitArgs),
     /// Bring the face store in line with the dataset folder (only new or changed photos).
     Scan(scan::ScanArgs),
@@ -93,6 +96,7 @@ pub fn main() -> ExitCode {
         Command::Embed(args) => embed::run(&cli, args),
         Command::Demo(args) => demo::run(&cli, args),
         Command::Bench(args) => bench::run(&cli, args),
+        Command::Edit(c) => edit::run(&cli, c),
         Command::Init(args) => init::run(&cli, args),
         Command::Scan(args) => scan::run(&cli, args),
         Command::Watch(args) => watch::run(&cli, args),

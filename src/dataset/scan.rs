@@ -96,7 +96,15 @@ pub fn scan(
     stop: &AtomicBool,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<ScanOutcome, ScanError> {
-    reconcile(store, root, &Scope::All, engine, stop, progress, &mut |_, _| true)
+    reconcile(
+        store,
+        root,
+        &Scope::All,
+        engine,
+        stop,
+        progress,
+        &mut |_, _| true,
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -145,7 +153,12 @@ pub(crate) fn reconcile(
             }
             (list_dataset(root, &mut warn), None)
         }
-        Scope::Persons(ps) => (ps.iter().flat_map(|p| list_person(root, p, &mut warn)).collect(), Some(ps)),
+        Scope::Persons(ps) => (
+            ps.iter()
+                .flat_map(|p| list_person(root, p, &mut warn))
+                .collect(),
+            Some(ps),
+        ),
     };
     let known = store.file_rows(persons)?;
     let processed = store.processed_hashes()?;
@@ -158,19 +171,28 @@ pub(crate) fn reconcile(
     for entry in entries {
         let abs = root.join(&entry.path);
         let Some(key) = path_key(&entry.path) else {
-            out.warnings.push(format!("{}: file name is not valid UTF-8; skipped", abs.display()));
+            out.warnings.push(format!(
+                "{}: file name is not valid UTF-8; skipped",
+                abs.display()
+            ));
             continue;
         };
         let meta = match std::fs::metadata(&abs) {
             Ok(meta) => meta,
             Err(e) => {
-                out.warnings.push(format!("{}: cannot read file information: {e}", abs.display()));
+                out.warnings.push(format!(
+                    "{}: cannot read file information: {e}",
+                    abs.display()
+                ));
                 continue;
             }
         };
         present.insert(key.clone());
         let (size, mtime) = (meta.len(), mtime_ns(&meta));
-        if let Some(row) = known.get(&key).filter(|r| r.size == size && r.mtime_ns == mtime) {
+        if let Some(row) = known
+            .get(&key)
+            .filter(|r| r.size == size && r.mtime_ns == mtime)
+        {
             match &row.hash {
                 Some(h) if !processed.contains(h) => to_embed.push(Pending {
                     key,
@@ -257,7 +279,10 @@ pub(crate) fn reconcile(
         .chain(&to_embed)
         .filter_map(|p| p.moved_from.as_deref())
         .collect();
-    for key in removed_keys.iter().filter(|k| !moved_away.contains(k.as_str())) {
+    for key in removed_keys
+        .iter()
+        .filter(|k| !moved_away.contains(k.as_str()))
+    {
         out.changes.removed.push(PathBuf::from(key.as_str()));
         out.changes.touch(Path::new(key.as_str()));
     }
@@ -337,7 +362,8 @@ fn embed(
     let mut last_commit = Instant::now();
     let (mut done, mut faces) = (0usize, 0usize);
     let total = paths.len();
-    let mut flush = |buffer: &mut Vec<(usize, crate::pipeline::PhotoResult)>, out: &mut ScanOutcome| {
+    let mut flush = |buffer: &mut Vec<(usize, crate::pipeline::PhotoResult)>,
+                     out: &mut ScanOutcome| {
         let batch = store.batch()?;
         let mut written = Vec::new();
         for (i, result) in buffer.drain(..) {

@@ -32,7 +32,10 @@ pub enum DatasetEvent {
     /// Progress of a full scan (at start, or after lost events).
     Progress(Progress),
     /// A full scan finished; `changes` lists what it found different.
-    Scanned { summary: ScanSummary, changes: Changes },
+    Scanned {
+        summary: ScanSummary,
+        changes: Changes,
+    },
     /// Photos changed in the folder; the store already shows it.
     Changed(Changes),
     /// Something could not be read or watched; watching goes on.
@@ -73,12 +76,14 @@ impl Watcher {
         let root = crate::config::absolute(root);
         let store = Store::open(store_path, fingerprint)?;
         if let Some(r) = store.recovery() {
-            let _ = events.send(DatasetEvent::Warning { message: format!(
-                "{}: {}; kept aside as {} and rebuilt",
-                store_path.display(),
-                r.reason,
-                r.kept_aside.display()
-            )});
+            let _ = events.send(DatasetEvent::Warning {
+                message: format!(
+                    "{}: {}; kept aside as {} and rebuilt",
+                    store_path.display(),
+                    r.reason,
+                    r.kept_aside.display()
+                ),
+            });
         }
         let (tx, rx) = crossbeam_channel::unbounded::<DebounceEventResult>();
         let notify_err = |e: notify::Error| WatchError::Notify {
@@ -99,7 +104,8 @@ impl Watcher {
                 config,
             )
             .map_err(notify_err)?;
-            d.watch(&root, RecursiveMode::Recursive).map_err(notify_err)?;
+            d.watch(&root, RecursiveMode::Recursive)
+                .map_err(notify_err)?;
             Box::new(d)
         } else {
             let mut d = new_debouncer_opt::<_, notify::RecommendedWatcher, _>(
@@ -110,7 +116,8 @@ impl Watcher {
                 notify::Config::default(),
             )
             .map_err(notify_err)?;
-            d.watch(&root, RecursiveMode::Recursive).map_err(notify_err)?;
+            d.watch(&root, RecursiveMode::Recursive)
+                .map_err(notify_err)?;
             Box::new(d)
         };
         let stop = Arc::new(AtomicBool::new(false));
@@ -285,7 +292,8 @@ impl State {
     fn update(&mut self, persons: BTreeSet<String>) -> bool {
         let settle = self.settle;
         let waiting = &mut self.waiting;
-        let mut stable = |path: &Path, meta: &std::fs::Metadata| settled(waiting, settle, path, meta);
+        let mut stable =
+            |path: &Path, meta: &std::fs::Metadata| settled(waiting, settle, path, meta);
         let stop = self.stop.clone();
         let outcome = reconcile(
             &mut self.store,
@@ -318,9 +326,15 @@ impl State {
     /// failure ends watching.
     fn fail(&mut self, e: super::ScanError) -> bool {
         match e {
-            super::ScanError::Engine(_) | super::ScanError::Dataset(_) => self.send(DatasetEvent::Warning { message: e.to_string() }),
+            super::ScanError::Engine(_) | super::ScanError::Dataset(_) => {
+                self.send(DatasetEvent::Warning {
+                    message: e.to_string(),
+                })
+            }
             other => {
-                self.send(DatasetEvent::Stopped { cause: other.to_string() });
+                self.send(DatasetEvent::Stopped {
+                    cause: other.to_string(),
+                });
                 false
             }
         }
@@ -330,7 +344,12 @@ impl State {
 /// True when `path` has held still long enough to read: its mtime is at
 /// least `settle` old, or (for clocks that disagree, e.g. network file
 /// systems) its size and mtime have not changed for `settle`.
-fn settled(waiting: &mut HashMap<PathBuf, Waiting>, settle: Duration, path: &Path, meta: &std::fs::Metadata) -> bool {
+fn settled(
+    waiting: &mut HashMap<PathBuf, Waiting>,
+    settle: Duration,
+    path: &Path,
+    meta: &std::fs::Metadata,
+) -> bool {
     let now = Instant::now();
     let mtime = meta.modified().ok();
     let age = mtime.and_then(|m| SystemTime::now().duration_since(m).ok());

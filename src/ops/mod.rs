@@ -64,22 +64,23 @@ pub struct Ops<'s> {
 }
 
 impl<'s> Ops<'s> {
-    /// Opens the journal in `state_dir` and finishes any operation a crash
+    /// Opens the journal in `journal_dir` and finishes any operation a crash
     /// interrupted; the returned lines tell the user what was recovered.
     pub fn open(
         root: &Path,
-        state_dir: &Path,
+        journal_dir: &Path,
+        trash_dir: &Path,
         store: &'s mut Store,
     ) -> Result<(Ops<'s>, Vec<String>), OpError> {
-        std::fs::create_dir_all(state_dir).map_err(|source| OpError::Io {
+        std::fs::create_dir_all(journal_dir).map_err(|source| OpError::Io {
             action: "create",
-            path: state_dir.to_path_buf(),
+            path: journal_dir.to_path_buf(),
             source,
         })?;
-        let journal = Journal::open(&state_dir.join("journal.sqlite"))?;
+        let journal = Journal::open(&journal_dir.join("journal.sqlite"))?;
         let mut ops = Ops {
             root: root.to_path_buf(),
-            trash: state_dir.join("trash"),
+            trash: trash_dir.to_path_buf(),
             journal,
             store,
         };
@@ -127,7 +128,7 @@ impl<'s> Ops<'s> {
         let steps = plan::mv(self, photos, person, create)?;
         self.apply(
             "mv",
-            &format!("moved {} to {person}", plan::describe_photos(photos)),
+            &format!("moved {} to {person}", plan::describe_steps(&steps)),
             steps,
         )
     }
@@ -148,7 +149,7 @@ impl<'s> Ops<'s> {
         let steps = plan::rm(self, photos, id)?;
         self.apply(
             "rm",
-            &format!("deleted {} to the trash", plan::describe_photos(photos)),
+            &format!("deleted {} to the trash", plan::describe_steps(&steps)),
             steps,
         )
     }
@@ -158,7 +159,7 @@ impl<'s> Ops<'s> {
         let steps = plan::ok(self, photos)?;
         self.apply(
             "ok",
-            &format!("marked {} reviewed", plan::describe_photos(photos)),
+            &format!("marked {} reviewed", plan::describe_steps(&steps)),
             steps,
         )
     }
@@ -201,6 +202,28 @@ impl<'s> Ops<'s> {
 
     pub fn log(&self) -> Result<Vec<Entry>, OpError> {
         Ok(self.journal.all()?)
+    }
+
+    /// Deletes everything in the trash for good; deletions emptied this way
+    /// can no longer be undone. Returns how many files were removed.
+    pub fn empty_trash(&mut self) -> Result<usize, OpError> {
+        let mut removed = 0;
+        for entry in self.journal.all()? {
+            if entry.kind == "rm" && entry.state == State::Applied {
+                self.journal.set_state(entry.id, State::Discarded)?;
+            }
+        }
+        if let Ok(batches) = std::fs::read_dir(&self.trash) {
+            for batch in batches.flatten() {
+                removed += count_files(&batch.path());
+                std::fs::remove_dir_all(batch.path()).map_err(|source| OpError::Io {
+                    action: "empty the trash at",
+                    path: batch.path(),
+                    source,
+                })?;
+            }
+        }
+        Ok(removed)
     }
 
     fn revert(&mut self, entry: Entry) -> Result<Change, OpError> {
@@ -254,6 +277,22 @@ impl<'s> Ops<'s> {
             description: format!("{verb}{}", entry.description),
             ..change
         })
+    }
+}
+
+fn count_files(dir: &Path) -> usize {
+    match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .flatten()
+            .map(|e| {
+                if e.path().is_dir() {
+                    count_files(&e.path())
+                } else {
+                    1
+                }
+            })
+            .sum(),
+        Err(_) => 0,
     }
 }
 

@@ -8,9 +8,21 @@ use crate::records::hash_file;
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
-pub fn describe_photos(photos: &[PathBuf]) -> String {
-    match photos {
-        [one] => one.display().to_string(),
+/// "ann/1.jpg" for one photo, "3 photos" for several.
+pub fn describe_steps(steps: &[Step]) -> String {
+    let sources: Vec<&str> = steps
+        .iter()
+        .filter_map(|s| match s {
+            Step::MoveFile {
+                from: Loc::Data(key),
+                ..
+            } => Some(key.as_str()),
+            Step::Review { hash, .. } => Some(&hash[..hash.len().min(12)]),
+            _ => None,
+        })
+        .collect();
+    match sources.as_slice() {
+        [one] => one.to_string(),
         many => format!("{} photos", many.len()),
     }
 }

@@ -127,7 +127,13 @@ fn move_undo_redo_keeps_folders_and_store_in_step() {
     let fx = fixture();
     let start = tree(&fx.root);
     let mut store = open_store(&fx);
-    let (mut ops, recovered) = Ops::open(&fx.root, &fx.state, &mut store).unwrap();
+    let (mut ops, recovered) = Ops::open(
+        &fx.root,
+        &fx.state.join("journal"),
+        &fx.state.join("trash"),
+        &mut store,
+    )
+    .unwrap();
     assert!(recovered.is_empty());
     let change = ops
         .mv(&[PathBuf::from("bob/same.jpg")], "ann", false)
@@ -155,7 +161,13 @@ fn rename_merge_and_new_person() {
     let fx = fixture();
     let start = tree(&fx.root);
     let mut store = open_store(&fx);
-    let (mut ops, _) = Ops::open(&fx.root, &fx.state, &mut store).unwrap();
+    let (mut ops, _) = Ops::open(
+        &fx.root,
+        &fx.state.join("journal"),
+        &fx.state.join("trash"),
+        &mut store,
+    )
+    .unwrap();
     assert!(
         ops.mv(&[PathBuf::from("cy/0.jpg")], "dee", false).is_err(),
         "unknown person needs --new"
@@ -176,7 +188,13 @@ fn delete_goes_to_the_trash_and_comes_back() {
     let fx = fixture();
     let start = tree(&fx.root);
     let mut store = open_store(&fx);
-    let (mut ops, _) = Ops::open(&fx.root, &fx.state, &mut store).unwrap();
+    let (mut ops, _) = Ops::open(
+        &fx.root,
+        &fx.state.join("journal"),
+        &fx.state.join("trash"),
+        &mut store,
+    )
+    .unwrap();
     let first = ops
         .rm(&[PathBuf::from("ann/0.jpg"), PathBuf::from("bob/same.jpg")])
         .unwrap();
@@ -198,7 +216,13 @@ fn hostile_input_is_refused_without_change() {
     std::fs::write(&outside, b"secret").unwrap();
     std::os::unix::fs::symlink(&outside, fx.root.join("ann/link.jpg")).unwrap();
     let mut store = open_store(&fx);
-    let (mut ops, _) = Ops::open(&fx.root, &fx.state, &mut store).unwrap();
+    let (mut ops, _) = Ops::open(
+        &fx.root,
+        &fx.state.join("journal"),
+        &fx.state.join("trash"),
+        &mut store,
+    )
+    .unwrap();
     let photo = [PathBuf::from("ann/0.jpg")];
     let long = "x".repeat(300);
     for bad in [
@@ -235,7 +259,13 @@ fn hostile_input_is_refused_without_change() {
 fn a_source_changed_outside_is_refused() {
     let fx = fixture();
     let mut store = open_store(&fx);
-    let (mut ops, _) = Ops::open(&fx.root, &fx.state, &mut store).unwrap();
+    let (mut ops, _) = Ops::open(
+        &fx.root,
+        &fx.state.join("journal"),
+        &fx.state.join("trash"),
+        &mut store,
+    )
+    .unwrap();
     std::fs::write(fx.root.join("ann/1.jpg"), b"edited in another program").unwrap();
     let err = ops
         .mv(&[PathBuf::from("ann/1.jpg")], "bob", false)
@@ -260,7 +290,13 @@ fn crash_child() {
     let (op, dir) = case.split_once(':').unwrap();
     let (root, state) = (Path::new(dir).join("data"), Path::new(dir).join("state"));
     let mut store = Store::open(&state.join("store.sqlite"), "test").unwrap();
-    let (mut ops, _) = Ops::open(&root, &state, &mut store).unwrap();
+    let (mut ops, _) = Ops::open(
+        &root,
+        &state.join("journal"),
+        &state.join("trash"),
+        &mut store,
+    )
+    .unwrap();
     match op {
         "mv" => ops
             .mv(
@@ -303,7 +339,13 @@ fn a_kill_at_every_step_loses_nothing() {
                 .unwrap();
             let killed = std::os::unix::process::ExitStatusExt::signal(&status) == Some(9);
             let mut store = open_store(&fx);
-            let (ops, recovered) = Ops::open(&fx.root, &fx.state, &mut store).unwrap();
+            let (ops, recovered) = Ops::open(
+                &fx.root,
+                &fx.state.join("journal"),
+                &fx.state.join("trash"),
+                &mut store,
+            )
+            .unwrap();
             assert_nothing_lost(&start, &fx.root, &fx.state.join("trash"));
             assert_store_agrees(ops.store, &fx.root);
             if killed {
@@ -387,7 +429,7 @@ mod props {
             let fx = fixture();
             let start = tree(&fx.root);
             let mut store = open_store(&fx);
-            let (mut ops, _) = Ops::open(&fx.root, &fx.state, &mut store).unwrap();
+            let (mut ops, _) = Ops::open(&fx.root, &fx.state.join("journal"), &fx.state.join("trash"), &mut store).unwrap();
             // The model: which person each content belongs to, plus the history for undo/redo.
             let mut model = labels(&fx.root);
             let mut done: Vec<BTreeMap<Vec<u8>, String>> = Vec::new();
