@@ -29,8 +29,10 @@ pub fn setup() -> &'static Setup {
         let manifest = Manifest::builtin().expect("manifest");
         let mut names = fetch::default_names(&manifest);
         names.extend(["celeb5", "group"]);
-        fetch::ensure(&cache, &manifest, &names, &mut |line| eprintln!("{line}")).expect("fetch models and photos");
-        let runtime = runtime::init(&runtime::library_path(&cache, &manifest), Device::Cpu).expect("load ONNX Runtime");
+        fetch::ensure(&cache, &manifest, &names, &mut |line| eprintln!("{line}"))
+            .expect("fetch models and photos");
+        let runtime = runtime::init(&runtime::library_path(&cache, &manifest), Device::Cpu)
+            .expect("load ONNX Runtime");
         let file = |n: &str| cache.path_of(&manifest.get(n).expect("listed").file);
         let models = ModelFiles {
             detector: file("yunet"),
@@ -51,8 +53,17 @@ pub fn setup() -> &'static Setup {
 pub fn process(paths: &[PathBuf]) -> Vec<PhotoResult> {
     let s = setup();
     let mut out: Vec<Option<PhotoResult>> = vec![None; paths.len()];
-    pipeline::run(&s.runtime, &s.config, paths, &AtomicBool::new(false), |i, r| out[i] = Some(r)).expect("pipeline runs");
-    out.into_iter().map(|r| r.expect("every photo answered")).collect()
+    pipeline::run(
+        &s.runtime,
+        &s.config,
+        paths,
+        &AtomicBool::new(false),
+        |i, r| out[i] = Some(r),
+    )
+    .expect("pipeline runs");
+    out.into_iter()
+        .map(|r| r.expect("every photo answered"))
+        .collect()
 }
 
 /// Every photo under `dir` (recursively), sorted.
