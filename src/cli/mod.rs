@@ -9,11 +9,12 @@ mod edit;
 mod embed;
 mod init;
 mod models_cmd;
+mod open;
 mod scan;
 mod setup;
+mod show;
 mod watch;
 mod workspace;
-mod show;
 
 use clap::{Parser, Subcommand};
 use facecurate::runtime::Device;
@@ -24,7 +25,8 @@ use std::process::ExitCode;
 #[command(
     name = "facecurate",
     version,
-    about = "Clean face-recognition training datasets (one folder per person)"
+    about = "Clean face-recognition training datasets (one folder per person)",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     /// Execution device: auto (CUDA when the loaded ONNX Runtime has it), cpu or cuda
@@ -40,8 +42,11 @@ pub struct Cli {
     /// Intra-op threads per worker session; workers × threads should not exceed the cores.
     #[arg(long, global = true)]
     pub threads: Option<usize>,
+    /// Open the terminal UI on this dataset (writes the workspace file when missing).
+    #[arg(value_name = "DATASET")]
+    pub dataset: Option<PathBuf>,
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -92,15 +97,8 @@ pub enum Outcome {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Models { action } => models_cmd::run(action),
-        Command::Compare(args) => compare::run(&cli, args),
-        Command::Embed(args) => embed::run(&cli, args),
-        Command::Demo(args) => demo::run(&cli, args),
-        Command::Bench(args) => bench::run(&cli, args),
-        Command::Edit(c) => edit::run(&cli, c),
-        Command::Init(args) => init::run(&cli, args),
-        Command::Scan(args) => scan::run(&cli, args),
-        Command::Watch(args) => watch::run(&cli, args),
+        None => open::run(&cli),
+        Some(command) => run_command(&cli, command),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
@@ -109,6 +107,20 @@ pub fn main() -> ExitCode {
             eprintln!("facecurate: {err:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+fn run_command(cli: &Cli, command: &Command) -> anyhow::Result<Outcome> {
+    match command {
+        Command::Models { action } => models_cmd::run(action),
+        Command::Compare(args) => compare::run(cli, args),
+        Command::Embed(args) => embed::run(cli, args),
+        Command::Demo(args) => demo::run(cli, args),
+        Command::Bench(args) => bench::run(cli, args),
+        Command::Edit(c) => edit::run(cli, c),
+        Command::Init(args) => init::run(cli, args),
+        Command::Scan(args) => scan::run(cli, args),
+        Command::Watch(args) => watch::run(cli, args),
     }
 }
 

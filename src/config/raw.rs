@@ -37,6 +37,9 @@ pub struct RawWorkspace {
     /// Owned by the classifier; parsed through `Workspace::section`.
     #[serde(default, rename = "classifier")]
     _classifier: Option<OpenMap>,
+    /// Owned by the terminal UI (key bindings); parsed through `Workspace::section`.
+    #[serde(default, rename = "keys")]
+    _keys: Option<OpenMap>,
 }
 
 /// A section whose keys another module owns: only its shape is checked here.

@@ -80,4 +80,10 @@ analysis: {}
 
 # Settings of the classifier that learns from your decisions; empty: defaults.
 classifier: {}
+
+# Key bindings of the terminal UI, by action: e.g. `quit: [q, ctrl-q]`.
+# Empty: the defaults (press ? in the UI for the list). Actions: quit, help,
+# next_screen, prev_screen, up, down, top, bottom, open, back, search, sort,
+# accept, move, reviewed, delete, undo, redo, retrain.
+keys: {}
 "#;

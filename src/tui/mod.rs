@@ -5,6 +5,8 @@
 //! previews) happens on other threads.
 
 pub mod app;
+pub mod backend;
+pub mod data;
 pub mod image_widget;
 pub mod keys;
 pub mod model;
@@ -36,14 +38,55 @@ const PREVIEW_SIDE: u32 = 160;
 
 /// Runs the UI until the user quits (or SIGTERM). The terminal is restored
 /// on every exit path, panics included (`ratatui::init` installs the hook).
-pub fn run(app: App, root: PathBuf, backend: impl Backend) -> std::io::Result<()> {
+pub fn run(app: App, root: PathBuf, backend: impl Backend, log: &Path) -> std::io::Result<()> {
     let terminate = Arc::new(AtomicBool::new(false));
     signal_hook::flag::register(signal_hook::consts::SIGTERM, Arc::clone(&terminate))?;
     signal_hook::flag::register(signal_hook::consts::SIGHUP, Arc::clone(&terminate))?;
+    let stderr = StderrToFile::redirect(log)?;
     let mut terminal = ratatui::init();
     let result = event_loop(&mut terminal, app, root, backend, &terminate);
     ratatui::restore();
+    drop(stderr);
     result
+}
+
+/// While the UI owns the screen, anything written to stderr (a library's
+/// warning, a progress line) would scroll it: stderr goes to a log file
+/// until the UI ends, and is restored before a panic message prints.
+struct StderrToFile {
+    saved: i32,
+}
+
+impl StderrToFile {
+    fn redirect(log: &Path) -> std::io::Result<StderrToFile> {
+        use std::os::fd::AsRawFd;
+        if let Some(parent) = log.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let file = std::fs::File::create(log)?;
+        // SAFETY: dup/dup2 on valid descriptors; `saved` is restored on drop.
+        let saved = unsafe { libc::dup(2) };
+        if saved < 0 || unsafe { libc::dup2(file.as_raw_fd(), 2) } < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            // SAFETY: as above.
+            unsafe { libc::dup2(saved, 2) };
+            previous(info);
+        }));
+        Ok(StderrToFile { saved })
+    }
+}
+
+impl Drop for StderrToFile {
+    fn drop(&mut self) {
+        // SAFETY: restores the descriptor saved in `redirect`.
+        unsafe {
+            libc::dup2(self.saved, 2);
+            libc::close(self.saved);
+        }
+    }
 }
 
 fn event_loop(

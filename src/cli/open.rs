@@ -1,0 +1,85 @@
+//! `facecurate` (inside a workspace) and `facecurate DATASET`: open the
+//! terminal UI. A dataset given without a workspace gets one written beside
+//! the current folder's `workspace.yaml`, as `facecurate init` would.
+
+use super::{Cli, Outcome, workspace};
+use anyhow::{Context, Result, bail};
+use facecurate::config::{self, Workspace};
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::Path;
+
+pub fn run(cli: &Cli) -> Result<Outcome> {
+    if let Some(dataset) = &cli.dataset {
+        ensure_workspace(&cli.workspace, dataset)?;
+    }
+    let ws = workspace::load(cli)
+        .context("open a dataset with `facecurate DATASET`, or run `facecurate init DATASET`")?;
+    open(cli, ws)
+}
+
+/// Writes a workspace for `dataset` at `file` unless one exists; an
+/// existing one must name the same dataset.
+pub fn ensure_workspace(file: &Path, dataset: &Path) -> Result<()> {
+    let dataset = std::fs::canonicalize(dataset)
+        .with_context(|| format!("{}: no such dataset folder", dataset.display()))?;
+    if file.exists() {
+        let ws = Workspace::load(file)?;
+        if std::fs::canonicalize(&ws.dataset).ok().as_deref() != Some(dataset.as_path()) {
+            bail!(
+                "{} belongs to the dataset {}; pass -w OTHER.yaml to open {}",
+                file.display(),
+                ws.dataset.display(),
+                dataset.display()
+            );
+        }
+        return Ok(());
+    }
+    let text = config::template(&dataset.to_string_lossy());
+    Workspace::parse(&text, file)?;
+    std::fs::write(file, text)
+        .with_context(|| format!("{}: cannot write the workspace file", file.display()))?;
+    eprintln!(
+        "facecurate: wrote {} for {}",
+        file.display(),
+        dataset.display()
+    );
+    Ok(())
+}
+
+#[cfg(feature = "tui")]
+pub fn open(cli: &Cli, ws: Workspace) -> Result<Outcome> {
+    use crate::tui::{app::App, backend::LiveBackend, keys::Keymap};
+    if !std::io::stdout().is_terminal() {
+        bail!(
+            "the terminal UI needs a terminal; for scripts use `facecurate scan`, `report` or `lint`"
+        );
+    }
+    let overrides: BTreeMap<String, Vec<String>> = ws.section("keys")?.unwrap_or_default();
+    let keymap = Keymap::default()
+        .with_overrides(&overrides)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", ws.file.display()))?;
+    let fingerprint = workspace::fingerprint(&ws)?;
+    let engine = workspace::lazy_engine(cli, &ws);
+    let device = format!("{:?}", cli.device.unwrap_or(ws.device)).to_lowercase();
+    let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let app = App::new(Default::default(), keymap, color);
+    let root = ws.dataset.clone();
+    let log = ws.state_dir.join("tui.log");
+    crate::tui::run(
+        app,
+        root,
+        LiveBackend::new(ws, fingerprint, engine, device),
+        &log,
+    )?;
+    Ok(Outcome::Ok)
+}
+
+#[cfg(not(feature = "tui"))]
+pub fn open(_cli: &Cli, _ws: Workspace) -> Result<Outcome> {
+    let _ = (
+        BTreeMap::<String, Vec<String>>::new(),
+        std::io::stdout().is_terminal(),
+    );
+    bail!("this facecurate was built without the terminal UI (cargo feature `tui`)")
+}

@@ -1,0 +1,187 @@
+//! The live backend behind the UI: the watcher keeps the store in step with
+//! the folder (scanning and embedding on its own threads), every change is
+//! turned into a fresh view, and the user's edits go through the journaled
+//! label operations.
+
+use super::Backend;
+use super::data::view_from;
+use super::model::Progress;
+use super::update::{Effect, Msg};
+use crossbeam_channel::Sender;
+use facecurate::config::Workspace;
+use facecurate::dataset::LazyEngine;
+use facecurate::dataset::watch::{DatasetEvent, Watcher};
+use facecurate::ops::Ops;
+use facecurate::store::Store;
+use std::time::Instant;
+
+pub struct LiveBackend {
+    ws: Workspace,
+    fingerprint: String,
+    engine: Option<LazyEngine>,
+    watcher: Option<Watcher>,
+    provider: String,
+}
+
+impl LiveBackend {
+    pub fn new(
+        ws: Workspace,
+        fingerprint: String,
+        engine: LazyEngine,
+        provider: String,
+    ) -> LiveBackend {
+        LiveBackend {
+            ws,
+            fingerprint,
+            engine: Some(engine),
+            watcher: None,
+            provider,
+        }
+    }
+
+    fn send_view(&self, tx: &Sender<Msg>) {
+        send_view(&self.ws, &self.fingerprint, tx);
+    }
+}
+
+fn send_view(ws: &Workspace, fingerprint: &str, tx: &Sender<Msg>) {
+    match Store::open(&ws.store_path(), fingerprint).and_then(|s| s.records()) {
+        Ok(records) => {
+            let _ = tx.send(Msg::Data(view_from(&ws.dataset, &records)));
+        }
+        Err(e) => {
+            let _ = tx.send(Msg::Failed(e.to_string()));
+        }
+    }
+}
+
+impl Backend for LiveBackend {
+    fn start(&mut self, tx: &Sender<Msg>) {
+        // What the store already knows shows at once; the scan then catches up.
+        self.send_view(tx);
+        let Some(engine) = self.engine.take() else {
+            return;
+        };
+        let (ev_tx, ev_rx) = crossbeam_channel::unbounded::<DatasetEvent>();
+        match Watcher::start(
+            &self.ws.dataset,
+            &self.ws.store_path(),
+            &self.fingerprint,
+            engine,
+            self.ws.watch.clone(),
+            true,
+            ev_tx,
+        ) {
+            Ok(w) => self.watcher = Some(w),
+            Err(e) => {
+                let _ = tx.send(Msg::Failed(e.to_string()));
+                return;
+            }
+        }
+        let (ws, fp, tx, provider) = (
+            self.ws.clone(),
+            self.fingerprint.clone(),
+            tx.clone(),
+            self.provider.clone(),
+        );
+        std::thread::spawn(move || {
+            let started = Instant::now();
+            while let Ok(first) = ev_rx.recv() {
+                // Coalesce a burst of events into one refresh.
+                let mut refresh = false;
+                for ev in std::iter::once(first).chain(ev_rx.try_iter()) {
+                    match ev {
+                        DatasetEvent::Progress(p) => {
+                            let secs = started.elapsed().as_secs_f64().max(1e-3);
+                            let rate = p.done as f64 / secs;
+                            let progress = Progress {
+                                done: p.done,
+                                total: p.total,
+                                failed: 0,
+                                faces_per_s: p.faces as f64 / secs,
+                                eta_s: (rate > 0.0)
+                                    .then(|| p.total.saturating_sub(p.done) as f64 / rate),
+                                provider: provider.clone(),
+                                activity: None,
+                            };
+                            if tx.send(Msg::Progress(progress)).is_err() {
+                                return;
+                            }
+                            // Show photos as they are embedded, not only at the end.
+                            refresh |= p.done % 200 == 0;
+                        }
+                        DatasetEvent::Scanned { summary, .. } => {
+                            let _ = tx.send(Msg::Progress(Progress {
+                                done: summary.photos,
+                                total: summary.photos,
+                                provider: provider.clone(),
+                                ..Progress::default()
+                            }));
+                            refresh = true;
+                        }
+                        DatasetEvent::Changed(_) => refresh = true,
+                        DatasetEvent::Warning { message } => {
+                            let _ = tx.send(Msg::Failed(message));
+                        }
+                        DatasetEvent::Stopped { cause } => {
+                            let _ = tx.send(Msg::Failed(format!("watching stopped: {cause}")));
+                        }
+                    }
+                }
+                if refresh {
+                    send_view(&ws, &fp, &tx);
+                }
+            }
+        });
+    }
+
+    fn apply(&mut self, effect: Effect, tx: &Sender<Msg>) {
+        let result = (|| -> Result<String, String> {
+            let mut store =
+                Store::open(&self.ws.store_path(), &self.fingerprint).map_err(|e| e.to_string())?;
+            let (mut ops, recovered) = Ops::open(
+                &self.ws.dataset,
+                &self.ws.journal_dir(),
+                &self.ws.trash_dir(),
+                &mut store,
+            )
+            .map_err(|e| e.to_string())?;
+            let recovered = recovered.join("; ");
+            let text = match effect {
+                Effect::Move { photo, to } => ops
+                    .mv(&[self.ws.dataset.join(&photo)], &to, true)
+                    .map(|c| c.description),
+                Effect::Delete { photo } => ops
+                    .rm(&[self.ws.dataset.join(&photo)])
+                    .map(|c| c.description),
+                Effect::Reviewed { photo } => ops
+                    .ok(&[self.ws.dataset.join(&photo)])
+                    .map(|c| c.description),
+                Effect::Undo => ops.undo().map(|c| {
+                    c.map(|c| c.description)
+                        .unwrap_or_else(|| "nothing to undo".into())
+                }),
+                Effect::Redo => ops.redo().map(|c| {
+                    c.map(|c| c.description)
+                        .unwrap_or_else(|| "nothing to redo".into())
+                }),
+                Effect::Retrain => Ok("retraining is not available in this build".into()),
+            }
+            .map_err(|e| e.to_string())?;
+            Ok(if recovered.is_empty() {
+                text
+            } else {
+                format!("{recovered}; {text}")
+            })
+        })();
+        match result {
+            Ok(text) => {
+                let _ = tx.send(Msg::Done(text));
+            }
+            Err(e) => {
+                let _ = tx.send(Msg::Failed(e));
+            }
+        }
+        self.send_view(tx);
+    }
+}
