@@ -1,7 +1,8 @@
 //! `facecurate demo`: the README's run command. Fetches the pinned sample
 //! photos into a demo dataset, plants a few problems a real dataset has
 //! (a mislabelled photo, a mirrored copy under another name, a photo with no
-//! face, a truncated file) and shows what facecurate finds.
+//! face, a truncated file), writes a workspace for it and opens the terminal
+//! UI on it — or, without a terminal, prints what facecurate finds.
 
 use super::{Cli, Outcome, setup};
 use anyhow::{Context, Result};
@@ -11,9 +12,13 @@ use std::sync::atomic::AtomicBool;
 
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
-    /// Where to build the demo dataset (reused when it already exists).
+    /// Where to build the demo (photos in DIR/photos, workspace DIR/workspace.yaml);
+    /// reused when it already exists.
     #[arg(long, default_value = "facecurate-demo")]
     pub dir: PathBuf,
+    /// Print the findings instead of opening the terminal UI.
+    #[arg(long)]
+    pub print: bool,
 }
 
 pub fn run(cli: &Cli, args: &DemoArgs) -> Result<Outcome> {
@@ -26,18 +31,26 @@ pub fn run(cli: &Cli, args: &DemoArgs) -> Result<Outcome> {
             .context("manifest lacks the sample photos")?
             .file,
     );
-    if !args.dir.exists() {
-        build_dataset(&samples, &args.dir)?;
-        println!("Demo dataset written to {}", args.dir.display());
+    let photos = args.dir.join("photos");
+    if !photos.exists() {
+        std::fs::create_dir_all(&args.dir).with_context(|| format!("creating {}", args.dir.display()))?;
+        build_dataset(&samples, &photos)?;
+        eprintln!("Demo dataset written to {}", photos.display());
     } else {
-        println!("Using the existing demo dataset at {}", args.dir.display());
+        eprintln!("Using the existing demo dataset at {}", photos.display());
+    }
+    let workspace = args.dir.join("workspace.yaml");
+    super::open::ensure_workspace(&workspace, &photos)?;
+    if !args.print && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        let ws = facecurate::config::Workspace::load(&workspace)?;
+        return super::open::open(cli, ws);
     }
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(super::bench::bar_style());
     let records = records::from_pipeline(
         &ready.runtime,
         &ready.config,
-        &args.dir,
+        &photos,
         &AtomicBool::new(false),
         &mut |done, total| {
             bar.set_length(total as u64);
