@@ -86,6 +86,8 @@ pub enum ModelsAction {
     List,
     /// Re-hash every cached artifact against the manifest.
     Verify,
+    /// Print where an artifact lives in the cache (fetching it if missing), for scripts.
+    Path { name: String },
 }
 
 /// Outcome of a command that ran: success or "found failures".

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# End-to-end: the real binary inside tmux on the fetched 5-celebrity photos
+# with one seeded mislabel. Waits for the scan, opens Review, accepts the
+# suggestion, undoes, redoes, quits — checking the folders on disk after
+# each step and that the terminal was restored.
+# Usage: tests/e2e/tui.sh PATH/TO/facecurate
+set -euo pipefail
+bin=$(realpath "${1:?usage: tests/e2e/tui.sh FACECURATE_BINARY}")
+command -v tmux >/dev/null || { echo "tmux is required" >&2; exit 2; }
+work=$(mktemp -d)
+sock="facecurate-e2e-$$"
+cleanup() { tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+fail() { echo "e2e FAILED: $*" >&2; echo "--- screen:" >&2; tmux -L "$sock" capture-pane -p -t e2e >&2 || true; exit 1; }
+
+samples=$("$bin" models path celeb5)
+cp -r "$samples/train" "$work/ds"
+# The seeded mislabel: the first of Madonna's photos (sorted) filed under Elton John.
+photo=$(ls "$work/ds/madonna" | sort | head -n 1)
+mv "$work/ds/madonna/$photo" "$work/ds/elton_john/$photo"
+"$bin" -w "$work/workspace.yaml" init "$work/ds" 2>/dev/null
+
+screen() { tmux -L "$sock" capture-pane -p -t e2e; }
+wait_for() { # PATTERN SECONDS
+  for _ in $(seq 1 $(( $2 * 4 ))); do screen | grep -q -- "$1" && return 0; sleep 0.25; done
+  fail "waited $2 s for: $1"
+}
+wait_file() { # PATH SECONDS
+  for _ in $(seq 1 $(( $2 * 4 ))); do [ -e "$1" ] && return 0; sleep 0.25; done
+  fail "waited $2 s for the file $1"
+}
+key() { tmux -L "$sock" send-keys -t e2e "$@"; }
+
+tmux -L "$sock" new-session -d -s e2e -x 120 -y 32 \
+  "${FACECURATE_CACHE:+FACECURATE_CACHE='$FACECURATE_CACHE' }'$bin' -w '$work/workspace.yaml'; echo \"EXIT=\$?\"; stty -a | tr ' ' '\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\n' ' '; echo; sleep 60"
+wait_for "[0-9][0-9] photos │" 180
+key Tab
+wait_for "Review · [1-9][0-9]* flagged" 10
+screen | grep -q "$photo" || fail "the injected photo is not on the Review screen"
+# Put the cursor on the injected photo, then accept its suggestion.
+row=$(screen | grep -n "elton_john/$photo" | head -n 1 | cut -d: -f1)
+first=$(screen | grep -n "^│score" | head -n 1 | cut -d: -f1)
+for _ in $(seq 1 $(( row - first - 1 ))); do key j; done
+screen | grep "elton_john/$photo" | grep -q "→ madonna" || fail "no suggestion to move it to madonna"
+key a
+wait_file "$work/ds/madonna/$photo" 10
+[ ! -e "$work/ds/elton_john/$photo" ] || fail "accept left the photo in elton_john"
+echo "accept: moved to madonna"
+key u
+wait_file "$work/ds/elton_john/$photo" 10
+[ ! -e "$work/ds/madonna/$photo" ] || fail "undo left a copy in madonna"
+echo "undo: back in elton_john"
+key U
+wait_file "$work/ds/madonna/$photo" 10
+[ ! -e "$work/ds/elton_john/$photo" ] || fail "redo left the photo in elton_john"
+echo "redo: in madonna again"
+key q
+wait_for "EXIT=0" 10
+screen | grep -q -- "icanon echo" || fail "the terminal was not restored (stty shows raw mode)"
+echo "quit: exit 0, terminal restored"
+echo "e2e: 1 passed, 0 failed"
