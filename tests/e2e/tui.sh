@@ -16,8 +16,10 @@ fail() { echo "e2e FAILED: $*" >&2; echo "--- screen:" >&2; tmux -L "$sock" capt
 samples=$("$bin" models path celeb5)
 cp -r "$samples/train" "$work/ds"
 # The seeded mislabel: the first of Madonna's photos (sorted) filed under Elton John.
-photo=$(ls "$work/ds/madonna" | sort | head -n 1)
-mv "$work/ds/madonna/$photo" "$work/ds/elton_john/$photo"
+# (renamed short so the whole name shows in an 120-column table)
+first_photo=$(ls "$work/ds/madonna" | sort | head -n 1)
+photo=planted.jpg
+mv "$work/ds/madonna/$first_photo" "$work/ds/elton_john/$photo"
 "$bin" -w "$work/workspace.yaml" init "$work/ds" 2>/dev/null
 
 screen() { tmux -L "$sock" capture-pane -p -t e2e; }
