@@ -30,7 +30,8 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<Outcome> {
     // Validate before writing, so init never leaves a file the other commands reject.
     let ws = Workspace::parse(&text, &file)?;
     if let Some(parent) = file.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("{}: cannot create folder", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("{}: cannot create folder", parent.display()))?;
     }
     std::fs::write(&file, text).with_context(|| format!("{}: cannot write", file.display()))?;
     eprintln!(

@@ -40,7 +40,10 @@ impl Bar {
                 Phase::Hashing => ("{msg:>9} {bar:30} {pos}/{len} ETA {eta}", "hashing"),
                 Phase::Embedding => ("{msg} {bar:30} {pos}/{len} ETA {eta}", "embedding"),
             };
-            self.bar.set_style(ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_bar()));
+            self.bar.set_style(
+                ProgressStyle::with_template(template)
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
             self.bar.set_message(verb);
             self.phase = Some(p.phase);
             self.since = Instant::now();
@@ -68,7 +71,9 @@ pub fn run(cli: &Cli, args: &ScanArgs) -> Result<Outcome> {
     let mut engine = workspace::lazy_engine(cli, &ws);
     let stop = workspace::stop_on_ctrl_c();
     let mut bar = Bar::new();
-    let outcome = dataset::scan(&mut store, &ws.dataset, &mut engine, &stop, &mut |p| bar.update(p));
+    let outcome = dataset::scan(&mut store, &ws.dataset, &mut engine, &stop, &mut |p| {
+        bar.update(p)
+    });
     bar.finish();
     let outcome = outcome?;
     report(&outcome, args.json)?;
@@ -95,7 +100,9 @@ fn report(outcome: &ScanOutcome, json: bool) -> Result<()> {
         s.photos, s.new, s.changed, s.moved, s.removed, s.embedded, s.failed, s.seconds
     );
     if outcome.stopped {
-        eprintln!("facecurate: scan stopped early; what was embedded is kept, run `facecurate scan` again to finish");
+        eprintln!(
+            "facecurate: scan stopped early; what was embedded is kept, run `facecurate scan` again to finish"
+        );
     }
     Ok(())
 }

@@ -29,11 +29,23 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Result<Outcome> {
     let (tx, rx) = crossbeam_channel::unbounded();
     let engine = workspace::lazy_engine(cli, &ws);
     let stop = workspace::stop_on_ctrl_c();
-    let watcher = Watcher::start(&ws.dataset, &ws.store_path(), &fingerprint, engine, settings, !args.no_scan, tx)?;
+    let watcher = Watcher::start(
+        &ws.dataset,
+        &ws.store_path(),
+        &fingerprint,
+        engine,
+        settings,
+        !args.no_scan,
+        tx,
+    )?;
     eprintln!(
         "facecurate: watching {}{} (Ctrl-C to stop)",
         ws.dataset.display(),
-        if args.poll || ws.watch.poll { " by polling" } else { "" }
+        if args.poll || ws.watch.poll {
+            " by polling"
+        } else {
+            ""
+        }
     );
     let mut bar = Bar::new();
     let mut failed = false;
@@ -72,7 +84,11 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Result<Outcome> {
         }
     }
     watcher.stop();
-    Ok(if failed { Outcome::Failures } else { Outcome::Ok })
+    Ok(if failed {
+        Outcome::Failures
+    } else {
+        Outcome::Ok
+    })
 }
 
 fn print_changes(c: &Changes) {

@@ -57,7 +57,12 @@ pub fn lazy_engine(cli: &Cli, ws: &Workspace) -> LazyEngine {
 
 fn build(s: &EngineSettings) -> Result<Engine> {
     let ws = &s.ws;
-    let cache = ws.models.cache.clone().map(Cache::new).unwrap_or_else(Cache::default_location);
+    let cache = ws
+        .models
+        .cache
+        .clone()
+        .map(Cache::new)
+        .unwrap_or_else(Cache::default_location);
     let manifest = Manifest::builtin().context("the built-in model manifest is invalid")?;
     let mut names = facecurate::models::fetch::default_names(&manifest);
     names.retain(|n| manifest.get(n).is_some_and(|a| a.kind == "runtime"));
@@ -76,11 +81,17 @@ fn build(s: &EngineSettings) -> Result<Engine> {
         detector: file(&ws.models.detector)?,
         embedder: file(&ws.models.embedder)?,
     };
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     let mut config = PipelineConfig::for_cores(models, cores);
     config.detect = ws.detect;
     config.intra_threads = s.threads.unwrap_or(ws.threads).max(1);
-    config.workers = s.workers.or(ws.workers).unwrap_or(cores / config.intra_threads).max(1);
+    config.workers = s
+        .workers
+        .or(ws.workers)
+        .unwrap_or(cores / config.intra_threads)
+        .max(1);
     eprintln!(
         "facecurate: {} provider, {} worker(s) x {} thread(s), ONNX Runtime {}",
         runtime.provider,

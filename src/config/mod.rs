@@ -32,7 +32,10 @@ pub enum ConfigError {
     #[error("{}: no workspace file here; create one with `facecurate init DATASET` (or pass -w FILE)", path.display())]
     Missing { path: PathBuf },
     #[error("{}: cannot read the workspace file: {source}", path.display())]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// A key with a bad value, an unknown key, or a YAML syntax error.
     #[error("{}{}: {}{message}", path.display(), line.map(|l| format!(":{l}")).unwrap_or_default(), key.as_ref().map(|k| format!("`{k}`: ")).unwrap_or_default())]
     Invalid {
@@ -124,7 +127,10 @@ impl Workspace {
     /// Parses one top-level section (e.g. `analysis`) into the owner's type;
     /// `None` when the file does not have it. Errors carry the line, as for
     /// the keys this module owns.
-    pub fn section<T: serde::de::DeserializeOwned>(&self, key: &'static str) -> Result<Option<T>, ConfigError> {
+    pub fn section<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &'static str,
+    ) -> Result<Option<T>, ConfigError> {
         raw::section(&self.source, &self.file, key)
     }
 

@@ -7,8 +7,8 @@
 use super::{ConfigError, DEFAULT_STATE_DIR, ModelSettings, WatchSettings, Workspace, resolve};
 use crate::pipeline::detect::DetectSettings;
 use crate::runtime::Device;
-use serde::de::{self, Deserializer, IgnoredAny};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny};
 use std::cell::RefCell;
 use std::path::Path;
 use std::time::Duration;
@@ -152,7 +152,9 @@ fn unit_interval<'de, D: Deserializer<'de>>(d: D) -> Result<f32, D::Error> {
     if v > 0.0 && v <= 1.0 {
         Ok(v as f32)
     } else {
-        Err(de::Error::custom(format!("{v} is out of range; allowed: a number above 0 and at most 1")))
+        Err(de::Error::custom(format!(
+            "{v} is out of range; allowed: a number above 0 and at most 1"
+        )))
     }
 }
 
@@ -184,7 +186,9 @@ fn positive<'de, D: Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
     if (1..=1024).contains(&v) {
         Ok(v as usize)
     } else {
-        Err(de::Error::custom(format!("{v} is out of range; allowed: a whole number from 1 to 1024")))
+        Err(de::Error::custom(format!(
+            "{v} is out of range; allowed: a whole number from 1 to 1024"
+        )))
     }
 }
 
@@ -200,7 +204,9 @@ fn count_or_auto<'de, D: Deserializer<'de>>(d: D) -> Result<Option<usize>, D::Er
             if (1..=1024).contains(&v) {
                 Ok(Some(v as usize))
             } else {
-                Err(E::custom(format!("{v} is out of range; allowed: a whole number from 1 to 1024, or `auto`")))
+                Err(E::custom(format!(
+                    "{v} is out of range; allowed: a whole number from 1 to 1024, or `auto`"
+                )))
             }
         }
         fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
@@ -249,7 +255,11 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Tracked<T> {
     }
 }
 
-fn parse_tracked<T: de::DeserializeOwned>(text: &str, file: &Path, prefix: &str) -> Result<T, ConfigError> {
+fn parse_tracked<T: de::DeserializeOwned>(
+    text: &str,
+    file: &Path,
+    prefix: &str,
+) -> Result<T, ConfigError> {
     FAILED_AT.with(|f| f.borrow_mut().take());
     let options = serde_saphyr::options! { with_snippet: false };
     match serde_saphyr::from_str_with_options::<Tracked<T>>(text, options) {
@@ -258,7 +268,13 @@ fn parse_tracked<T: de::DeserializeOwned>(text: &str, file: &Path, prefix: &str)
             let key = FAILED_AT
                 .with(|f| f.borrow_mut().take())
                 .filter(|p| !p.is_empty() && p != ".")
-                .map(|p| if prefix.is_empty() { p } else { format!("{prefix}.{p}") });
+                .map(|p| {
+                    if prefix.is_empty() {
+                        p
+                    } else {
+                        format!("{prefix}.{p}")
+                    }
+                });
             let line = e.location().map(|l| l.line()).filter(|&l| l > 0);
             Err(ConfigError::Invalid {
                 path: file.to_path_buf(),
@@ -285,7 +301,11 @@ pub fn parse(text: &str, file: &Path) -> Result<RawWorkspace, ConfigError> {
 }
 
 /// One top-level section, parsed into the caller's type; other keys ignored.
-pub fn section<T: de::DeserializeOwned>(text: &str, file: &Path, key: &'static str) -> Result<Option<T>, ConfigError> {
+pub fn section<T: de::DeserializeOwned>(
+    text: &str,
+    file: &Path,
+    key: &'static str,
+) -> Result<Option<T>, ConfigError> {
     let doc: std::collections::BTreeMap<String, IgnoredAny> = parse_tracked(text, file, "")?;
     if !doc.contains_key(key) {
         return Ok(None);
@@ -366,7 +386,10 @@ impl RawWorkspace {
             message,
         };
         if self.dataset.trim().is_empty() {
-            return Err(invalid(&["dataset"], "empty; allowed: the path of the dataset folder".into()));
+            return Err(invalid(
+                &["dataset"],
+                "empty; allowed: the path of the dataset folder".into(),
+            ));
         }
         let dataset = resolve(&self.dataset, base);
         if !dataset.is_dir() {
@@ -378,7 +401,10 @@ impl RawWorkspace {
                 ),
             ));
         }
-        let state_written = self.state_dir.clone().unwrap_or_else(|| DEFAULT_STATE_DIR.to_string());
+        let state_written = self
+            .state_dir
+            .clone()
+            .unwrap_or_else(|| DEFAULT_STATE_DIR.to_string());
         let state_dir = resolve(&state_written, base);
         let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
         let dataset_real = canonical(&dataset);
@@ -389,7 +415,11 @@ impl RawWorkspace {
             .map(|a| canonical(a).join(state_dir.strip_prefix(a).unwrap_or(Path::new(""))))
             .unwrap_or_else(|| state_dir.clone());
         if state_real.starts_with(&dataset_real) {
-            let key = if self.state_dir.is_some() { "state_dir" } else { "dataset" };
+            let key = if self.state_dir.is_some() {
+                "state_dir"
+            } else {
+                "dataset"
+            };
             return Err(invalid(
                 &[key],
                 format!(
@@ -399,7 +429,8 @@ impl RawWorkspace {
                 ),
             ));
         }
-        let manifest = crate::models::Manifest::builtin().map_err(|e| invalid(&["models"], e.to_string()))?;
+        let manifest =
+            crate::models::Manifest::builtin().map_err(|e| invalid(&["models"], e.to_string()))?;
         for (key, name, kind) in [
             ("detector", &self.models.detector, "detector"),
             ("embedder", &self.models.embedder, "embedder"),

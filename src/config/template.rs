@@ -17,7 +17,9 @@ pub fn template(dataset: &str) -> String {
 fn quote(path: &str) -> String {
     let plain = path.contains('/')
         && !path.starts_with('-')
-        && path.chars().all(|c| c.is_alphanumeric() || "/._-~+".contains(c));
+        && path
+            .chars()
+            .all(|c| c.is_alphanumeric() || "/._-~+".contains(c));
     if plain {
         path.to_string()
     } else {

@@ -11,7 +11,9 @@ fn setup() -> (tempfile::TempDir, PathBuf) {
 fn invalid(text: &str) -> (Option<u64>, Option<String>, String) {
     let (_dir, file) = setup();
     match Workspace::parse(text, &file) {
-        Err(ConfigError::Invalid { line, key, message, .. }) => (line, key, message),
+        Err(ConfigError::Invalid {
+            line, key, message, ..
+        }) => (line, key, message),
         other => panic!("expected an Invalid error, got {other:?}"),
     }
 }
@@ -29,7 +31,10 @@ fn the_template_parses_to_the_defaults() {
     assert_eq!(ws.watch, WatchSettings::default());
     assert_eq!(ws.models.detector, "yunet");
     assert_eq!(ws.models.cache, None);
-    assert_eq!(ws.store_path(), dir.path().join("facecurate-state/store.sqlite"));
+    assert_eq!(
+        ws.store_path(),
+        dir.path().join("facecurate-state/store.sqlite")
+    );
 }
 
 #[test]
@@ -53,23 +58,46 @@ fn unknown_keys_name_the_key_the_line_and_what_is_allowed() {
     let (line, key, message) = invalid("dataset: data\ndetect:\n  score_treshold: 0.5\n");
     assert_eq!(line, Some(3));
     assert_eq!(key.as_deref(), Some("detect.score_treshold"));
-    assert!(message.contains("score_treshold") && message.contains("score_threshold"), "{message}");
+    assert!(
+        message.contains("score_treshold") && message.contains("score_threshold"),
+        "{message}"
+    );
 
     let (line, _, message) = invalid("dataset: data\ncolour: blue\n");
-    eprintln!("{}", ConfigError::Invalid { path: "w.yaml".into(), line, key: None, message: message.clone() });
+    eprintln!(
+        "{}",
+        ConfigError::Invalid {
+            path: "w.yaml".into(),
+            line,
+            key: None,
+            message: message.clone()
+        }
+    );
     assert_eq!(line, Some(2));
-    assert!(message.contains("colour") && message.contains("state_dir"), "{message}");
+    assert!(
+        message.contains("colour") && message.contains("state_dir"),
+        "{message}"
+    );
 }
 
 #[test]
 fn bad_values_name_the_key_the_line_and_what_is_allowed() {
     let (line, key, message) = invalid("dataset: data\ndevice: gpu\n");
     assert_eq!((line, key.as_deref()), (Some(2), Some("device")));
-    assert!(message.contains("gpu") && message.contains("cuda"), "{message}");
+    assert!(
+        message.contains("gpu") && message.contains("cuda"),
+        "{message}"
+    );
 
     let (line, key, message) = invalid("dataset: data\n\ndetect:\n  nms_threshold: 1.5\n");
-    assert_eq!((line, key.as_deref()), (Some(4), Some("detect.nms_threshold")));
-    assert!(message.contains("1.5") && message.contains("at most 1"), "{message}");
+    assert_eq!(
+        (line, key.as_deref()),
+        (Some(4), Some("detect.nms_threshold"))
+    );
+    assert!(
+        message.contains("1.5") && message.contains("at most 1"),
+        "{message}"
+    );
 
     let (line, key, message) = invalid("dataset: data\nworkers: many\n");
     assert_eq!((line, key.as_deref()), (Some(2), Some("workers")));
@@ -94,7 +122,10 @@ fn the_state_folder_may_not_be_inside_the_dataset() {
     assert!(message.contains("inside the dataset"), "{message}");
     let (dir, file) = setup();
     let ws = Workspace::parse("dataset: data\nstate_dir: ../elsewhere/state\n", &file).unwrap();
-    assert_eq!(ws.state_dir, dir.path().parent().unwrap().join("elsewhere/state"));
+    assert_eq!(
+        ws.state_dir,
+        dir.path().parent().unwrap().join("elsewhere/state")
+    );
 }
 
 #[test]
@@ -106,7 +137,10 @@ fn owned_sections_are_handed_to_their_owner_with_lines() {
     }
     let (_dir, file) = setup();
     let ws = Workspace::parse("dataset: data\nanalysis:\n  k: 5\nclassifier: {}\n", &file).unwrap();
-    assert_eq!(ws.section::<Analysis>("analysis").unwrap(), Some(Analysis { k: 5 }));
+    assert_eq!(
+        ws.section::<Analysis>("analysis").unwrap(),
+        Some(Analysis { k: 5 })
+    );
     let bad = Workspace::parse("dataset: data\nanalysis:\n  k: 5\n  j: 1\n", &file).unwrap();
     match bad.section::<Analysis>("analysis") {
         Err(ConfigError::Invalid { line, message, .. }) => {

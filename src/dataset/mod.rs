@@ -24,12 +24,17 @@ pub use watch::{DatasetEvent, Watcher};
 /// Bumped whenever decoding, alignment, the thumb or the embedding
 /// normalisation change what the pipeline produces for the same photo, so
 /// stores re-embed instead of mixing old and new vectors.
-pub const PIPELINE_VERSION: &str = "exif-rgb8|yunet-pad32|align112-arcface|sface-l2|thumb32-gray|v1";
+pub const PIPELINE_VERSION: &str =
+    "exif-rgb8|yunet-pad32|align112-arcface|sface-l2|thumb32-gray|v1";
 
 /// Identifies everything that decides a photo's faces: the models' sha256
 /// and the detection settings. Content processed under another
 /// fingerprint is re-embedded.
-pub fn fingerprint(detector_sha256: &str, embedder_sha256: &str, detect: &DetectSettings) -> String {
+pub fn fingerprint(
+    detector_sha256: &str,
+    embedder_sha256: &str,
+    detect: &DetectSettings,
+) -> String {
     let text = format!(
         "{PIPELINE_VERSION}|det={detector_sha256}|emb={embedder_sha256}|score={}|nms={}|max_side={}",
         detect.score_threshold, detect.nms_threshold, detect.max_side
@@ -40,8 +45,17 @@ pub fn fingerprint(detector_sha256: &str, embedder_sha256: &str, detect: &Detect
 /// The fingerprint of a workspace's pipeline; the pinned manifest supplies
 /// the models' sha256 (provisioning verifies the files against it).
 pub fn workspace_fingerprint(ws: &Workspace, manifest: &Manifest) -> String {
-    let sha = |name: &str| manifest.get(name).map(|a| a.sha256.clone()).unwrap_or_else(|| name.to_string());
-    fingerprint(&sha(&ws.models.detector), &sha(&ws.models.embedder), &ws.detect)
+    let sha = |name: &str| {
+        manifest
+            .get(name)
+            .map(|a| a.sha256.clone())
+            .unwrap_or_else(|| name.to_string())
+    };
+    fingerprint(
+        &sha(&ws.models.detector),
+        &sha(&ws.models.embedder),
+        &ws.detect,
+    )
 }
 
 /// What one reconciliation changed, as the analyses and the TUI need it.
@@ -91,7 +105,11 @@ fn hidden(name: &std::ffi::OsStr) -> bool {
 
 /// The photos of one person folder, as `records::list_dataset` would list
 /// them; nothing when the folder is gone or is not a person folder.
-pub fn list_person(root: &Path, person: &str, warn: &mut dyn FnMut(String)) -> Vec<crate::records::DatasetEntry> {
+pub fn list_person(
+    root: &Path,
+    person: &str,
+    warn: &mut dyn FnMut(String),
+) -> Vec<crate::records::DatasetEntry> {
     let dir = root.join(person);
     if person.starts_with('.') || !dir.is_dir() {
         return Vec::new();
@@ -105,7 +123,11 @@ pub fn list_person(root: &Path, person: &str, warn: &mut dyn FnMut(String)) -> V
     };
     let mut names: Vec<_> = files
         .flatten()
-        .filter(|f| !hidden(&f.file_name()) && f.path().is_file() && crate::pipeline::decode::is_photo_path(&f.path()))
+        .filter(|f| {
+            !hidden(&f.file_name())
+                && f.path().is_file()
+                && crate::pipeline::decode::is_photo_path(&f.path())
+        })
         .map(|f| f.file_name())
         .collect();
     names.sort();

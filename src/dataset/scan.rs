@@ -86,6 +86,9 @@ pub struct ScanOutcome {
     pub stopped: bool,
     /// Files left for later because they were still being written.
     pub deferred: Vec<PathBuf>,
+    /// Content hashes of the added and removed paths, so the watcher can
+    /// pair the halves of a move it hears of in separate batches.
+    pub hashes: HashMap<PathBuf, String>,
 }
 
 /// Scans the whole dataset at `root`. `progress` is called from this thread.
@@ -96,7 +99,15 @@ pub fn scan(
     stop: &AtomicBool,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<ScanOutcome, ScanError> {
-    reconcile(store, root, &Scope::All, engine, stop, progress, &mut |_, _| true)
+    reconcile(
+        store,
+        root,
+        &Scope::All,
+        engine,
+        stop,
+        progress,
+        &mut |_, _| true,
+    )
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -145,7 +156,12 @@ pub(crate) fn reconcile(
             }
             (list_dataset(root, &mut warn), None)
         }
-        Scope::Persons(ps) => (ps.iter().flat_map(|p| list_person(root, p, &mut warn)).collect(), Some(ps)),
+        Scope::Persons(ps) => (
+            ps.iter()
+                .flat_map(|p| list_person(root, p, &mut warn))
+                .collect(),
+            Some(ps),
+        ),
     };
     let known = store.file_rows(persons)?;
     let processed = store.processed_hashes()?;
@@ -158,19 +174,28 @@ pub(crate) fn reconcile(
     for entry in entries {
         let abs = root.join(&entry.path);
         let Some(key) = path_key(&entry.path) else {
-            out.warnings.push(format!("{}: file name is not valid UTF-8; skipped", abs.display()));
+            out.warnings.push(format!(
+                "{}: file name is not valid UTF-8; skipped",
+                abs.display()
+            ));
             continue;
         };
         let meta = match std::fs::metadata(&abs) {
             Ok(meta) => meta,
             Err(e) => {
-                out.warnings.push(format!("{}: cannot read file information: {e}", abs.display()));
+                out.warnings.push(format!(
+                    "{}: cannot read file information: {e}",
+                    abs.display()
+                ));
                 continue;
             }
         };
         present.insert(key.clone());
         let (size, mtime) = (meta.len(), mtime_ns(&meta));
-        if let Some(row) = known.get(&key).filter(|r| r.size == size && r.mtime_ns == mtime) {
+        if let Some(row) = known
+            .get(&key)
+            .filter(|r| r.size == size && r.mtime_ns == mtime)
+        {
             match &row.hash {
                 Some(h) if !processed.contains(h) => to_embed.push(Pending {
                     key,
@@ -198,6 +223,7 @@ pub(crate) fn reconcile(
         }
     }
 
+    let mut vanished: Vec<String> = Vec::new();
     let total = to_hash.len();
     for (done, (key, entry, size, mtime)) in to_hash.into_iter().enumerate() {
         progress(&Progress {
@@ -222,13 +248,25 @@ pub(crate) fn reconcile(
         let kind = match (&before, &row.hash) {
             (Some(old), new) if old == new => Kind::Same,
             (Some(_), _) => Kind::Changed,
-            (None, Some(h)) => match removed.get_mut(h).and_then(|keys| keys.pop()) {
-                Some(from) => {
-                    moved_from = Some(from);
+            (None, Some(h)) => {
+                let from = match removed.get_mut(h).and_then(|keys| keys.pop()) {
+                    Some(from) => Some(from),
+                    // The watcher may hear of a move's arrival before its
+                    // departure: the origin is then outside this scope.
+                    None if persons.is_some() => {
+                        let origin = vanished_origin(store, root, h, &known, &vanished)?;
+                        vanished.extend(origin.clone());
+                        origin
+                    }
+                    None => None,
+                };
+                moved_from = from;
+                if moved_from.is_some() {
                     Kind::Moved
+                } else {
+                    Kind::New
                 }
-                None => Kind::New,
-            },
+            }
             (None, None) => Kind::New,
         };
         let pending = Pending {
@@ -245,7 +283,7 @@ pub(crate) fn reconcile(
 
     // Removals and everything not needing the pipeline, in one commit.
     let batch = store.batch()?;
-    for key in &removed_keys {
+    for key in removed_keys.iter().copied().chain(&vanished) {
         batch.remove_file(key)?;
     }
     for p in &ready {
@@ -257,9 +295,15 @@ pub(crate) fn reconcile(
         .chain(&to_embed)
         .filter_map(|p| p.moved_from.as_deref())
         .collect();
-    for key in removed_keys.iter().filter(|k| !moved_away.contains(k.as_str())) {
+    for key in removed_keys
+        .iter()
+        .filter(|k| !moved_away.contains(k.as_str()))
+    {
         out.changes.removed.push(PathBuf::from(key.as_str()));
         out.changes.touch(Path::new(key.as_str()));
+        if let Some(h) = &known[*key].hash {
+            out.hashes.insert(PathBuf::from(key.as_str()), h.clone());
+        }
     }
     // Moves whose content must be embedded are reported once written.
     for p in &ready {
@@ -283,12 +327,32 @@ pub(crate) fn reconcile(
     Ok(out)
 }
 
+/// A path outside the reconciled persons that holds `hash` in the store but
+/// is gone from disk: where a photo that just appeared was moved from.
+fn vanished_origin(
+    store: &Store,
+    root: &Path,
+    hash: &str,
+    known: &HashMap<String, FileRow>,
+    claimed: &[String],
+) -> Result<Option<String>, StoreError> {
+    Ok(store
+        .paths_with_hash(hash)?
+        .into_iter()
+        .find(|p| !known.contains_key(p) && !claimed.contains(p) && !root.join(p).exists()))
+}
+
 /// Adds one written path to the outcome. `failure` is the pipeline's cause.
 fn report(out: &mut ScanOutcome, p: &Pending, failure: Option<&str>) {
     let path = PathBuf::from(&p.key);
     match p.kind {
         Kind::Same => {}
-        Kind::New => out.changes.added.push(path.clone()),
+        Kind::New => {
+            out.changes.added.push(path.clone());
+            if let Some(h) = &p.row.hash {
+                out.hashes.insert(path.clone(), h.clone());
+            }
+        }
         Kind::Changed => out.changes.changed.push(path.clone()),
         Kind::Moved => {
             let from = PathBuf::from(p.moved_from.clone().unwrap_or_default());
@@ -337,7 +401,8 @@ fn embed(
     let mut last_commit = Instant::now();
     let (mut done, mut faces) = (0usize, 0usize);
     let total = paths.len();
-    let mut flush = |buffer: &mut Vec<(usize, crate::pipeline::PhotoResult)>, out: &mut ScanOutcome| {
+    let mut flush = |buffer: &mut Vec<(usize, crate::pipeline::PhotoResult)>,
+                     out: &mut ScanOutcome| {
         let batch = store.batch()?;
         let mut written = Vec::new();
         for (i, result) in buffer.drain(..) {

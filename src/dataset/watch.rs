@@ -32,7 +32,10 @@ pub enum DatasetEvent {
     /// Progress of a full scan (at start, or after lost events).
     Progress(Progress),
     /// A full scan finished; `changes` lists what it found different.
-    Scanned { summary: ScanSummary, changes: Changes },
+    Scanned {
+        summary: ScanSummary,
+        changes: Changes,
+    },
     /// Photos changed in the folder; the store already shows it.
     Changed(Changes),
     /// Something could not be read or watched; watching goes on.
@@ -73,12 +76,14 @@ impl Watcher {
         let root = crate::config::absolute(root);
         let store = Store::open(store_path, fingerprint)?;
         if let Some(r) = store.recovery() {
-            let _ = events.send(DatasetEvent::Warning { message: format!(
-                "{}: {}; kept aside as {} and rebuilt",
-                store_path.display(),
-                r.reason,
-                r.kept_aside.display()
-            )});
+            let _ = events.send(DatasetEvent::Warning {
+                message: format!(
+                    "{}: {}; kept aside as {} and rebuilt",
+                    store_path.display(),
+                    r.reason,
+                    r.kept_aside.display()
+                ),
+            });
         }
         let (tx, rx) = crossbeam_channel::unbounded::<DebounceEventResult>();
         let notify_err = |e: notify::Error| WatchError::Notify {
@@ -99,7 +104,8 @@ impl Watcher {
                 config,
             )
             .map_err(notify_err)?;
-            d.watch(&root, RecursiveMode::Recursive).map_err(notify_err)?;
+            d.watch(&root, RecursiveMode::Recursive)
+                .map_err(notify_err)?;
             Box::new(d)
         } else {
             let mut d = new_debouncer_opt::<_, notify::RecommendedWatcher, _>(
@@ -110,7 +116,8 @@ impl Watcher {
                 notify::Config::default(),
             )
             .map_err(notify_err)?;
-            d.watch(&root, RecursiveMode::Recursive).map_err(notify_err)?;
+            d.watch(&root, RecursiveMode::Recursive)
+                .map_err(notify_err)?;
             Box::new(d)
         };
         let stop = Arc::new(AtomicBool::new(false));
@@ -122,6 +129,7 @@ impl Watcher {
             events,
             stop: stop.clone(),
             waiting: HashMap::new(),
+            departed: Vec::new(),
         };
         let thread = std::thread::Builder::new()
             .name("facecurate-watch".into())
@@ -174,7 +182,13 @@ struct State {
     events: Sender<DatasetEvent>,
     stop: Arc<AtomicBool>,
     waiting: HashMap<PathBuf, Waiting>,
+    /// Recently removed paths and their content, to recognise a move whose
+    /// arrival is heard of after its departure.
+    departed: Vec<(PathBuf, String, Instant)>,
 }
+
+/// How long a removed photo may still turn out to have been moved.
+const MOVE_WINDOW: Duration = Duration::from_secs(10);
 
 impl State {
     fn send(&self, event: DatasetEvent) -> bool {
@@ -285,7 +299,8 @@ impl State {
     fn update(&mut self, persons: BTreeSet<String>) -> bool {
         let settle = self.settle;
         let waiting = &mut self.waiting;
-        let mut stable = |path: &Path, meta: &std::fs::Metadata| settled(waiting, settle, path, meta);
+        let mut stable =
+            |path: &Path, meta: &std::fs::Metadata| settled(waiting, settle, path, meta);
         let stop = self.stop.clone();
         let outcome = reconcile(
             &mut self.store,
@@ -307,7 +322,9 @@ impl State {
                 for w in o.warnings {
                     self.send(DatasetEvent::Warning { message: w });
                 }
-                o.changes.is_empty() || self.send(DatasetEvent::Changed(o.changes))
+                let mut changes = o.changes;
+                pair_moves(&mut self.departed, &mut changes, &o.hashes);
+                changes.is_empty() || self.send(DatasetEvent::Changed(changes))
             }
             Err(e) => self.fail(e),
         }
@@ -318,11 +335,50 @@ impl State {
     /// failure ends watching.
     fn fail(&mut self, e: super::ScanError) -> bool {
         match e {
-            super::ScanError::Engine(_) | super::ScanError::Dataset(_) => self.send(DatasetEvent::Warning { message: e.to_string() }),
+            super::ScanError::Engine(_) | super::ScanError::Dataset(_) => {
+                self.send(DatasetEvent::Warning {
+                    message: e.to_string(),
+                })
+            }
             other => {
-                self.send(DatasetEvent::Stopped { cause: other.to_string() });
+                self.send(DatasetEvent::Stopped {
+                    cause: other.to_string(),
+                });
                 false
             }
+        }
+    }
+}
+
+/// Reports an added photo whose content departed from another path
+/// moments ago as moved (the departure was already reported as removed),
+/// and remembers this batch's departures.
+fn pair_moves(
+    departed: &mut Vec<(PathBuf, String, Instant)>,
+    changes: &mut Changes,
+    hashes: &HashMap<PathBuf, String>,
+) {
+    departed.retain(|(_, _, at)| at.elapsed() < MOVE_WINDOW);
+    let mut added = Vec::new();
+    for path in std::mem::take(&mut changes.added) {
+        let origin = hashes
+            .get(&path)
+            .and_then(|h| departed.iter().position(|(_, dh, _)| dh == h));
+        match origin {
+            Some(i) => {
+                let (from, _, _) = departed.remove(i);
+                if let Some(p) = person_of(&from) {
+                    changes.persons.insert(p);
+                }
+                changes.moved.push((from, path));
+            }
+            None => added.push(path),
+        }
+    }
+    changes.added = added;
+    for path in &changes.removed {
+        if let Some(h) = hashes.get(path) {
+            departed.push((path.clone(), h.clone(), Instant::now()));
         }
     }
 }
@@ -330,7 +386,12 @@ impl State {
 /// True when `path` has held still long enough to read: its mtime is at
 /// least `settle` old, or (for clocks that disagree, e.g. network file
 /// systems) its size and mtime have not changed for `settle`.
-fn settled(waiting: &mut HashMap<PathBuf, Waiting>, settle: Duration, path: &Path, meta: &std::fs::Metadata) -> bool {
+fn settled(
+    waiting: &mut HashMap<PathBuf, Waiting>,
+    settle: Duration,
+    path: &Path,
+    meta: &std::fs::Metadata,
+) -> bool {
     let now = Instant::now();
     let mtime = meta.modified().ok();
     let age = mtime.and_then(|m| SystemTime::now().duration_since(m).ok());

@@ -26,7 +26,10 @@ pub enum StoreError {
         source: std::io::Error,
     },
     #[error("{}: {source}", path.display())]
-    Sqlite { path: PathBuf, source: rusqlite::Error },
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
     #[error("{}: {message}", path.display())]
     Invalid { path: PathBuf, message: String },
 }
@@ -106,7 +109,10 @@ impl Store {
 
     /// SQLite's full `PRAGMA integrity_check`: `["ok"]` or the problems found.
     pub fn integrity_check(&self) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self.conn.prepare("PRAGMA integrity_check").map_err(|e| self.err(e))?;
+        let mut stmt = self
+            .conn
+            .prepare("PRAGMA integrity_check")
+            .map_err(|e| self.err(e))?;
         let rows = stmt
             .query_map([], |r| r.get::<_, String>(0))
             .map_err(|e| self.err(e))?
@@ -126,7 +132,10 @@ impl Store {
 fn sqlite_err(path: &Path) -> impl Fn(rusqlite::Error) -> Unusable + '_ {
     move |e| {
         let code = e.sqlite_error_code();
-        if matches!(code, Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt)) {
+        if matches!(
+            code,
+            Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt)
+        ) {
             Unusable::Aside {
                 tag: "corrupt",
                 reason: format!("not a readable SQLite database ({e})"),
@@ -143,12 +152,18 @@ fn sqlite_err(path: &Path) -> impl Fn(rusqlite::Error) -> Unusable + '_ {
 /// Opens, checks and migrates the file at `path`.
 fn connect(path: &Path) -> Result<Connection, Unusable> {
     let fail = sqlite_err(path);
-    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags).map_err(&fail)?;
     // Another process (the TUI, a watcher) may hold the write lock briefly.
     conn.busy_timeout(Duration::from_secs(10)).map_err(&fail)?;
-    let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(&fail)?;
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(&fail)?;
+    let app_id: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(&fail)?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(&fail)?;
     let tables: i64 = conn
         .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
         .map_err(&fail)?;
@@ -173,13 +188,18 @@ fn connect(path: &Path) -> Result<Connection, Unusable> {
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(Unusable::Fatal(StoreError::Invalid {
             path: path.to_path_buf(),
-            message: format!("cannot switch the store to WAL mode (got `{mode}`); is it on a network file system?"),
+            message: format!(
+                "cannot switch the store to WAL mode (got `{mode}`); is it on a network file system?"
+            ),
         }));
     }
     // NORMAL in WAL mode is durable against a killed process; only a power
     // cut can drop the last commits, never corrupt the file.
-    conn.execute_batch("PRAGMA synchronous = NORMAL").map_err(&fail)?;
-    let check: String = conn.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(&fail)?;
+    conn.execute_batch("PRAGMA synchronous = NORMAL")
+        .map_err(&fail)?;
+    let check: String = conn
+        .query_row("PRAGMA quick_check", [], |r| r.get(0))
+        .map_err(&fail)?;
     if check != "ok" {
         return Err(Unusable::Aside {
             tag: "corrupt",
@@ -212,7 +232,10 @@ fn set_aside(path: &Path, tag: &str) -> Result<PathBuf, StoreError> {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     let mut target = path.with_file_name(format!("{name}.{tag}-{stamp}"));
     let mut n = 1;
     while target.exists() {
@@ -230,7 +253,10 @@ fn set_aside(path: &Path, tag: &str) -> Result<PathBuf, StoreError> {
     for suffix in ["-wal", "-shm"] {
         let side = PathBuf::from(format!("{}{suffix}", path.display()));
         if side.exists() {
-            rename(&side, &PathBuf::from(format!("{}{suffix}", target.display())))?;
+            rename(
+                &side,
+                &PathBuf::from(format!("{}{suffix}", target.display())),
+            )?;
         }
     }
     Ok(target)

@@ -112,8 +112,14 @@ impl Store {
                 person: row.get(1).map_err(|e| self.err(e))?,
                 faces: faces.get(&hash).cloned().unwrap_or_default(),
                 hash,
-                width: row.get::<_, Option<u32>>(4).map_err(|e| self.err(e))?.unwrap_or(0),
-                height: row.get::<_, Option<u32>>(5).map_err(|e| self.err(e))?.unwrap_or(0),
+                width: row
+                    .get::<_, Option<u32>>(4)
+                    .map_err(|e| self.err(e))?
+                    .unwrap_or(0),
+                height: row
+                    .get::<_, Option<u32>>(5)
+                    .map_err(|e| self.err(e))?
+                    .unwrap_or(0),
                 status,
                 reviewed: row.get(8).map_err(|e| self.err(e))?,
             });
@@ -144,7 +150,10 @@ impl Store {
     }
 
     /// The rows of every path, or of the paths filed under `persons`.
-    pub fn file_rows(&self, persons: Option<&BTreeSet<String>>) -> Result<HashMap<String, FileRow>, StoreError> {
+    pub fn file_rows(
+        &self,
+        persons: Option<&BTreeSet<String>>,
+    ) -> Result<HashMap<String, FileRow>, StoreError> {
         let mut out = HashMap::new();
         let mut stmt = self
             .conn
@@ -166,6 +175,20 @@ impl Store {
             out.insert(row.get(0).map_err(|e| self.err(e))?, file);
         }
         Ok(out)
+    }
+
+    /// The paths that hold content `hash`.
+    pub fn paths_with_hash(&self, hash: &str) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT path FROM files WHERE hash = ?1")
+            .map_err(|e| self.err(e))?;
+        let paths = stmt
+            .query_map([hash], |r| r.get(0))
+            .map_err(|e| self.err(e))?
+            .collect::<Result<Vec<String>, _>>()
+            .map_err(|e| self.err(e))?;
+        Ok(paths)
     }
 
     /// Hashes whose content is stored under this fingerprint.
@@ -212,10 +235,13 @@ impl Store {
     /// Starts a write batch: nothing is visible to readers until `commit`.
     pub fn batch(&mut self) -> Result<Batch<'_>, StoreError> {
         let path = self.path.clone();
-        let tx = self.conn.transaction().map_err(|source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        })?;
+        let tx = self
+            .conn
+            .transaction()
+            .map_err(|source| StoreError::Sqlite {
+                path: path.clone(),
+                source,
+            })?;
         Ok(Batch {
             tx,
             fingerprint: &self.fingerprint,
@@ -269,7 +295,9 @@ impl Batch<'_> {
     pub fn put_file(&self, path: &str, row: &FileRow) -> Result<(), StoreError> {
         let old: Option<Option<String>> = self
             .tx
-            .query_row("SELECT hash FROM files WHERE path = ?1", [path], |r| r.get(0))
+            .query_row("SELECT hash FROM files WHERE path = ?1", [path], |r| {
+                r.get(0)
+            })
             .optional()
             .map_err(|e| self.err(e))?;
         self.exec(
@@ -290,14 +318,24 @@ impl Batch<'_> {
     /// Forgets `path`; its content stays until garbage collection, so a
     /// move seen as delete-then-create never re-embeds.
     pub fn remove_file(&self, path: &str) -> Result<(), StoreError> {
-        self.exec("DELETE FROM files WHERE path = ?1", [path]).map(|_| ())
+        self.exec("DELETE FROM files WHERE path = ?1", [path])
+            .map(|_| ())
     }
 
     /// Stores what the pipeline found in the content `hash`: its faces, or
     /// the cause of its failure.
-    pub fn put_content(&self, hash: &str, width: u32, height: u32, outcome: Result<&[Face], &str>) -> Result<(), StoreError> {
+    pub fn put_content(
+        &self,
+        hash: &str,
+        width: u32,
+        height: u32,
+        outcome: Result<&[Face], &str>,
+    ) -> Result<(), StoreError> {
         let fp = self.fingerprint;
-        self.exec("DELETE FROM faces WHERE hash = ?1 AND fingerprint = ?2", params![hash, fp])?;
+        self.exec(
+            "DELETE FROM faces WHERE hash = ?1 AND fingerprint = ?2",
+            params![hash, fp],
+        )?;
         let error = outcome.err();
         self.exec(
             "INSERT OR REPLACE INTO content (hash, fingerprint, width, height, error) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -328,6 +366,8 @@ impl Batch<'_> {
 
     pub fn commit(self) -> Result<(), StoreError> {
         let path = self.path;
-        self.tx.commit().map_err(|source| StoreError::Sqlite { path, source })
+        self.tx
+            .commit()
+            .map_err(|source| StoreError::Sqlite { path, source })
     }
 }

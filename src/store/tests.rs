@@ -34,10 +34,17 @@ fn records_round_trip_faces_and_vectors_exactly() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("s/store.sqlite"), "fp1").unwrap();
     assert!(store.recovery().is_none());
-    put(&mut store, "Bob/b1.jpg", "Bob", "h1", &[face(0.5), face(0.25)]);
+    put(
+        &mut store,
+        "Bob/b1.jpg",
+        "Bob",
+        "h1",
+        &[face(0.5), face(0.25)],
+    );
     put(&mut store, "Ann/a1.jpg", "Ann", "h2", &[]);
     let b = store.batch().unwrap();
-    b.put_content("h3", 0, 0, Err("corrupt or truncated image: eof")).unwrap();
+    b.put_content("h3", 0, 0, Err("corrupt or truncated image: eof"))
+        .unwrap();
     b.put_file("Ann/a2.jpg", &row("Ann", "h3")).unwrap();
     b.put_file(
         "Ann/a3.jpg",
@@ -53,18 +60,38 @@ fn records_round_trip_faces_and_vectors_exactly() {
 
     let store = Store::open(&dir.path().join("s/store.sqlite"), "fp1").unwrap();
     let records = store.records().unwrap();
-    let paths: Vec<_> = records.iter().map(|r| r.path.to_string_lossy().to_string()).collect();
-    assert_eq!(paths, ["Ann/a1.jpg", "Ann/a2.jpg", "Ann/a3.jpg", "Bob/b1.jpg"]);
+    let paths: Vec<_> = records
+        .iter()
+        .map(|r| r.path.to_string_lossy().to_string())
+        .collect();
+    assert_eq!(
+        paths,
+        ["Ann/a1.jpg", "Ann/a2.jpg", "Ann/a3.jpg", "Bob/b1.jpg"]
+    );
     let bob = &records[3];
-    assert_eq!((bob.person.as_str(), bob.hash.as_str(), bob.width, bob.height), ("Bob", "h1", 250, 200));
+    assert_eq!(
+        (
+            bob.person.as_str(),
+            bob.hash.as_str(),
+            bob.width,
+            bob.height
+        ),
+        ("Bob", "h1", 250, 200)
+    );
     assert_eq!(bob.status, PhotoStatus::Ok);
     assert_eq!(bob.faces.len(), 2);
     assert_eq!(bob.faces[0].embedding, face(0.5).embedding);
     assert_eq!(bob.faces[1].landmarks, face(0.25).landmarks);
-    assert_eq!((bob.faces[0].bbox, bob.faces[0].score), (face(0.5).bbox, 0.875));
+    assert_eq!(
+        (bob.faces[0].bbox, bob.faces[0].score),
+        (face(0.5).bbox, 0.875)
+    );
     assert_eq!(bob.faces[0].thumb, face(0.5).thumb);
     assert!(records[0].faces.is_empty() && records[0].status == PhotoStatus::Ok);
-    assert_eq!(records[1].status, PhotoStatus::Error("corrupt or truncated image: eof".into()));
+    assert_eq!(
+        records[1].status,
+        PhotoStatus::Error("corrupt or truncated image: eof".into())
+    );
     assert!(matches!(&records[2].status, PhotoStatus::Error(c) if c.contains("permission")));
     assert_eq!(store.integrity_check().unwrap(), ["ok"]);
 }
@@ -82,7 +109,10 @@ fn another_fingerprint_sees_nothing_processed() {
     store.collect_garbage().unwrap();
     drop(store);
     let store = Store::open(&path, "fp1").unwrap();
-    assert!(store.records().unwrap().is_empty(), "content of other fingerprints is collected");
+    assert!(
+        store.records().unwrap().is_empty(),
+        "content of other fingerprints is collected"
+    );
 }
 
 #[test]
@@ -90,7 +120,12 @@ fn review_marks_follow_content_not_paths() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("store.sqlite"), "fp").unwrap();
     put(&mut store, "Bob/b1.jpg", "Bob", "h1", &[face(0.5)]);
-    assert_eq!(store.set_reviewed(Reviewed::Path(Path::new("Bob/b1.jpg")), true).unwrap(), 1);
+    assert_eq!(
+        store
+            .set_reviewed(Reviewed::Path(Path::new("Bob/b1.jpg")), true)
+            .unwrap(),
+        1
+    );
     assert!(store.records().unwrap()[0].reviewed);
     // Moved to another person: same content, still reviewed.
     let b = store.batch().unwrap();
@@ -103,7 +138,10 @@ fn review_marks_follow_content_not_paths() {
     put(&mut store, "Ann/b1.jpg", "Ann", "h9", &[face(0.1)]);
     assert!(!store.records().unwrap()[0].reviewed);
     put(&mut store, "Ann/b1.jpg", "Ann", "h1", &[face(0.5)]);
-    assert!(!store.records().unwrap()[0].reviewed, "reverting the edit does not bring the mark back");
+    assert!(
+        !store.records().unwrap()[0].reviewed,
+        "reverting the edit does not bring the mark back"
+    );
     store.set_reviewed(Reviewed::Hash("h1"), true).unwrap();
     store.set_reviewed(Reviewed::Hash("h1"), false).unwrap();
     assert!(!store.records().unwrap()[0].reviewed);
@@ -118,9 +156,16 @@ fn kept_aside_case(spoil: impl FnOnce(&Path), reason_word: &str) {
     spoil(&path);
     let before = std::fs::read(&path).unwrap();
     let store = Store::open(&path, "fp").unwrap();
-    let recovery = store.recovery().expect("the unusable store is reported").clone();
+    let recovery = store
+        .recovery()
+        .expect("the unusable store is reported")
+        .clone();
     assert!(recovery.reason.contains(reason_word), "{}", recovery.reason);
-    assert_eq!(std::fs::read(&recovery.kept_aside).unwrap(), before, "kept aside unchanged");
+    assert_eq!(
+        std::fs::read(&recovery.kept_aside).unwrap(),
+        before,
+        "kept aside unchanged"
+    );
     assert!(store.records().unwrap().is_empty());
     assert_eq!(store.integrity_check().unwrap(), ["ok"]);
 }
@@ -130,7 +175,8 @@ fn a_store_from_a_newer_version_is_kept_aside() {
     kept_aside_case(
         |p| {
             let c = rusqlite::Connection::open(p).unwrap();
-            c.execute_batch("PRAGMA user_version = 99; PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
+            c.execute_batch("PRAGMA user_version = 99; PRAGMA wal_checkpoint(TRUNCATE);")
+                .unwrap();
         },
         "newer",
     );
@@ -169,12 +215,19 @@ fn another_programs_database_is_kept_aside() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("store.sqlite");
     let c = rusqlite::Connection::open(&path).unwrap();
-    c.execute_batch("CREATE TABLE notes (t TEXT); INSERT INTO notes VALUES ('mine');").unwrap();
+    c.execute_batch("CREATE TABLE notes (t TEXT); INSERT INTO notes VALUES ('mine');")
+        .unwrap();
     drop(c);
     let store = Store::open(&path, "fp").unwrap();
     let recovery = store.recovery().unwrap();
-    assert!(recovery.reason.contains("not a facecurate store"), "{}", recovery.reason);
+    assert!(
+        recovery.reason.contains("not a facecurate store"),
+        "{}",
+        recovery.reason
+    );
     let old = rusqlite::Connection::open(&recovery.kept_aside).unwrap();
-    let t: String = old.query_row("SELECT t FROM notes", [], |r| r.get(0)).unwrap();
+    let t: String = old
+        .query_row("SELECT t FROM notes", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(t, "mine");
 }
