@@ -4,6 +4,7 @@
 
 mod common;
 
+use facecurate::dataset::scan::Phase;
 use facecurate::dataset::{LazyEngine, ScanOutcome, scan};
 use facecurate::pipeline::detect::DetectSettings;
 use facecurate::records::PhotoStatus;
@@ -140,7 +141,7 @@ fn a_stopped_scan_keeps_its_work_and_the_next_one_resumes() {
     let mut engine = LazyEngine::ready(common::engine(2));
     let stop = AtomicBool::new(false);
     let first = scan(&mut store, &root, &mut engine, &stop, &mut |p| {
-        if p.done >= 5 {
+        if p.phase == Phase::Embedding && p.done >= 5 {
             stop.store(true, Ordering::Relaxed);
         }
     })

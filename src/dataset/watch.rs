@@ -12,6 +12,7 @@
 
 use super::engine::LazyEngine;
 use super::scan::{Progress, Scope, reconcile};
+use super::settle::{Waiting, settled};
 use super::{Changes, ScanSummary, person_of};
 use crate::config::WatchSettings;
 use crate::store::{Store, StoreError};
@@ -23,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 /// What the watcher tells its subscribers.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -74,7 +75,7 @@ impl Watcher {
         events: Sender<DatasetEvent>,
     ) -> Result<Watcher, WatchError> {
         let root = crate::config::absolute(root);
-        let store = Store::open(store_path, fingerprint)?;
+        let store = Store::open_checked(store_path, fingerprint)?;
         if let Some(r) = store.recovery() {
             let _ = events.send(DatasetEvent::Warning {
                 message: format!(
@@ -163,15 +164,6 @@ impl Drop for Watcher {
     fn drop(&mut self) {
         self.halt();
     }
-}
-
-/// A file seen while still changing.
-struct Waiting {
-    size: u64,
-    mtime: Option<SystemTime>,
-    since: Instant,
-    /// When to look at it again.
-    due: Instant,
 }
 
 struct State {
@@ -383,41 +375,36 @@ fn pair_moves(
     }
 }
 
-/// True when `path` has held still long enough to read: its mtime is at
-/// least `settle` old, or (for clocks that disagree, e.g. network file
-/// systems) its size and mtime have not changed for `settle`.
-fn settled(
-    waiting: &mut HashMap<PathBuf, Waiting>,
-    settle: Duration,
-    path: &Path,
-    meta: &std::fs::Metadata,
-) -> bool {
-    let now = Instant::now();
-    let mtime = meta.modified().ok();
-    let age = mtime.and_then(|m| SystemTime::now().duration_since(m).ok());
-    if age.is_some_and(|a| a >= settle) {
-        waiting.remove(path);
-        return true;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_move_heard_of_in_two_batches_is_still_a_move() {
+        let mut departed = Vec::new();
+        let hashes: HashMap<PathBuf, String> = [
+            (PathBuf::from("Ann/a.jpg"), "h1".to_string()),
+            (PathBuf::from("Bob/a.jpg"), "h1".to_string()),
+            (PathBuf::from("Bob/b.jpg"), "h2".to_string()),
+        ]
+        .into();
+        let mut first = Changes {
+            removed: vec![PathBuf::from("Ann/a.jpg")],
+            ..Changes::default()
+        };
+        pair_moves(&mut departed, &mut first, &hashes);
+        assert_eq!(first.removed.len(), 1);
+        let mut second = Changes {
+            added: vec![PathBuf::from("Bob/a.jpg"), PathBuf::from("Bob/b.jpg")],
+            ..Changes::default()
+        };
+        pair_moves(&mut departed, &mut second, &hashes);
+        assert_eq!(second.added, [PathBuf::from("Bob/b.jpg")]);
+        assert_eq!(
+            second.moved,
+            [(PathBuf::from("Ann/a.jpg"), PathBuf::from("Bob/a.jpg"))]
+        );
+        assert!(second.persons.contains("Ann"));
+        assert!(departed.is_empty());
     }
-    if let Some(w) = waiting.get(path)
-        && w.size == meta.len()
-        && w.mtime == mtime
-    {
-        if now.duration_since(w.since) >= settle {
-            waiting.remove(path);
-            return true;
-        }
-        return false;
-    }
-    let wait = age.map(|a| settle.saturating_sub(a)).unwrap_or(settle);
-    waiting.insert(
-        path.to_path_buf(),
-        Waiting {
-            size: meta.len(),
-            mtime,
-            since: now,
-            due: now + wait + Duration::from_millis(10),
-        },
-    );
-    false
 }
