@@ -23,7 +23,7 @@ pub fn fingerprint(ws: &Workspace) -> Result<String> {
 /// Opens the workspace's store, telling the user when an unusable one was
 /// kept aside.
 pub fn open_store(ws: &Workspace, fingerprint: &str) -> Result<Store> {
-    let store = Store::open(&ws.store_path(), fingerprint)?;
+    let store = Store::open_checked(&ws.store_path(), fingerprint)?;
     if let Some(r) = store.recovery() {
         eprintln!(
             "facecurate: {}: {}; kept it aside as {} and started a new store",

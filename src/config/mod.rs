@@ -12,8 +12,10 @@
 //! [`Workspace::section`], which parses one section into the owner's own type
 //! with the same line-numbered errors.
 
+mod parse;
 mod raw;
 mod template;
+mod values;
 
 use crate::pipeline::detect::DetectSettings;
 use crate::runtime::Device;
@@ -131,7 +133,7 @@ impl Workspace {
         &self,
         key: &'static str,
     ) -> Result<Option<T>, ConfigError> {
-        raw::section(&self.source, &self.file, key)
+        parse::section(&self.source, &self.file, key)
     }
 
     /// The SQLite store of faces and embeddings.

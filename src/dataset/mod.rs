@@ -7,8 +7,10 @@
 //! the analyses and the TUI can update just those; the store is always
 //! committed before anyone hears about a change.
 
+mod batches;
 pub mod engine;
 pub mod scan;
+mod settle;
 pub mod watch;
 
 use crate::config::Workspace;

@@ -9,6 +9,7 @@
 //! stopped (Ctrl-C) or killed loses at most the last second of work and the
 //! next one resumes.
 
+use super::batches::embed;
 use super::engine::LazyEngine;
 use super::{Changes, list_person};
 use crate::records::{DatasetEntry, hash_file, list_dataset};
@@ -17,11 +18,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs::Metadata;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
-
-/// Commit after this many results or this long, whichever comes first.
-const COMMIT_EVERY: usize = 64;
-const COMMIT_AFTER: Duration = Duration::from_secs(1);
+use std::time::Instant;
 
 /// The numbers `facecurate scan --json` prints.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
@@ -86,6 +83,9 @@ pub struct ScanOutcome {
     pub stopped: bool,
     /// Files left for later because they were still being written.
     pub deferred: Vec<PathBuf>,
+    /// Content hashes of the added and removed paths, so the watcher can
+    /// pair the halves of a move it hears of in separate batches.
+    pub hashes: HashMap<PathBuf, String>,
 }
 
 /// Scans the whole dataset at `root`. `progress` is called from this thread.
@@ -108,7 +108,7 @@ pub fn scan(
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Kind {
+pub(super) enum Kind {
     Same,
     New,
     Changed,
@@ -116,11 +116,11 @@ enum Kind {
 }
 
 /// A path to write: its row, and how it differs from what the store had.
-struct Pending {
-    key: String,
-    row: FileRow,
-    kind: Kind,
-    moved_from: Option<String>,
+pub(super) struct Pending {
+    pub key: String,
+    pub row: FileRow,
+    pub kind: Kind,
+    pub moved_from: Option<String>,
 }
 
 fn mtime_ns(meta: &Metadata) -> i64 {
@@ -220,8 +220,13 @@ pub(crate) fn reconcile(
         }
     }
 
+    let mut vanished: Vec<String> = Vec::new();
     let total = to_hash.len();
     for (done, (key, entry, size, mtime)) in to_hash.into_iter().enumerate() {
+        if stop.load(Ordering::Relaxed) {
+            // Unhashed files are simply not recorded yet; the next scan sees them.
+            break;
+        }
         progress(&Progress {
             phase: Phase::Hashing,
             done,
@@ -244,13 +249,25 @@ pub(crate) fn reconcile(
         let kind = match (&before, &row.hash) {
             (Some(old), new) if old == new => Kind::Same,
             (Some(_), _) => Kind::Changed,
-            (None, Some(h)) => match removed.get_mut(h).and_then(|keys| keys.pop()) {
-                Some(from) => {
-                    moved_from = Some(from);
+            (None, Some(h)) => {
+                let from = match removed.get_mut(h).and_then(|keys| keys.pop()) {
+                    Some(from) => Some(from),
+                    // The watcher may hear of a move's arrival before its
+                    // departure: the origin is then outside this scope.
+                    None if persons.is_some() => {
+                        let origin = vanished_origin(store, root, h, &known, &vanished)?;
+                        vanished.extend(origin.clone());
+                        origin
+                    }
+                    None => None,
+                };
+                moved_from = from;
+                if moved_from.is_some() {
                     Kind::Moved
+                } else {
+                    Kind::New
                 }
-                None => Kind::New,
-            },
+            }
             (None, None) => Kind::New,
         };
         let pending = Pending {
@@ -267,7 +284,7 @@ pub(crate) fn reconcile(
 
     // Removals and everything not needing the pipeline, in one commit.
     let batch = store.batch()?;
-    for key in &removed_keys {
+    for key in removed_keys.iter().copied().chain(&vanished) {
         batch.remove_file(key)?;
     }
     for p in &ready {
@@ -285,6 +302,9 @@ pub(crate) fn reconcile(
     {
         out.changes.removed.push(PathBuf::from(key.as_str()));
         out.changes.touch(Path::new(key.as_str()));
+        if let Some(h) = &known[*key].hash {
+            out.hashes.insert(PathBuf::from(key.as_str()), h.clone());
+        }
     }
     // Moves whose content must be embedded are reported once written.
     for p in &ready {
@@ -294,7 +314,17 @@ pub(crate) fn reconcile(
     embed(store, root, engine, stop, progress, to_embed, &mut out)?;
     out.stopped |= stop.load(Ordering::Relaxed);
 
-    if matches!(scope, Scope::All) && !out.stopped {
+    // An empty listing of a non-empty store is more likely an unmounted
+    // drive than a deleted dataset: keep the embeddings in case it returns.
+    let emptied = present.is_empty() && !known.is_empty();
+    if emptied {
+        out.warnings.push(format!(
+            "{}: no photos found; {} photos left the store, their embeddings are kept until a scan finds photos again",
+            root.display(),
+            known.len()
+        ));
+    }
+    if matches!(scope, Scope::All) && !out.stopped && !emptied {
         store.collect_garbage()?;
     }
     let c = &out.changes;
@@ -308,12 +338,32 @@ pub(crate) fn reconcile(
     Ok(out)
 }
 
+/// A path outside the reconciled persons that holds `hash` in the store but
+/// is gone from disk: where a photo that just appeared was moved from.
+fn vanished_origin(
+    store: &Store,
+    root: &Path,
+    hash: &str,
+    known: &HashMap<String, FileRow>,
+    claimed: &[String],
+) -> Result<Option<String>, StoreError> {
+    Ok(store
+        .paths_with_hash(hash)?
+        .into_iter()
+        .find(|p| !known.contains_key(p) && !claimed.contains(p) && !root.join(p).exists()))
+}
+
 /// Adds one written path to the outcome. `failure` is the pipeline's cause.
-fn report(out: &mut ScanOutcome, p: &Pending, failure: Option<&str>) {
+pub(super) fn report(out: &mut ScanOutcome, p: &Pending, failure: Option<&str>) {
     let path = PathBuf::from(&p.key);
     match p.kind {
         Kind::Same => {}
-        Kind::New => out.changes.added.push(path.clone()),
+        Kind::New => {
+            out.changes.added.push(path.clone());
+            if let Some(h) = &p.row.hash {
+                out.hashes.insert(path.clone(), h.clone());
+            }
+        }
         Kind::Changed => out.changes.changed.push(path.clone()),
         Kind::Moved => {
             let from = PathBuf::from(p.moved_from.clone().unwrap_or_default());
@@ -328,102 +378,4 @@ fn report(out: &mut ScanOutcome, p: &Pending, failure: Option<&str>) {
     if p.kind != Kind::Same || cause.is_some() {
         out.changes.touch(&path);
     }
-}
-
-/// Runs the pipeline once per distinct content and commits results in batches.
-fn embed(
-    store: &mut Store,
-    root: &Path,
-    engine: &mut LazyEngine,
-    stop: &AtomicBool,
-    progress: &mut dyn FnMut(&Progress),
-    to_embed: Vec<Pending>,
-    out: &mut ScanOutcome,
-) -> Result<(), ScanError> {
-    if to_embed.is_empty() {
-        return Ok(());
-    }
-    let mut groups: Vec<(String, Vec<Pending>)> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    for p in to_embed {
-        let h = p.row.hash.clone().unwrap_or_default();
-        let i = *index.entry(h.clone()).or_insert_with(|| {
-            groups.push((h, Vec::new()));
-            groups.len() - 1
-        });
-        groups[i].1.push(p);
-    }
-    let paths: Vec<PathBuf> = groups.iter().map(|(_, ps)| root.join(&ps[0].key)).collect();
-    let engine = engine.get().map_err(ScanError::Engine)?;
-    // A store error or the caller's stop halts the pipeline feeder.
-    let halt = AtomicBool::new(false);
-    let mut failure: Option<StoreError> = None;
-    let mut buffer: Vec<(usize, crate::pipeline::PhotoResult)> = Vec::new();
-    let mut last_commit = Instant::now();
-    let (mut done, mut faces) = (0usize, 0usize);
-    let total = paths.len();
-    let mut flush = |buffer: &mut Vec<(usize, crate::pipeline::PhotoResult)>,
-                     out: &mut ScanOutcome| {
-        let batch = store.batch()?;
-        let mut written = Vec::new();
-        for (i, result) in buffer.drain(..) {
-            let (hash, members) = &groups[i];
-            let failure = match &result {
-                Ok(photo) => {
-                    batch.put_content(hash, photo.width, photo.height, Ok(&photo.faces))?;
-                    None
-                }
-                Err(e) => {
-                    let cause = e.cause.to_string();
-                    batch.put_content(hash, 0, 0, Err(&cause))?;
-                    Some(cause)
-                }
-            };
-            for p in members {
-                batch.put_file(&p.key, &p.row)?;
-            }
-            written.push((i, failure));
-        }
-        batch.commit()?;
-        out.summary.embedded += written.len();
-        for (i, failure) in written {
-            for p in &groups[i].1 {
-                report(out, p, failure.as_deref());
-            }
-        }
-        Ok::<(), StoreError>(())
-    };
-    let run = engine.run(&paths, &halt, |i, result| {
-        if stop.load(Ordering::Relaxed) {
-            halt.store(true, Ordering::Relaxed);
-        }
-        if failure.is_some() {
-            return;
-        }
-        done += 1;
-        faces += result.as_ref().map(|p| p.faces.len()).unwrap_or(0);
-        buffer.push((i, result));
-        if buffer.len() >= COMMIT_EVERY || last_commit.elapsed() >= COMMIT_AFTER {
-            if let Err(e) = flush(&mut buffer, out) {
-                failure = Some(e);
-                halt.store(true, Ordering::Relaxed);
-            }
-            last_commit = Instant::now();
-        }
-        progress(&Progress {
-            phase: Phase::Embedding,
-            done,
-            total,
-            faces,
-        });
-    });
-    if failure.is_none() {
-        flush(&mut buffer, out)?;
-    }
-    if let Some(e) = failure {
-        return Err(e.into());
-    }
-    run.map_err(|e| ScanError::Engine(e.to_string()))?;
-    out.stopped = done < total || stop.load(Ordering::Relaxed);
-    Ok(())
 }

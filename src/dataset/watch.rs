@@ -12,6 +12,7 @@
 
 use super::engine::LazyEngine;
 use super::scan::{Progress, Scope, reconcile};
+use super::settle::{Waiting, settled};
 use super::{Changes, ScanSummary, person_of};
 use crate::config::WatchSettings;
 use crate::store::{Store, StoreError};
@@ -23,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 /// What the watcher tells its subscribers.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -74,7 +75,7 @@ impl Watcher {
         events: Sender<DatasetEvent>,
     ) -> Result<Watcher, WatchError> {
         let root = crate::config::absolute(root);
-        let store = Store::open(store_path, fingerprint)?;
+        let store = Store::open_checked(store_path, fingerprint)?;
         if let Some(r) = store.recovery() {
             let _ = events.send(DatasetEvent::Warning {
                 message: format!(
@@ -129,6 +130,7 @@ impl Watcher {
             events,
             stop: stop.clone(),
             waiting: HashMap::new(),
+            departed: Vec::new(),
         };
         let thread = std::thread::Builder::new()
             .name("facecurate-watch".into())
@@ -164,15 +166,6 @@ impl Drop for Watcher {
     }
 }
 
-/// A file seen while still changing.
-struct Waiting {
-    size: u64,
-    mtime: Option<SystemTime>,
-    since: Instant,
-    /// When to look at it again.
-    due: Instant,
-}
-
 struct State {
     root: PathBuf,
     store: Store,
@@ -181,7 +174,13 @@ struct State {
     events: Sender<DatasetEvent>,
     stop: Arc<AtomicBool>,
     waiting: HashMap<PathBuf, Waiting>,
+    /// Recently removed paths and their content, to recognise a move whose
+    /// arrival is heard of after its departure.
+    departed: Vec<(PathBuf, String, Instant)>,
 }
+
+/// How long a removed photo may still turn out to have been moved.
+const MOVE_WINDOW: Duration = Duration::from_secs(10);
 
 impl State {
     fn send(&self, event: DatasetEvent) -> bool {
@@ -315,7 +314,9 @@ impl State {
                 for w in o.warnings {
                     self.send(DatasetEvent::Warning { message: w });
                 }
-                o.changes.is_empty() || self.send(DatasetEvent::Changed(o.changes))
+                let mut changes = o.changes;
+                pair_moves(&mut self.departed, &mut changes, &o.hashes);
+                changes.is_empty() || self.send(DatasetEvent::Changed(changes))
             }
             Err(e) => self.fail(e),
         }
@@ -341,41 +342,69 @@ impl State {
     }
 }
 
-/// True when `path` has held still long enough to read: its mtime is at
-/// least `settle` old, or (for clocks that disagree, e.g. network file
-/// systems) its size and mtime have not changed for `settle`.
-fn settled(
-    waiting: &mut HashMap<PathBuf, Waiting>,
-    settle: Duration,
-    path: &Path,
-    meta: &std::fs::Metadata,
-) -> bool {
-    let now = Instant::now();
-    let mtime = meta.modified().ok();
-    let age = mtime.and_then(|m| SystemTime::now().duration_since(m).ok());
-    if age.is_some_and(|a| a >= settle) {
-        waiting.remove(path);
-        return true;
-    }
-    if let Some(w) = waiting.get(path)
-        && w.size == meta.len()
-        && w.mtime == mtime
-    {
-        if now.duration_since(w.since) >= settle {
-            waiting.remove(path);
-            return true;
+/// Reports an added photo whose content departed from another path
+/// moments ago as moved (the departure was already reported as removed),
+/// and remembers this batch's departures.
+fn pair_moves(
+    departed: &mut Vec<(PathBuf, String, Instant)>,
+    changes: &mut Changes,
+    hashes: &HashMap<PathBuf, String>,
+) {
+    departed.retain(|(_, _, at)| at.elapsed() < MOVE_WINDOW);
+    let mut added = Vec::new();
+    for path in std::mem::take(&mut changes.added) {
+        let origin = hashes
+            .get(&path)
+            .and_then(|h| departed.iter().position(|(_, dh, _)| dh == h));
+        match origin {
+            Some(i) => {
+                let (from, _, _) = departed.remove(i);
+                if let Some(p) = person_of(&from) {
+                    changes.persons.insert(p);
+                }
+                changes.moved.push((from, path));
+            }
+            None => added.push(path),
         }
-        return false;
     }
-    let wait = age.map(|a| settle.saturating_sub(a)).unwrap_or(settle);
-    waiting.insert(
-        path.to_path_buf(),
-        Waiting {
-            size: meta.len(),
-            mtime,
-            since: now,
-            due: now + wait + Duration::from_millis(10),
-        },
-    );
-    false
+    changes.added = added;
+    for path in &changes.removed {
+        if let Some(h) = hashes.get(path) {
+            departed.push((path.clone(), h.clone(), Instant::now()));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_move_heard_of_in_two_batches_is_still_a_move() {
+        let mut departed = Vec::new();
+        let hashes: HashMap<PathBuf, String> = [
+            (PathBuf::from("Ann/a.jpg"), "h1".to_string()),
+            (PathBuf::from("Bob/a.jpg"), "h1".to_string()),
+            (PathBuf::from("Bob/b.jpg"), "h2".to_string()),
+        ]
+        .into();
+        let mut first = Changes {
+            removed: vec![PathBuf::from("Ann/a.jpg")],
+            ..Changes::default()
+        };
+        pair_moves(&mut departed, &mut first, &hashes);
+        assert_eq!(first.removed.len(), 1);
+        let mut second = Changes {
+            added: vec![PathBuf::from("Bob/a.jpg"), PathBuf::from("Bob/b.jpg")],
+            ..Changes::default()
+        };
+        pair_moves(&mut departed, &mut second, &hashes);
+        assert_eq!(second.added, [PathBuf::from("Bob/b.jpg")]);
+        assert_eq!(
+            second.moved,
+            [(PathBuf::from("Ann/a.jpg"), PathBuf::from("Bob/a.jpg"))]
+        );
+        assert!(second.persons.contains("Ann"));
+        assert!(departed.is_empty());
+    }
 }

@@ -62,7 +62,23 @@ enum Unusable {
 impl Store {
     /// Opens (creating or migrating as needed) the store at `path`, whose
     /// records are those computed under `fingerprint`.
+    ///
+    /// Only the header and schema are checked, so opening stays fast
+    /// whatever the store's size; damage deeper in the file surfaces as an
+    /// error from the query that meets it. [`Store::open_checked`] also
+    /// reads every page.
     pub fn open(path: &Path, fingerprint: &str) -> Result<Store, StoreError> {
+        Store::open_with(path, fingerprint, false)
+    }
+
+    /// Like [`Store::open`], but first runs SQLite's `quick_check` over the
+    /// whole file and keeps a damaged store aside. For scans and the
+    /// watcher, which are about to read most of the store anyway.
+    pub fn open_checked(path: &Path, fingerprint: &str) -> Result<Store, StoreError> {
+        Store::open_with(path, fingerprint, true)
+    }
+
+    fn open_with(path: &Path, fingerprint: &str, check: bool) -> Result<Store, StoreError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
                 path: parent.to_path_buf(),
@@ -70,12 +86,12 @@ impl Store {
                 source,
             })?;
         }
-        let (conn, recovery) = match connect(path) {
+        let (conn, recovery) = match connect(path, check) {
             Ok(conn) => (conn, None),
             Err(Unusable::Fatal(e)) => return Err(e),
             Err(Unusable::Aside { tag, reason }) => {
                 let kept_aside = set_aside(path, tag)?;
-                let conn = connect(path).map_err(|e| match e {
+                let conn = connect(path, check).map_err(|e| match e {
                     Unusable::Fatal(e) => e,
                     Unusable::Aside { reason, .. } => StoreError::Invalid {
                         path: path.to_path_buf(),
@@ -149,8 +165,8 @@ fn sqlite_err(path: &Path) -> impl Fn(rusqlite::Error) -> Unusable + '_ {
     }
 }
 
-/// Opens, checks and migrates the file at `path`.
-fn connect(path: &Path) -> Result<Connection, Unusable> {
+/// Opens, checks (every page when `full`) and migrates the file at `path`.
+fn connect(path: &Path, full: bool) -> Result<Connection, Unusable> {
     let fail = sqlite_err(path);
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
         | OpenFlags::SQLITE_OPEN_CREATE
@@ -197,9 +213,12 @@ fn connect(path: &Path) -> Result<Connection, Unusable> {
     // cut can drop the last commits, never corrupt the file.
     conn.execute_batch("PRAGMA synchronous = NORMAL")
         .map_err(&fail)?;
-    let check: String = conn
-        .query_row("PRAGMA quick_check", [], |r| r.get(0))
-        .map_err(&fail)?;
+    let check: String = if full {
+        conn.query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .map_err(&fail)?
+    } else {
+        "ok".to_string()
+    };
     if check != "ok" {
         return Err(Unusable::Aside {
             tag: "corrupt",

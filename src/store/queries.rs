@@ -53,32 +53,39 @@ impl Store {
     /// [`Store::pending`] counts them.
     pub fn records(&self) -> Result<Vec<PhotoRecord>, StoreError> {
         let fp = self.fingerprint.as_str();
-        let mut faces: HashMap<String, Vec<Face>> = HashMap::new();
+        let mut faces: HashMap<String, Vec<(i64, Face)>> = HashMap::new();
+        // One sequential pass over the table; faces are put in order per photo below.
         let mut stmt = self
             .conn
-            .prepare_cached(
-                "SELECT hash, bbox, landmarks, score, embedding, thumb FROM faces
-                 WHERE fingerprint = ?1 ORDER BY hash, idx",
-            )
+            .prepare_cached("SELECT hash, idx, bbox, landmarks, score, embedding, thumb FROM faces WHERE fingerprint = ?1")
             .map_err(|e| self.err(e))?;
         let mut rows = stmt.query([fp]).map_err(|e| self.err(e))?;
         while let Some(row) = rows.next().map_err(|e| self.err(e))? {
             let get = |i| row.get_ref(i).and_then(|v| Ok(v.as_blob()?));
             let hash: String = row.get(0).map_err(|e| self.err(e))?;
-            let bbox = blob_to_f32s(get(1).map_err(|e| self.err(e))?);
-            let marks = blob_to_f32s(get(2).map_err(|e| self.err(e))?);
+            let idx: i64 = row.get(1).map_err(|e| self.err(e))?;
+            let bbox = blob_to_f32s(get(2).map_err(|e| self.err(e))?);
+            let marks = blob_to_f32s(get(3).map_err(|e| self.err(e))?);
             let mut landmarks = [[0.0f32; 2]; 5];
             for (i, p) in marks.chunks_exact(2).take(5).enumerate() {
                 landmarks[i] = [p[0], p[1]];
             }
-            faces.entry(hash).or_default().push(Face {
+            let face = Face {
                 bbox: [0, 1, 2, 3].map(|i| bbox.get(i).copied().unwrap_or(0.0)),
                 landmarks,
-                score: row.get::<_, f64>(3).map_err(|e| self.err(e))? as f32,
-                embedding: blob_to_f32s(get(4).map_err(|e| self.err(e))?),
-                thumb: get(5).map_err(|e| self.err(e))?.to_vec(),
-            });
+                score: row.get::<_, f64>(4).map_err(|e| self.err(e))? as f32,
+                embedding: blob_to_f32s(get(5).map_err(|e| self.err(e))?),
+                thumb: get(6).map_err(|e| self.err(e))?.to_vec(),
+            };
+            faces.entry(hash).or_default().push((idx, face));
         }
+        let faces: HashMap<String, Vec<Face>> = faces
+            .into_iter()
+            .map(|(h, mut v)| {
+                v.sort_by_key(|(i, _)| *i);
+                (h, v.into_iter().map(|(_, f)| f).collect())
+            })
+            .collect();
         drop(rows);
         let mut stmt = self
             .conn
@@ -177,6 +184,20 @@ impl Store {
         Ok(out)
     }
 
+    /// The paths that hold content `hash`.
+    pub fn paths_with_hash(&self, hash: &str) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT path FROM files WHERE hash = ?1")
+            .map_err(|e| self.err(e))?;
+        let paths = stmt
+            .query_map([hash], |r| r.get(0))
+            .map_err(|e| self.err(e))?
+            .collect::<Result<Vec<String>, _>>()
+            .map_err(|e| self.err(e))?;
+        Ok(paths)
+    }
+
     /// Hashes whose content is stored under this fingerprint.
     pub fn processed_hashes(&self) -> Result<HashSet<String>, StoreError> {
         let mut stmt = self
@@ -237,19 +258,33 @@ impl Store {
 
     /// Drops content no path points at any more, content of other
     /// fingerprints, and review marks of content that is gone. Run after a
-    /// full scan, never between the halves of a move.
+    /// full scan, never between the halves of a move. Returns how many
+    /// contents went; cheap when there are none.
     pub fn collect_garbage(&mut self) -> Result<usize, StoreError> {
+        const GARBAGE: &str = "SELECT hash, fingerprint FROM content c WHERE c.fingerprint <> ?1
+             OR NOT EXISTS (SELECT 1 FROM files f WHERE f.hash = c.hash)";
+        let any: bool = self
+            .conn
+            .query_row(
+                &format!("SELECT EXISTS ({GARBAGE})"),
+                [&self.fingerprint],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
         let batch = self.batch()?;
-        let n = batch.exec(
-            "DELETE FROM faces WHERE fingerprint <> ?1 OR hash NOT IN (SELECT hash FROM files WHERE hash IS NOT NULL)",
-            params![batch.fingerprint],
-        )?;
+        let mut n = 0;
+        if any {
+            batch.exec(
+                &format!("DELETE FROM faces WHERE (hash, fingerprint) IN ({GARBAGE})"),
+                params![batch.fingerprint],
+            )?;
+            n = batch.exec(
+                &format!("DELETE FROM content WHERE (hash, fingerprint) IN ({GARBAGE})"),
+                params![batch.fingerprint],
+            )?;
+        }
         batch.exec(
-            "DELETE FROM content WHERE fingerprint <> ?1 OR hash NOT IN (SELECT hash FROM files WHERE hash IS NOT NULL)",
-            params![batch.fingerprint],
-        )?;
-        batch.exec(
-            "DELETE FROM reviewed WHERE hash NOT IN (SELECT hash FROM files WHERE hash IS NOT NULL)",
+            "DELETE FROM reviewed WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.hash = reviewed.hash)",
             [],
         )?;
         batch.commit()?;

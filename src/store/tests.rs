@@ -155,7 +155,7 @@ fn kept_aside_case(spoil: impl FnOnce(&Path), reason_word: &str) {
     drop(store);
     spoil(&path);
     let before = std::fs::read(&path).unwrap();
-    let store = Store::open(&path, "fp").unwrap();
+    let store = Store::open_checked(&path, "fp").unwrap();
     let recovery = store
         .recovery()
         .expect("the unusable store is reported")
