@@ -2,6 +2,8 @@
 //! default feature `tui`.
 
 mod cli;
+#[cfg(feature = "tui")]
+mod tui;
 
 fn main() -> std::process::ExitCode {
     cli::main()

@@ -1,11 +1,132 @@
-//! `facecurate demo`.
+//! `facecurate demo`: the README's run command. Fetches the pinned sample
+//! photos into a demo dataset, plants a few problems a real dataset has
+//! (a mislabelled photo, a mirrored copy under another name, a photo with no
+//! face, a truncated file) and shows what facecurate finds.
 
-use super::{Cli, Outcome};
-use anyhow::Result;
+use super::{Cli, Outcome, setup};
+use anyhow::{Context, Result};
+use facecurate::records::{self, PhotoRecord, PhotoStatus};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
 #[derive(Debug, clap::Args)]
-pub struct DemoArgs {}
+pub struct DemoArgs {
+    /// Where to build the demo dataset (reused when it already exists).
+    #[arg(long, default_value = "facecurate-demo")]
+    pub dir: PathBuf,
+}
 
-pub fn run(_cli: &Cli, _args: &DemoArgs) -> Result<Outcome> {
-    anyhow::bail!("demo: not built yet")
+pub fn run(cli: &Cli, args: &DemoArgs) -> Result<Outcome> {
+    let ready = setup::ready(cli)?;
+    setup::ensure(&ready.cache, &ready.manifest, &["celeb5"])?;
+    let samples = ready.cache.path_of(
+        &ready
+            .manifest
+            .get("celeb5")
+            .context("manifest lacks the sample photos")?
+            .file,
+    );
+    if !args.dir.exists() {
+        build_dataset(&samples, &args.dir)?;
+        println!("Demo dataset written to {}", args.dir.display());
+    } else {
+        println!("Using the existing demo dataset at {}", args.dir.display());
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(super::bench::bar_style());
+    let records = records::from_pipeline(
+        &ready.runtime,
+        &ready.config,
+        &args.dir,
+        &AtomicBool::new(false),
+        &mut |done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        },
+    )?;
+    bar.finish_and_clear();
+    super::show::print_findings(&records);
+    Ok(Outcome::Ok)
+}
+
+/// Copies the sample persons (train and val merged) into `dir` and plants
+/// the problems. Everything is written under a temporary name first.
+fn build_dataset(samples: &Path, dir: &Path) -> Result<()> {
+    let staging = dir.with_extension("partial");
+    let _ = std::fs::remove_dir_all(&staging);
+    for split in ["train", "val"] {
+        for person in sorted_children(&samples.join(split))? {
+            let name = file_name(&person);
+            let target = staging.join(&name);
+            std::fs::create_dir_all(&target)
+                .with_context(|| format!("creating {}", target.display()))?;
+            for photo in sorted_children(&person)? {
+                let dest = target.join(format!("{split}_{}", file_name(&photo)));
+                std::fs::copy(&photo, &dest)
+                    .with_context(|| format!("copying {}", photo.display()))?;
+            }
+        }
+    }
+    plant_problems(&staging)?;
+    std::fs::rename(&staging, dir).with_context(|| format!("creating {}", dir.display()))?;
+    Ok(())
+}
+
+fn plant_problems(root: &Path) -> Result<()> {
+    let madonna = sorted_children(&root.join("madonna"))?;
+    let elton = root.join("elton_john");
+    // A mislabel: one of Madonna's photos filed under Elton John.
+    if let Some(photo) = madonna.first() {
+        std::fs::rename(
+            photo,
+            elton.join(format!("mislabeled_{}", file_name(photo))),
+        )?;
+    }
+    // A mirrored, recompressed copy of a photo under another person's name.
+    let ben = sorted_children(&root.join("ben_afflek"))?;
+    if let Some(photo) = ben.first() {
+        let img = image::open(photo).with_context(|| format!("reading {}", photo.display()))?;
+        img.fliph()
+            .to_rgb8()
+            .save(root.join("jerry_seinfeld").join("copy_of_ben_afflek.jpg"))?;
+    }
+    // A photo without a face, and a truncated download.
+    let sky = image::RgbImage::from_fn(320, 240, |x, y| {
+        image::Rgb([80 + (x / 4) as u8, 140, 230 - (y / 2) as u8])
+    });
+    sky.save(root.join("mindy_kaling").join("sky.png"))?;
+    if let Some(photo) = sorted_children(&root.join("mindy_kaling"))?.first() {
+        let bytes = std::fs::read(photo)?;
+        std::fs::write(
+            root.join("mindy_kaling").join("truncated.jpg"),
+            &bytes[..bytes.len() / 3],
+        )?;
+    }
+    Ok(())
+}
+
+fn sorted_children(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("listing {}", dir.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    out.sort();
+    Ok(out)
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default()
+}
+
+/// Counts for the closing line, shared with tests of the demo.
+pub fn summary(records: &[PhotoRecord]) -> (usize, usize, usize) {
+    let failed = records
+        .iter()
+        .filter(|r| matches!(r.status, PhotoStatus::Error(_)))
+        .count();
+    let faces = records.iter().map(|r| r.faces.len()).sum();
+    (records.len(), faces, failed)
 }

@@ -10,6 +10,7 @@ mod init;
 mod models_cmd;
 mod scan;
 mod setup;
+mod show;
 mod watch;
 mod workspace;
 

@@ -6,7 +6,6 @@
 //! decompression bombs before they allocate.
 
 use image::{DynamicImage, ImageDecoder, ImageReader, Limits, RgbImage};
-use std::io::{BufRead, Seek};
 use std::path::Path;
 
 /// Largest width or height accepted.
@@ -65,15 +64,21 @@ pub fn decode_bytes(bytes: &[u8]) -> Result<RgbImage, DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
     }
-    decode_reader(std::io::Cursor::new(bytes))
+    decode_reader(bytes)
 }
 
-fn decode_reader<R: BufRead + Seek>(reader: R) -> Result<RgbImage, DecodeError> {
-    let mut reader = ImageReader::new(reader)
+fn decode_reader(bytes: &[u8]) -> Result<RgbImage, DecodeError> {
+    let mut reader = ImageReader::new(std::io::Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| DecodeError::Io(e.to_string()))?;
-    if reader.format().is_none() {
-        return Err(DecodeError::NotAnImage);
+    match reader.format() {
+        None => return Err(DecodeError::NotAnImage),
+        Some(image::ImageFormat::Jpeg) if !jpeg_is_complete(bytes) => {
+            return Err(DecodeError::Corrupt(
+                "file ends early (no end-of-image marker)".to_string(),
+            ));
+        }
+        Some(_) => {}
     }
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
@@ -91,6 +96,18 @@ fn decode_reader<R: BufRead + Seek>(reader: R) -> Result<RgbImage, DecodeError> 
         image.apply_orientation(orientation);
     }
     Ok(image.into_rgb8())
+}
+
+/// The JPEG decoder fills a truncated photo with gray instead of failing, so
+/// completeness is checked here: an end-of-image marker must follow the last
+/// start-of-scan marker (entropy-coded data never contains either, and this
+/// tolerates embedded thumbnails and data appended after the image).
+fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    let last_sos = bytes.windows(2).rposition(|w| w == [0xFF, 0xDA]);
+    match last_sos {
+        Some(pos) => bytes[pos..].windows(2).any(|w| w == [0xFF, 0xD9]),
+        None => false,
+    }
 }
 
 fn too_large(width: u32, height: u32) -> DecodeError {

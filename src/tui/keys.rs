@@ -1,0 +1,221 @@
+//! Key bindings: terminal conventions by default (arrows and vim keys, Tab,
+//! Enter, Esc, `/`, `?`, `q`), each action remappable by name.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Action {
+    Quit,
+    Help,
+    NextScreen,
+    PrevScreen,
+    Up,
+    Down,
+    Top,
+    Bottom,
+    Open,
+    Back,
+    Search,
+    Sort,
+    Accept,
+    MoveTo,
+    Reviewed,
+    Delete,
+    Undo,
+    Redo,
+    Retrain,
+}
+
+impl Action {
+    pub const ALL: [Action; 19] = [
+        Action::Quit,
+        Action::Help,
+        Action::NextScreen,
+        Action::PrevScreen,
+        Action::Up,
+        Action::Down,
+        Action::Top,
+        Action::Bottom,
+        Action::Open,
+        Action::Back,
+        Action::Search,
+        Action::Sort,
+        Action::Accept,
+        Action::MoveTo,
+        Action::Reviewed,
+        Action::Delete,
+        Action::Undo,
+        Action::Redo,
+        Action::Retrain,
+    ];
+
+    /// The name used in workspace.yaml's `keys:` section.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::Help => "help",
+            Action::NextScreen => "next_screen",
+            Action::PrevScreen => "prev_screen",
+            Action::Up => "up",
+            Action::Down => "down",
+            Action::Top => "top",
+            Action::Bottom => "bottom",
+            Action::Open => "open",
+            Action::Back => "back",
+            Action::Search => "search",
+            Action::Sort => "sort",
+            Action::Accept => "accept",
+            Action::MoveTo => "move",
+            Action::Reviewed => "reviewed",
+            Action::Delete => "delete",
+            Action::Undo => "undo",
+            Action::Redo => "redo",
+            Action::Retrain => "retrain",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::Help => "show or hide this help",
+            Action::NextScreen => "next screen",
+            Action::PrevScreen => "previous screen",
+            Action::Up => "move up",
+            Action::Down => "move down",
+            Action::Top => "go to the first row",
+            Action::Bottom => "go to the last row",
+            Action::Open => "open the selected person",
+            Action::Back => "back / close / cancel",
+            Action::Search => "search people",
+            Action::Sort => "sort people by flags, name or size",
+            Action::Accept => "accept the suggestion: move the photo to the person it resembles",
+            Action::MoveTo => "move the photo to any person (fuzzy picker; new names allowed)",
+            Action::Reviewed => "mark the photo reviewed: not flagged again unless it changes",
+            Action::Delete => "delete the photo to the trash (asks first)",
+            Action::Undo => "undo the last change",
+            Action::Redo => "redo",
+            Action::Retrain => "retrain the classifier now",
+        }
+    }
+}
+
+/// A key as written in the configuration: `q`, `?`, `tab`, `ctrl-r`, `down`…
+pub fn parse_key(text: &str) -> Option<KeyEvent> {
+    let (mods, name) = match text.strip_prefix("ctrl-") {
+        Some(rest) => (KeyModifiers::CONTROL, rest),
+        None => (KeyModifiers::NONE, text),
+    };
+    let code = match name {
+        "enter" => KeyCode::Enter,
+        "esc" => KeyCode::Esc,
+        "tab" => KeyCode::Tab,
+        "backtab" | "shift-tab" => KeyCode::BackTab,
+        "up" => KeyCode::Up,
+        "down" => KeyCode::Down,
+        "left" => KeyCode::Left,
+        "right" => KeyCode::Right,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        "pageup" => KeyCode::PageUp,
+        "pagedown" => KeyCode::PageDown,
+        "space" => KeyCode::Char(' '),
+        s if s.chars().count() == 1 => KeyCode::Char(s.chars().next()?),
+        _ => return None,
+    };
+    Some(KeyEvent::new(code, mods))
+}
+
+/// Human label of a key for the help overlay.
+pub fn key_label(key: &KeyEvent) -> String {
+    let base = match key.code {
+        KeyCode::Char(' ') => "space".to_string(),
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Enter => "enter".into(),
+        KeyCode::Esc => "esc".into(),
+        KeyCode::Tab => "tab".into(),
+        KeyCode::BackTab => "shift-tab".into(),
+        KeyCode::Up => "↑".into(),
+        KeyCode::Down => "↓".into(),
+        KeyCode::Home => "home".into(),
+        KeyCode::End => "end".into(),
+        other => format!("{other:?}").to_lowercase(),
+    };
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        format!("ctrl-{base}")
+    } else {
+        base
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    bindings: BTreeMap<Action, Vec<KeyEvent>>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        let mut bindings = BTreeMap::new();
+        let defaults: [(Action, &[&str]); 19] = [
+            (Action::Quit, &["q"]),
+            (Action::Help, &["?"]),
+            (Action::NextScreen, &["tab"]),
+            (Action::PrevScreen, &["backtab"]),
+            (Action::Up, &["up", "k"]),
+            (Action::Down, &["down", "j"]),
+            (Action::Top, &["home", "g"]),
+            (Action::Bottom, &["end", "G"]),
+            (Action::Open, &["enter", "l", "right"]),
+            (Action::Back, &["esc", "h", "left"]),
+            (Action::Search, &["/"]),
+            (Action::Sort, &["s"]),
+            (Action::Accept, &["a"]),
+            (Action::MoveTo, &["m"]),
+            (Action::Reviewed, &["o"]),
+            (Action::Delete, &["d"]),
+            (Action::Undo, &["u"]),
+            (Action::Redo, &["ctrl-r", "U"]),
+            (Action::Retrain, &["t"]),
+        ];
+        for (action, keys) in defaults {
+            bindings.insert(action, keys.iter().filter_map(|k| parse_key(k)).collect());
+        }
+        Keymap { bindings }
+    }
+}
+
+impl Keymap {
+    /// Applies `action name → keys` overrides, naming any unknown action or key.
+    pub fn with_overrides(
+        mut self,
+        overrides: &BTreeMap<String, Vec<String>>,
+    ) -> Result<Keymap, String> {
+        for (name, keys) in overrides {
+            let action = Action::ALL
+                .into_iter()
+                .find(|a| a.name() == name)
+                .ok_or_else(|| format!("keys: unknown action `{name}`"))?;
+            let parsed = keys
+                .iter()
+                .map(|k| parse_key(k).ok_or_else(|| format!("keys.{name}: cannot read key `{k}`")))
+                .collect::<Result<Vec<_>, _>>()?;
+            self.bindings.insert(action, parsed);
+        }
+        Ok(self)
+    }
+
+    pub fn action(&self, key: &KeyEvent) -> Option<Action> {
+        let wanted = KeyEvent::new(
+            key.code,
+            key.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT),
+        );
+        self.bindings
+            .iter()
+            .find(|(_, keys)| keys.iter().any(|k| *k == wanted))
+            .map(|(a, _)| *a)
+    }
+
+    pub fn keys_of(&self, action: Action) -> &[KeyEvent] {
+        self.bindings.get(&action).map(Vec::as_slice).unwrap_or(&[])
+    }
+}

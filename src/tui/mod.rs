@@ -1,0 +1,185 @@
+//! The interactive terminal UI (feature `tui`): one event channel fed by the
+//! terminal, a tick, the thumbnail worker and the dataset backend; the UI
+//! thread drains it, updates the state, then renders at most once a frame.
+//! Everything slow (scanning, embedding, moving files, retraining, decoding
+//! previews) happens on other threads.
+
+pub mod app;
+pub mod image_widget;
+pub mod keys;
+pub mod model;
+pub mod update;
+pub mod view;
+
+use app::App;
+use crossbeam_channel::{Receiver, Sender, unbounded};
+use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+use update::{Effect, Msg};
+
+/// Where the UI's data comes from and where its changes go. Runs on its own
+/// thread; it reports through the channel it is given.
+pub trait Backend: Send + 'static {
+    /// Starts scanning/watching; sends `Msg::Data` and `Msg::Progress` as they come.
+    fn start(&mut self, tx: &Sender<Msg>);
+    /// Carries out one change and reports `Msg::Done` or `Msg::Failed`,
+    /// followed by fresh `Msg::Data`.
+    fn apply(&mut self, effect: Effect, tx: &Sender<Msg>);
+}
+
+const FRAME: Duration = Duration::from_millis(16);
+const PREVIEW_SIDE: u32 = 160;
+
+/// Runs the UI until the user quits (or SIGTERM). The terminal is restored
+/// on every exit path, panics included (`ratatui::init` installs the hook).
+pub fn run(app: App, root: PathBuf, backend: impl Backend) -> std::io::Result<()> {
+    let terminate = Arc::new(AtomicBool::new(false));
+    signal_hook::flag::register(signal_hook::consts::SIGTERM, Arc::clone(&terminate))?;
+    signal_hook::flag::register(signal_hook::consts::SIGHUP, Arc::clone(&terminate))?;
+    let mut terminal = ratatui::init();
+    let result = event_loop(&mut terminal, app, root, backend, &terminate);
+    ratatui::restore();
+    result
+}
+
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    mut app: App,
+    root: PathBuf,
+    mut backend: impl Backend,
+    terminate: &AtomicBool,
+) -> std::io::Result<()> {
+    let (tx, rx) = unbounded::<Msg>();
+    spawn_terminal_reader(tx.clone());
+    let thumbs = spawn_thumbnailer(root, tx.clone());
+    let (effect_tx, effect_rx) = unbounded::<Effect>();
+    {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            backend.start(&tx);
+            for effect in effect_rx {
+                backend.apply(effect, &tx);
+            }
+        });
+    }
+    let mut requested: HashSet<PathBuf> = HashSet::new();
+    let mut last_draw = Instant::now() - FRAME;
+    loop {
+        let timeout = Duration::from_millis(250);
+        let first = match rx.recv_timeout(timeout) {
+            Ok(msg) => Some(msg),
+            Err(crossbeam_channel::RecvTimeoutError::Timeout) => Some(Msg::Tick),
+            Err(crossbeam_channel::RecvTimeoutError::Disconnected) => None,
+        };
+        let Some(first) = first else { break };
+        let mut effects = update::update(&mut app, first);
+        for msg in rx.try_iter() {
+            effects.extend(update::update(&mut app, msg));
+        }
+        for effect in effects {
+            let _ = effect_tx.send(effect);
+        }
+        if app.quit || terminate.load(Ordering::Relaxed) {
+            break;
+        }
+        request_previews(&app, &thumbs, &mut requested);
+        let since = last_draw.elapsed();
+        if since < FRAME {
+            std::thread::sleep(FRAME - since);
+            for msg in rx.try_iter() {
+                for effect in update::update(&mut app, msg) {
+                    let _ = effect_tx.send(effect);
+                }
+            }
+        }
+        terminal.draw(|frame| view::render(&app, frame))?;
+        last_draw = Instant::now();
+    }
+    Ok(())
+}
+
+fn spawn_terminal_reader(tx: Sender<Msg>) {
+    std::thread::spawn(move || {
+        loop {
+            let msg = match event::read() {
+                Ok(Event::Key(key)) if key.kind == KeyEventKind::Press => {
+                    // Raw mode swallows SIGINT: Ctrl-C quits like `q`.
+                    if key.code == KeyCode::Char('c')
+                        && key.modifiers.contains(KeyModifiers::CONTROL)
+                    {
+                        Msg::Key(crossterm::event::KeyEvent::new(
+                            KeyCode::Char('q'),
+                            KeyModifiers::NONE,
+                        ))
+                    } else {
+                        Msg::Key(key)
+                    }
+                }
+                Ok(Event::Resize(..)) => Msg::Tick,
+                Ok(_) => continue,
+                Err(_) => break,
+            };
+            if tx.send(msg).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+/// Decodes previews on their own thread so input never waits on a JPEG.
+fn spawn_thumbnailer(root: PathBuf, tx: Sender<Msg>) -> Sender<PathBuf> {
+    let (req_tx, req_rx): (Sender<PathBuf>, Receiver<PathBuf>) = unbounded();
+    std::thread::spawn(move || {
+        for rel in req_rx {
+            if let Some(img) = load_preview(&root, &rel) {
+                if tx.send(Msg::Thumb(rel, Arc::new(img))).is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    req_tx
+}
+
+fn load_preview(root: &Path, rel: &Path) -> Option<image::RgbImage> {
+    let img = facecurate::pipeline::decode::decode_file(&root.join(rel)).ok()?;
+    let (w, h) = img.dimensions();
+    let scale = f64::from(PREVIEW_SIDE) / f64::from(w.max(h));
+    if scale >= 1.0 {
+        return Some(img);
+    }
+    let (nw, nh) = (
+        (f64::from(w) * scale).max(1.0) as u32,
+        (f64::from(h) * scale).max(1.0) as u32,
+    );
+    Some(image::imageops::resize(
+        &img,
+        nw,
+        nh,
+        image::imageops::FilterType::Triangle,
+    ))
+}
+
+fn request_previews(app: &App, thumbs: &Sender<PathBuf>, requested: &mut HashSet<PathBuf>) {
+    let Some(photo) = app.selected_photo() else {
+        return;
+    };
+    let mut wanted = vec![photo.path.clone()];
+    if let Some(other) = &photo.suggested
+        && let Some(example) = app.data.photos_of(other).last()
+    {
+        wanted.push(example.path.clone());
+    }
+    for path in wanted {
+        if !app.thumbs.contains_key(&path) && requested.insert(path.clone()) {
+            let _ = thumbs.send(path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

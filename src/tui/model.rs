@@ -1,0 +1,84 @@
+//! What the terminal UI shows, as plain data: built from the library's
+//! records and analysis results by the run loop, never computed in `render`.
+
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PersonRow {
+    pub name: String,
+    pub photos: usize,
+    pub flags: Vec<String>,
+}
+
+/// One photo with how much it does not belong (higher is worse).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PhotoRow {
+    /// Relative to the dataset root.
+    pub path: PathBuf,
+    pub person: String,
+    pub flags: Vec<String>,
+    pub score: f32,
+    pub suggested: Option<String>,
+    pub margin: Option<f32>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DuplicateRow {
+    pub a: PathBuf,
+    pub b: PathBuf,
+    pub cosine: f32,
+    /// `exact`, `copy` or `similar`.
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProblemRow {
+    pub path: PathBuf,
+    pub cause: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClassifierView {
+    pub accuracy: Option<f64>,
+    pub previous_accuracy: Option<f64>,
+    pub classes: usize,
+    /// (true person, predicted person, count)
+    pub confused: Vec<(String, String, usize)>,
+    pub training: bool,
+}
+
+/// Everything on screen that comes from the dataset.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DatasetView {
+    pub root: PathBuf,
+    pub persons: Vec<PersonRow>,
+    /// Every photo with a face, worst first.
+    pub photos: Vec<PhotoRow>,
+    pub duplicates: Vec<DuplicateRow>,
+    pub problems: Vec<ProblemRow>,
+    pub classifier: ClassifierView,
+}
+
+impl DatasetView {
+    pub fn flagged(&self) -> impl Iterator<Item = &PhotoRow> {
+        self.photos.iter().filter(|p| !p.flags.is_empty())
+    }
+
+    /// A person's photos, worst first (the order `photos` is kept in).
+    pub fn photos_of<'a>(&'a self, person: &'a str) -> impl Iterator<Item = &'a PhotoRow> + 'a {
+        self.photos.iter().filter(move |p| p.person == person)
+    }
+}
+
+/// Progress of the background pipeline, for the status bar.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+    pub failed: usize,
+    pub faces_per_s: f64,
+    pub eta_s: Option<f64>,
+    pub provider: String,
+    /// What is being recomputed right now, if anything.
+    pub activity: Option<String>,
+}

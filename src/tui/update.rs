@@ -1,0 +1,285 @@
+//! `update(&mut App, Msg)`: the only place the UI's state changes. Changes
+//! to the dataset are not made here; they are returned as [`Effect`]s for
+//! the run loop to hand to the library off the UI thread.
+
+use super::app::{App, Overlay, Screen, SortBy};
+use super::keys::Action;
+use super::model::{ClassifierView, DatasetView, Progress};
+use crossterm::event::{KeyCode, KeyEvent};
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    Key(KeyEvent),
+    /// A fresh analysis of the dataset.
+    Data(DatasetView),
+    Progress(Progress),
+    Classifier(ClassifierView),
+    /// An effect finished; the text describes it for the status bar.
+    Done(String),
+    Failed(String),
+    /// A preview decoded off the UI thread.
+    Thumb(PathBuf, std::sync::Arc<image::RgbImage>),
+    Tick,
+}
+
+/// A change the user asked for, carried out by the library.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Move { photo: PathBuf, to: String },
+    Delete { photo: PathBuf },
+    Reviewed { photo: PathBuf },
+    Undo,
+    Redo,
+    Retrain,
+}
+
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(key) => return on_key(app, key),
+        Msg::Data(data) => {
+            app.data = data;
+            clamp_selections(app);
+        }
+        Msg::Progress(p) => app.progress = p,
+        Msg::Classifier(c) => app.data.classifier = c,
+        Msg::Done(text) => {
+            app.last_action = Some(text);
+            app.error = None;
+        }
+        Msg::Failed(text) => app.error = Some(text),
+        Msg::Thumb(path, img) => {
+            app.thumbs.insert(path, img);
+        }
+        Msg::Tick => {}
+    }
+    Vec::new()
+}
+
+fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+    if let Some(overlay) = app.overlay.clone() {
+        return on_overlay_key(app, overlay, key);
+    }
+    let Some(action) = app.keymap.action(&key) else {
+        return Vec::new();
+    };
+    app.error = None;
+    match action {
+        Action::Quit => app.quit = true,
+        Action::Help => app.overlay = Some(Overlay::Help),
+        Action::NextScreen | Action::PrevScreen => switch_screen(app, action == Action::NextScreen),
+        Action::Up => move_selection(app, -1),
+        Action::Down => move_selection(app, 1),
+        Action::Top => move_selection(app, i64::MIN / 2),
+        Action::Bottom => move_selection(app, i64::MAX / 2),
+        Action::Open => {
+            if app.screen == Screen::People
+                && let Some(p) = app.people().get(app.people_sel)
+            {
+                app.person = Some(p.name.clone());
+                app.person_sel = 0;
+                app.screen = Screen::Person;
+            }
+        }
+        Action::Back => {
+            if app.screen == Screen::Person {
+                app.screen = Screen::People;
+            } else if !app.search.is_empty() {
+                app.search.clear();
+            }
+        }
+        Action::Search => {
+            if matches!(app.screen, Screen::People) {
+                app.overlay = Some(Overlay::Search);
+            }
+        }
+        Action::Sort => {
+            app.sort = match app.sort {
+                SortBy::Flags => SortBy::Name,
+                SortBy::Name => SortBy::Size,
+                SortBy::Size => SortBy::Flags,
+            };
+            app.people_sel = 0;
+        }
+        Action::Accept => {
+            if let Some(p) = app.selected_photo() {
+                match &p.suggested {
+                    Some(to) => {
+                        return vec![Effect::Move {
+                            photo: p.path.clone(),
+                            to: to.clone(),
+                        }];
+                    }
+                    None => {
+                        app.error =
+                            Some("no suggestion for this photo; press m to pick a person".into())
+                    }
+                }
+            }
+        }
+        Action::MoveTo => {
+            if let Some(p) = app.selected_photo() {
+                app.overlay = Some(Overlay::Picker {
+                    photo: p.path.clone(),
+                    query: String::new(),
+                    selected: 0,
+                });
+            }
+        }
+        Action::Reviewed => {
+            if let Some(p) = app.selected_photo() {
+                return vec![Effect::Reviewed {
+                    photo: p.path.clone(),
+                }];
+            }
+        }
+        Action::Delete => {
+            if let Some(p) = app.selected_photo() {
+                app.overlay = Some(Overlay::ConfirmDelete {
+                    photo: p.path.clone(),
+                });
+            }
+        }
+        Action::Undo => return vec![Effect::Undo],
+        Action::Redo => return vec![Effect::Redo],
+        Action::Retrain => return vec![Effect::Retrain],
+    }
+    Vec::new()
+}
+
+fn on_overlay_key(app: &mut App, overlay: Overlay, key: KeyEvent) -> Vec<Effect> {
+    match overlay {
+        Overlay::Help => {
+            if matches!(
+                key.code,
+                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Enter
+            ) {
+                app.overlay = None;
+            }
+        }
+        Overlay::Search => match key.code {
+            KeyCode::Esc => {
+                app.search.clear();
+                app.overlay = None;
+            }
+            KeyCode::Enter => app.overlay = None,
+            KeyCode::Backspace => {
+                app.search.pop();
+                app.people_sel = 0;
+            }
+            KeyCode::Char(c) => {
+                app.search.push(c);
+                app.people_sel = 0;
+            }
+            _ => {}
+        },
+        Overlay::Picker {
+            photo,
+            mut query,
+            mut selected,
+        } => {
+            match key.code {
+                KeyCode::Esc => {
+                    app.overlay = None;
+                    return Vec::new();
+                }
+                KeyCode::Enter => {
+                    app.overlay = None;
+                    let matches = app.picker_matches(&query);
+                    // With no match the typed name is a new person.
+                    let to = matches
+                        .get(selected)
+                        .cloned()
+                        .unwrap_or_else(|| query.trim().to_string());
+                    if to.is_empty() {
+                        return Vec::new();
+                    }
+                    return vec![Effect::Move { photo, to }];
+                }
+                KeyCode::Up => selected = selected.saturating_sub(1),
+                KeyCode::Down => {
+                    selected =
+                        (selected + 1).min(app.picker_matches(&query).len().saturating_sub(1))
+                }
+                KeyCode::Backspace => {
+                    query.pop();
+                    selected = 0;
+                }
+                KeyCode::Char(c) => {
+                    query.push(c);
+                    selected = 0;
+                }
+                _ => {}
+            }
+            app.overlay = Some(Overlay::Picker {
+                photo,
+                query,
+                selected,
+            });
+        }
+        Overlay::ConfirmDelete { photo } => {
+            app.overlay = None;
+            if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
+                return vec![Effect::Delete { photo }];
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn switch_screen(app: &mut App, forward: bool) {
+    let current = if app.screen == Screen::Person {
+        Screen::People
+    } else {
+        app.screen
+    };
+    let tabs = Screen::TABS;
+    let i = tabs.iter().position(|s| *s == current).unwrap_or(0);
+    let n = tabs.len();
+    app.screen = tabs[if forward {
+        (i + 1) % n
+    } else {
+        (i + n - 1) % n
+    }];
+}
+
+fn list_len(app: &App) -> usize {
+    match app.screen {
+        Screen::People => app.people().len(),
+        Screen::Person => app.person_photos().len(),
+        Screen::Review => app.review_rows().len(),
+        Screen::Duplicates => app.data.duplicates.len(),
+        Screen::Problems => app.data.problems.len(),
+        Screen::Classifier => 0,
+    }
+}
+
+fn move_selection(app: &mut App, delta: i64) {
+    let len = list_len(app) as i64;
+    let sel = match app.screen {
+        Screen::People => &mut app.people_sel,
+        Screen::Person => &mut app.person_sel,
+        Screen::Review => &mut app.review_sel,
+        Screen::Duplicates => &mut app.dup_sel,
+        Screen::Problems => &mut app.problem_sel,
+        Screen::Classifier => return,
+    };
+    *sel = (*sel as i64)
+        .saturating_add(delta)
+        .clamp(0, (len - 1).max(0)) as usize;
+}
+
+/// After the data changes (a photo moved away, say), keep every cursor on a row.
+fn clamp_selections(app: &mut App) {
+    let clamp = |sel: &mut usize, len: usize| *sel = (*sel).min(len.saturating_sub(1));
+    let (people, person, review) = (
+        app.people().len(),
+        app.person_photos().len(),
+        app.review_rows().len(),
+    );
+    clamp(&mut app.people_sel, people);
+    clamp(&mut app.person_sel, person);
+    clamp(&mut app.review_sel, review);
+    clamp(&mut app.dup_sel, app.data.duplicates.len());
+    clamp(&mut app.problem_sel, app.data.problems.len());
+}

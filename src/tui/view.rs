@@ -1,0 +1,422 @@
+//! `render(&App, &mut Frame)`: a pure function of the state. Nothing here
+//! changes the app, touches the disk or waits.
+
+use super::app::{App, Overlay, Screen, SortBy};
+use super::image_widget::HalfBlocks;
+use super::keys::{Action, key_label};
+use super::model::PhotoRow;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style, Stylize};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{
+    Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState, Tabs, Wrap,
+};
+
+pub fn render(app: &App, frame: &mut Frame) {
+    let [tabs, main, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
+    render_tabs(app, frame, tabs);
+    match app.screen {
+        Screen::People => render_people(app, frame, main),
+        Screen::Person => {
+            render_photos(app, frame, main, &app.person_photos(), app.person_sel, true)
+        }
+        Screen::Review => {
+            render_photos(app, frame, main, &app.review_rows(), app.review_sel, false)
+        }
+        Screen::Duplicates => render_duplicates(app, frame, main),
+        Screen::Classifier => render_classifier(app, frame, main),
+        Screen::Problems => render_problems(app, frame, main),
+    }
+    render_status(app, frame, status);
+    match &app.overlay {
+        Some(Overlay::Help) => render_help(app, frame),
+        Some(Overlay::Picker {
+            query, selected, ..
+        }) => render_picker(app, frame, query, *selected),
+        Some(Overlay::ConfirmDelete { photo }) => {
+            let text = format!(
+                "Move {} to the trash? (y/n)\nUndo restores it.",
+                photo.display()
+            );
+            popup(frame, "Delete", &text, 60, 5);
+        }
+        Some(Overlay::Search) | None => {}
+    }
+}
+
+fn highlight(app: &App) -> Style {
+    if app.color {
+        Style::new().reversed().bold()
+    } else {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+}
+
+fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
+    let current = if app.screen == Screen::Person {
+        Screen::People
+    } else {
+        app.screen
+    };
+    let titles: Vec<String> = Screen::TABS
+        .iter()
+        .map(|s| match s {
+            Screen::Review => format!("Review ({})", app.review_rows().len()),
+            Screen::Duplicates => format!("Duplicates ({})", app.data.duplicates.len()),
+            Screen::Problems => format!("Problems ({})", app.data.problems.len()),
+            other => other.title().to_string(),
+        })
+        .collect();
+    let selected = Screen::TABS.iter().position(|s| *s == current).unwrap_or(0);
+    frame.render_widget(
+        Tabs::new(titles)
+            .select(selected)
+            .highlight_style(highlight(app))
+            .divider("|"),
+        area,
+    );
+}
+
+fn table_state(selected: usize, len: usize) -> TableState {
+    TableState::default().with_selected(if len == 0 { None } else { Some(selected) })
+}
+
+fn render_people(app: &App, frame: &mut Frame, area: Rect) {
+    let people = app.people();
+    let sort = match app.sort {
+        SortBy::Flags => "flags",
+        SortBy::Name => "name",
+        SortBy::Size => "size",
+    };
+    let search = if app.search.is_empty() && app.overlay != Some(Overlay::Search) {
+        String::new()
+    } else {
+        format!(" · search: {}_", app.search)
+    };
+    let title = format!(" People ({}) · sorted by {sort}{search} ", people.len());
+    let rows: Vec<Row> = people
+        .iter()
+        .map(|p| {
+            Row::new(vec![
+                Cell::from(p.name.clone()),
+                Cell::from(p.photos.to_string()),
+                Cell::from(p.flags.join(", ")),
+            ])
+        })
+        .collect();
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Percentage(45),
+            Constraint::Length(7),
+            Constraint::Min(10),
+        ],
+    )
+    .header(Row::new(vec!["person", "photos", "flags"]).bold())
+    .block(Block::default().borders(Borders::ALL).title(title))
+    .row_highlight_style(highlight(app));
+    frame.render_stateful_widget(table, area, &mut table_state(app.people_sel, people.len()));
+}
+
+fn photo_row(p: &PhotoRow, with_person: bool) -> Row<'static> {
+    let name = if with_person {
+        p.path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default()
+    } else {
+        p.path.display().to_string()
+    };
+    let suggestion = match (&p.suggested, p.margin) {
+        (Some(s), Some(m)) => format!("→ {s} ({m:+.2})"),
+        (Some(s), None) => format!("→ {s}"),
+        _ => String::new(),
+    };
+    Row::new(vec![
+        Cell::from(format!("{:.2}", p.score)),
+        Cell::from(name),
+        Cell::from(p.flags.join(",")),
+        Cell::from(suggestion),
+    ])
+}
+
+fn render_photos(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    photos: &[&PhotoRow],
+    selected: usize,
+    person_screen: bool,
+) {
+    let wide = area.width >= 100;
+    let [list, preview] = if wide {
+        Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area)
+    } else {
+        [area, Rect::default()]
+    };
+    let title = if person_screen {
+        format!(
+            " {} · {} photos, worst first ",
+            app.person.as_deref().unwrap_or(""),
+            photos.len()
+        )
+    } else {
+        format!(" Review · {} flagged photos, worst first ", photos.len())
+    };
+    let rows: Vec<Row> = photos.iter().map(|p| photo_row(p, person_screen)).collect();
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(6),
+            Constraint::Percentage(50),
+            Constraint::Length(14),
+            Constraint::Min(8),
+        ],
+    )
+    .header(Row::new(vec!["score", "photo", "flags", "suggestion"]).bold())
+    .block(Block::default().borders(Borders::ALL).title(title))
+    .row_highlight_style(highlight(app));
+    frame.render_stateful_widget(table, list, &mut table_state(selected, photos.len()));
+    if wide && let Some(photo) = photos.get(selected) {
+        render_preview(app, frame, preview, photo);
+    }
+}
+
+fn render_preview(app: &App, frame: &mut Frame, area: Rect, photo: &PhotoRow) {
+    let block = Block::default().borders(Borders::ALL).title(" preview ");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(inner);
+    let [left_img, left_cap] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(left);
+    let [right_img, right_cap] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(right);
+    draw_thumb(app, frame, left_img, &photo.path);
+    frame.render_widget(Paragraph::new(format!("filed: {}", photo.person)), left_cap);
+    if let Some(other) = &photo.suggested
+        && let Some(example) = app.data.photos_of(other).last()
+    {
+        draw_thumb(app, frame, right_img, &example.path);
+        frame.render_widget(Paragraph::new(format!("looks like: {other}")), right_cap);
+    }
+}
+
+fn draw_thumb(app: &App, frame: &mut Frame, area: Rect, path: &std::path::Path) {
+    if !app.color {
+        frame.render_widget(Paragraph::new("(no preview: NO_COLOR)"), area);
+    } else if let Some(img) = app.thumbs.get(path) {
+        frame.render_widget(HalfBlocks::new(img), area);
+    } else {
+        frame.render_widget(Paragraph::new("loading…"), area);
+    }
+}
+
+fn render_duplicates(app: &App, frame: &mut Frame, area: Rect) {
+    let rows: Vec<Row> = app
+        .data
+        .duplicates
+        .iter()
+        .map(|d| {
+            Row::new(vec![
+                Cell::from(d.kind.clone()),
+                Cell::from(format!("{:.3}", d.cosine)),
+                Cell::from(d.a.display().to_string()),
+                Cell::from(d.b.display().to_string()),
+            ])
+        })
+        .collect();
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(8),
+            Constraint::Length(6),
+            Constraint::Percentage(45),
+            Constraint::Percentage(45),
+        ],
+    )
+    .header(Row::new(vec!["kind", "cosine", "photo a", "photo b"]).bold())
+    .block(
+        Block::default()
+            .borders(Borders::ALL)
+            .title(format!(" Duplicates ({}) ", app.data.duplicates.len())),
+    )
+    .row_highlight_style(highlight(app));
+    frame.render_stateful_widget(
+        table,
+        area,
+        &mut table_state(app.dup_sel, app.data.duplicates.len()),
+    );
+}
+
+fn render_classifier(app: &App, frame: &mut Frame, area: Rect) {
+    let c = &app.data.classifier;
+    let mut lines = Vec::new();
+    let acc = |a: Option<f64>| {
+        a.map(|v| format!("{:.2}%", v * 100.0))
+            .unwrap_or_else(|| "not trained yet".into())
+    };
+    lines.push(Line::from(format!(
+        "held-out accuracy: {}",
+        acc(c.accuracy)
+    )));
+    if let (Some(now), Some(before)) = (c.accuracy, c.previous_accuracy) {
+        lines.push(Line::from(format!(
+            "change from the previous model: {:+.2} points",
+            (now - before) * 100.0
+        )));
+    }
+    lines.push(Line::from(format!("classes: {}", c.classes)));
+    if c.training {
+        lines.push(Line::from(
+            Span::from("retraining in the background…").italic(),
+        ));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::from("most-confused pairs:").bold());
+    for (a, b, n) in c.confused.iter().take(10) {
+        lines.push(Line::from(format!("  {a} → {b}: {n}")));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(Block::default().borders(Borders::ALL).title(" Classifier "))
+            .wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+fn render_problems(app: &App, frame: &mut Frame, area: Rect) {
+    let rows: Vec<Row> = app
+        .data
+        .problems
+        .iter()
+        .map(|p| {
+            Row::new(vec![
+                Cell::from(p.path.display().to_string()),
+                Cell::from(p.cause.clone()),
+            ])
+        })
+        .collect();
+    let table = Table::new(
+        rows,
+        [Constraint::Percentage(50), Constraint::Percentage(50)],
+    )
+    .header(Row::new(vec!["photo", "cause"]).bold())
+    .block(
+        Block::default()
+            .borders(Borders::ALL)
+            .title(format!(" Problems ({}) ", app.data.problems.len())),
+    )
+    .row_highlight_style(highlight(app));
+    frame.render_stateful_widget(
+        table,
+        area,
+        &mut table_state(app.problem_sel, app.data.problems.len()),
+    );
+}
+
+fn render_status(app: &App, frame: &mut Frame, area: Rect) {
+    let p = &app.progress;
+    let mut parts = Vec::new();
+    if p.total > 0 && p.done < p.total {
+        let eta = p
+            .eta_s
+            .map(|s| format!(" ETA {}s", s.round()))
+            .unwrap_or_default();
+        parts.push(format!(
+            "scan {}/{} · {:.0} faces/s{eta}",
+            p.done, p.total, p.faces_per_s
+        ));
+    } else if p.total > 0 {
+        parts.push(format!("{} photos", p.total));
+    }
+    if !p.provider.is_empty() {
+        parts.push(p.provider.clone());
+    }
+    if let Some(activity) = &p.activity {
+        parts.push(activity.clone());
+    }
+    if app.data.classifier.training {
+        parts.push("retraining…".into());
+    }
+    if let Some(last) = &app.last_action {
+        let undo = app
+            .keymap
+            .keys_of(Action::Undo)
+            .first()
+            .map(key_label)
+            .unwrap_or_default();
+        parts.push(format!("{last} ({undo} to undo)"));
+    }
+    let help = app
+        .keymap
+        .keys_of(Action::Help)
+        .first()
+        .map(key_label)
+        .unwrap_or_default();
+    parts.push(format!("{help} help"));
+    let mut line = Line::from(parts.join(" │ "));
+    if let Some(err) = &app.error {
+        line = Line::from(Span::from(format!("error: {err}")).bold());
+    }
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn render_help(app: &App, frame: &mut Frame) {
+    let lines: Vec<String> = Action::ALL
+        .iter()
+        .map(|a| {
+            let keys: Vec<String> = app.keymap.keys_of(*a).iter().map(key_label).collect();
+            format!("{:<16} {}", keys.join(" "), a.describe())
+        })
+        .collect();
+    popup(
+        frame,
+        "Keys (esc closes)",
+        &lines.join("\n"),
+        78,
+        lines.len() as u16 + 2,
+    );
+}
+
+fn render_picker(app: &App, frame: &mut Frame, query: &str, selected: usize) {
+    let matches = app.picker_matches(query);
+    let mut text = format!("move to: {query}_\n");
+    if matches.is_empty() {
+        text.push_str(&format!(
+            "  (enter creates the new person `{}`)",
+            query.trim()
+        ));
+    }
+    for (i, m) in matches.iter().take(8).enumerate() {
+        text.push_str(&format!("{} {m}\n", if i == selected { ">" } else { " " }));
+    }
+    popup(frame, "Move photo", &text, 50, 11);
+}
+
+fn popup(frame: &mut Frame, title: &str, text: &str, width: u16, height: u16) {
+    let area = frame.area();
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    let rect = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
+    frame.render_widget(Clear, rect);
+    frame.render_widget(
+        Paragraph::new(text.to_string()).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(format!(" {title} ")),
+        ),
+        rect,
+    );
+}
