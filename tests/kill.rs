@@ -1,10 +1,11 @@
-//! A scan killed outright (SIGKILL, a crash, a power-off of the terminal)
-//! loses nothing it had committed, leaves a sound store, and the next scan
-//! embeds only what is missing.
+//! A scan killed outright (SIGKILL, a crash, a closed terminal) loses
+//! nothing it had committed, one stopped with Ctrl-C keeps everything it
+//! embedded; either way the store stays sound and the next scan embeds only
+//! what is missing.
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -14,6 +15,7 @@ fn facecurate(workspace: &Path) -> Command {
     cmd
 }
 
+/// Contents committed to the store so far (0 before it exists).
 fn embedded(db: &Path) -> i64 {
     let Ok(conn) =
         rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
@@ -24,12 +26,11 @@ fn embedded(db: &Path) -> i64 {
         .unwrap_or(0)
 }
 
-#[test]
-fn a_killed_scan_loses_nothing_committed_and_the_store_stays_sound() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = common::dataset(dir.path(), usize::MAX);
-    // Three distinct contents per photo (bytes appended after the image), so
-    // the scan runs long enough to be killed in the middle.
+/// A workspace over the celebrity photos, three distinct contents per photo
+/// (bytes appended after the image), so a scan runs long enough to be
+/// interrupted in the middle. Returns the workspace file and photo count.
+fn long_dataset(dir: &Path) -> (PathBuf, i64) {
+    let root = common::dataset(dir, usize::MAX);
     let mut total = 0;
     for person in std::fs::read_dir(&root).unwrap().flatten() {
         for photo in std::fs::read_dir(person.path()).unwrap().flatten() {
@@ -37,24 +38,58 @@ fn a_killed_scan_loses_nothing_committed_and_the_store_stays_sound() {
             for copy in 1..3u8 {
                 let mut changed = bytes.clone();
                 changed.extend_from_slice(&[b'#', copy]);
-                let name = format!(
-                    "{}_copy{copy}.jpg",
-                    photo.path().file_stem().unwrap().to_string_lossy()
-                );
-                std::fs::write(person.path().join(name), changed).unwrap();
+                let stem = photo
+                    .path()
+                    .file_stem()
+                    .unwrap()
+                    .to_string_lossy()
+                    .to_string();
+                std::fs::write(
+                    person.path().join(format!("{stem}_copy{copy}.jpg")),
+                    changed,
+                )
+                .unwrap();
             }
             total += 3;
         }
     }
-    let ws = dir.path().join("ws.yaml");
+    let ws = dir.join("ws.yaml");
     let init = facecurate(&ws).arg("init").arg(&root).output().unwrap();
     assert!(
         init.status.success(),
         "{}",
         String::from_utf8_lossy(&init.stderr)
     );
-    let db = dir.path().join("facecurate-state/store.sqlite");
+    (ws, total)
+}
 
+fn integrity(db: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn.prepare("PRAGMA integrity_check").unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+fn rescan(ws: &Path) -> serde_json::Value {
+    let out = facecurate(ws)
+        .args(["--device", "cpu", "scan", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn a_killed_scan_loses_nothing_committed_and_the_store_stays_sound() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ws, total) = long_dataset(dir.path());
+    let db = dir.path().join("facecurate-state/store.sqlite");
     let mut scan = facecurate(&ws)
         .args(["--device", "cpu", "--workers", "1", "scan"])
         .stdout(Stdio::null())
@@ -67,32 +102,13 @@ fn a_killed_scan_loses_nothing_committed_and_the_store_stays_sound() {
     scan.wait().unwrap();
     assert!(committed, "the scan committed nothing in time");
 
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    let check: Vec<String> = conn
-        .prepare("PRAGMA integrity_check")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    assert_eq!(check, ["ok"]);
-    drop(conn);
+    assert_eq!(integrity(&db), ["ok"]);
     let kept = embedded(&db);
     assert!(
         kept >= 65 && kept < total,
         "killed mid-scan: {kept} of {total}"
     );
-
-    let out = facecurate(&ws)
-        .args(["--device", "cpu", "scan", "--json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let summary = rescan(&ws);
     assert_eq!(summary["photos"], total);
     assert_eq!(
         summary["embedded"],
@@ -100,4 +116,43 @@ fn a_killed_scan_loses_nothing_committed_and_the_store_stays_sound() {
         "only what was missing is embedded"
     );
     assert_eq!(summary["failed"], 0);
+}
+
+#[test]
+fn ctrl_c_stops_a_scan_cleanly_and_the_next_one_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ws, total) = long_dataset(dir.path());
+    let db = dir.path().join("facecurate-state/store.sqlite");
+    let scan = facecurate(&ws)
+        .args(["--device", "cpu", "--workers", "1", "scan", "--json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = common::wait_until(Duration::from_secs(300), || embedded(&db) >= 1);
+    let interrupt = Command::new("kill")
+        .arg("-INT")
+        .arg(scan.id().to_string())
+        .status()
+        .unwrap();
+    assert!(interrupt.success() && started);
+    let out = scan.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a stopped scan is not a finished one: {stderr}"
+    );
+    assert!(stderr.contains("stopped"), "{stderr}");
+    let first: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let kept = embedded(&db);
+    assert_eq!(
+        first["embedded"], kept,
+        "everything embedded before the stop was committed"
+    );
+    assert!(kept < total, "stopped mid-scan: {kept} of {total}");
+    assert_eq!(integrity(&db), ["ok"]);
+    let summary = rescan(&ws);
+    assert_eq!(summary["embedded"], total - kept);
+    assert_eq!(summary["photos"], total);
 }

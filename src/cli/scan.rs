@@ -5,7 +5,7 @@
 use super::{Cli, Outcome, workspace};
 use anyhow::Result;
 use facecurate::dataset::scan::Phase;
-use facecurate::dataset::{self, Progress, ScanOutcome};
+use facecurate::dataset::{self, Progress, ScanError, ScanOutcome};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::time::Instant;
 
@@ -67,15 +67,27 @@ impl Bar {
 pub fn run(cli: &Cli, args: &ScanArgs) -> Result<Outcome> {
     let ws = workspace::load(cli)?;
     let fingerprint = workspace::fingerprint(&ws)?;
-    let mut store = workspace::open_store(&ws, &fingerprint)?;
     let mut engine = workspace::lazy_engine(cli, &ws);
     let stop = workspace::stop_on_ctrl_c();
-    let mut bar = Bar::new();
-    let outcome = dataset::scan(&mut store, &ws.dataset, &mut engine, &stop, &mut |p| {
-        bar.update(p)
-    });
-    bar.finish();
-    let outcome = outcome?;
+    // Opening reads only the header (a warm scan must not read the whole
+    // store); damage met during the scan makes a checked reopen, which keeps
+    // the damaged store aside, and the scan starts over.
+    let mut check = false;
+    let outcome = loop {
+        let mut store = workspace::open_store(&ws, &fingerprint, check)?;
+        let mut bar = Bar::new();
+        let outcome = dataset::scan(&mut store, &ws.dataset, &mut engine, &stop, &mut |p| {
+            bar.update(p)
+        });
+        bar.finish();
+        match outcome {
+            Err(ScanError::Store(e)) if e.is_corrupt() && !check => {
+                eprintln!("facecurate: {e}; checking the store");
+                check = true;
+            }
+            other => break other?,
+        }
+    };
     report(&outcome, args.json)?;
     Ok(if outcome.stopped || outcome.summary.failed > 0 {
         Outcome::Failures

@@ -20,10 +20,14 @@ pub fn fingerprint(ws: &Workspace) -> Result<String> {
     Ok(dataset::workspace_fingerprint(ws, &manifest))
 }
 
-/// Opens the workspace's store, telling the user when an unusable one was
-/// kept aside.
-pub fn open_store(ws: &Workspace, fingerprint: &str) -> Result<Store> {
-    let store = Store::open_checked(&ws.store_path(), fingerprint)?;
+/// Opens the workspace's store (reading every page first when `check`),
+/// telling the user when an unusable one was kept aside.
+pub fn open_store(ws: &Workspace, fingerprint: &str, check: bool) -> Result<Store> {
+    let store = if check {
+        Store::open_checked(&ws.store_path(), fingerprint)?
+    } else {
+        Store::open(&ws.store_path(), fingerprint)?
+    };
     if let Some(r) = store.recovery() {
         eprintln!(
             "facecurate: {}: {}; kept it aside as {} and started a new store",

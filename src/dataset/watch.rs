@@ -75,7 +75,7 @@ impl Watcher {
         events: Sender<DatasetEvent>,
     ) -> Result<Watcher, WatchError> {
         let root = crate::config::absolute(root);
-        let store = Store::open_checked(store_path, fingerprint)?;
+        let store = Store::open(store_path, fingerprint)?;
         if let Some(r) = store.recovery() {
             let _ = events.send(DatasetEvent::Warning {
                 message: format!(

