@@ -70,7 +70,7 @@ pub enum TrashAction {
 pub fn run(cli: &Cli, command: &EditCommand) -> Result<Outcome> {
     let ws = workspace::load(cli)?;
     let fingerprint = workspace::fingerprint(&ws)?;
-    let mut store = workspace::open_store(&ws, &fingerprint)?;
+    let mut store = workspace::open_store(&ws, &fingerprint, false)?;
     let (mut ops, recovered) =
         Ops::open(&ws.dataset, &ws.journal_dir(), &ws.trash_dir(), &mut store)?;
     for line in recovered {
