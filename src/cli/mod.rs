@@ -7,6 +7,9 @@ mod compare;
 mod demo;
 mod embed;
 mod models_cmd;
+mod records_json;
+mod report;
+mod bench_analysis;
 mod setup;
 
 use clap::{Parser, Subcommand};
@@ -45,6 +48,13 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Measure photos/s per stage and end to end on a folder of photos.
     Bench(bench::BenchArgs),
+    /// Curation report: outliers, likely mislabels, split and merge folders, duplicates, faceless photos.
+    Report(report::ReportArgs),
+    /// Exit 1 when a dataset has more problems than allowed (for CI pipelines).
+    Lint(report::LintArgs),
+    /// Time the analysis and its incremental update on an `embed --json` dump.
+    #[command(hide = true)]
+    BenchAnalysis(bench_analysis::BenchAnalysisArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -75,6 +85,9 @@ pub fn main() -> ExitCode {
         Command::Embed(args) => embed::run(&cli, args),
         Command::Demo(args) => demo::run(&cli, args),
         Command::Bench(args) => bench::run(&cli, args),
+        Command::Report(args) => report::run(&cli, args),
+        Command::Lint(args) => report::lint(&cli, args),
+        Command::BenchAnalysis(args) => bench_analysis::run(args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
