@@ -80,7 +80,11 @@ pub fn is_split(groups: &[Vec<u32>], settings: &Settings) -> bool {
 
 /// The folder this folder should be merged into: every photo of it is best
 /// explained by that same other folder, at least `merge_min_cosine` alike.
-pub fn merge_target(members: &[u32], evidence: &dyn Fn(u32) -> Option<Evidence>, settings: &Settings) -> Option<u32> {
+pub fn merge_target<'a>(
+    members: &[u32],
+    evidence: &dyn Fn(u32) -> Option<&'a Evidence>,
+    settings: &Settings,
+) -> Option<u32> {
     let mut target = None;
     for &m in members {
         let e = evidence(m)?;

@@ -75,17 +75,25 @@ pub fn person_stats(members: &[u32], vectors: &Vectors, settings: &Settings) -> 
 /// Median cosine of photo `i` to a person's sampled members (excluding `i`),
 /// with the number of the person's photos it stands for.
 pub fn affinity(i: u32, stats: &PersonStats, vectors: &Vectors) -> Option<(f32, usize)> {
-    let mut sims: Vec<f32> = stats
-        .sample
-        .iter()
-        .filter(|&&j| j != i)
-        .map(|&j| vectors.cos(i as usize, j as usize))
-        .collect();
+    let mut buffer = [0f32; 256];
+    let mut heap;
+    let sims: &mut [f32] = if stats.sample.len() <= buffer.len() {
+        &mut buffer[..]
+    } else {
+        heap = vec![0f32; stats.sample.len()];
+        &mut heap[..]
+    };
+    let mut n = 0;
+    for &j in stats.sample.iter().filter(|&&j| j != i) {
+        sims[n] = vectors.cos(i as usize, j as usize);
+        n += 1;
+    }
+    let sims = &mut sims[..n];
     if sims.is_empty() {
         return None;
     }
     let count = stats.count - usize::from(stats.sample.contains(&i));
-    Some((median(&mut sims), count))
+    Some((median(sims), count))
 }
 
 /// What the analysis concluded about one photo's identity.

@@ -68,3 +68,6 @@ impl Flag {
 pub fn analyze(records: &[PhotoRecord], settings: &Settings) -> Report {
     Analysis::new(records.to_vec(), settings.clone()).report()
 }
+
+#[cfg(test)]
+mod tests;

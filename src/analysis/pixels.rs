@@ -18,7 +18,7 @@ pub const PRE_LEN: usize = PRE_SIDE * PRE_SIDE;
 /// The registered comparison ignores this many border pixels on each side.
 const MARGIN: usize = 4;
 const WIN: usize = SIDE - 2 * MARGIN;
-const ITERATIONS: usize = 8;
+const ITERATIONS: usize = 12;
 /// How far below `give_up` the coarse level may correlate a copy.
 const COARSE_SLACK: f32 = 0.06;
 
@@ -189,7 +189,7 @@ fn register(a: &[f32], b: &[f32], side: usize, margin: usize, p: &mut [f64; 4], 
         ITERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         // Copies pass well above `give_up` after one step; most other pairs
         // are dropped there, which keeps the search cheap.
-        let hopeless = (it >= 2 && corr < give_up - 0.12) || (it >= 4 && corr < give_up - 0.04);
+        let hopeless = (it >= 1 && corr < give_up - 0.15) || (it >= 2 && corr < give_up - 0.08) || (it >= 4 && corr < give_up - 0.03);
         if it == iterations || converged || hopeless {
             break;
         }

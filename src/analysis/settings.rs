@@ -89,7 +89,7 @@ impl Default for Settings {
             tiny_face_px: 40.0,
             low_detection_score: 0.75,
             duplicate_candidate_cosine: 0.6,
-            duplicate_precheck: 0.6,
+            duplicate_precheck: 0.7,
             copy_correlation: 0.985,
             similar_correlation: 0.97,
             similar_cosine: 0.9,

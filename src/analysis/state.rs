@@ -258,7 +258,7 @@ impl Analysis {
                 }
                 groups::merge_target(
                     &self.members[p],
-                    &|m| self.evidence.get(m as usize).cloned().flatten(),
+                    &|m| self.evidence.get(m as usize).and_then(|e| e.as_ref()),
                     &self.settings,
                 )
             })

@@ -2,10 +2,10 @@
 //! Recomputed are the persons an edit touches (their statistics, every
 //! member's evidence, their groups), the changed photos' neighbour lists and
 //! duplicate checks, and the evidence of the photos that have a changed
-//! photo among their neighbours. Other photos keep their cached evidence:
-//! where they use a touched person only as the alternative, that cache is
-//! refreshed, but photos that merely neighbour a touched person's *other*
-//! members keep a slightly stale view until the next full [`Analysis::new`].
+//! photo among their neighbours or weigh a touched person as their
+//! alternative (for those only that person's entry is recomputed). One
+//! thing is left as it was: the face chosen in the *other* multi-face photos
+//! of a touched person, until the next full [`Analysis::new`].
 
 use super::{Analysis, Change, Slot};
 use crate::analysis::faces::Choice;
@@ -116,6 +116,13 @@ impl Analysis {
         }
         for &p in &persons {
             rescore.extend(self.members[p as usize].iter().copied());
+        }
+        // Photos that weigh a touched person as their alternative: only that
+        // person's entry is recomputed, the rest comes from the cache.
+        for (i, e) in self.evidence.iter().enumerate() {
+            if e.as_ref().is_some_and(|e| e.others.iter().any(|o| persons.contains(&o.0))) {
+                rescore.insert(i as u32);
+            }
         }
         let mut photos: Vec<u32> = rescore.into_iter().collect();
         photos.sort_unstable();
