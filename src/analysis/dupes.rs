@@ -33,9 +33,21 @@ pub fn judge(
         if mirrored > plain {
             order.swap(0, 1);
         }
+        // A mirrored copy can pass the pre-check the wrong way round, so a
+        // pair that passes is also registered the other way when that comes
+        // close (most promising first).
+        let bar = if cosine >= settings.duplicate_low_cosine {
+            settings.duplicate_precheck
+        } else {
+            settings.duplicate_precheck_low_cosine
+        };
+        let passes = order[0].0 >= bar;
         for (pre, mirror) in order {
-            if pre >= settings.duplicate_precheck && correlation < settings.copy_correlation {
-                correlation = correlation.max(pixels::registered_correlation(thumb_a, thumb_b, mirror, give_up));
+            let worth = pre >= bar - 0.15;
+            if passes && worth && correlation < settings.copy_correlation {
+                correlation = correlation.max(pixels::registered_correlation(
+                    thumb_a, thumb_b, mirror, give_up,
+                ));
             }
         }
     }

@@ -31,7 +31,13 @@ pub fn initial(record: &PhotoRecord, dim: usize) -> Option<usize> {
 
 /// Picks the face whose median cosine to `others` (the person's other
 /// chosen faces) is highest.
-pub fn choose(record: &PhotoRecord, dim: usize, others: &[&[f32]], ambiguous_margin: f32, plausible: f32) -> Option<Choice> {
+pub fn choose(
+    record: &PhotoRecord,
+    dim: usize,
+    others: &[&[f32]],
+    ambiguous_margin: f32,
+    plausible: f32,
+) -> Option<Choice> {
     let first = initial(record, dim)?;
     if record.faces.len() < 2 || others.is_empty() {
         return Some(Choice {
@@ -45,7 +51,10 @@ pub fn choose(record: &PhotoRecord, dim: usize, others: &[&[f32]], ambiguous_mar
         .enumerate()
         .filter(|(_, f)| f.embedding.len() == dim)
         .map(|(k, f)| {
-            let mut sims: Vec<f32> = others.iter().map(|o| super::similarity::dot(&f.embedding, o)).collect();
+            let mut sims: Vec<f32> = others
+                .iter()
+                .map(|o| super::similarity::dot(&f.embedding, o))
+                .collect();
             sims.sort_by(|a, b| a.total_cmp(b));
             (k, sims[sims.len() / 2])
         })
@@ -59,7 +68,9 @@ pub fn choose(record: &PhotoRecord, dim: usize, others: &[&[f32]], ambiguous_mar
             ambiguous: false,
         });
     }
-    let ambiguous = scored.len() >= 2 && scored[1].1 >= plausible && scored[0].1 - scored[1].1 < ambiguous_margin;
+    let ambiguous = scored.len() >= 2
+        && scored[1].1 >= plausible
+        && scored[0].1 - scored[1].1 < ambiguous_margin;
     Some(Choice {
         face: scored[0].0,
         ambiguous,

@@ -9,7 +9,12 @@ use super::similarity::Vectors;
 /// Groups of a folder's members by average-linkage clustering of their
 /// cosines, largest first; members beyond the sample join the group they are
 /// closest to on average.
-pub fn groups(members: &[u32], stats: &PersonStats, vectors: &Vectors, settings: &Settings) -> Vec<Vec<u32>> {
+pub fn groups(
+    members: &[u32],
+    stats: &PersonStats,
+    vectors: &Vectors,
+    settings: &Settings,
+) -> Vec<Vec<u32>> {
     let sample = &stats.sample;
     let n = sample.len();
     if n < 3 {
@@ -53,7 +58,11 @@ pub fn groups(members: &[u32], stats: &PersonStats, vectors: &Vectors, settings:
             .iter()
             .enumerate()
             .map(|(g, group)| {
-                let mean = group.iter().map(|&j| vectors.cos(m as usize, j as usize)).sum::<f32>() / group.len() as f32;
+                let mean = group
+                    .iter()
+                    .map(|&j| vectors.cos(m as usize, j as usize))
+                    .sum::<f32>()
+                    / group.len() as f32;
                 (g, mean)
             })
             .max_by(|a, b| a.1.total_cmp(&b.1))
@@ -74,7 +83,11 @@ pub fn is_split(groups: &[Vec<u32>], settings: &Settings) -> bool {
         return false;
     }
     let total: usize = groups.iter().map(Vec::len).sum();
-    let min_group = if total <= 4 { 1 } else { settings.split_min_group };
+    let min_group = if total <= 4 {
+        1
+    } else {
+        settings.split_min_group
+    };
     groups.iter().filter(|g| g.len() >= min_group).count() >= 2
 }
 

@@ -40,7 +40,11 @@ fn median(v: &mut [f32]) -> f32 {
     if n == 0 {
         return 0.0;
     }
-    if n % 2 == 1 { v[n / 2] } else { 0.5 * (v[n / 2 - 1] + v[n / 2]) }
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        0.5 * (v[n / 2 - 1] + v[n / 2])
+    }
 }
 
 pub fn person_stats(members: &[u32], vectors: &Vectors, settings: &Settings) -> PersonStats {
@@ -101,8 +105,6 @@ pub fn affinity(i: u32, stats: &PersonStats, vectors: &Vectors) -> Option<(f32, 
 pub struct Evidence {
     /// Median cosine to its own person's other photos (none for a singleton).
     pub own: Option<f32>,
-    /// Evidence (log-likelihood ratio) for its own person.
-    pub own_llr: f32,
     /// Candidate persons from its neighbours: (person, median cosine, photos).
     pub others: Vec<(u32, f32, usize)>,
     /// Best other person and its evidence.
@@ -132,11 +134,16 @@ pub fn evidence(
 ) -> Evidence {
     let own_stats = &stats[person as usize];
     let own = affinity(i, own_stats, vectors);
-    let mut own_llr = own.map(|(s, n)| llr(settings, s, n, own_stats)).unwrap_or(0.0);
+    let mut own_llr = own
+        .map(|(s, n)| llr(settings, s, n, own_stats))
+        .unwrap_or(0.0);
     if own_stats.count <= 2 {
         own_llr = own_llr.max(0.0);
     }
-    let mut candidates: Vec<u32> = neighbours.iter().filter_map(|&(j, _)| person_of(j)).collect();
+    let mut candidates: Vec<u32> = neighbours
+        .iter()
+        .filter_map(|&(j, _)| person_of(j))
+        .collect();
     candidates.sort_unstable();
     candidates.dedup();
     let mut others = Vec::with_capacity(candidates.len());
@@ -145,10 +152,13 @@ pub fn evidence(
             continue;
         }
         let cached = match (previous, refresh) {
-            (Some(prev), Some(refresh)) if !refresh.contains(&q) => prev.others.iter().find(|o| o.0 == q).copied(),
+            (Some(prev), Some(refresh)) if !refresh.contains(&q) => {
+                prev.others.iter().find(|o| o.0 == q).copied()
+            }
             _ => None,
         };
-        let entry = cached.or_else(|| affinity(i, &stats[q as usize], vectors).map(|(s, n)| (q, s, n)));
+        let entry =
+            cached.or_else(|| affinity(i, &stats[q as usize], vectors).map(|(s, n)| (q, s, n)));
         if let Some(e) = entry {
             others.push(e);
         }
@@ -160,7 +170,6 @@ pub fn evidence(
     let score = best.map(|b| b.1).unwrap_or(0.0) - own_llr;
     Evidence {
         own: own.map(|o| o.0),
-        own_llr,
         others,
         best,
         score,

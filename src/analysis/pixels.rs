@@ -18,7 +18,7 @@ pub const PRE_LEN: usize = PRE_SIDE * PRE_SIDE;
 /// The registered comparison ignores this many border pixels on each side.
 const MARGIN: usize = 4;
 const WIN: usize = SIDE - 2 * MARGIN;
-const ITERATIONS: usize = 12;
+const ITERATIONS: usize = 8;
 /// How far below `give_up` the coarse level may correlate a copy.
 const COARSE_SLACK: f32 = 0.06;
 
@@ -82,7 +82,11 @@ fn half(img: &[f32; SIDE * SIDE]) -> [f32; SIDE * SIDE] {
     for y in 0..h {
         for x in 0..h {
             let at = |yy: usize, xx: usize| img[yy * SIDE + xx];
-            out[y * h + x] = 0.25 * (at(2 * y, 2 * x) + at(2 * y + 1, 2 * x) + at(2 * y, 2 * x + 1) + at(2 * y + 1, 2 * x + 1));
+            out[y * h + x] = 0.25
+                * (at(2 * y, 2 * x)
+                    + at(2 * y + 1, 2 * x)
+                    + at(2 * y, 2 * x + 1)
+                    + at(2 * y + 1, 2 * x + 1));
         }
     }
     out
@@ -111,7 +115,15 @@ pub fn registered_correlation(a: &[u8], b: &[u8], mirror: bool, give_up: f32) ->
     let mut p = [0f64; 4];
     // The coarse level settles the warp cheaply and drops most pairs; its
     // small window correlates copies only ≥ 0.95, hence the lower bar.
-    let coarse = register(&half(&af), &half(&bf), SIDE / 2, MARGIN / 2, &mut p, ITERATIONS, give_up - COARSE_SLACK);
+    let coarse = register(
+        &half(&af),
+        &half(&bf),
+        SIDE / 2,
+        MARGIN / 2,
+        &mut p,
+        ITERATIONS,
+        give_up - COARSE_SLACK,
+    );
     if coarse < give_up - COARSE_SLACK {
         return coarse;
     }
@@ -123,7 +135,15 @@ pub fn registered_correlation(a: &[u8], b: &[u8], mirror: bool, give_up: f32) ->
 /// Gauss–Newton registration of `b` onto `a` (both `side`×`side`) with a
 /// similarity warp `p` (scale-1, rotation, shift x, shift y) about the
 /// centre, over the window `margin` pixels inside the border.
-fn register(a: &[f32], b: &[f32], side: usize, margin: usize, p: &mut [f64; 4], iterations: usize, give_up: f32) -> f32 {
+fn register(
+    a: &[f32],
+    b: &[f32],
+    side: usize,
+    margin: usize,
+    p: &mut [f64; 4],
+    iterations: usize,
+    give_up: f32,
+) -> f32 {
     let win = side - 2 * margin;
     let ring = win + 2;
     let mut tmpl = [0f32; WIN * WIN];
@@ -186,10 +206,11 @@ fn register(a: &[f32], b: &[f32], side: usize, margin: usize, p: &mut [f64; 4], 
             }
         }
         corr = dotp;
-        ITERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         // Copies pass well above `give_up` after one step; most other pairs
         // are dropped there, which keeps the search cheap.
-        let hopeless = (it >= 1 && corr < give_up - 0.15) || (it >= 2 && corr < give_up - 0.08) || (it >= 4 && corr < give_up - 0.03);
+        let hopeless = (it >= 1 && corr < give_up - 0.1)
+            || (it >= 2 && corr < give_up - 0.06)
+            || (it >= 4 && corr < give_up - 0.03);
         if it == iterations || converged || hopeless {
             break;
         }
@@ -200,7 +221,9 @@ fn register(a: &[f32], b: &[f32], side: usize, margin: usize, p: &mut [f64; 4], 
             }
             hd[a][a] += 1e-3;
         }
-        let Some(dp) = solve4(hd, g.map(|v| -f64::from(v))) else { break };
+        let Some(dp) = solve4(hd, g.map(|v| -f64::from(v))) else {
+            break;
+        };
         for a in 0..4 {
             p[a] += dp[a];
         }
@@ -209,9 +232,6 @@ fn register(a: &[f32], b: &[f32], side: usize, margin: usize, p: &mut [f64; 4], 
     }
     corr
 }
-
-pub static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-pub static ITERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 fn solve4(mut a: [[f64; 4]; 4], mut b: [f64; 4]) -> Option<[f64; 4]> {
     for col in 0..4 {
@@ -223,8 +243,9 @@ fn solve4(mut a: [[f64; 4]; 4], mut b: [f64; 4]) -> Option<[f64; 4]> {
         b.swap(col, pivot);
         for row in col + 1..4 {
             let f = a[row][col] / a[col][col];
-            for k in col..4 {
-                a[row][k] -= f * a[col][k];
+            let pivot_row = a[col];
+            for (x, p) in a[row].iter_mut().zip(pivot_row).skip(col) {
+                *x -= f * p;
             }
             b[row] -= f * b[col];
         }
@@ -245,7 +266,9 @@ mod tests {
         (0..SIDE * SIDE)
             .map(|i| {
                 let (x, y) = ((i % SIDE) as f32 + shift, (i / SIDE) as f32);
-                let v = 128.0 + 60.0 * (x * 0.45).sin() * (y * 0.3).cos() + 40.0 * ((x + 2.0 * y) * 0.21).sin();
+                let v = 128.0
+                    + 60.0 * (x * 0.45).sin() * (y * 0.3).cos()
+                    + 40.0 * ((x + 2.0 * y) * 0.21).sin();
                 v.clamp(0.0, 255.0) as u8
             })
             .collect()
@@ -257,31 +280,15 @@ mod tests {
         let shifted = face(0.7);
         let plain = precheck_pair(&precheck(&a).unwrap(), &precheck(&shifted).unwrap()).0;
         let registered = registered_correlation(&a, &shifted, false, 0.0);
-        assert!(registered > 0.98 && registered > plain, "{registered} vs {plain}");
-        let mirrored: Vec<u8> = (0..SIDE * SIDE).map(|i| a[(i / SIDE) * SIDE + SIDE - 1 - i % SIDE]).collect();
+        assert!(
+            registered > 0.98 && registered > plain,
+            "{registered} vs {plain}"
+        );
+        let mirrored: Vec<u8> = (0..SIDE * SIDE)
+            .map(|i| a[(i / SIDE) * SIDE + SIDE - 1 - i % SIDE])
+            .collect();
         assert!(registered_correlation(&a, &mirrored, true, 0.0) > 0.99);
         let other: Vec<u8> = (0..SIDE * SIDE).map(|i| ((i * 37) % 251) as u8).collect();
         assert!(registered_correlation(&a, &other, false, 0.0) < 0.5);
-    }
-}
-
-#[cfg(test)]
-mod debug_tests {
-    #[test]
-    fn debug_pairs() {
-        let Ok(text) = std::fs::read_to_string("/tmp/ana/dbg_pairs.txt") else { return };
-        for line in text.lines() {
-            let mut it = line.split(' ');
-            let a = hex::decode(it.next().unwrap()).unwrap();
-            let b = hex::decode(it.next().unwrap()).unwrap();
-            let mirror = it.next().unwrap() == "1";
-            let af = super::to_float(&a, false);
-            let bf = super::to_float(&b, mirror);
-            let mut p = [0f64; 4];
-            let fine = super::register(&af, &bf, 32, 4, &mut p, 8, 0.0);
-            let mut p2 = [0f64; 4];
-            let coarse = super::register(&super::half(&af), &super::half(&bf), 16, 2, &mut p2, 8, 0.0);
-            eprintln!("fine-from-zero {fine:.4} coarse {coarse:.4} p2 {p2:?} full {:.4}", super::registered_correlation(&a, &b, mirror, 0.97));
-        }
     }
 }

@@ -65,7 +65,11 @@ pub struct PersonReport {
 impl Report {
     /// Photos and persons with at least one problem flag (see [`Flag::is_problem`]).
     pub fn problems(&self) -> usize {
-        let photos = self.photos.iter().filter(|p| p.flags.iter().any(|f| f.is_problem())).count();
+        let photos = self
+            .photos
+            .iter()
+            .filter(|p| p.flags.iter().any(|f| f.is_problem()))
+            .count();
         photos + self.persons.iter().filter(|p| !p.flags.is_empty()).count()
     }
 }
@@ -84,7 +88,11 @@ impl Analysis {
 
     /// The current findings.
     pub fn report(&self) -> Report {
-        let reviewed = |i: u32| self.slots[i as usize].as_ref().is_some_and(|s| s.record.reviewed);
+        let reviewed = |i: u32| {
+            self.slots[i as usize]
+                .as_ref()
+                .is_some_and(|s| s.record.reviewed)
+        };
         let duplicates = self.duplicates(&reviewed);
         let mut dup_of: HashMap<u32, ()> = HashMap::new();
         for (i, j, kind) in duplicates.iter().map(|d| (d.0, d.1, d.2.kind)) {
@@ -115,7 +123,9 @@ impl Analysis {
             let mut flags = Vec::new();
             let groups = &self.groups[p];
             let mut split_groups = Vec::new();
-            if is_split(groups, &self.settings) && groups[1..].iter().flatten().any(|&m| !reviewed(m)) {
+            if is_split(groups, &self.settings)
+                && groups[1..].iter().flatten().any(|&m| !reviewed(m))
+            {
                 flags.push(Flag::Split);
                 split_off.extend(groups[1..].iter().flatten().map(|&m| (m, ())));
                 split_groups = groups
@@ -138,7 +148,13 @@ impl Analysis {
                 merge_with: merge,
             });
         }
-        persons.sort_by(|a, b| b.flags.is_empty().cmp(&a.flags.is_empty()).reverse().then(a.name.cmp(&b.name)));
+        persons.sort_by(|a, b| {
+            b.flags
+                .is_empty()
+                .cmp(&a.flags.is_empty())
+                .reverse()
+                .then(a.name.cmp(&b.name))
+        });
         let mut photos: Vec<(bool, PhotoReport)> = Vec::new();
         for (i, slot) in self.slots.iter().enumerate() {
             let Some(slot) = slot else { continue };
@@ -168,8 +184,13 @@ impl Analysis {
             if let Some(e) = evidence
                 && e.score >= self.settings.flag_score
             {
-                let explained = e.best.is_some_and(|b| b.1 > 0.0) && e.margin().is_some_and(|m| m > 0.0);
-                flags.push(if explained { Flag::Mislabel } else { Flag::Outlier });
+                let explained =
+                    e.best.is_some_and(|b| b.1 > 0.0) && e.margin().is_some_and(|m| m > 0.0);
+                flags.push(if explained {
+                    Flag::Mislabel
+                } else {
+                    Flag::Outlier
+                });
             }
             if dup_of.contains_key(&i) {
                 flags.push(Flag::Duplicate);
@@ -223,18 +244,34 @@ impl Analysis {
             for (k, &i) in group.iter().enumerate() {
                 for &j in &group[k + 1..] {
                     exact.insert((i, j));
-                    let has = !self.vectors.is_zero(i as usize) && !self.vectors.is_zero(j as usize);
-                    out.push((i, j, DuplicateKind::Exact, has.then(|| self.vectors.cos(i as usize, j as usize)), None));
+                    let has =
+                        !self.vectors.is_zero(i as usize) && !self.vectors.is_zero(j as usize);
+                    out.push((
+                        i,
+                        j,
+                        DuplicateKind::Exact,
+                        has.then(|| self.vectors.cos(i as usize, j as usize)),
+                        None,
+                    ));
                 }
             }
         }
         for (&(i, j), v) in &self.pairs {
             if !exact.contains(&(i, j)) {
-                out.push((i, j, v.kind, Some(v.cosine), Some(v.correlation).filter(|&c| c > 0.0)));
+                out.push((
+                    i,
+                    j,
+                    v.kind,
+                    Some(v.cosine),
+                    Some(v.correlation).filter(|&c| c > 0.0),
+                ));
             }
         }
         out.retain(|&(i, j, ..)| !(reviewed(i) && reviewed(j)));
-        out.sort_by(|a, b| a.2.cmp(&b.2).then(b.4.unwrap_or(1.0).total_cmp(&a.4.unwrap_or(1.0))));
+        out.sort_by(|a, b| {
+            a.2.cmp(&b.2)
+                .then(b.4.unwrap_or(1.0).total_cmp(&a.4.unwrap_or(1.0)))
+        });
         out.into_iter()
             .map(|(i, j, kind, cosine, correlation)| {
                 (

@@ -55,6 +55,11 @@ pub struct Settings {
     /// Cheap pixel pre-check (correlation of 14×14 thumbs, best of plain and
     /// mirrored) a candidate must pass before the exact registration.
     pub duplicate_precheck: f32,
+    /// Candidates less alike than `duplicate_low_cosine` (no copy measured
+    /// on LFW fell below 0.80) must pass the stricter
+    /// `duplicate_precheck_low_cosine` instead, which keeps the search cheap.
+    pub duplicate_low_cosine: f32,
+    pub duplicate_precheck_low_cosine: f32,
     /// Registered thumb correlation from which a pair is a `copy`.
     pub copy_correlation: f32,
     /// A pair that is no copy is `similar` (burst frames, same session) from
@@ -89,7 +94,9 @@ impl Default for Settings {
             tiny_face_px: 40.0,
             low_detection_score: 0.75,
             duplicate_candidate_cosine: 0.6,
-            duplicate_precheck: 0.7,
+            duplicate_precheck: 0.6,
+            duplicate_low_cosine: 0.75,
+            duplicate_precheck_low_cosine: 0.75,
             copy_correlation: 0.985,
             similar_correlation: 0.97,
             similar_cosine: 0.9,
@@ -106,7 +113,8 @@ impl Settings {
     /// Being more similar than typical is never held against a match.
     pub fn llr(&self, s: f32, mean: f32, sd: f32) -> f32 {
         let same = -0.5 * ((s.min(mean) - mean) / sd).powi(2) - sd.ln();
-        let diff = -0.5 * ((s - self.different_mean) / self.different_sd).powi(2) - self.different_sd.ln();
+        let diff =
+            -0.5 * ((s - self.different_mean) / self.different_sd).powi(2) - self.different_sd.ln();
         (same - diff).clamp(-self.llr_cap, self.llr_cap)
     }
 }

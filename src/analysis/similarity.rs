@@ -53,7 +53,12 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
     let (a, b) = (&a[..n], &b[..n]);
     let mut lanes = [0f32; 8];
     let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail: f32 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x * y).sum();
+    let tail: f32 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
     for (x, y) in ca.zip(cb) {
         for l in 0..8 {
             lanes[l] += x[l] * y[l];
@@ -85,6 +90,9 @@ pub struct Scan {
 }
 
 const ROW_BLOCK: usize = 512;
+
+/// First row, neighbour lists and pairs of one row block.
+type BlockResult = (usize, Vec<NeighbourList>, Vec<(u32, u32, f32)>);
 const COL_BLOCK: usize = 2048;
 
 /// Nearest `k` of every live row and all pairs at least `pair_min` similar.
@@ -94,7 +102,7 @@ pub fn scan(v: &Vectors, k: usize, pair_min: f32, threads: usize) -> Scan {
     let blocks: Vec<usize> = (0..n).step_by(ROW_BLOCK).collect();
     let threads = threads.clamp(1, blocks.len().max(1));
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut parts: Vec<Vec<(usize, Vec<NeighbourList>, Vec<(u32, u32, f32)>)>> = Vec::new();
+    let mut parts: Vec<Vec<BlockResult>> = Vec::new();
     std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
@@ -171,23 +179,36 @@ fn block(
                 continue;
             }
             let row = &c[bi * bn..(bi + 1) * bn];
-            let mut floor = if list.len() >= k { list[list.len() - 1].1 } else { f32::MIN };
-            let mut bar = floor.min(pair_min);
-            for (bj, &s) in row.iter().enumerate() {
-                // Nearly every cosine falls below both bars: one comparison.
-                if s <= bar && s < pair_min {
+            let mut floor = if list.len() >= k {
+                list[list.len() - 1].1
+            } else {
+                f32::MIN
+            };
+            for (ci, chunk) in row.chunks(32).enumerate() {
+                // Nearly every cosine falls below both bars: test 32 at once
+                // (eight independent lanes, so the maximum vectorises).
+                let mut lanes = [f32::MIN; 8];
+                for (k8, &s) in chunk.iter().enumerate() {
+                    lanes[k8 % 8] = lanes[k8 % 8].max(s);
+                }
+                let top = lanes.iter().fold(f32::MIN, |a, &b| a.max(b));
+                if top < floor.min(pair_min) {
                     continue;
                 }
-                let j = c0 + bj;
-                if j == i || !live[j] {
-                    continue;
-                }
-                if s > floor && insert_top(list, k, j as u32, s) && list.len() >= k {
-                    floor = list[list.len() - 1].1;
-                    bar = floor.min(pair_min);
-                }
-                if j > i && s >= pair_min {
-                    pairs.push((i as u32, j as u32, s));
+                for (bj, &s) in chunk.iter().enumerate() {
+                    if s <= floor && s < pair_min {
+                        continue;
+                    }
+                    let j = c0 + ci * 32 + bj;
+                    if j == i || !live[j] {
+                        continue;
+                    }
+                    if s > floor && insert_top(list, k, j as u32, s) && list.len() >= k {
+                        floor = list[list.len() - 1].1;
+                    }
+                    if j > i && s >= pair_min {
+                        pairs.push((i as u32, j as u32, s));
+                    }
                 }
             }
         }

@@ -20,7 +20,11 @@ pub enum Change {
     /// A photo deleted, by its path relative to the dataset root.
     Removed(PathBuf),
     /// A photo moved to another person's folder.
-    Moved { from: PathBuf, to: PathBuf, person: String },
+    Moved {
+        from: PathBuf,
+        to: PathBuf,
+        person: String,
+    },
     /// A photo marked (or unmarked) as reviewed.
     Reviewed { path: PathBuf, reviewed: bool },
 }
@@ -64,7 +68,9 @@ impl Analysis {
             .map(|f| f.embedding.len())
             .next()
             .unwrap_or(128);
-        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1);
         let mut a = Analysis {
             settings,
             threads,
@@ -90,10 +96,17 @@ impl Analysis {
                 a.slots[old as usize] = None;
             }
             let person = a.intern(&record.person);
-            let choice = faces::initial(&record, dim).map(|face| Choice { face, ambiguous: false });
+            let choice = faces::initial(&record, dim).map(|face| Choice {
+                face,
+                ambiguous: false,
+            });
             let i = a.slots.len() as u32;
             a.by_path.insert(record.path.clone(), i);
-            a.slots.push(Some(Slot { record, person, choice }));
+            a.slots.push(Some(Slot {
+                record,
+                person,
+                choice,
+            }));
         }
         let n = a.slots.len();
         for i in 0..n {
@@ -103,7 +116,9 @@ impl Analysis {
         // Second pass: multi-face photos take the face closest to their person.
         let mut changed = Vec::new();
         for i in 0..n as u32 {
-            let Some(slot) = &a.slots[i as usize] else { continue };
+            let Some(slot) = &a.slots[i as usize] else {
+                continue;
+            };
             if slot.record.faces.len() >= 2 {
                 let choice = a.choose_face(i, slot.person);
                 changed.push((i, choice));
@@ -115,24 +130,30 @@ impl Analysis {
             }
             a.set_vector(i);
         }
-        a.stats = a.members.iter().map(|m| identity::person_stats(m, &a.vectors, &a.settings)).collect();
-        let t0 = std::time::Instant::now();
-        let scan = similarity::scan(&a.vectors, a.settings.neighbours, a.settings.duplicate_candidate_cosine, threads);
+        a.stats = a
+            .members
+            .iter()
+            .map(|m| identity::person_stats(m, &a.vectors, &a.settings))
+            .collect();
+        let scan = similarity::scan(
+            &a.vectors,
+            a.settings.neighbours,
+            a.settings.duplicate_candidate_cosine,
+            threads,
+        );
         a.neighbours = scan.neighbours;
-        eprintln!("TIMING scan {:?} pairs {}", t0.elapsed(), scan.pairs.len());
-        a.prechecks = (0..n).map(|i| a.thumb(i as u32).and_then(dupes::precheck)).collect();
+        a.prechecks = (0..n)
+            .map(|i| a.thumb(i as u32).and_then(dupes::precheck))
+            .collect();
         a.pairs = a.judge_pairs(&scan.pairs);
-        eprintln!("TIMING judge {:?} found {} calls {:?} iters {:?}", t0.elapsed(), a.pairs.len(), super::pixels::CALLS, super::pixels::ITERS);
         let all: Vec<u32> = (0..n as u32).collect();
         let ev = a.compute_evidence(&all, None);
         a.evidence = vec![None; n];
         for (i, e) in all.into_iter().zip(ev) {
             a.evidence[i as usize] = e;
         }
-        eprintln!("TIMING evidence {:?}", t0.elapsed());
         let persons: Vec<u32> = (0..a.names.len() as u32).collect();
         a.refresh_groups(&persons);
-        eprintln!("TIMING groups {:?}", t0.elapsed());
         a
     }
 
@@ -169,7 +190,10 @@ impl Analysis {
     }
 
     fn set_vector(&mut self, i: u32) {
-        let v = self.face(i).map(|f| f.embedding.clone()).unwrap_or_default();
+        let v = self
+            .face(i)
+            .map(|f| f.embedding.clone())
+            .unwrap_or_default();
         self.vectors.set_row(i as usize, &v);
     }
 
@@ -183,11 +207,24 @@ impl Analysis {
 
     fn choose_face(&self, i: u32, person: u32) -> Option<Choice> {
         let slot = self.slots[i as usize].as_ref()?;
-        let others: Vec<u32> = self.members[person as usize].iter().copied().filter(|&j| j != i).collect();
+        let others: Vec<u32> = self.members[person as usize]
+            .iter()
+            .copied()
+            .filter(|&j| j != i)
+            .collect();
         let sample = identity::sample_members(&others, self.settings.sample_members);
-        let rows: Vec<&[f32]> = sample.iter().map(|&j| self.vectors.row(j as usize)).collect();
+        let rows: Vec<&[f32]> = sample
+            .iter()
+            .map(|&j| self.vectors.row(j as usize))
+            .collect();
         let s = &self.settings;
-        faces::choose(&slot.record, self.vectors.dim, &rows, s.ambiguous_face_margin, plausible(s))
+        faces::choose(
+            &slot.record,
+            self.vectors.dim,
+            &rows,
+            s.ambiguous_face_margin,
+            plausible(s),
+        )
     }
 
     fn judge_pairs(&self, pairs: &[(u32, u32, f32)]) -> BTreeMap<(u32, u32), Verdict> {
@@ -196,7 +233,13 @@ impl Analysis {
         std::thread::scope(|scope| {
             let handles: Vec<_> = pairs
                 .chunks(chunk)
-                .map(|part| scope.spawn(move || part.iter().filter_map(|&p| self.judge(p)).collect::<Vec<_>>()))
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .filter_map(|&p| self.judge(p))
+                            .collect::<Vec<_>>()
+                    })
+                })
                 .collect();
             for h in handles {
                 if let Ok(found) = h.join() {
@@ -209,11 +252,18 @@ impl Analysis {
 
     fn judge(&self, (i, j, cosine): (u32, u32, f32)) -> Option<((u32, u32), Verdict)> {
         let (ta, tb) = (self.thumb(i)?, self.thumb(j)?);
-        let (pa, pb) = (self.prechecks[i as usize].as_ref(), self.prechecks[j as usize].as_ref());
+        let (pa, pb) = (
+            self.prechecks[i as usize].as_ref(),
+            self.prechecks[j as usize].as_ref(),
+        );
         dupes::judge(ta, pa, tb, pb, cosine, &self.settings).map(|v| ((i.min(j), i.max(j)), v))
     }
 
-    fn compute_evidence(&self, photos: &[u32], refresh: Option<&HashSet<u32>>) -> Vec<Option<Evidence>> {
+    fn compute_evidence(
+        &self,
+        photos: &[u32],
+        refresh: Option<&HashSet<u32>>,
+    ) -> Vec<Option<Evidence>> {
         let one = |i: u32| -> Option<Evidence> {
             let person = self.person_of(i)?;
             let previous = self.evidence.get(i as usize).and_then(|e| e.as_ref());
@@ -249,7 +299,12 @@ impl Analysis {
     fn refresh_groups(&mut self, persons: &[u32]) {
         for &p in persons {
             let p = p as usize;
-            self.groups[p] = groups::groups(&self.members[p], &self.stats[p], &self.vectors, &self.settings);
+            self.groups[p] = groups::groups(
+                &self.members[p],
+                &self.stats[p],
+                &self.vectors,
+                &self.settings,
+            );
         }
         let merges: Vec<Option<u32>> = (0..self.names.len())
             .map(|p| {

@@ -38,10 +38,16 @@ fn face(embedding: Vec<f32>, thumb: Vec<u8>) -> Face {
 /// cosine ≈ 0.65 and two persons ≈ 0.
 fn photo(rng: &mut Rng, person: &str, n: usize, centre: &[f32]) -> PhotoRecord {
     let noise = rng.unit(DIM);
-    let mut e: Vec<f32> = centre.iter().zip(&noise).map(|(c, x)| 0.8 * c + 0.6 * x).collect();
+    let mut e: Vec<f32> = centre
+        .iter()
+        .zip(&noise)
+        .map(|(c, x)| 0.8 * c + 0.6 * x)
+        .collect();
     let norm = e.iter().map(|x| x * x).sum::<f32>().sqrt();
     e.iter_mut().for_each(|x| *x /= norm);
-    let thumb: Vec<u8> = (0..1024).map(|_| ((rng.next() + 0.5) * 255.0) as u8).collect();
+    let thumb: Vec<u8> = (0..1024)
+        .map(|_| ((rng.next() + 0.5) * 255.0) as u8)
+        .collect();
     PhotoRecord {
         path: PathBuf::from(format!("{person}/{person}_{n:04}.jpg")),
         person: person.to_string(),
@@ -75,11 +81,18 @@ fn settings() -> Settings {
 }
 
 fn find<'a>(report: &'a Report, path: &str) -> &'a PhotoReport {
-    report.photos.iter().find(|p| p.path == path).expect("photo in report")
+    report
+        .photos
+        .iter()
+        .find(|p| p.path == path)
+        .expect("photo in report")
 }
 
 fn moved(records: &mut [PhotoRecord], path: &str, to: &str) -> String {
-    let r = records.iter_mut().find(|r| r.path == PathBuf::from(path)).expect("photo");
+    let r = records
+        .iter_mut()
+        .find(|r| r.path == std::path::Path::new(path))
+        .expect("photo");
     r.person = to.to_string();
     r.path = PathBuf::from(to).join(r.path.file_name().expect("file name"));
     r.path.to_string_lossy().to_string()
@@ -92,7 +105,10 @@ fn a_misfiled_photo_tops_the_ranking_and_names_its_person() {
     let into_single = moved(&mut records, "Person_11/Person_11_0002.jpg", "Person_07");
     let report = analyze(&records, &settings());
     let top: Vec<&str> = report.photos[..2].iter().map(|p| p.path.as_str()).collect();
-    assert!(top.contains(&into_big.as_str()) && top.contains(&into_single.as_str()), "{top:?}");
+    assert!(
+        top.contains(&into_big.as_str()) && top.contains(&into_single.as_str()),
+        "{top:?}"
+    );
     for (path, person) in [(&into_big, "Person_00"), (&into_single, "Person_11")] {
         let p = find(&report, path);
         assert!(p.flags.contains(&Flag::Mislabel), "{p:?}");
@@ -102,7 +118,11 @@ fn a_misfiled_photo_tops_the_ranking_and_names_its_person() {
     // The singleton the photo was filed with is not blamed.
     let host = find(&report, "Person_07/Person_07_0000.jpg");
     assert!(!host.flags.contains(&Flag::Mislabel), "{host:?}");
-    let clean = report.photos.iter().filter(|p| p.flags.iter().any(|f| f.is_problem())).count();
+    let clean = report
+        .photos
+        .iter()
+        .filter(|p| p.flags.iter().any(|f| f.is_problem()))
+        .count();
     assert!(clean <= 4, "{clean} photos flagged");
 }
 
@@ -110,7 +130,10 @@ fn a_misfiled_photo_tops_the_ranking_and_names_its_person() {
 fn reviewed_photos_are_not_flagged_again() {
     let mut records = dataset();
     let path = moved(&mut records, "Person_00/Person_00_0003.jpg", "Person_01");
-    records.iter_mut().filter(|r| r.path == PathBuf::from(&path)).for_each(|r| r.reviewed = true);
+    records
+        .iter_mut()
+        .filter(|r| r.path == std::path::Path::new(&path))
+        .for_each(|r| r.reviewed = true);
     let report = analyze(&records, &settings());
     let p = find(&report, &path);
     assert!(p.flags.is_empty(), "{p:?}");
@@ -130,10 +153,25 @@ fn exact_copies_and_faceless_photos_are_listed() {
     blank.faces.clear();
     records.push(blank);
     let report = analyze(&records, &settings());
-    let d = report.duplicates.iter().find(|d| d.kind == DuplicateKind::Exact).expect("exact pair");
-    assert_eq!((d.a.as_str(), d.b.as_str()), ("Person_00/Person_00_0003.jpg", "Person_03/copy.jpg"));
-    assert!(find(&report, "Person_03/copy.jpg").flags.contains(&Flag::Duplicate));
-    assert!(find(&report, "Person_00/blank.jpg").flags.contains(&Flag::NoFace));
+    let d = report
+        .duplicates
+        .iter()
+        .find(|d| d.kind == DuplicateKind::Exact)
+        .expect("exact pair");
+    assert_eq!(
+        (d.a.as_str(), d.b.as_str()),
+        ("Person_00/Person_00_0003.jpg", "Person_03/copy.jpg")
+    );
+    assert!(
+        find(&report, "Person_03/copy.jpg")
+            .flags
+            .contains(&Flag::Duplicate)
+    );
+    assert!(
+        find(&report, "Person_00/blank.jpg")
+            .flags
+            .contains(&Flag::NoFace)
+    );
 }
 
 #[test]
@@ -141,15 +179,22 @@ fn two_people_in_one_folder_split_and_one_person_in_two_folders_merge() {
     let mut records = dataset();
     // Person_10's folder also gets Person_11's photos under its name.
     for n in 0..9 {
-        moved(&mut records, &format!("Person_11/Person_11_{n:04}.jpg"), "Person_10");
+        moved(
+            &mut records,
+            &format!("Person_11/Person_11_{n:04}.jpg"),
+            "Person_10",
+        );
     }
     // Person_05's two photos are Person_02 (an alias folder).
     let mut rng = Rng(7);
     let centre: Vec<f32> = {
-        let members: Vec<&PhotoRecord> = records.iter().filter(|r| r.person == "Person_02").collect();
+        let members: Vec<&PhotoRecord> =
+            records.iter().filter(|r| r.person == "Person_02").collect();
         let mut c = vec![0f32; DIM];
         for m in &members {
-            c.iter_mut().zip(&m.faces[0].embedding).for_each(|(a, b)| *a += b);
+            c.iter_mut()
+                .zip(&m.faces[0].embedding)
+                .for_each(|(a, b)| *a += b);
         }
         let n = c.iter().map(|x| x * x).sum::<f32>().sqrt();
         c.into_iter().map(|x| x / n).collect()
@@ -159,12 +204,21 @@ fn two_people_in_one_folder_split_and_one_person_in_two_folders_merge() {
         records.push(photo(&mut rng, "Person_05", n, &centre));
     }
     let report = analyze(&records, &settings());
-    let person = |name: &str| report.persons.iter().find(|p| p.name == name).expect("person");
+    let person = |name: &str| {
+        report
+            .persons
+            .iter()
+            .find(|p| p.name == name)
+            .expect("person")
+    };
     let split = person("Person_10");
     assert!(split.flags.contains(&Flag::Split), "{split:?}");
     assert_eq!(split.split_groups.len(), 2);
     assert!(person("Person_05").flags.contains(&Flag::Merge));
-    assert_eq!(person("Person_05").merge_with, vec!["Person_02".to_string()]);
+    assert_eq!(
+        person("Person_05").merge_with,
+        vec!["Person_02".to_string()]
+    );
 }
 
 #[test]
@@ -187,7 +241,12 @@ fn an_update_gives_what_a_fresh_analysis_gives() {
     let incremental = analysis.report();
     let fresh = analyze(&after, &settings());
     assert!(find(&incremental, &path).flags.contains(&Flag::Mislabel));
-    assert!(incremental.photos.iter().all(|p| p.path != extra.path.to_string_lossy()));
+    assert!(
+        incremental
+            .photos
+            .iter()
+            .all(|p| p.path != extra.path.to_string_lossy())
+    );
     let flags = |r: &Report| {
         let mut v: Vec<(String, Vec<Flag>, Option<String>)> = r
             .photos
@@ -200,6 +259,9 @@ fn an_update_gives_what_a_fresh_analysis_gives() {
     assert_eq!(flags(&incremental), flags(&fresh));
     for p in &fresh.photos {
         let q = find(&incremental, &p.path);
-        assert!((p.score.unwrap_or(0.0) - q.score.unwrap_or(0.0)).abs() < 1e-3, "{p:?} vs {q:?}");
+        assert!(
+            (p.score.unwrap_or(0.0) - q.score.unwrap_or(0.0)).abs() < 1e-3,
+            "{p:?} vs {q:?}"
+        );
     }
 }

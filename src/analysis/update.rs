@@ -30,13 +30,23 @@ impl Analysis {
                     let person = self.intern(&record.person);
                     let i = self.slots.len() as u32;
                     self.by_path.insert(record.path.clone(), i);
-                    let choice = faces::initial(&record, self.vectors.dim).map(|face| Choice { face, ambiguous: false });
-                    self.slots.push(Some(Slot { record, person, choice }));
+                    let choice = faces::initial(&record, self.vectors.dim).map(|face| Choice {
+                        face,
+                        ambiguous: false,
+                    });
+                    self.slots.push(Some(Slot {
+                        record,
+                        person,
+                        choice,
+                    }));
                     self.neighbours.push(Vec::new());
                     self.prechecks.push(None);
                     self.evidence.push(None);
                     self.set_vector(i);
-                    if self.slots[i as usize].as_ref().is_some_and(|s| s.record.faces.len() >= 2) {
+                    if self.slots[i as usize]
+                        .as_ref()
+                        .is_some_and(|s| s.record.faces.len() >= 2)
+                    {
                         let choice = self.choose_face(i, person);
                         if let Some(s) = self.slots[i as usize].as_mut() {
                             s.choice = choice;
@@ -59,10 +69,14 @@ impl Analysis {
                     }
                 }
                 Change::Moved { from, to, person } => {
-                    let Some(i) = self.by_path.remove(&from) else { continue };
+                    let Some(i) = self.by_path.remove(&from) else {
+                        continue;
+                    };
                     self.by_path.insert(to.clone(), i);
                     let new = self.intern(&person);
-                    let Some(slot) = self.slots[i as usize].as_mut() else { continue };
+                    let Some(slot) = self.slots[i as usize].as_mut() else {
+                        continue;
+                    };
                     let old = slot.person;
                     slot.person = new;
                     slot.record.person = person;
@@ -101,7 +115,8 @@ impl Analysis {
             }
         }
         for &p in &persons {
-            self.stats[p as usize] = identity::person_stats(&self.members[p as usize], &self.vectors, &self.settings);
+            self.stats[p as usize] =
+                identity::person_stats(&self.members[p as usize], &self.vectors, &self.settings);
         }
         let mut rescore: HashSet<u32> = touched.iter().chain(&relabeled).copied().collect();
         self.refresh_neighbours(&touched, &mut rescore);
@@ -120,7 +135,9 @@ impl Analysis {
         // Photos that weigh a touched person as their alternative: only that
         // person's entry is recomputed, the rest comes from the cache.
         for (i, e) in self.evidence.iter().enumerate() {
-            if e.as_ref().is_some_and(|e| e.others.iter().any(|o| persons.contains(&o.0))) {
+            if e.as_ref()
+                .is_some_and(|e| e.others.iter().any(|o| persons.contains(&o.0)))
+            {
                 rescore.insert(i as u32);
             }
         }
@@ -150,9 +167,15 @@ impl Analysis {
     fn refresh_neighbours(&mut self, touched: &[u32], rescore: &mut HashSet<u32>) {
         let k = self.settings.neighbours;
         let set: HashSet<u32> = touched.iter().copied().collect();
-        self.pairs.retain(|&(a, b), _| !set.contains(&a) && !set.contains(&b));
+        self.pairs
+            .retain(|&(a, b), _| !set.contains(&a) && !set.contains(&b));
         let stale: Vec<u32> = (0..self.neighbours.len() as u32)
-            .filter(|&j| !set.contains(&j) && self.neighbours[j as usize].iter().any(|e| set.contains(&e.0)))
+            .filter(|&j| {
+                !set.contains(&j)
+                    && self.neighbours[j as usize]
+                        .iter()
+                        .any(|e| set.contains(&e.0))
+            })
             .collect();
         for &j in &stale {
             self.neighbours[j as usize] = self.full_list(j);
@@ -190,7 +213,10 @@ impl Analysis {
         if self.vectors.is_zero(j as usize) {
             return list;
         }
-        for (i, s) in similarity::row_cosines(&self.vectors, j as usize).into_iter().enumerate() {
+        for (i, s) in similarity::row_cosines(&self.vectors, j as usize)
+            .into_iter()
+            .enumerate()
+        {
             if i as u32 != j && !self.vectors.is_zero(i) {
                 insert_top(&mut list, self.settings.neighbours, i as u32, s);
             }

@@ -26,8 +26,18 @@ pub struct BenchAnalysisArgs {
 /// CPU time of the whole process (all threads) in ms, where Linux tells it.
 fn cpu_ms() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
-    let ticks = |k: usize| fields.get(k).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    let fields: Vec<&str> = stat
+        .rsplit(')')
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .collect();
+    let ticks = |k: usize| {
+        fields
+            .get(k)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
     (ticks(11) + ticks(12)) * 10.0
 }
 
@@ -63,13 +73,26 @@ pub fn run(args: &BenchAnalysisArgs) -> Result<Outcome> {
     for r in &records {
         *counts.entry(r.person.as_str()).or_default() += 1;
     }
-    let big = counts.iter().max_by_key(|c| (*c.1, *c.0)).map(|c| c.0.to_string()).unwrap_or_default();
-    let moved = records.iter().find(|r| r.person == big && r.has_face()).cloned();
-    let small = records.iter().find(|r| counts[r.person.as_str()] == 1).map(|r| r.person.clone());
+    let big = counts
+        .iter()
+        .max_by_key(|c| (*c.1, *c.0))
+        .map(|c| c.0.to_string())
+        .unwrap_or_default();
+    let moved = records
+        .iter()
+        .find(|r| r.person == big && r.has_face())
+        .cloned();
+    let small = records
+        .iter()
+        .find(|r| counts[r.person.as_str()] == 1)
+        .map(|r| r.person.clone());
     if let (Some(photo), Some(small)) = (moved, small) {
         let to = PathBuf::from(&small).join(photo.path.file_name().unwrap_or_default());
         let mut times = Vec::new();
-        for (from, to, person) in [(photo.path.clone(), to.clone(), small), (to, photo.path.clone(), big)] {
+        for (from, to, person) in [
+            (photo.path.clone(), to.clone(), small),
+            (to, photo.path.clone(), big),
+        ] {
             let t = Instant::now();
             analysis.update(vec![Change::Moved { from, to, person }]);
             times.push(ms(t));
@@ -90,7 +113,9 @@ pub fn run(args: &BenchAnalysisArgs) -> Result<Outcome> {
             times[3]
         );
     }
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     for &n in &args.scaling {
         let dim = 128;
         let mut seed = 0x2545_f491_u64;

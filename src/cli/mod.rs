@@ -3,13 +3,13 @@
 //! failures, 2 usage, configuration or setup error.
 
 mod bench;
+mod bench_analysis;
 mod compare;
 mod demo;
 mod embed;
 mod models_cmd;
 mod records_json;
 mod report;
-mod bench_analysis;
 mod setup;
 
 use clap::{Parser, Subcommand};
@@ -18,7 +18,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
-#[command(name = "facecurate", version, about = "Clean face-recognition training datasets (one folder per person)")]
+#[command(
+    name = "facecurate",
+    version,
+    about = "Clean face-recognition training datasets (one folder per person)"
+)]
 pub struct Cli {
     /// Execution device: auto (CUDA when the loaded ONNX Runtime has it), cpu or cuda.
     #[arg(long, global = true, default_value = "auto")]

@@ -18,7 +18,10 @@ fn floats<const N: usize>(v: &Value) -> [f32; N] {
 }
 
 fn face(v: &Value) -> Face {
-    let landmarks = v["landmarks"].as_array().map(|a| a.iter().map(floats::<2>).collect::<Vec<_>>()).unwrap_or_default();
+    let landmarks = v["landmarks"]
+        .as_array()
+        .map(|a| a.iter().map(floats::<2>).collect::<Vec<_>>())
+        .unwrap_or_default();
     let mut lm = [[0f32; 2]; 5];
     for (o, l) in lm.iter_mut().zip(landmarks) {
         *o = l;
@@ -31,15 +34,20 @@ fn face(v: &Value) -> Face {
             .as_array()
             .map(|a| a.iter().map(|x| x.as_f64().unwrap_or(0.0) as f32).collect())
             .unwrap_or_default(),
-        thumb: v["thumb"].as_str().and_then(|h| hex::decode(h).ok()).unwrap_or_default(),
+        thumb: v["thumb"]
+            .as_str()
+            .and_then(|h| hex::decode(h).ok())
+            .unwrap_or_default(),
     }
 }
 
 /// Records of the photos under `root` found in the dump (paths in the dump
 /// are matched on their last two components: person folder and file).
 pub fn load(dump: &Path, root: &Path) -> Result<Vec<PhotoRecord>> {
-    let text = std::fs::read_to_string(dump).with_context(|| format!("{}: cannot read", dump.display()))?;
-    let doc: Value = serde_json::from_str(&text).with_context(|| format!("{}: not an embed --json dump", dump.display()))?;
+    let text = std::fs::read_to_string(dump)
+        .with_context(|| format!("{}: cannot read", dump.display()))?;
+    let doc: Value = serde_json::from_str(&text)
+        .with_context(|| format!("{}: not an embed --json dump", dump.display()))?;
     let mut out = Vec::new();
     let relative = |p: &str| -> Option<(PathBuf, String)> {
         let p = Path::new(p);
@@ -48,7 +56,9 @@ pub fn load(dump: &Path, root: &Path) -> Result<Vec<PhotoRecord>> {
         Some((PathBuf::from(&person).join(file), person))
     };
     for photo in doc["photos"].as_array().into_iter().flatten() {
-        let Some((path, person)) = photo["path"].as_str().and_then(relative) else { continue };
+        let Some((path, person)) = photo["path"].as_str().and_then(relative) else {
+            continue;
+        };
         out.push(PhotoRecord {
             hash: hash_file(&root.join(&path)).unwrap_or_default(),
             path,
@@ -56,12 +66,17 @@ pub fn load(dump: &Path, root: &Path) -> Result<Vec<PhotoRecord>> {
             width: photo["width"].as_u64().unwrap_or(0) as u32,
             height: photo["height"].as_u64().unwrap_or(0) as u32,
             status: PhotoStatus::Ok,
-            faces: photo["faces"].as_array().map(|f| f.iter().map(face).collect()).unwrap_or_default(),
+            faces: photo["faces"]
+                .as_array()
+                .map(|f| f.iter().map(face).collect())
+                .unwrap_or_default(),
             reviewed: false,
         });
     }
     for failed in doc["failed"].as_array().into_iter().flatten() {
-        let Some((path, person)) = failed["path"].as_str().and_then(relative) else { continue };
+        let Some((path, person)) = failed["path"].as_str().and_then(relative) else {
+            continue;
+        };
         out.push(PhotoRecord {
             hash: hash_file(&root.join(&path)).unwrap_or_default(),
             path,

@@ -44,22 +44,36 @@ pub fn load_records(cli: &Cli, dataset: &Path) -> Result<Vec<PhotoRecord>> {
     let ready = setup::ready(cli)?;
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(super::bench::bar_style());
-    let records = records::from_pipeline(&ready.runtime, &ready.config, dataset, &AtomicBool::new(false), &mut |done, total| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
-    })?;
+    let records = records::from_pipeline(
+        &ready.runtime,
+        &ready.config,
+        dataset,
+        &AtomicBool::new(false),
+        &mut |done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        },
+    )?;
     bar.finish_and_clear();
     Ok(records)
 }
 
 fn settings(path: Option<&Path>) -> Result<Settings> {
-    let Some(path) = path else { return Ok(Settings::default()) };
-    let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read", path.display()))?;
-    serde_json::from_str(&text).with_context(|| format!("{}: invalid analysis settings", path.display()))
+    let Some(path) = path else {
+        return Ok(Settings::default());
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("{}: invalid analysis settings", path.display()))
 }
 
 fn records(cli: &Cli, dataset: &Path, dump: Option<&Path>) -> Result<Vec<PhotoRecord>> {
-    anyhow::ensure!(dataset.is_dir(), "{}: not a dataset folder", dataset.display());
+    anyhow::ensure!(
+        dataset.is_dir(),
+        "{}: not a dataset folder",
+        dataset.display()
+    );
     match dump {
         Some(dump) => super::records_json::load(dump, dataset),
         None => load_records(cli, dataset),
@@ -94,30 +108,55 @@ pub fn lint(cli: &Cli, args: &LintArgs) -> Result<Outcome> {
     let problems = report.problems();
     print_text(&report);
     if problems > args.max_flags {
-        eprintln!("lint: {problems} problems, more than the {} allowed", args.max_flags);
+        eprintln!(
+            "lint: {problems} problems, more than the {} allowed",
+            args.max_flags
+        );
         Ok(Outcome::Failures)
     } else {
-        eprintln!("lint: {problems} problems (at most {} allowed)", args.max_flags);
+        eprintln!(
+            "lint: {problems} problems (at most {} allowed)",
+            args.max_flags
+        );
         Ok(Outcome::Ok)
     }
 }
 
 fn print_text(report: &Report) {
-    for p in report.photos.iter().filter(|p| p.flags.iter().any(|f| f.is_problem())) {
+    for p in report
+        .photos
+        .iter()
+        .filter(|p| p.flags.iter().any(|f| f.is_problem()))
+    {
         let flags: Vec<String> = p.flags.iter().map(|f| format!("{f:?}")).collect();
-        let score = p.score.map(|s| format!("{s:.1}")).unwrap_or_else(|| "-".into());
+        let score = p
+            .score
+            .map(|s| format!("{s:.1}"))
+            .unwrap_or_else(|| "-".into());
         match (&p.suggested_person, p.margin) {
-            (Some(to), Some(m)) => println!("{}  [{}]  score {score}  closer to {to} by {m:.2}", p.path, flags.join(", ")),
+            (Some(to), Some(m)) => println!(
+                "{}  [{}]  score {score}  closer to {to} by {m:.2}",
+                p.path,
+                flags.join(", ")
+            ),
             _ => println!("{}  [{}]  score {score}", p.path, flags.join(", ")),
         }
     }
     for d in &report.duplicates {
-        let cos = d.cosine.map(|c| format!("{c:.3}")).unwrap_or_else(|| "-".into());
+        let cos = d
+            .cosine
+            .map(|c| format!("{c:.3}"))
+            .unwrap_or_else(|| "-".into());
         println!("{:?}: {}  ==  {}  (cosine {cos})", d.kind, d.a, d.b);
     }
     for p in report.persons.iter().filter(|p| !p.flags.is_empty()) {
         let flags: Vec<String> = p.flags.iter().map(|f| format!("{f:?}")).collect();
-        let mut line = format!("person {} ({} photos): {}", p.name, p.photos, flags.join(", "));
+        let mut line = format!(
+            "person {} ({} photos): {}",
+            p.name,
+            p.photos,
+            flags.join(", ")
+        );
         if !p.merge_with.is_empty() {
             line += &format!("; same person as {}", p.merge_with.join(", "));
         }
