@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod dataset;
+pub mod analysis;
 pub mod models;
 pub mod ops;
 pub mod pipeline;

@@ -3,6 +3,7 @@
 //! failures, 2 usage, configuration or setup error.
 
 mod bench;
+mod bench_analysis;
 mod compare;
 mod demo;
 mod edit;
@@ -11,6 +12,8 @@ mod init;
 mod models_cmd;
 mod open;
 mod scan;
+mod records_json;
+mod report;
 mod setup;
 mod show;
 mod watch;
@@ -64,14 +67,21 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Measure photos/s per stage and end to end on a folder of photos.
     Bench(bench::BenchArgs),
-    /// Write a commented workspace file for a dataset folder.
     #[command(flatten)]
     Edit(edit::EditCommand),
+    /// Write a commented workspace file for a dataset folder.
     Init(init::InitArgs),
     /// Bring the face store in line with the dataset folder (only new or changed photos).
     Scan(scan::ScanArgs),
     /// Keep the face store in line with the dataset folder as it changes.
     Watch(watch::WatchArgs),
+    /// Curation report: outliers, likely mislabels, split and merge folders, duplicates, faceless photos.
+    Report(report::ReportArgs),
+    /// Exit 1 when a dataset has more problems than allowed (for CI pipelines).
+    Lint(report::LintArgs),
+    /// Time the analysis and its incremental update on an `embed --json` dump.
+    #[command(hide = true)]
+    BenchAnalysis(bench_analysis::BenchAnalysisArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -123,6 +133,9 @@ fn run_command(cli: &Cli, command: &Command) -> anyhow::Result<Outcome> {
         Command::Init(args) => init::run(cli, args),
         Command::Scan(args) => scan::run(cli, args),
         Command::Watch(args) => watch::run(cli, args),
+        Command::Report(args) => report::run(cli, args),
+        Command::Lint(args) => report::lint(cli, args),
+        Command::BenchAnalysis(args) => bench_analysis::run(args),
     }
 }
 

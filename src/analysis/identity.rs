@@ -1,0 +1,187 @@
+//! Does a photo belong to its person? Each person's own spread, and for each
+//! photo the evidence for its own person against the best other person.
+//!
+//! Evidence for a person is the log-likelihood ratio (same person vs two
+//! different persons) of the photo's median cosine to that person's photos,
+//! judged against that person's own typical cosine and spread, so tight and
+//! loose persons are treated fairly, and counted for at most
+//! `evidence_photos` of its photos. A photo's score is the best other
+//! person's evidence minus its own person's. Persons with one or two photos
+//! cannot vouch against a photo (their one pair says nothing about which
+//! photo is wrong), so there only positive own evidence is counted and the
+//! photo is judged by how well it matches everyone else.
+
+use super::Settings;
+use super::similarity::{NeighbourList, Vectors};
+
+/// A person's typical same-person cosine and its spread, shrunk towards the
+/// prior, and the members it is judged by.
+#[derive(Debug, Clone, Default)]
+pub struct PersonStats {
+    pub mean: f32,
+    pub sd: f32,
+    /// Members sampled evenly (all of them up to `sample_members`).
+    pub sample: Vec<u32>,
+    /// Live members with a face.
+    pub count: usize,
+}
+
+/// Members spread evenly over the sorted list, at most `max`.
+pub fn sample_members(members: &[u32], max: usize) -> Vec<u32> {
+    if members.len() <= max || max == 0 {
+        return members.to_vec();
+    }
+    (0..max).map(|k| members[k * members.len() / max]).collect()
+}
+
+fn median(v: &mut [f32]) -> f32 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    let n = v.len();
+    if n == 0 {
+        return 0.0;
+    }
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        0.5 * (v[n / 2 - 1] + v[n / 2])
+    }
+}
+
+pub fn person_stats(members: &[u32], vectors: &Vectors, settings: &Settings) -> PersonStats {
+    let sample = sample_members(members, settings.sample_members);
+    let (mut mean, mut sd) = (settings.same_mean, settings.same_sd);
+    if sample.len() >= 2 {
+        let mut sims = Vec::with_capacity(sample.len() * (sample.len() - 1) / 2);
+        for (a, &i) in sample.iter().enumerate() {
+            for &j in &sample[a + 1..] {
+                sims.push(vectors.cos(i as usize, j as usize));
+            }
+        }
+        let med = median(&mut sims);
+        let mad = if sims.len() > 2 {
+            let mut dev: Vec<f32> = sims.iter().map(|s| (s - med).abs()).collect();
+            median(&mut dev) * 1.4826
+        } else {
+            settings.same_sd
+        };
+        let (n, k0) = (members.len() as f32, settings.prior_photos);
+        mean = (n * med + k0 * settings.same_mean) / (n + k0);
+        sd = ((n * mad * mad + k0 * settings.same_sd * settings.same_sd) / (n + k0)).sqrt();
+    }
+    PersonStats {
+        mean,
+        sd: sd.max(0.02),
+        sample,
+        count: members.len(),
+    }
+}
+
+/// Median cosine of photo `i` to a person's sampled members (excluding `i`),
+/// with the number of the person's photos it stands for.
+pub fn affinity(i: u32, stats: &PersonStats, vectors: &Vectors) -> Option<(f32, usize)> {
+    let mut buffer = [0f32; 256];
+    let mut heap;
+    let sims: &mut [f32] = if stats.sample.len() <= buffer.len() {
+        &mut buffer[..]
+    } else {
+        heap = vec![0f32; stats.sample.len()];
+        &mut heap[..]
+    };
+    let mut n = 0;
+    for &j in stats.sample.iter().filter(|&&j| j != i) {
+        sims[n] = vectors.cos(i as usize, j as usize);
+        n += 1;
+    }
+    let sims = &mut sims[..n];
+    if sims.is_empty() {
+        return None;
+    }
+    let count = stats.count - usize::from(stats.sample.contains(&i));
+    Some((median(sims), count))
+}
+
+/// What the analysis concluded about one photo's identity.
+#[derive(Debug, Clone, Default)]
+pub struct Evidence {
+    /// Median cosine to its own person's other photos (none for a singleton).
+    pub own: Option<f32>,
+    /// Candidate persons from its neighbours: (person, median cosine, photos).
+    pub others: Vec<(u32, f32, usize)>,
+    /// Best other person and its evidence.
+    pub best: Option<(u32, f32)>,
+    pub score: f32,
+}
+
+/// Weighted evidence for a person from a median cosine over `count` photos.
+pub fn llr(settings: &Settings, s: f32, count: usize, stats: &PersonStats) -> f32 {
+    settings.llr(s, stats.mean, stats.sd) * count.min(settings.evidence_photos) as f32
+}
+
+/// Evidence for photo `i` of person `person`. Candidate medians cached in
+/// `previous` are reused for persons not in `refresh` (all are recomputed
+/// when `refresh` is none).
+#[allow(clippy::too_many_arguments)]
+pub fn evidence(
+    i: u32,
+    person: u32,
+    neighbours: &NeighbourList,
+    person_of: &dyn Fn(u32) -> Option<u32>,
+    stats: &[PersonStats],
+    vectors: &Vectors,
+    settings: &Settings,
+    previous: Option<&Evidence>,
+    refresh: Option<&std::collections::HashSet<u32>>,
+) -> Evidence {
+    let own_stats = &stats[person as usize];
+    let own = affinity(i, own_stats, vectors);
+    let mut own_llr = own
+        .map(|(s, n)| llr(settings, s, n, own_stats))
+        .unwrap_or(0.0);
+    if own_stats.count <= 2 {
+        own_llr = own_llr.max(0.0);
+    }
+    let mut candidates: Vec<u32> = neighbours
+        .iter()
+        .filter_map(|&(j, _)| person_of(j))
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    let mut others = Vec::with_capacity(candidates.len());
+    for q in candidates {
+        if q == person || stats[q as usize].count == 0 {
+            continue;
+        }
+        let cached = match (previous, refresh) {
+            (Some(prev), Some(refresh)) if !refresh.contains(&q) => {
+                prev.others.iter().find(|o| o.0 == q).copied()
+            }
+            _ => None,
+        };
+        let entry =
+            cached.or_else(|| affinity(i, &stats[q as usize], vectors).map(|(s, n)| (q, s, n)));
+        if let Some(e) = entry {
+            others.push(e);
+        }
+    }
+    let best = others
+        .iter()
+        .map(|&(q, s, n)| (q, llr(settings, s, n, &stats[q as usize])))
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+    let score = best.map(|b| b.1).unwrap_or(0.0) - own_llr;
+    Evidence {
+        own: own.map(|o| o.0),
+        others,
+        best,
+        score,
+    }
+}
+
+impl Evidence {
+    /// Median cosine to the best other person minus to its own (0 when it
+    /// has no other photo).
+    pub fn margin(&self) -> Option<f32> {
+        let (q, _) = self.best?;
+        let s = self.others.iter().find(|o| o.0 == q)?.1;
+        Some(s - self.own.unwrap_or(0.0))
+    }
+}

@@ -1,0 +1,291 @@
+//! The report: every photo ranked worst first, duplicate pairs, and
+//! folder-level findings, in the shape `facecurate report --json` prints.
+
+use super::groups::is_split;
+use super::state::Analysis;
+use super::{Flag, Settings};
+use crate::records::PhotoStatus;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub photos: Vec<PhotoReport>,
+    pub duplicates: Vec<DuplicateReport>,
+    pub persons: Vec<PersonReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PhotoReport {
+    pub path: String,
+    pub person: String,
+    pub flags: Vec<Flag>,
+    /// Higher the less the photo belongs to its person: the best other
+    /// person's evidence minus its own (log-likelihood units); none without
+    /// a face.
+    pub score: Option<f32>,
+    /// For a flagged photo: the other person it is closest to.
+    pub suggested_person: Option<String>,
+    /// Median cosine to `suggested_person`'s photos minus to its own.
+    pub margin: Option<f32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DuplicateKind {
+    /// Same file content.
+    Exact,
+    /// The same photo re-encoded, resized, cropped, brightened or mirrored.
+    Copy,
+    /// Not one photo, but nearly the same shot (burst frames, one session).
+    Similar,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DuplicateReport {
+    pub a: String,
+    pub b: String,
+    pub cosine: Option<f32>,
+    pub kind: DuplicateKind,
+    /// Correlation of the registered face thumbs.
+    pub correlation: Option<f32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonReport {
+    pub name: String,
+    pub photos: usize,
+    pub flags: Vec<Flag>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub split_groups: Vec<Vec<String>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub merge_with: Vec<String>,
+}
+
+impl Report {
+    /// Photos and persons with at least one problem flag (see [`Flag::is_problem`]).
+    pub fn problems(&self) -> usize {
+        let photos = self
+            .photos
+            .iter()
+            .filter(|p| p.flags.iter().any(|f| f.is_problem()))
+            .count();
+        photos + self.persons.iter().filter(|p| !p.flags.is_empty()).count()
+    }
+}
+
+fn path_string(a: &Analysis, i: u32) -> String {
+    a.slots[i as usize]
+        .as_ref()
+        .map(|s| s.record.path.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default()
+}
+
+impl Analysis {
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The current findings.
+    pub fn report(&self) -> Report {
+        let reviewed = |i: u32| {
+            self.slots[i as usize]
+                .as_ref()
+                .is_some_and(|s| s.record.reviewed)
+        };
+        let duplicates = self.duplicates(&reviewed);
+        let mut dup_of: HashMap<u32, ()> = HashMap::new();
+        for (i, j, kind) in duplicates.iter().map(|d| (d.0, d.1, d.2.kind)) {
+            if kind != DuplicateKind::Similar {
+                dup_of.insert(i, ());
+                dup_of.insert(j, ());
+            }
+        }
+        let mut merge_with: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        for (p, target) in self.merges.iter().enumerate() {
+            let Some(t) = *target else { continue };
+            if self.members[p].iter().all(|&m| reviewed(m)) {
+                continue;
+            }
+            merge_with.entry(p as u32).or_default().push(t);
+            merge_with.entry(t).or_default().push(p as u32);
+        }
+        let mut split_off: HashMap<u32, ()> = HashMap::new();
+        let mut persons = Vec::new();
+        let mut folder_size = vec![0usize; self.names.len()];
+        for s in self.slots.iter().flatten() {
+            folder_size[s.person as usize] += 1;
+        }
+        for (p, name) in self.names.iter().enumerate() {
+            if folder_size[p] == 0 {
+                continue;
+            }
+            let mut flags = Vec::new();
+            let groups = &self.groups[p];
+            let mut split_groups = Vec::new();
+            if is_split(groups, &self.settings)
+                && groups[1..].iter().flatten().any(|&m| !reviewed(m))
+            {
+                flags.push(Flag::Split);
+                split_off.extend(groups[1..].iter().flatten().map(|&m| (m, ())));
+                split_groups = groups
+                    .iter()
+                    .map(|g| g.iter().map(|&m| path_string(self, m)).collect())
+                    .collect();
+            }
+            let merge: Vec<String> = merge_with
+                .get(&(p as u32))
+                .map(|v| v.iter().map(|&q| self.names[q as usize].clone()).collect())
+                .unwrap_or_default();
+            if !merge.is_empty() {
+                flags.push(Flag::Merge);
+            }
+            persons.push(PersonReport {
+                name: name.clone(),
+                photos: folder_size[p],
+                flags,
+                split_groups,
+                merge_with: merge,
+            });
+        }
+        persons.sort_by(|a, b| {
+            b.flags
+                .is_empty()
+                .cmp(&a.flags.is_empty())
+                .reverse()
+                .then(a.name.cmp(&b.name))
+        });
+        let mut photos: Vec<(bool, PhotoReport)> = Vec::new();
+        for (i, slot) in self.slots.iter().enumerate() {
+            let Some(slot) = slot else { continue };
+            let i = i as u32;
+            let mut flags = Vec::new();
+            let record = &slot.record;
+            match &record.status {
+                PhotoStatus::Error(_) => flags.push(Flag::Error),
+                PhotoStatus::Ok if slot.choice.is_none() => flags.push(Flag::NoFace),
+                PhotoStatus::Ok => {}
+            }
+            if record.faces.len() >= 2 {
+                flags.push(Flag::MultiFace);
+            }
+            if let (Some(choice), Some(face)) = (slot.choice, self.face(i)) {
+                if choice.ambiguous {
+                    flags.push(Flag::AmbiguousFace);
+                }
+                if face.bbox[2].min(face.bbox[3]) < self.settings.tiny_face_px {
+                    flags.push(Flag::TinyFace);
+                }
+                if face.score < self.settings.low_detection_score {
+                    flags.push(Flag::LowScore);
+                }
+            }
+            let evidence = self.evidence[i as usize].as_ref();
+            if let Some(e) = evidence
+                && e.score >= self.settings.flag_score
+            {
+                let explained =
+                    e.best.is_some_and(|b| b.1 > 0.0) && e.margin().is_some_and(|m| m > 0.0);
+                flags.push(if explained {
+                    Flag::Mislabel
+                } else {
+                    Flag::Outlier
+                });
+            }
+            if dup_of.contains_key(&i) {
+                flags.push(Flag::Duplicate);
+            }
+            if split_off.contains_key(&i) {
+                flags.push(Flag::Split);
+            }
+            if self.merges[slot.person as usize].is_some() {
+                flags.push(Flag::Merge);
+            }
+            if record.reviewed {
+                flags.clear();
+            }
+            flags.sort();
+            let named = flags.iter().any(|f| f.is_problem());
+            let best = evidence.and_then(|e| e.best).filter(|_| named);
+            photos.push((
+                record.reviewed,
+                PhotoReport {
+                    path: path_string(self, i),
+                    person: record.person.clone(),
+                    flags,
+                    score: evidence.map(|e| e.score),
+                    suggested_person: best.map(|b| self.names[b.0 as usize].clone()),
+                    margin: best.and_then(|_| evidence.and_then(|e| e.margin())),
+                },
+            ));
+        }
+        photos.sort_by(|(ra, a), (rb, b)| {
+            ra.cmp(rb)
+                .then(b.score.unwrap_or(0.0).total_cmp(&a.score.unwrap_or(0.0)))
+                .then(a.path.cmp(&b.path))
+        });
+        Report {
+            photos: photos.into_iter().map(|p| p.1).collect(),
+            duplicates: duplicates.into_iter().map(|d| d.2).collect(),
+            persons,
+        }
+    }
+
+    fn duplicates(&self, reviewed: &dyn Fn(u32) -> bool) -> Vec<(u32, u32, DuplicateReport)> {
+        let mut by_hash: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+        for (i, s) in self.slots.iter().enumerate() {
+            if let Some(s) = s.as_ref().filter(|s| !s.record.hash.is_empty()) {
+                by_hash.entry(&s.record.hash).or_default().push(i as u32);
+            }
+        }
+        let mut out = Vec::new();
+        let mut exact = std::collections::HashSet::new();
+        for group in by_hash.values().filter(|g| g.len() >= 2) {
+            for (k, &i) in group.iter().enumerate() {
+                for &j in &group[k + 1..] {
+                    exact.insert((i, j));
+                    let has =
+                        !self.vectors.is_zero(i as usize) && !self.vectors.is_zero(j as usize);
+                    out.push((
+                        i,
+                        j,
+                        DuplicateKind::Exact,
+                        has.then(|| self.vectors.cos(i as usize, j as usize)),
+                        None,
+                    ));
+                }
+            }
+        }
+        for (&(i, j), v) in &self.pairs {
+            if !exact.contains(&(i, j)) {
+                out.push((
+                    i,
+                    j,
+                    v.kind,
+                    Some(v.cosine),
+                    Some(v.correlation).filter(|&c| c > 0.0),
+                ));
+            }
+        }
+        out.retain(|&(i, j, ..)| !(reviewed(i) && reviewed(j)));
+        out.sort_by(|a, b| {
+            a.2.cmp(&b.2)
+                .then(b.4.unwrap_or(1.0).total_cmp(&a.4.unwrap_or(1.0)))
+        });
+        out.into_iter()
+            .map(|(i, j, kind, cosine, correlation)| {
+                (
+                    i,
+                    j,
+                    DuplicateReport {
+                        a: path_string(self, i),
+                        b: path_string(self, j),
+                        cosine,
+                        kind,
+                        correlation,
+                    },
+                )
+            })
+            .collect()
+    }
+}

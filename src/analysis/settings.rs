@@ -1,0 +1,120 @@
+//! The thresholds of the curation analysis in one place, so that the
+//! workspace file can override any of them and the defaults stay documented.
+//!
+//! The defaults are for SFace (128-d, cosine) and were derived from the
+//! distance distributions measured on LFW's View-1 training set (9,525
+//! photos, 4,038 persons; `bench/eval_analysis.py` reproduces them):
+//! same-person pairs have cosine median 0.70 (5th percentile 0.55),
+//! different-person pairs mean 0.09 with standard deviation 0.09 (99.99th
+//! percentile 0.43); a re-encoded, resized, cropped, brightened or mirrored
+//! copy of a photo keeps cosine ≥ 0.79 to its original, and its thumb, once
+//! registered onto the original's, correlates ≥ 0.987, while the hardest pairs
+//! of distinct shots of one person stay below that (burst frames excepted).
+
+use serde::Deserialize;
+
+/// Every threshold of [`crate::analysis::analyze`]; missing fields in a
+/// workspace file take these defaults.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Nearest photos kept per photo (candidate persons for a mislabel, and
+    /// the photos whose scores are refreshed when it changes).
+    pub neighbours: usize,
+    /// A person with more photos is judged against this many of them, spread
+    /// evenly over its photos (keeps big persons cheap).
+    pub sample_members: usize,
+    /// Mean and standard deviation of the cosine between photos of two
+    /// different persons.
+    pub different_mean: f32,
+    pub different_sd: f32,
+    /// Prior mean and standard deviation of the cosine between two photos of
+    /// one person; a person's own (median, MAD) are shrunk towards these.
+    pub same_mean: f32,
+    pub same_sd: f32,
+    /// Weight of the prior, in photos: a person with this many photos counts
+    /// its own spread as much as the prior.
+    pub prior_photos: f32,
+    /// Evidence from one person counts at most this many of its photos
+    /// (photos of one person are not independent witnesses).
+    pub evidence_photos: usize,
+    /// Bound on the log-likelihood ratio of one similarity.
+    pub llr_cap: f32,
+    /// Score from which a photo is flagged: `mislabel` when another person
+    /// explains it better (it names that person), `outlier` otherwise.
+    pub flag_score: f32,
+    /// A multi-face photo whose two best faces match the person within this
+    /// cosine of each other is flagged `ambiguous_face`.
+    pub ambiguous_face_margin: f32,
+    /// Faces whose box is narrower than this many pixels are `tiny_face`.
+    pub tiny_face_px: f32,
+    /// Faces detected with a lower score are `low_score`.
+    pub low_detection_score: f32,
+    /// Pairs of photos at least this similar are checked for being copies.
+    pub duplicate_candidate_cosine: f32,
+    /// Cheap pixel pre-check (correlation of 14×14 thumbs, best of plain and
+    /// mirrored) a candidate must pass before the exact registration.
+    pub duplicate_precheck: f32,
+    /// Candidates less alike than `duplicate_low_cosine` (no copy measured
+    /// on LFW fell below 0.80) must pass the stricter
+    /// `duplicate_precheck_low_cosine` instead, which keeps the search cheap.
+    pub duplicate_low_cosine: f32,
+    pub duplicate_precheck_low_cosine: f32,
+    /// Registered thumb correlation from which a pair is a `copy`.
+    pub copy_correlation: f32,
+    /// A pair that is no copy is `similar` (burst frames, same session) from
+    /// this registered correlation, or from `similar_cosine`.
+    pub similar_correlation: f32,
+    pub similar_cosine: f32,
+    /// Average-linkage cosine below which two groups of a folder are not
+    /// merged: a folder left with several groups is flagged `split`.
+    pub split_link: f32,
+    /// Both groups of a split hold at least this many photos (folders of
+    /// three or four photos may split off a single photo).
+    pub split_min_group: usize,
+    /// Two folders are flagged `merge` when every photo of one is best
+    /// explained by the other, with at least this median cosine.
+    pub merge_min_cosine: f32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            neighbours: 32,
+            sample_members: 64,
+            different_mean: 0.09,
+            different_sd: 0.09,
+            same_mean: 0.62,
+            same_sd: 0.10,
+            prior_photos: 3.0,
+            evidence_photos: 5,
+            llr_cap: 100.0,
+            flag_score: 20.0,
+            ambiguous_face_margin: 0.1,
+            tiny_face_px: 40.0,
+            low_detection_score: 0.75,
+            duplicate_candidate_cosine: 0.6,
+            duplicate_precheck: 0.6,
+            duplicate_low_cosine: 0.75,
+            duplicate_precheck_low_cosine: 0.75,
+            copy_correlation: 0.985,
+            similar_correlation: 0.97,
+            similar_cosine: 0.9,
+            split_link: 0.3,
+            split_min_group: 2,
+            merge_min_cosine: 0.45,
+        }
+    }
+}
+
+impl Settings {
+    /// Log-likelihood ratio of "same person" over "different persons" for a
+    /// cosine `s`, given the person's typical cosine `mean` and spread `sd`.
+    /// Being more similar than typical is never held against a match.
+    pub fn llr(&self, s: f32, mean: f32, sd: f32) -> f32 {
+        let same = -0.5 * ((s.min(mean) - mean) / sd).powi(2) - sd.ln();
+        let diff =
+            -0.5 * ((s - self.different_mean) / self.different_sd).powi(2) - self.different_sd.ln();
+        (same - diff).clamp(-self.llr_cap, self.llr_cap)
+    }
+}

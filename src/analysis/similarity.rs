@@ -1,0 +1,266 @@
+//! Who is near whom: every photo's nearest photos and every pair similar
+//! enough to be a possible copy, from one pass over the cosine matrix.
+//!
+//! The matrix is never held whole: row blocks are multiplied against column
+//! blocks (`matrixmultiply`'s SIMD sgemm) on all cores and each block is
+//! reduced at once. At 10k faces this exact search takes well under a second,
+//! so no approximate index is used; `facecurate bench-analysis` measures
+//! where an HNSW index would start to pay (see `bench/ANALYSIS.md`).
+
+/// Embeddings of every slot, row-major; a dead slot's row is all zeros, so it
+/// is nobody's neighbour.
+#[derive(Debug, Clone, Default)]
+pub struct Vectors {
+    pub dim: usize,
+    pub data: Vec<f32>,
+}
+
+impl Vectors {
+    pub fn rows(&self) -> usize {
+        self.data.len().checked_div(self.dim).unwrap_or(0)
+    }
+
+    pub fn row(&self, i: usize) -> &[f32] {
+        &self.data[i * self.dim..(i + 1) * self.dim]
+    }
+
+    pub fn set_row(&mut self, i: usize, v: &[f32]) {
+        let dim = self.dim;
+        if self.rows() <= i {
+            self.data.resize((i + 1) * dim, 0.0);
+        }
+        let row = &mut self.data[i * dim..(i + 1) * dim];
+        if v.len() == dim {
+            row.copy_from_slice(v);
+        } else {
+            row.fill(0.0);
+        }
+    }
+
+    pub fn is_zero(&self, i: usize) -> bool {
+        self.row(i).iter().all(|&x| x == 0.0)
+    }
+
+    pub fn cos(&self, i: usize, j: usize) -> f32 {
+        dot(self.row(i), self.row(j))
+    }
+}
+
+/// Dot product in eight independent lanes, so that it vectorises (a plain
+/// float sum must be added in order and would not).
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let mut lanes = [0f32; 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f32 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in ca.zip(cb) {
+        for l in 0..8 {
+            lanes[l] += x[l] * y[l];
+        }
+    }
+    lanes.iter().sum::<f32>() + tail
+}
+
+/// A photo's nearest photos, most similar first.
+pub type NeighbourList = Vec<(u32, f32)>;
+
+/// Inserts `(j, s)` into a list kept sorted and at most `k` long; true when
+/// it went in.
+pub fn insert_top(list: &mut NeighbourList, k: usize, j: u32, s: f32) -> bool {
+    if k == 0 || (list.len() >= k && s <= list[list.len() - 1].1) {
+        return false;
+    }
+    let at = list.partition_point(|&(_, v)| v >= s);
+    list.insert(at, (j, s));
+    list.truncate(k);
+    true
+}
+
+/// Result of the full pass.
+pub struct Scan {
+    pub neighbours: Vec<NeighbourList>,
+    /// `(i, j, cosine)` with `i < j` and cosine ≥ the pair threshold.
+    pub pairs: Vec<(u32, u32, f32)>,
+}
+
+const ROW_BLOCK: usize = 512;
+
+/// First row, neighbour lists and pairs of one row block.
+type BlockResult = (usize, Vec<NeighbourList>, Vec<(u32, u32, f32)>);
+const COL_BLOCK: usize = 2048;
+
+/// Nearest `k` of every live row and all pairs at least `pair_min` similar.
+pub fn scan(v: &Vectors, k: usize, pair_min: f32, threads: usize) -> Scan {
+    let n = v.rows();
+    let live: Vec<bool> = (0..n).map(|i| !v.is_zero(i)).collect();
+    let blocks: Vec<usize> = (0..n).step_by(ROW_BLOCK).collect();
+    let threads = threads.clamp(1, blocks.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut parts: Vec<Vec<BlockResult>> = Vec::new();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let (blocks, live, next) = (&blocks, &live, &next);
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    let mut c = vec![0f32; ROW_BLOCK * COL_BLOCK];
+                    loop {
+                        let b = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(&r0) = blocks.get(b) else { break };
+                        let (lists, pairs) = block(v, live, r0, k, pair_min, &mut c);
+                        out.push((r0, lists, pairs));
+                    }
+                    out
+                })
+            })
+            .collect();
+        for h in handles {
+            if let Ok(part) = h.join() {
+                parts.push(part);
+            }
+        }
+    });
+    let mut neighbours = vec![NeighbourList::new(); n];
+    let mut pairs = Vec::new();
+    for (r0, lists, p) in parts.into_iter().flatten() {
+        for (i, list) in lists.into_iter().enumerate() {
+            neighbours[r0 + i] = list;
+        }
+        pairs.extend(p);
+    }
+    pairs.sort_by_key(|&(i, j, _)| (i, j));
+    Scan { neighbours, pairs }
+}
+
+fn block(
+    v: &Vectors,
+    live: &[bool],
+    r0: usize,
+    k: usize,
+    pair_min: f32,
+    c: &mut [f32],
+) -> (Vec<NeighbourList>, Vec<(u32, u32, f32)>) {
+    let n = v.rows();
+    let dim = v.dim;
+    let bm = ROW_BLOCK.min(n - r0);
+    let mut lists = vec![NeighbourList::new(); bm];
+    let mut pairs = Vec::new();
+    for c0 in (0..n).step_by(COL_BLOCK) {
+        let bn = COL_BLOCK.min(n - c0);
+        // SAFETY: the slices cover bm×dim, dim×bn (column-major view of the
+        // row-major vectors) and bm×bn elements with the strides given.
+        unsafe {
+            matrixmultiply::sgemm(
+                bm,
+                dim,
+                bn,
+                1.0,
+                v.data[r0 * dim..].as_ptr(),
+                dim as isize,
+                1,
+                v.data[c0 * dim..].as_ptr(),
+                1,
+                dim as isize,
+                0.0,
+                c.as_mut_ptr(),
+                bn as isize,
+                1,
+            );
+        }
+        for (bi, list) in lists.iter_mut().enumerate() {
+            let i = r0 + bi;
+            if !live[i] {
+                continue;
+            }
+            let row = &c[bi * bn..(bi + 1) * bn];
+            let mut floor = if list.len() >= k {
+                list[list.len() - 1].1
+            } else {
+                f32::MIN
+            };
+            for (ci, chunk) in row.chunks(32).enumerate() {
+                // Nearly every cosine falls below both bars: test 32 at once
+                // (eight independent lanes, so the maximum vectorises).
+                let mut lanes = [f32::MIN; 8];
+                for (k8, &s) in chunk.iter().enumerate() {
+                    lanes[k8 % 8] = lanes[k8 % 8].max(s);
+                }
+                let top = lanes.iter().fold(f32::MIN, |a, &b| a.max(b));
+                if top < floor.min(pair_min) {
+                    continue;
+                }
+                for (bj, &s) in chunk.iter().enumerate() {
+                    if s <= floor && s < pair_min {
+                        continue;
+                    }
+                    let j = c0 + ci * 32 + bj;
+                    if j == i || !live[j] {
+                        continue;
+                    }
+                    if s > floor && insert_top(list, k, j as u32, s) && list.len() >= k {
+                        floor = list[list.len() - 1].1;
+                    }
+                    if j > i && s >= pair_min {
+                        pairs.push((i as u32, j as u32, s));
+                    }
+                }
+            }
+        }
+    }
+    (lists, pairs)
+}
+
+/// Cosines of one row against all rows (dead rows give 0).
+pub fn row_cosines(v: &Vectors, i: usize) -> Vec<f32> {
+    let q = v.row(i);
+    (0..v.rows()).map(|j| dot(q, v.row(j))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scan_matches_brute_force() {
+        let dim = 8;
+        let n = 300;
+        let mut seed = 7u32;
+        let mut data = Vec::new();
+        for _ in 0..n {
+            let mut row: Vec<f32> = (0..dim)
+                .map(|_| {
+                    seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                    (seed >> 8) as f32 / (1u32 << 24) as f32 - 0.5
+                })
+                .collect();
+            let norm = dot(&row, &row).sqrt();
+            row.iter_mut().for_each(|x| *x /= norm);
+            data.extend(row);
+        }
+        let mut v = Vectors { dim, data };
+        v.set_row(5, &[]);
+        let s = scan(&v, 4, 0.9, 2);
+        for i in [0usize, 17, 299] {
+            let mut all: Vec<(u32, f32)> = (0..n)
+                .filter(|&j| j != i && j != 5)
+                .map(|j| (j as u32, v.cos(i, j)))
+                .collect();
+            all.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let got: Vec<u32> = s.neighbours[i].iter().map(|x| x.0).collect();
+            let want: Vec<u32> = all[..4].iter().map(|x| x.0).collect();
+            assert_eq!(got, want);
+        }
+        assert!(s.neighbours[5].is_empty());
+        let brute = (0..n)
+            .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+            .filter(|&(i, j)| i != 5 && j != 5 && v.cos(i, j) >= 0.9)
+            .count();
+        assert_eq!(s.pairs.len(), brute);
+    }
+}

@@ -1,0 +1,326 @@
+//! The analysis as a living object: built once over all records, then kept
+//! current by [`Analysis::update`], which recomputes only the persons a
+//! change touches and the changed photos' neighbours.
+
+use super::dupes::{self, Verdict};
+use super::faces::{self, Choice};
+use super::identity::{self, Evidence, PersonStats};
+use super::pixels::Precheck;
+use super::similarity::{self, NeighbourList, Vectors};
+use super::{Settings, groups};
+use crate::records::PhotoRecord;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+
+/// One edit of the dataset.
+#[derive(Debug, Clone)]
+pub enum Change {
+    /// A new photo (or a new version of a known path, which replaces it).
+    Added(PhotoRecord),
+    /// A photo deleted, by its path relative to the dataset root.
+    Removed(PathBuf),
+    /// A photo moved to another person's folder.
+    Moved {
+        from: PathBuf,
+        to: PathBuf,
+        person: String,
+    },
+    /// A photo marked (or unmarked) as reviewed.
+    Reviewed { path: PathBuf, reviewed: bool },
+}
+
+pub(super) struct Slot {
+    pub record: PhotoRecord,
+    pub person: u32,
+    pub choice: Option<Choice>,
+}
+
+/// The analysis state; see the module documentation of [`crate::analysis`].
+pub struct Analysis {
+    pub(super) settings: Settings,
+    threads: usize,
+    pub(super) slots: Vec<Option<Slot>>,
+    by_path: HashMap<PathBuf, u32>,
+    pub(super) names: Vec<String>,
+    name_ids: HashMap<String, u32>,
+    /// Live photos with a usable face, per person, sorted.
+    pub(super) members: Vec<Vec<u32>>,
+    pub(super) stats: Vec<PersonStats>,
+    pub(super) vectors: Vectors,
+    pub(super) neighbours: Vec<NeighbourList>,
+    prechecks: Vec<Option<Precheck>>,
+    pub(super) pairs: BTreeMap<(u32, u32), Verdict>,
+    pub(super) evidence: Vec<Option<Evidence>>,
+    pub(super) groups: Vec<Vec<Vec<u32>>>,
+    pub(super) merges: Vec<Option<u32>>,
+}
+
+fn plausible(settings: &Settings) -> f32 {
+    settings.same_mean - 2.0 * settings.same_sd
+}
+
+impl Analysis {
+    /// Analyses `records` from scratch.
+    pub fn new(records: Vec<PhotoRecord>, settings: Settings) -> Analysis {
+        let dim = records
+            .iter()
+            .flat_map(|r| r.faces.first())
+            .map(|f| f.embedding.len())
+            .next()
+            .unwrap_or(128);
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1);
+        let mut a = Analysis {
+            settings,
+            threads,
+            slots: Vec::with_capacity(records.len()),
+            by_path: HashMap::new(),
+            names: Vec::new(),
+            name_ids: HashMap::new(),
+            members: Vec::new(),
+            stats: Vec::new(),
+            vectors: Vectors {
+                dim,
+                data: Vec::with_capacity(records.len() * dim),
+            },
+            neighbours: Vec::new(),
+            prechecks: Vec::new(),
+            pairs: BTreeMap::new(),
+            evidence: Vec::new(),
+            groups: Vec::new(),
+            merges: Vec::new(),
+        };
+        for record in records {
+            if let Some(&old) = a.by_path.get(&record.path) {
+                a.slots[old as usize] = None;
+            }
+            let person = a.intern(&record.person);
+            let choice = faces::initial(&record, dim).map(|face| Choice {
+                face,
+                ambiguous: false,
+            });
+            let i = a.slots.len() as u32;
+            a.by_path.insert(record.path.clone(), i);
+            a.slots.push(Some(Slot {
+                record,
+                person,
+                choice,
+            }));
+        }
+        let n = a.slots.len();
+        for i in 0..n {
+            a.set_vector(i as u32);
+        }
+        a.rebuild_members();
+        // Second pass: multi-face photos take the face closest to their person.
+        let mut changed = Vec::new();
+        for i in 0..n as u32 {
+            let Some(slot) = &a.slots[i as usize] else {
+                continue;
+            };
+            if slot.record.faces.len() >= 2 {
+                let choice = a.choose_face(i, slot.person);
+                changed.push((i, choice));
+            }
+        }
+        for (i, choice) in changed {
+            if let Some(slot) = a.slots[i as usize].as_mut() {
+                slot.choice = choice;
+            }
+            a.set_vector(i);
+        }
+        a.stats = a
+            .members
+            .iter()
+            .map(|m| identity::person_stats(m, &a.vectors, &a.settings))
+            .collect();
+        let scan = similarity::scan(
+            &a.vectors,
+            a.settings.neighbours,
+            a.settings.duplicate_candidate_cosine,
+            threads,
+        );
+        a.neighbours = scan.neighbours;
+        a.prechecks = (0..n)
+            .map(|i| a.thumb(i as u32).and_then(dupes::precheck))
+            .collect();
+        a.pairs = a.judge_pairs(&scan.pairs);
+        let all: Vec<u32> = (0..n as u32).collect();
+        let ev = a.compute_evidence(&all, None);
+        a.evidence = vec![None; n];
+        for (i, e) in all.into_iter().zip(ev) {
+            a.evidence[i as usize] = e;
+        }
+        let persons: Vec<u32> = (0..a.names.len() as u32).collect();
+        a.refresh_groups(&persons);
+        a
+    }
+
+    fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.name_ids.get(name) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(name.to_string());
+        self.name_ids.insert(name.to_string(), id);
+        self.members.push(Vec::new());
+        self.stats.push(PersonStats::default());
+        self.groups.push(Vec::new());
+        self.merges.push(None);
+        id
+    }
+
+    fn rebuild_members(&mut self) {
+        self.members = vec![Vec::new(); self.names.len()];
+        for (i, slot) in self.slots.iter().enumerate() {
+            if let Some(s) = slot.as_ref().filter(|s| s.choice.is_some()) {
+                self.members[s.person as usize].push(i as u32);
+            }
+        }
+    }
+
+    pub(super) fn face(&self, i: u32) -> Option<&crate::pipeline::Face> {
+        let slot = self.slots.get(i as usize)?.as_ref()?;
+        slot.record.faces.get(slot.choice?.face)
+    }
+
+    fn thumb(&self, i: u32) -> Option<&[u8]> {
+        self.face(i).map(|f| f.thumb.as_slice())
+    }
+
+    fn set_vector(&mut self, i: u32) {
+        let v = self
+            .face(i)
+            .map(|f| f.embedding.clone())
+            .unwrap_or_default();
+        self.vectors.set_row(i as usize, &v);
+    }
+
+    pub(super) fn person_of(&self, i: u32) -> Option<u32> {
+        self.slots
+            .get(i as usize)?
+            .as_ref()
+            .filter(|s| s.choice.is_some())
+            .map(|s| s.person)
+    }
+
+    fn choose_face(&self, i: u32, person: u32) -> Option<Choice> {
+        let slot = self.slots[i as usize].as_ref()?;
+        let others: Vec<u32> = self.members[person as usize]
+            .iter()
+            .copied()
+            .filter(|&j| j != i)
+            .collect();
+        let sample = identity::sample_members(&others, self.settings.sample_members);
+        let rows: Vec<&[f32]> = sample
+            .iter()
+            .map(|&j| self.vectors.row(j as usize))
+            .collect();
+        let s = &self.settings;
+        faces::choose(
+            &slot.record,
+            self.vectors.dim,
+            &rows,
+            s.ambiguous_face_margin,
+            plausible(s),
+        )
+    }
+
+    fn judge_pairs(&self, pairs: &[(u32, u32, f32)]) -> BTreeMap<(u32, u32), Verdict> {
+        let chunk = pairs.len().div_ceil(self.threads).max(1);
+        let mut out = BTreeMap::new();
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = pairs
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .filter_map(|&p| self.judge(p))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            for h in handles {
+                if let Ok(found) = h.join() {
+                    out.extend(found);
+                }
+            }
+        });
+        out
+    }
+
+    fn judge(&self, (i, j, cosine): (u32, u32, f32)) -> Option<((u32, u32), Verdict)> {
+        let (ta, tb) = (self.thumb(i)?, self.thumb(j)?);
+        let (pa, pb) = (
+            self.prechecks[i as usize].as_ref(),
+            self.prechecks[j as usize].as_ref(),
+        );
+        dupes::judge(ta, pa, tb, pb, cosine, &self.settings).map(|v| ((i.min(j), i.max(j)), v))
+    }
+
+    fn compute_evidence(
+        &self,
+        photos: &[u32],
+        refresh: Option<&HashSet<u32>>,
+    ) -> Vec<Option<Evidence>> {
+        let one = |i: u32| -> Option<Evidence> {
+            let person = self.person_of(i)?;
+            let previous = self.evidence.get(i as usize).and_then(|e| e.as_ref());
+            Some(identity::evidence(
+                i,
+                person,
+                &self.neighbours[i as usize],
+                &|j| self.person_of(j),
+                &self.stats,
+                &self.vectors,
+                &self.settings,
+                previous,
+                refresh,
+            ))
+        };
+        if photos.len() < 64 {
+            return photos.iter().map(|&i| one(i)).collect();
+        }
+        let chunk = photos.len().div_ceil(self.threads).max(1);
+        let mut out = Vec::with_capacity(photos.len());
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = photos
+                .chunks(chunk)
+                .map(|part| scope.spawn(|| part.iter().map(|&i| one(i)).collect::<Vec<_>>()))
+                .collect();
+            for h in handles {
+                out.extend(h.join().unwrap_or_default());
+            }
+        });
+        out
+    }
+
+    fn refresh_groups(&mut self, persons: &[u32]) {
+        for &p in persons {
+            let p = p as usize;
+            self.groups[p] = groups::groups(
+                &self.members[p],
+                &self.stats[p],
+                &self.vectors,
+                &self.settings,
+            );
+        }
+        let merges: Vec<Option<u32>> = (0..self.names.len())
+            .map(|p| {
+                if self.members[p].is_empty() {
+                    return None;
+                }
+                groups::merge_target(
+                    &self.members[p],
+                    &|m| self.evidence.get(m as usize).and_then(|e| e.as_ref()),
+                    &self.settings,
+                )
+            })
+            .collect();
+        self.merges = merges;
+    }
+}
+
+#[path = "update.rs"]
+mod update;

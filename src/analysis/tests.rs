@@ -1,0 +1,267 @@
+//! Behaviour a user relies on, on synthetic records (no models needed):
+//! persons are clusters of random unit vectors, thumbs random noise.
+
+use super::*;
+use crate::pipeline::Face;
+use crate::records::{PhotoRecord, PhotoStatus};
+use std::path::PathBuf;
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> f32 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 >> 40) as f32 / (1u64 << 24) as f32 - 0.5
+    }
+    fn unit(&mut self, dim: usize) -> Vec<f32> {
+        let v: Vec<f32> = (0..dim).map(|_| self.next()).collect();
+        let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        v.into_iter().map(|x| x / n).collect()
+    }
+}
+
+const DIM: usize = 64;
+
+fn face(embedding: Vec<f32>, thumb: Vec<u8>) -> Face {
+    Face {
+        bbox: [50.0, 50.0, 100.0, 100.0],
+        landmarks: [[0.0; 2]; 5],
+        score: 0.95,
+        embedding,
+        thumb,
+    }
+}
+
+/// A photo of `centre` with noise such that two photos of one person have
+/// cosine ≈ 0.65 and two persons ≈ 0.
+fn photo(rng: &mut Rng, person: &str, n: usize, centre: &[f32]) -> PhotoRecord {
+    let noise = rng.unit(DIM);
+    let mut e: Vec<f32> = centre
+        .iter()
+        .zip(&noise)
+        .map(|(c, x)| 0.8 * c + 0.6 * x)
+        .collect();
+    let norm = e.iter().map(|x| x * x).sum::<f32>().sqrt();
+    e.iter_mut().for_each(|x| *x /= norm);
+    let thumb: Vec<u8> = (0..1024)
+        .map(|_| ((rng.next() + 0.5) * 255.0) as u8)
+        .collect();
+    PhotoRecord {
+        path: PathBuf::from(format!("{person}/{person}_{n:04}.jpg")),
+        person: person.to_string(),
+        hash: format!("{person}{n}"),
+        width: 200,
+        height: 200,
+        status: PhotoStatus::Ok,
+        faces: vec![face(e, thumb)],
+        reviewed: false,
+    }
+}
+
+fn dataset() -> Vec<PhotoRecord> {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut out = Vec::new();
+    for p in 0..12 {
+        let centre = rng.unit(DIM);
+        let count = [12, 8, 6, 5, 3, 2, 1, 1, 1, 1, 7, 9][p];
+        for n in 0..count {
+            out.push(photo(&mut rng, &format!("Person_{p:02}"), n, &centre));
+        }
+    }
+    out
+}
+
+fn settings() -> Settings {
+    Settings {
+        neighbours: 16,
+        ..Settings::default()
+    }
+}
+
+fn find<'a>(report: &'a Report, path: &str) -> &'a PhotoReport {
+    report
+        .photos
+        .iter()
+        .find(|p| p.path == path)
+        .expect("photo in report")
+}
+
+fn moved(records: &mut [PhotoRecord], path: &str, to: &str) -> String {
+    let r = records
+        .iter_mut()
+        .find(|r| r.path == std::path::Path::new(path))
+        .expect("photo");
+    r.person = to.to_string();
+    r.path = PathBuf::from(to).join(r.path.file_name().expect("file name"));
+    r.path.to_string_lossy().to_string()
+}
+
+#[test]
+fn a_misfiled_photo_tops_the_ranking_and_names_its_person() {
+    let mut records = dataset();
+    let into_big = moved(&mut records, "Person_00/Person_00_0003.jpg", "Person_01");
+    let into_single = moved(&mut records, "Person_11/Person_11_0002.jpg", "Person_07");
+    let report = analyze(&records, &settings());
+    let top: Vec<&str> = report.photos[..2].iter().map(|p| p.path.as_str()).collect();
+    assert!(
+        top.contains(&into_big.as_str()) && top.contains(&into_single.as_str()),
+        "{top:?}"
+    );
+    for (path, person) in [(&into_big, "Person_00"), (&into_single, "Person_11")] {
+        let p = find(&report, path);
+        assert!(p.flags.contains(&Flag::Mislabel), "{p:?}");
+        assert_eq!(p.suggested_person.as_deref(), Some(person));
+        assert!(p.margin.is_some_and(|m| m > 0.2));
+    }
+    // The singleton the photo was filed with is not blamed.
+    let host = find(&report, "Person_07/Person_07_0000.jpg");
+    assert!(!host.flags.contains(&Flag::Mislabel), "{host:?}");
+    let clean = report
+        .photos
+        .iter()
+        .filter(|p| p.flags.iter().any(|f| f.is_problem()))
+        .count();
+    assert!(clean <= 4, "{clean} photos flagged");
+}
+
+#[test]
+fn reviewed_photos_are_not_flagged_again() {
+    let mut records = dataset();
+    let path = moved(&mut records, "Person_00/Person_00_0003.jpg", "Person_01");
+    records
+        .iter_mut()
+        .filter(|r| r.path == std::path::Path::new(&path))
+        .for_each(|r| r.reviewed = true);
+    let report = analyze(&records, &settings());
+    let p = find(&report, &path);
+    assert!(p.flags.is_empty(), "{p:?}");
+    assert_ne!(report.photos[0].path, path);
+}
+
+#[test]
+fn exact_copies_and_faceless_photos_are_listed() {
+    let mut records = dataset();
+    let mut copy = records[3].clone();
+    copy.path = PathBuf::from("Person_03/copy.jpg");
+    copy.person = "Person_03".into();
+    records.push(copy);
+    let mut blank = records[0].clone();
+    blank.path = PathBuf::from("Person_00/blank.jpg");
+    blank.hash = "blank".into();
+    blank.faces.clear();
+    records.push(blank);
+    let report = analyze(&records, &settings());
+    let d = report
+        .duplicates
+        .iter()
+        .find(|d| d.kind == DuplicateKind::Exact)
+        .expect("exact pair");
+    assert_eq!(
+        (d.a.as_str(), d.b.as_str()),
+        ("Person_00/Person_00_0003.jpg", "Person_03/copy.jpg")
+    );
+    assert!(
+        find(&report, "Person_03/copy.jpg")
+            .flags
+            .contains(&Flag::Duplicate)
+    );
+    assert!(
+        find(&report, "Person_00/blank.jpg")
+            .flags
+            .contains(&Flag::NoFace)
+    );
+}
+
+#[test]
+fn two_people_in_one_folder_split_and_one_person_in_two_folders_merge() {
+    let mut records = dataset();
+    // Person_10's folder also gets Person_11's photos under its name.
+    for n in 0..9 {
+        moved(
+            &mut records,
+            &format!("Person_11/Person_11_{n:04}.jpg"),
+            "Person_10",
+        );
+    }
+    // Person_05's two photos are Person_02 (an alias folder).
+    let mut rng = Rng(7);
+    let centre: Vec<f32> = {
+        let members: Vec<&PhotoRecord> =
+            records.iter().filter(|r| r.person == "Person_02").collect();
+        let mut c = vec![0f32; DIM];
+        for m in &members {
+            c.iter_mut()
+                .zip(&m.faces[0].embedding)
+                .for_each(|(a, b)| *a += b);
+        }
+        let n = c.iter().map(|x| x * x).sum::<f32>().sqrt();
+        c.into_iter().map(|x| x / n).collect()
+    };
+    records.retain(|r| r.person != "Person_05");
+    for n in 0..2 {
+        records.push(photo(&mut rng, "Person_05", n, &centre));
+    }
+    let report = analyze(&records, &settings());
+    let person = |name: &str| {
+        report
+            .persons
+            .iter()
+            .find(|p| p.name == name)
+            .expect("person")
+    };
+    let split = person("Person_10");
+    assert!(split.flags.contains(&Flag::Split), "{split:?}");
+    assert_eq!(split.split_groups.len(), 2);
+    assert!(person("Person_05").flags.contains(&Flag::Merge));
+    assert_eq!(
+        person("Person_05").merge_with,
+        vec!["Person_02".to_string()]
+    );
+}
+
+#[test]
+fn an_update_gives_what_a_fresh_analysis_gives() {
+    let records = dataset();
+    let mut analysis = Analysis::new(records.clone(), settings());
+    let mut after = records.clone();
+    let path = moved(&mut after, "Person_00/Person_00_0003.jpg", "Person_01");
+    analysis.update(vec![Change::Moved {
+        from: "Person_00/Person_00_0003.jpg".into(),
+        to: path.clone().into(),
+        person: "Person_01".into(),
+    }]);
+    let extra = after.remove(0);
+    analysis.update(vec![Change::Removed(extra.path.clone())]);
+    let mut added = photo(&mut Rng(3), "Person_12", 0, &Rng(4).unit(DIM));
+    added.path = "Person_12/new.jpg".into();
+    after.push(added.clone());
+    analysis.update(vec![Change::Added(added)]);
+    let incremental = analysis.report();
+    let fresh = analyze(&after, &settings());
+    assert!(find(&incremental, &path).flags.contains(&Flag::Mislabel));
+    assert!(
+        incremental
+            .photos
+            .iter()
+            .all(|p| p.path != extra.path.to_string_lossy())
+    );
+    let flags = |r: &Report| {
+        let mut v: Vec<(String, Vec<Flag>, Option<String>)> = r
+            .photos
+            .iter()
+            .map(|p| (p.path.clone(), p.flags.clone(), p.suggested_person.clone()))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(flags(&incremental), flags(&fresh));
+    for p in &fresh.photos {
+        let q = find(&incremental, &p.path);
+        assert!(
+            (p.score.unwrap_or(0.0) - q.score.unwrap_or(0.0)).abs() < 1e-3,
+            "{p:?} vs {q:?}"
+        );
+    }
+}

@@ -1,0 +1,226 @@
+//! [`Analysis::update`]: applying edits without redoing the whole analysis.
+//! Recomputed are the persons an edit touches (their statistics, every
+//! member's evidence, their groups), the changed photos' neighbour lists and
+//! duplicate checks, and the evidence of the photos that have a changed
+//! photo among their neighbours or weigh a touched person as their
+//! alternative (for those only that person's entry is recomputed). One
+//! thing is left as it was: the face chosen in the *other* multi-face photos
+//! of a touched person, until the next full [`Analysis::new`].
+
+use super::{Analysis, Change, Slot};
+use crate::analysis::faces::Choice;
+use crate::analysis::identity;
+use crate::analysis::similarity::{self, insert_top};
+use crate::analysis::{dupes, faces};
+use std::collections::HashSet;
+
+impl Analysis {
+    /// Applies `changes` and refreshes what they affect.
+    pub fn update(&mut self, changes: Vec<Change>) {
+        let mut touched: Vec<u32> = Vec::new();
+        let mut relabeled: Vec<u32> = Vec::new();
+        let mut persons: HashSet<u32> = HashSet::new();
+        for change in changes {
+            match change {
+                Change::Added(record) => {
+                    if let Some(old) = self.by_path.get(&record.path).copied() {
+                        self.remove(old, &mut persons);
+                        touched.push(old);
+                    }
+                    let person = self.intern(&record.person);
+                    let i = self.slots.len() as u32;
+                    self.by_path.insert(record.path.clone(), i);
+                    let choice = faces::initial(&record, self.vectors.dim).map(|face| Choice {
+                        face,
+                        ambiguous: false,
+                    });
+                    self.slots.push(Some(Slot {
+                        record,
+                        person,
+                        choice,
+                    }));
+                    self.neighbours.push(Vec::new());
+                    self.prechecks.push(None);
+                    self.evidence.push(None);
+                    self.set_vector(i);
+                    if self.slots[i as usize]
+                        .as_ref()
+                        .is_some_and(|s| s.record.faces.len() >= 2)
+                    {
+                        let choice = self.choose_face(i, person);
+                        if let Some(s) = self.slots[i as usize].as_mut() {
+                            s.choice = choice;
+                        }
+                        self.set_vector(i);
+                    }
+                    self.prechecks[i as usize] = self.thumb(i).and_then(dupes::precheck);
+                    if self.person_of(i).is_some() {
+                        let m = &mut self.members[person as usize];
+                        m.push(i);
+                        m.sort_unstable();
+                    }
+                    persons.insert(person);
+                    touched.push(i);
+                }
+                Change::Removed(path) => {
+                    if let Some(i) = self.by_path.get(&path).copied() {
+                        self.remove(i, &mut persons);
+                        touched.push(i);
+                    }
+                }
+                Change::Moved { from, to, person } => {
+                    let Some(i) = self.by_path.remove(&from) else {
+                        continue;
+                    };
+                    self.by_path.insert(to.clone(), i);
+                    let new = self.intern(&person);
+                    let Some(slot) = self.slots[i as usize].as_mut() else {
+                        continue;
+                    };
+                    let old = slot.person;
+                    slot.person = new;
+                    slot.record.person = person;
+                    slot.record.path = to;
+                    persons.insert(old);
+                    persons.insert(new);
+                    self.members[old as usize].retain(|&m| m != i);
+                    let before = slot.choice;
+                    if slot.record.faces.len() >= 2 {
+                        let choice = self.choose_face(i, new);
+                        if let Some(s) = self.slots[i as usize].as_mut() {
+                            s.choice = choice;
+                        }
+                    }
+                    if self.person_of(i).is_some() {
+                        let m = &mut self.members[new as usize];
+                        m.push(i);
+                        m.sort_unstable();
+                    }
+                    let after = self.slots[i as usize].as_ref().and_then(|s| s.choice);
+                    if before.map(|c| c.face) != after.map(|c| c.face) {
+                        self.set_vector(i);
+                        self.prechecks[i as usize] = self.thumb(i).and_then(dupes::precheck);
+                        touched.push(i);
+                    } else {
+                        relabeled.push(i);
+                    }
+                }
+                Change::Reviewed { path, reviewed } => {
+                    if let Some(&i) = self.by_path.get(&path)
+                        && let Some(slot) = self.slots[i as usize].as_mut()
+                    {
+                        slot.record.reviewed = reviewed;
+                    }
+                }
+            }
+        }
+        for &p in &persons {
+            self.stats[p as usize] =
+                identity::person_stats(&self.members[p as usize], &self.vectors, &self.settings);
+        }
+        let mut rescore: HashSet<u32> = touched.iter().chain(&relabeled).copied().collect();
+        self.refresh_neighbours(&touched, &mut rescore);
+        for &i in touched.iter().chain(&relabeled) {
+            rescore.extend(self.neighbours[i as usize].iter().map(|e| e.0));
+        }
+        let changed: HashSet<u32> = touched.iter().chain(&relabeled).copied().collect();
+        for (j, list) in self.neighbours.iter().enumerate() {
+            if list.iter().any(|e| changed.contains(&e.0)) {
+                rescore.insert(j as u32);
+            }
+        }
+        for &p in &persons {
+            rescore.extend(self.members[p as usize].iter().copied());
+        }
+        // Photos that weigh a touched person as their alternative: only that
+        // person's entry is recomputed, the rest comes from the cache.
+        for (i, e) in self.evidence.iter().enumerate() {
+            if e.as_ref()
+                .is_some_and(|e| e.others.iter().any(|o| persons.contains(&o.0)))
+            {
+                rescore.insert(i as u32);
+            }
+        }
+        let mut photos: Vec<u32> = rescore.into_iter().collect();
+        photos.sort_unstable();
+        let evidence = self.compute_evidence(&photos, Some(&persons));
+        for (i, e) in photos.into_iter().zip(evidence) {
+            self.evidence[i as usize] = e;
+        }
+        let persons: Vec<u32> = persons.into_iter().collect();
+        self.refresh_groups(&persons);
+    }
+
+    fn remove(&mut self, i: u32, persons: &mut HashSet<u32>) {
+        if let Some(slot) = self.slots[i as usize].take() {
+            self.by_path.remove(&slot.record.path);
+            self.members[slot.person as usize].retain(|&m| m != i);
+            persons.insert(slot.person);
+        }
+        self.vectors.set_row(i as usize, &[]);
+        self.prechecks[i as usize] = None;
+        self.evidence[i as usize] = None;
+    }
+
+    /// Neighbour lists and duplicate verdicts after `touched` photos changed
+    /// their vector (added, removed, another face chosen).
+    fn refresh_neighbours(&mut self, touched: &[u32], rescore: &mut HashSet<u32>) {
+        let k = self.settings.neighbours;
+        let set: HashSet<u32> = touched.iter().copied().collect();
+        self.pairs
+            .retain(|&(a, b), _| !set.contains(&a) && !set.contains(&b));
+        let stale: Vec<u32> = (0..self.neighbours.len() as u32)
+            .filter(|&j| {
+                !set.contains(&j)
+                    && self.neighbours[j as usize]
+                        .iter()
+                        .any(|e| set.contains(&e.0))
+            })
+            .collect();
+        for &j in &stale {
+            self.neighbours[j as usize] = self.full_list(j);
+            rescore.insert(j);
+        }
+        for &t in touched {
+            if self.vectors.is_zero(t as usize) {
+                self.neighbours[t as usize].clear();
+                continue;
+            }
+            let row = similarity::row_cosines(&self.vectors, t as usize);
+            let mut own = Vec::new();
+            for (j, &s) in row.iter().enumerate() {
+                let j32 = j as u32;
+                if j32 == t || self.vectors.is_zero(j) {
+                    continue;
+                }
+                insert_top(&mut own, k, j32, s);
+                let list = &mut self.neighbours[j];
+                if !list.iter().any(|e| e.0 == t) && insert_top(list, k, t, s) {
+                    rescore.insert(j32);
+                }
+                if s >= self.settings.duplicate_candidate_cosine
+                    && let Some((key, verdict)) = self.judge((t, j32, s))
+                {
+                    self.pairs.insert(key, verdict);
+                }
+            }
+            self.neighbours[t as usize] = own;
+        }
+    }
+
+    fn full_list(&self, j: u32) -> similarity::NeighbourList {
+        let mut list = Vec::new();
+        if self.vectors.is_zero(j as usize) {
+            return list;
+        }
+        for (i, s) in similarity::row_cosines(&self.vectors, j as usize)
+            .into_iter()
+            .enumerate()
+        {
+            if i as u32 != j && !self.vectors.is_zero(i) {
+                insert_top(&mut list, self.settings.neighbours, i as u32, s);
+            }
+        }
+        list
+    }
+}

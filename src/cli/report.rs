@@ -1,0 +1,169 @@
+//! `facecurate report DATASET [--json]` and `facecurate lint DATASET
+//! [--max-flags N]`: the curation analysis over a dataset folder.
+
+use super::{Cli, Outcome, setup};
+use anyhow::{Context, Result};
+use facecurate::analysis::{self, Report, Settings};
+use facecurate::records::{self, PhotoRecord};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// The dataset folder (one sub-folder per person).
+    pub dataset: PathBuf,
+    /// Print one JSON document: {"photos":[…],"duplicates":[…],"persons":[…]}.
+    #[arg(long)]
+    pub json: bool,
+    /// Analysis thresholds as JSON (the keys of `analysis::Settings`).
+    #[arg(long)]
+    pub settings: Option<PathBuf>,
+    /// Development: build records from an `embed --json` dump of DATASET
+    /// instead of running the pipeline.
+    #[arg(long, hide = true)]
+    pub records_json: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LintArgs {
+    /// The dataset folder (one sub-folder per person).
+    pub dataset: PathBuf,
+    /// Problems allowed before the exit status is 1.
+    #[arg(long, default_value_t = 0)]
+    pub max_flags: usize,
+    /// Analysis thresholds as JSON (the keys of `analysis::Settings`).
+    #[arg(long)]
+    pub settings: Option<PathBuf>,
+    #[arg(long, hide = true)]
+    pub records_json: Option<PathBuf>,
+}
+
+/// The records of a dataset. For now straight from the pipeline; the store
+/// will supply them instead.
+pub fn load_records(cli: &Cli, dataset: &Path) -> Result<Vec<PhotoRecord>> {
+    let ready = setup::ready(cli)?;
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(super::bench::bar_style());
+    let records = records::from_pipeline(
+        &ready.runtime,
+        &ready.config,
+        dataset,
+        &AtomicBool::new(false),
+        &mut |done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        },
+    )?;
+    bar.finish_and_clear();
+    Ok(records)
+}
+
+fn settings(path: Option<&Path>) -> Result<Settings> {
+    let Some(path) = path else {
+        return Ok(Settings::default());
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("{}: cannot read", path.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("{}: invalid analysis settings", path.display()))
+}
+
+fn records(cli: &Cli, dataset: &Path, dump: Option<&Path>) -> Result<Vec<PhotoRecord>> {
+    anyhow::ensure!(
+        dataset.is_dir(),
+        "{}: not a dataset folder",
+        dataset.display()
+    );
+    match dump {
+        Some(dump) => super::records_json::load(dump, dataset),
+        None => load_records(cli, dataset),
+    }
+}
+
+pub fn run(cli: &Cli, args: &ReportArgs) -> Result<Outcome> {
+    let settings = settings(args.settings.as_deref())?;
+    let records = records(cli, &args.dataset, args.records_json.as_deref())?;
+    let start = std::time::Instant::now();
+    let report = analysis::analyze(&records, &settings);
+    let seconds = start.elapsed().as_secs_f64();
+    if args.json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        print_text(&report);
+    }
+    eprintln!(
+        "{} photos, {} problems, {} duplicate pairs; analysis {:.2} s",
+        report.photos.len(),
+        report.problems(),
+        report.duplicates.len(),
+        seconds
+    );
+    Ok(Outcome::Ok)
+}
+
+pub fn lint(cli: &Cli, args: &LintArgs) -> Result<Outcome> {
+    let settings = settings(args.settings.as_deref())?;
+    let records = records(cli, &args.dataset, args.records_json.as_deref())?;
+    let report = analysis::analyze(&records, &settings);
+    let problems = report.problems();
+    print_text(&report);
+    if problems > args.max_flags {
+        eprintln!(
+            "lint: {problems} problems, more than the {} allowed",
+            args.max_flags
+        );
+        Ok(Outcome::Failures)
+    } else {
+        eprintln!(
+            "lint: {problems} problems (at most {} allowed)",
+            args.max_flags
+        );
+        Ok(Outcome::Ok)
+    }
+}
+
+fn print_text(report: &Report) {
+    for p in report
+        .photos
+        .iter()
+        .filter(|p| p.flags.iter().any(|f| f.is_problem()))
+    {
+        let flags: Vec<String> = p.flags.iter().map(|f| format!("{f:?}")).collect();
+        let score = p
+            .score
+            .map(|s| format!("{s:.1}"))
+            .unwrap_or_else(|| "-".into());
+        match (&p.suggested_person, p.margin) {
+            (Some(to), Some(m)) => println!(
+                "{}  [{}]  score {score}  closer to {to} by {m:.2}",
+                p.path,
+                flags.join(", ")
+            ),
+            _ => println!("{}  [{}]  score {score}", p.path, flags.join(", ")),
+        }
+    }
+    for d in &report.duplicates {
+        let cos = d
+            .cosine
+            .map(|c| format!("{c:.3}"))
+            .unwrap_or_else(|| "-".into());
+        println!("{:?}: {}  ==  {}  (cosine {cos})", d.kind, d.a, d.b);
+    }
+    for p in report.persons.iter().filter(|p| !p.flags.is_empty()) {
+        let flags: Vec<String> = p.flags.iter().map(|f| format!("{f:?}")).collect();
+        let mut line = format!(
+            "person {} ({} photos): {}",
+            p.name,
+            p.photos,
+            flags.join(", ")
+        );
+        if !p.merge_with.is_empty() {
+            line += &format!("; same person as {}", p.merge_with.join(", "));
+        }
+        if !p.split_groups.is_empty() {
+            let sizes: Vec<String> = p.split_groups.iter().map(|g| g.len().to_string()).collect();
+            line += &format!("; groups of {}", sizes.join(" + "));
+        }
+        println!("{line}");
+    }
+}
