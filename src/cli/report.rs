@@ -1,5 +1,7 @@
-//! `facecurate report DATASET [--json]` and `facecurate lint DATASET
-//! [--max-flags N]`: the curation analysis over a dataset folder.
+//! `facecurate report [--json]` and `facecurate lint [--max-flags N]`: the
+//! curation analysis over the workspace's dataset (the store is brought up
+//! to date first, which is instant when nothing changed), or over any
+//! dataset folder given on the command line (processed without a store).
 
 use super::{Cli, Outcome, setup};
 use anyhow::{Context, Result};
@@ -10,8 +12,8 @@ use std::sync::atomic::AtomicBool;
 
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
-    /// The dataset folder (one sub-folder per person).
-    pub dataset: PathBuf,
+    /// A dataset folder to analyse without a workspace (default: the workspace's dataset).
+    pub dataset: Option<PathBuf>,
     /// Print one JSON document: {"photos":[…],"duplicates":[…],"persons":[…]}.
     #[arg(long)]
     pub json: bool,
@@ -26,8 +28,8 @@ pub struct ReportArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct LintArgs {
-    /// The dataset folder (one sub-folder per person).
-    pub dataset: PathBuf,
+    /// A dataset folder to analyse without a workspace (default: the workspace's dataset).
+    pub dataset: Option<PathBuf>,
     /// Problems allowed before the exit status is 1.
     #[arg(long, default_value_t = 0)]
     pub max_flags: usize,
@@ -58,8 +60,12 @@ pub fn load_records(cli: &Cli, dataset: &Path) -> Result<Vec<PhotoRecord>> {
     Ok(records)
 }
 
-fn settings(path: Option<&Path>) -> Result<Settings> {
+fn settings(cli: &Cli, path: Option<&Path>, dataset: Option<&Path>) -> Result<Settings> {
     let Some(path) = path else {
+        if dataset.is_none() {
+            let ws = super::workspace::load(cli)?;
+            return Ok(ws.section::<Settings>("analysis")?.unwrap_or_default());
+        }
         return Ok(Settings::default());
     };
     let text = std::fs::read_to_string(path)
@@ -68,7 +74,25 @@ fn settings(path: Option<&Path>) -> Result<Settings> {
         .with_context(|| format!("{}: invalid analysis settings", path.display()))
 }
 
-fn records(cli: &Cli, dataset: &Path, dump: Option<&Path>) -> Result<Vec<PhotoRecord>> {
+/// The workspace's records, after an incremental scan.
+fn workspace_records(cli: &Cli) -> Result<Vec<PhotoRecord>> {
+    use super::workspace;
+    let ws = workspace::load(cli)?;
+    let fingerprint = workspace::fingerprint(&ws)?;
+    let mut engine = workspace::lazy_engine(cli, &ws);
+    let stop = workspace::stop_on_ctrl_c();
+    let mut store = workspace::open_store(&ws, &fingerprint, false)?;
+    let mut bar = super::scan::Bar::new();
+    let outcome = facecurate::dataset::scan(&mut store, &ws.dataset, &mut engine, &stop, &mut |p| bar.update(p))?;
+    bar.finish();
+    anyhow::ensure!(!outcome.stopped, "stopped before the scan finished");
+    Ok(store.records()?)
+}
+
+fn records(cli: &Cli, dataset: Option<&Path>, dump: Option<&Path>) -> Result<Vec<PhotoRecord>> {
+    let Some(dataset) = dataset else {
+        return workspace_records(cli);
+    };
     anyhow::ensure!(
         dataset.is_dir(),
         "{}: not a dataset folder",
@@ -81,8 +105,8 @@ fn records(cli: &Cli, dataset: &Path, dump: Option<&Path>) -> Result<Vec<PhotoRe
 }
 
 pub fn run(cli: &Cli, args: &ReportArgs) -> Result<Outcome> {
-    let settings = settings(args.settings.as_deref())?;
-    let records = records(cli, &args.dataset, args.records_json.as_deref())?;
+    let settings = settings(cli, args.settings.as_deref(), args.dataset.as_deref())?;
+    let records = records(cli, args.dataset.as_deref(), args.records_json.as_deref())?;
     let start = std::time::Instant::now();
     let report = analysis::analyze(&records, &settings);
     let seconds = start.elapsed().as_secs_f64();
@@ -102,8 +126,8 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> Result<Outcome> {
 }
 
 pub fn lint(cli: &Cli, args: &LintArgs) -> Result<Outcome> {
-    let settings = settings(args.settings.as_deref())?;
-    let records = records(cli, &args.dataset, args.records_json.as_deref())?;
+    let settings = settings(cli, args.settings.as_deref(), args.dataset.as_deref())?;
+    let records = records(cli, args.dataset.as_deref(), args.records_json.as_deref())?;
     let report = analysis::analyze(&records, &settings);
     let problems = report.problems();
     print_text(&report);

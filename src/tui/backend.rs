@@ -45,9 +45,16 @@ impl LiveBackend {
 }
 
 fn send_view(ws: &Workspace, fingerprint: &str, tx: &Sender<Msg>) {
+    let settings = match ws.section::<facecurate::analysis::Settings>("analysis") {
+        Ok(s) => s.unwrap_or_default(),
+        Err(e) => {
+            let _ = tx.send(Msg::Failed(e.to_string()));
+            facecurate::analysis::Settings::default()
+        }
+    };
     match Store::open(&ws.store_path(), fingerprint).and_then(|s| s.records()) {
         Ok(records) => {
-            let _ = tx.send(Msg::Data(view_from(&ws.dataset, &records)));
+            let _ = tx.send(Msg::Data(view_from(&ws.dataset, &records, &settings)));
         }
         Err(e) => {
             let _ = tx.send(Msg::Failed(e.to_string()));
