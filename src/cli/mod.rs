@@ -28,8 +28,7 @@ use std::process::ExitCode;
 #[command(
     name = "facecurate",
     version,
-    about = "Clean face-recognition training datasets (one folder per person)",
-    args_conflicts_with_subcommands = true
+    about = "Clean face-recognition training datasets (one folder per person)"
 )]
 pub struct Cli {
     /// Execution device: auto (CUDA when the loaded ONNX Runtime has it), cpu or cuda
