@@ -52,12 +52,17 @@ pub fn face_of(record: &PhotoRecord) -> Option<&Face> {
     if record.status != PhotoStatus::Ok {
         return None;
     }
-    match record.faces.len() {
+    main_face(&record.faces, record.width, record.height).and_then(|i| record.faces.get(i))
+}
+
+/// Index of the face that stands for a photo of this size (see [`face_of`]).
+pub fn main_face(faces: &[Face], width: u32, height: u32) -> Option<usize> {
+    match faces.len() {
         0 => None,
-        1 => record.faces.first(),
+        1 => Some(0),
         _ => {
-            let boxes: Vec<[f32; 4]> = record.faces.iter().map(|f| f.bbox).collect();
-            main_face_index(&boxes, record.width, record.height).and_then(|i| record.faces.get(i))
+            let boxes: Vec<[f32; 4]> = faces.iter().map(|f| f.bbox).collect();
+            main_face_index(&boxes, width, height)
         }
     }
 }
@@ -172,4 +177,34 @@ pub(crate) fn top_indices(values: &[f64], n: usize) -> Vec<usize> {
     order.sort_by(|&a, &b| values[b].total_cmp(&values[a]).then(a.cmp(&b)));
     order.truncate(n);
     order
+}
+
+/// Inner product of two f32 vectors over eight f32 lanes so that it
+/// vectorises (it is the inner loop of training and prediction); the lanes
+/// are summed in f64. For embeddings of norm about 1 the rounding is far
+/// below anything a decision depends on.
+pub(crate) fn dot32(a: &[f32], b: &[f32]) -> f64 {
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f64 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| f64::from(*x) * f64::from(*y)).sum();
+    let mut acc = [0.0f32; 8];
+    for (x, y) in ca.zip(cb) {
+        for k in 0..8 {
+            acc[k] += x[k] * y[k];
+        }
+    }
+    acc.iter().map(|v| f64::from(*v)).sum::<f64>() + tail
+}
+
+/// Squared distance of two f32 vectors, like [`dot32`].
+pub(crate) fn sq_dist32(a: &[f32], b: &[f32]) -> f64 {
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f64 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| (f64::from(*x) - f64::from(*y)).powi(2)).sum();
+    let mut acc = [0.0f32; 8];
+    for (x, y) in ca.zip(cb) {
+        for k in 0..8 {
+            let d = x[k] - y[k];
+            acc[k] += d * d;
+        }
+    }
+    acc.iter().map(|v| f64::from(*v)).sum::<f64>() + tail
 }

@@ -4,7 +4,7 @@
 //! model that silently answers nonsense.
 
 use super::platt::Sigmoid;
-use super::{Candidate, ClassifyError, Prediction, normalise, top_indices};
+use super::{Candidate, ClassifyError, Prediction, dot32, normalise, sq_dist32, top_indices};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -39,26 +39,14 @@ pub enum Decision {
 
 impl Decision {
     pub fn value(&self, kernel: KernelKind, x: &[f32]) -> f64 {
-        match (self, kernel) {
-            (Decision::Linear { w, b }, _) => w.iter().zip(x).map(|(w, x)| f64::from(*w) * f64::from(*x)).sum::<f64>() + b,
-            (Decision::Kernel { support, coef, b }, KernelKind::Rbf { gamma }) => {
-                support
-                    .iter()
-                    .zip(coef)
-                    .map(|(s, c)| {
-                        let d2: f64 = s.iter().zip(x).map(|(s, x)| (f64::from(*s) - f64::from(*x)).powi(2)).sum();
-                        c * (-gamma * d2).exp()
-                    })
-                    .sum::<f64>()
-                    + b
-            }
-            (Decision::Kernel { support, coef, b }, KernelKind::Linear) => {
-                support
-                    .iter()
-                    .zip(coef)
-                    .map(|(s, c)| c * s.iter().zip(x).map(|(s, x)| f64::from(*s) * f64::from(*x)).sum::<f64>())
-                    .sum::<f64>()
-                    + b
+        match self {
+            Decision::Linear { w, b } => dot32(w, x) + b,
+            Decision::Kernel { support, coef, b } => {
+                let k = |s: &[f32]| match kernel {
+                    KernelKind::Rbf { gamma } => (-gamma * sq_dist32(s, x)).exp(),
+                    KernelKind::Linear => dot32(s, x),
+                };
+                support.iter().zip(coef).map(|(s, c)| c * k(s)).sum::<f64>() + b
             }
         }
     }

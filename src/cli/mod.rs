@@ -3,11 +3,14 @@
 //! failures, 2 usage, configuration or setup error.
 
 mod bench;
+mod classify;
 mod compare;
 mod demo;
 mod embed;
+mod embed_json;
 mod models_cmd;
 mod setup;
+mod train;
 
 use clap::{Parser, Subcommand};
 use facecurate::runtime::Device;
@@ -45,6 +48,10 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Measure photos/s per stage and end to end on a folder of photos.
     Bench(bench::BenchArgs),
+    /// Train the person classifier; report held-out accuracy; save the model.
+    Train(train::TrainArgs),
+    /// Who is in each face, by the saved classifier (or `unknown`).
+    Classify(classify::ClassifyArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -75,6 +82,8 @@ pub fn main() -> ExitCode {
         Command::Embed(args) => embed::run(&cli, args),
         Command::Demo(args) => demo::run(&cli, args),
         Command::Bench(args) => bench::run(&cli, args),
+        Command::Train(args) => train::run(&cli, args),
+        Command::Classify(args) => classify::run(&cli, args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
