@@ -185,11 +185,17 @@ where
             .map(|(k, _)| k.clone())
             .collect();
         for kind in ready {
-            let Some(job) = state.pending.remove(&kind) else { continue };
+            let Some(job) = state.pending.remove(&kind) else {
+                continue;
+            };
             let stop = Arc::new(AtomicBool::new(false));
-            state.running.insert(kind.clone(), (job.id, Arc::clone(&stop)));
+            state
+                .running
+                .insert(kind.clone(), (job.id, Arc::clone(&stop)));
             let shared = Arc::clone(shared);
-            state.threads.push(std::thread::spawn(move || run_job(&shared, kind, job, &stop)));
+            state.threads.push(std::thread::spawn(move || {
+                run_job(&shared, kind, job, &stop)
+            }));
         }
         state.threads.retain(|t| !t.is_finished());
         let next_due = state
@@ -201,7 +207,11 @@ where
         state = match next_due {
             Some(due) => {
                 let wait = due.saturating_duration_since(Instant::now());
-                shared.wake.wait_timeout(state, wait).map(|(s, _)| s).unwrap_or_else(|p| p.into_inner().0)
+                shared
+                    .wake
+                    .wait_timeout(state, wait)
+                    .map(|(s, _)| s)
+                    .unwrap_or_else(|p| p.into_inner().0)
             }
             None => shared.wake.wait(state).unwrap_or_else(|p| p.into_inner()),
         };
@@ -219,7 +229,11 @@ where
         JobOutcome::Done(output)
     };
     let mut state = shared.lock();
-    if state.running.get(&kind).is_some_and(|(id, _)| *id == job.id) {
+    if state
+        .running
+        .get(&kind)
+        .is_some_and(|(id, _)| *id == job.id)
+    {
         state.running.remove(&kind);
     }
     // Sent under the lock, so a caller that sees the result also sees the
@@ -253,7 +267,11 @@ mod tests {
         assert_eq!(result.id, second);
         assert_ne!(result.id, first);
         assert_eq!(result.outcome, JobOutcome::Done(2));
-        assert!(jobs.results().recv_timeout(Duration::from_millis(300)).is_err());
+        assert!(
+            jobs.results()
+                .recv_timeout(Duration::from_millis(300))
+                .is_err()
+        );
         assert_eq!(ran.load(Ordering::SeqCst), 0, "the stale job never ran");
         assert!(jobs.is_idle());
     }
@@ -306,6 +324,12 @@ mod tests {
             })
             .collect();
         got.sort_by_key(|g| g.0);
-        assert_eq!(got, vec![("analyse", JobOutcome::Done(2)), ("retrain", JobOutcome::Done(1))]);
+        assert_eq!(
+            got,
+            vec![
+                ("analyse", JobOutcome::Done(2)),
+                ("retrain", JobOutcome::Done(1))
+            ]
+        );
     }
 }

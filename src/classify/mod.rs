@@ -18,7 +18,10 @@ mod svm;
 mod train;
 
 pub use model_file::{ClassModel, Decision, KernelKind, Model};
-pub use oos::{OosPhoto, OosSettings, OutOfSample, Retrained, Suspect, out_of_sample_probabilities, retrain_job};
+pub use oos::{
+    OosPhoto, OosSettings, OutOfSample, Retrained, Suspect, out_of_sample_probabilities,
+    retrain_job,
+};
 pub use platt::Sigmoid;
 pub use train::{TrainSettings, Trained, train};
 
@@ -42,7 +45,11 @@ pub enum ClassifyError {
         "{}: the model was trained on embeddings from another embedder (model sha256 {model}, current {current}); retrain it with `facecurate train`",
         path.display()
     )]
-    WrongEmbedder { path: PathBuf, model: String, current: String },
+    WrongEmbedder {
+        path: PathBuf,
+        model: String,
+        current: String,
+    },
 }
 
 /// The face that stands for a photo: its only face, or with several the one
@@ -83,10 +90,9 @@ impl Samples {
     /// The photos with a usable face, of persons with at least `min_images`
     /// such photos.
     pub fn from_records(records: &[PhotoRecord], min_images: usize) -> Samples {
-        let items = records
-            .iter()
-            .enumerate()
-            .filter_map(|(i, r)| face_of(r).map(|f| (i, r.person.as_str(), f.embedding.as_slice())));
+        let items = records.iter().enumerate().filter_map(|(i, r)| {
+            face_of(r).map(|f| (i, r.person.as_str(), f.embedding.as_slice()))
+        });
         Samples::from_labelled(items, min_images)
     }
 
@@ -185,7 +191,12 @@ pub(crate) fn top_indices(values: &[f64], n: usize) -> Vec<usize> {
 /// below anything a decision depends on.
 pub(crate) fn dot32(a: &[f32], b: &[f32]) -> f64 {
     let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail: f64 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| f64::from(*x) * f64::from(*y)).sum();
+    let tail: f64 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| f64::from(*x) * f64::from(*y))
+        .sum();
     let mut acc = [0.0f32; 8];
     for (x, y) in ca.zip(cb) {
         for k in 0..8 {
@@ -198,7 +209,12 @@ pub(crate) fn dot32(a: &[f32], b: &[f32]) -> f64 {
 /// Squared distance of two f32 vectors, like [`dot32`].
 pub(crate) fn sq_dist32(a: &[f32], b: &[f32]) -> f64 {
     let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail: f64 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| (f64::from(*x) - f64::from(*y)).powi(2)).sum();
+    let tail: f64 = ca
+        .remainder()
+        .iter()
+        .zip(cb.remainder())
+        .map(|(x, y)| (f64::from(*x) - f64::from(*y)).powi(2))
+        .sum();
     let mut acc = [0.0f32; 8];
     for (x, y) in ca.zip(cb) {
         for k in 0..8 {

@@ -20,7 +20,9 @@ pub const FILE_NAME: &str = "classifier.json";
 pub enum KernelKind {
     Linear,
     /// exp(−gamma·|a − b|²).
-    Rbf { gamma: f64 },
+    Rbf {
+        gamma: f64,
+    },
 }
 
 /// One person's decision function f(x); positive means "this person".
@@ -158,7 +160,8 @@ impl Model {
         };
         let text = serde_json::to_string(&doc).map_err(|e| fail(e.to_string()))?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| fail(format!("cannot create the folder: {e}")))?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| fail(format!("cannot create the folder: {e}")))?;
         }
         let tmp = PathBuf::from(format!("{}.tmp", path.display()));
         std::fs::write(&tmp, text).map_err(|e| fail(format!("cannot write: {e}")))?;
@@ -172,10 +175,16 @@ impl Model {
             cause,
         };
         let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read the model: {e}")))?;
-        let doc: FileDoc = serde_json::from_slice(&bytes)
-            .map_err(|e| fail(format!("not a facecurate model file (corrupt or truncated?): {e}")))?;
+        let doc: FileDoc = serde_json::from_slice(&bytes).map_err(|e| {
+            fail(format!(
+                "not a facecurate model file (corrupt or truncated?): {e}"
+            ))
+        })?;
         if doc.format != FORMAT {
-            return Err(fail(format!("not a facecurate model file (format `{}`)", doc.format)));
+            return Err(fail(format!(
+                "not a facecurate model file (format `{}`)",
+                doc.format
+            )));
         }
         if doc.version != VERSION {
             return Err(fail(format!(
@@ -183,9 +192,11 @@ impl Model {
                 doc.version
             )));
         }
-        let model: Model =
-            serde_json::from_value(doc.model).map_err(|e| fail(format!("corrupt model file: {e}")))?;
-        model.check().map_err(|e| fail(format!("corrupt model file: {e}")))?;
+        let model: Model = serde_json::from_value(doc.model)
+            .map_err(|e| fail(format!("corrupt model file: {e}")))?;
+        model
+            .check()
+            .map_err(|e| fail(format!("corrupt model file: {e}")))?;
         Ok(model)
     }
 
@@ -204,7 +215,10 @@ impl Model {
 
     fn check(&self) -> Result<(), String> {
         if self.classes.len() < 2 {
-            return Err(format!("{} person(s); a model has at least 2", self.classes.len()));
+            return Err(format!(
+                "{} person(s); a model has at least 2",
+                self.classes.len()
+            ));
         }
         if self.dim == 0 {
             return Err("embedding length 0".into());
@@ -219,7 +233,10 @@ impl Model {
         }
         for c in &self.classes {
             if c.decision.dims().iter().any(|&d| d != self.dim) {
-                return Err(format!("person `{}` has vectors of the wrong length (expected {})", c.name, self.dim));
+                return Err(format!(
+                    "person `{}` has vectors of the wrong length (expected {})",
+                    c.name, self.dim
+                ));
             }
             if !c.decision.is_finite() || !c.platt.a.is_finite() || !c.platt.b.is_finite() {
                 return Err(format!("person `{}` has non-finite numbers", c.name));

@@ -116,7 +116,9 @@ impl OutOfSample {
                 })
             })
             .collect();
-        out.sort_by(|a, b| (b.probability - b.self_confidence).total_cmp(&(a.probability - a.self_confidence)));
+        out.sort_by(|a, b| {
+            (b.probability - b.self_confidence).total_cmp(&(a.probability - a.self_confidence))
+        });
         out
     }
 }

@@ -106,7 +106,9 @@ mod tests {
         let mut state = 7u64;
         for i in 0..4000 {
             let x = (i as f64 / 4000.0) * 6.0 - 3.0;
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             let u = (state >> 11) as f64 / (1u64 << 53) as f64;
             f.push(x);
             y.push(u < truth.probability(x));
@@ -122,6 +124,9 @@ mod tests {
         let y = [false, false, false, true, true, true];
         let s = fit(&f, &y);
         assert!(s.a.is_finite() && s.b.is_finite());
-        assert!(s.probability(1.5) > 0.7 && s.probability(-1.5) < 0.3, "{s:?}");
+        assert!(
+            s.probability(1.5) > 0.7 && s.probability(-1.5) < 0.3,
+            "{s:?}"
+        );
     }
 }

@@ -10,8 +10,8 @@
 //! until none does. The result is the exact solution of the full problem,
 //! at the cost of a few small fits.
 
-use super::{ClassifyError, dot32};
 use super::model_file::{Decision, KernelKind};
+use super::{ClassifyError, dot32};
 use linfa::prelude::*;
 use linfa_svm::Svm;
 use ndarray::{Array1, Array2};
@@ -83,7 +83,11 @@ pub fn fit_binary(
         p.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         let mut n: Vec<(f64, usize)> = neg.iter().map(|&r| (dot(&centroid, &x[r]), r)).collect();
         n.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        for &(_, r) in p.iter().take(FIRST_POSITIVES).chain(n.iter().take(FIRST_NEGATIVES)) {
+        for &(_, r) in p
+            .iter()
+            .take(FIRST_POSITIVES)
+            .chain(n.iter().take(FIRST_NEGATIVES))
+        {
             add(r, &mut working, &mut in_set);
         }
     }
@@ -162,7 +166,10 @@ fn span_coordinates(x: &[Vec<f32>], rows: &[usize]) -> Array2<f64> {
             rank += 1;
         }
     }
-    Array2::from_shape_fn((m, rank.max(1)), |(i, c)| if c < rank { l[i * m + c] } else { 0.0 })
+    Array2::from_shape_fn(
+        (m, rank.max(1)),
+        |(i, c)| if c < rank { l[i * m + c] } else { 0.0 },
+    )
 }
 
 /// Fits linfa's SVM on exactly the samples `rows`.
@@ -188,7 +195,9 @@ fn fit_exact(
         // linfa's Gaussian(eps) is exp(-|a-b|²/eps).
         KernelKind::Rbf { gamma } => params.gaussian_kernel(1.0 / gamma),
     };
-    let svm = params.fit(&dataset).map_err(|e| ClassifyError::Solver(e.to_string()))?;
+    let svm = params
+        .fit(&dataset)
+        .map_err(|e| ClassifyError::Solver(e.to_string()))?;
     // linfa's alphas are signed by the target: f(x) = Σ αᵢ K(xᵢ, x) − ρ.
     let b = -svm.rho;
     let support: Vec<usize> = svm
@@ -212,7 +221,12 @@ fn fit_exact(
             }
         }
         KernelKind::Rbf { .. } => {
-            let coef = svm.alpha.iter().copied().filter(|a| a.abs() > ZERO_ALPHA).collect();
+            let coef = svm
+                .alpha
+                .iter()
+                .copied()
+                .filter(|a| a.abs() > ZERO_ALPHA)
+                .collect();
             Decision::Kernel {
                 support: support.iter().map(|&r| x[r].clone()).collect(),
                 coef,
@@ -227,7 +241,6 @@ pub(crate) fn dot(a: &[f64], b: &[f32]) -> f64 {
     a.iter().zip(b).map(|(a, b)| a * f64::from(*b)).sum()
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,14 +249,20 @@ mod tests {
     fn clusters(n: usize) -> (Vec<Vec<f32>>, Vec<bool>) {
         let mut state = 11u64;
         let mut next = || {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             ((state >> 11) as f64 / (1u64 << 53) as f64) as f32 - 0.5
         };
         let mut x = Vec::new();
         let mut y = Vec::new();
         for i in 0..n {
             let pos = i % 4 == 0;
-            let centre = if pos { [1.0, 0.5, 0.0, 0.0] } else { [0.0, 0.0, 0.5, 1.0] };
+            let centre = if pos {
+                [1.0, 0.5, 0.0, 0.0]
+            } else {
+                [0.0, 0.0, 0.5, 1.0]
+            };
             x.push(centre.iter().map(|c| c + 1.2 * next()).collect());
             y.push(pos);
         }
@@ -256,7 +275,10 @@ mod tests {
         let rows: Vec<usize> = (0..x.len()).collect();
         for kernel in [KernelKind::Linear, KernelKind::Rbf { gamma: 0.5 }] {
             let s = BinarySettings { kernel, c: 1.0 };
-            let fast = fit_binary(&x, &rows, &|r| y[r], s, None).unwrap().unwrap().decision;
+            let fast = fit_binary(&x, &rows, &|r| y[r], s, None)
+                .unwrap()
+                .unwrap()
+                .decision;
             let full = fit_exact(&x, &rows, &|r| y[r], s).unwrap().decision;
             for xi in &x {
                 let (a, b) = (fast.value(kernel, xi), full.value(kernel, xi));
@@ -289,6 +311,63 @@ mod tests {
     }
 
     #[test]
+    fn span_coordinates_keep_inner_products_even_with_duplicates() {
+        let (mut x, _) = clusters(6);
+        // Spread into 32 dimensions, then repeat a row: rank below the row count.
+        for (i, v) in x.iter_mut().enumerate() {
+            v.resize(32, 0.0);
+            v[4 + i] = 0.5;
+        }
+        x.push(x[2].clone());
+        let rows: Vec<usize> = (0..x.len()).collect();
+        let c = span_coordinates(&x, &rows);
+        assert_eq!(c.ncols(), 6, "the repeated row adds no dimension");
+        for i in 0..x.len() {
+            for j in 0..x.len() {
+                let want = dot32(&x[i], &x[j]);
+                let got: f64 = c.row(i).dot(&c.row(j));
+                assert!((want - got).abs() < 1e-5, "({i},{j}): {want} vs {got}");
+            }
+        }
+    }
+
+    #[test]
+    fn high_dimensional_working_sets_match_the_full_fit() {
+        // Fewer rows than dimensions in every working set: the span path.
+        let (x4, y) = clusters(120);
+        let x: Vec<Vec<f32>> = x4
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                (0..64)
+                    .map(|j| {
+                        v[j % 4]
+                            * if j < 4 {
+                                1.0
+                            } else {
+                                0.1 * ((i * j) % 7) as f32 / 7.0
+                            }
+                    })
+                    .collect()
+            })
+            .collect();
+        let rows: Vec<usize> = (0..x.len()).collect();
+        let s = BinarySettings {
+            kernel: KernelKind::Linear,
+            c: 1.0,
+        };
+        let fast = fit_binary(&x, &rows, &|r| y[r], s, None)
+            .unwrap()
+            .unwrap()
+            .decision;
+        let full = fit_exact(&x, &rows, &|r| y[r], s).unwrap().decision;
+        for xi in &x {
+            let (a, b) = (fast.value(s.kernel, xi), full.value(s.kernel, xi));
+            assert!((a - b).abs() < 5e-3, "{a} vs {b}");
+        }
+    }
+
+    #[test]
     fn nothing_to_separate_gives_none() {
         let (x, _) = clusters(8);
         let rows: Vec<usize> = (0..8).collect();
@@ -297,31 +376,10 @@ mod tests {
             c: 1.0,
         };
         assert!(fit_binary(&x, &rows, &|_| true, s, None).unwrap().is_none());
-        assert!(fit_binary(&x, &rows, &|_| false, s, None).unwrap().is_none());
+        assert!(
+            fit_binary(&x, &rows, &|_| false, s, None)
+                .unwrap()
+                .is_none()
+        );
     }
 }
-#[cfg(test)]
-mod speed {
-    use super::*;
-    use linfa::traits::Transformer;
-    #[test]
-    #[ignore]
-    fn kernel_cost() {
-        const N: usize = 2000;
-        for dim in [1usize, 8, 35, 128] {
-            let a = Array2::from_shape_fn((35, dim), |(i, j)| ((i * 7 + j * 3) % 11) as f64 / 11.0);
-            let a32 = a.mapv(|v| v as f32);
-            let t = std::time::Instant::now();
-            for _ in 0..N { let _ = linfa_kernel::Kernel::params().method(linfa_kernel::KernelMethod::Linear).transform(a.view()); }
-            let f64t = t.elapsed().as_secs_f64() / N as f64 / (35.0 * 35.0) * 1e9;
-            let t = std::time::Instant::now();
-            for _ in 0..N { let _ = linfa_kernel::Kernel::params().method(linfa_kernel::KernelMethod::Linear).transform(a32.view()); }
-            let f32t = t.elapsed().as_secs_f64() / N as f64 / (35.0 * 35.0) * 1e9;
-            let t = std::time::Instant::now();
-            for _ in 0..N { let _ = linfa_kernel::Kernel::params().method(linfa_kernel::KernelMethod::Gaussian(1.0)).transform(a.view()); }
-            let g = t.elapsed().as_secs_f64() / N as f64 / (35.0 * 35.0) * 1e9;
-            eprintln!("dim {dim}: linear f64 {f64t:.1} ns/entry, f32 {f32t:.1}, gaussian f64 {g:.1}");
-        }
-    }
-}
-

@@ -30,7 +30,9 @@ impl Default for TrainSettings {
             kernel: KernelKind::Linear,
             c: 1.0,
             folds: 3,
-            threads: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+            threads: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1),
         }
     }
 }
@@ -76,7 +78,9 @@ pub fn train(
 ) -> Result<Trained, ClassifyError> {
     let start = Instant::now();
     let n_classes = samples.classes.len();
-    let present = (0..n_classes).filter(|k| samples.labels.contains(k)).count();
+    let present = (0..n_classes)
+        .filter(|k| samples.labels.contains(k))
+        .count();
     if present < 2 || present != n_classes {
         return Err(ClassifyError::TooFewClasses(present));
     }
@@ -96,7 +100,8 @@ pub fn train(
         if stop.load(Ordering::Relaxed) {
             return Err(ClassifyError::Cancelled);
         }
-        let full = fit_binary(x, &all, &positive, binary, None)?.ok_or(ClassifyError::TooFewClasses(present))?;
+        let full = fit_binary(x, &all, &positive, binary, None)?
+            .ok_or(ClassifyError::TooFewClasses(present))?;
         // The folds' problems are most of this one: its support vectors
         // start their working sets.
         let hint = &full.support;

@@ -52,17 +52,24 @@ struct Scored {
 }
 
 pub fn run(cli: &Cli, args: &ClassifyArgs) -> Result<Outcome> {
-    let manifest = facecurate::models::Manifest::builtin().context("the built-in model manifest is invalid")?;
+    let manifest = facecurate::models::Manifest::builtin()
+        .context("the built-in model manifest is invalid")?;
     let (model, model_path) = load_model(&args.state_dir, &embedder_fingerprint(&manifest)?)?;
     let photos = collect_photos(&args.paths);
     let ready = setup::ready(cli)?;
     let mut results: Vec<Option<PhotoResult>> = vec![None; photos.len()];
     let bar = indicatif::ProgressBar::new(photos.len() as u64);
     bar.set_style(super::bench::bar_style());
-    pipeline::run(&ready.runtime, &ready.config, &photos, &AtomicBool::new(false), |i, r| {
-        bar.inc(1);
-        results[i] = Some(r);
-    })?;
+    pipeline::run(
+        &ready.runtime,
+        &ready.config,
+        &photos,
+        &AtomicBool::new(false),
+        |i, r| {
+            bar.inc(1);
+            results[i] = Some(r);
+        },
+    )?;
     bar.finish_and_clear();
 
     let mut scored = Vec::new();
@@ -92,8 +99,20 @@ pub fn run(cli: &Cli, args: &ClassifyArgs) -> Result<Outcome> {
         .filter_map(|s| label_of(&s.path, &model).map(|l| (s, l)))
         .collect();
     let ratio = |n: usize, d: usize| (d > 0).then(|| n as f64 / d as f64);
-    let accuracy = ratio(labelled.iter().filter(|(s, l)| s.prediction.person == *l).count(), labelled.len());
-    let labelled_unknown = ratio(labelled.iter().filter(|(s, _)| s.prediction.unknown).count(), labelled.len());
+    let accuracy = ratio(
+        labelled
+            .iter()
+            .filter(|(s, l)| s.prediction.person == *l)
+            .count(),
+        labelled.len(),
+    );
+    let labelled_unknown = ratio(
+        labelled
+            .iter()
+            .filter(|(s, _)| s.prediction.unknown)
+            .count(),
+        labelled.len(),
+    );
 
     if args.json {
         let predictions: Vec<_> = scored
@@ -128,7 +147,12 @@ pub fn run(cli: &Cli, args: &ClassifyArgs) -> Result<Outcome> {
             } else {
                 format!("{} {:.2}", p.person, p.probability)
             };
-            println!("{} [face {}]: {who}; then {}", s.path.display(), s.face, others.join(", "));
+            println!(
+                "{} [face {}]: {who}; then {}",
+                s.path.display(),
+                s.face,
+                others.join(", ")
+            );
         }
         for e in &failed {
             eprintln!("{e}");
@@ -150,5 +174,9 @@ pub fn run(cli: &Cli, args: &ClassifyArgs) -> Result<Outcome> {
         failed.len(),
         model_path.display()
     );
-    Ok(if failed.is_empty() { Outcome::Ok } else { Outcome::Failures })
+    Ok(if failed.is_empty() {
+        Outcome::Ok
+    } else {
+        Outcome::Failures
+    })
 }

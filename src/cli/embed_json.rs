@@ -45,9 +45,15 @@ fn person_of(path: &Path) -> String {
 }
 
 pub fn records(file: &Path) -> Result<Vec<PhotoRecord>> {
-    let reader = std::io::BufReader::new(std::fs::File::open(file).with_context(|| format!("{}: cannot open", file.display()))?);
-    let doc: Doc = serde_json::from_reader(reader)
-        .with_context(|| format!("{}: not the output of `facecurate embed --json`", file.display()))?;
+    let reader = std::io::BufReader::new(
+        std::fs::File::open(file).with_context(|| format!("{}: cannot open", file.display()))?,
+    );
+    let doc: Doc = serde_json::from_reader(reader).with_context(|| {
+        format!(
+            "{}: not the output of `facecurate embed --json`",
+            file.display()
+        )
+    })?;
     let mut out: Vec<PhotoRecord> = doc
         .photos
         .into_iter()

@@ -102,7 +102,10 @@ pub fn run(cli: &Cli, args: &TrainArgs) -> Result<Outcome> {
     let rule = match (args.train_per_class, args.test_fraction) {
         (Some(n), _) => Split::TrainPerClass(n.max(1)),
         (None, Some(f)) => {
-            anyhow::ensure!((0.0..1.0).contains(&f), "--test-fraction must be at least 0 and below 1");
+            anyhow::ensure!(
+                (0.0..1.0).contains(&f),
+                "--test-fraction must be at least 0 and below 1"
+            );
             Split::TestFraction(f)
         }
         (None, None) if args.facenet => Split::TrainPerClass(10),
@@ -112,22 +115,33 @@ pub fn run(cli: &Cli, args: &TrainArgs) -> Result<Outcome> {
         kernel: match args.kernel {
             KernelArg::Linear => KernelKind::Linear,
             KernelArg::Rbf => {
-                anyhow::ensure!(args.gamma.is_finite() && args.gamma > 0.0, "--gamma must be positive");
+                anyhow::ensure!(
+                    args.gamma.is_finite() && args.gamma > 0.0,
+                    "--gamma must be positive"
+                );
                 KernelKind::Rbf { gamma: args.gamma }
             }
         },
         ..TrainSettings::default()
     };
-    let fingerprint = embedder_fingerprint(&Manifest::builtin().context("the built-in model manifest is invalid")?)?;
+    let fingerprint = embedder_fingerprint(
+        &Manifest::builtin().context("the built-in model manifest is invalid")?,
+    )?;
 
     let records = training_records(cli, args)?;
-    let failed: Vec<&PhotoRecord> = records.iter().filter(|r| matches!(r.status, PhotoStatus::Error(_))).collect();
+    let failed: Vec<&PhotoRecord> = records
+        .iter()
+        .filter(|r| matches!(r.status, PhotoStatus::Error(_)))
+        .collect();
     for r in &failed {
         if let PhotoStatus::Error(cause) = &r.status {
             eprintln!("{}: {cause}", r.path.display());
         }
     }
-    let faceless = records.iter().filter(|r| r.status == PhotoStatus::Ok && !r.has_face()).count();
+    let faceless = records
+        .iter()
+        .filter(|r| r.status == PhotoStatus::Ok && !r.has_face())
+        .count();
     let samples = Samples::from_records(&records, min_images);
     anyhow::ensure!(
         samples.classes.len() >= 2,
@@ -150,7 +164,11 @@ pub fn run(cli: &Cli, args: &TrainArgs) -> Result<Outcome> {
         .filter_map(|(_, r)| classify::face_of(r).map(|f| f.embedding.as_slice()))
         .collect();
     let outsider_unknown = (!outsiders.is_empty()).then(|| {
-        outsiders.iter().filter(|x| held_out.model.predict(x).unknown).count() as f64 / outsiders.len() as f64
+        outsiders
+            .iter()
+            .filter(|x| held_out.model.predict(x).unknown)
+            .count() as f64
+            / outsiders.len() as f64
     });
 
     let mut full = classify::train(&samples, &settings, &fingerprint, &stop)?;
@@ -180,7 +198,14 @@ pub fn run(cli: &Cli, args: &TrainArgs) -> Result<Outcome> {
         });
         println!("{}", serde_json::to_string(&doc)?);
     } else {
-        print_report(&samples, &train_rows, &test_rows, &test_eval, held_out.seconds, min_images);
+        print_report(
+            &samples,
+            &train_rows,
+            &test_rows,
+            &test_eval,
+            held_out.seconds,
+            min_images,
+        );
         if let Some(rate) = outsider_unknown {
             println!(
                 "open set: {:.1}% of {} photos of persons not in the model came back unknown",
@@ -199,30 +224,53 @@ pub fn run(cli: &Cli, args: &TrainArgs) -> Result<Outcome> {
         );
     }
     if faceless > 0 || !failed.is_empty() {
-        eprintln!("skipped {} photo(s) without a face and {} that failed", faceless, failed.len());
+        eprintln!(
+            "skipped {} photo(s) without a face and {} that failed",
+            faceless,
+            failed.len()
+        );
     }
-    Ok(if failed.is_empty() { Outcome::Ok } else { Outcome::Failures })
+    Ok(if failed.is_empty() {
+        Outcome::Ok
+    } else {
+        Outcome::Failures
+    })
 }
 
 fn percent(v: Option<f64>) -> String {
-    v.map(|v| format!("{:.2}%", 100.0 * v)).unwrap_or_else(|| "n/a".into())
+    v.map(|v| format!("{:.2}%", 100.0 * v))
+        .unwrap_or_else(|| "n/a".into())
 }
 
-fn print_report(samples: &Samples, train: &[usize], test: &[usize], e: &Evaluation, seconds: f64, min: usize) {
+fn print_report(
+    samples: &Samples,
+    train: &[usize],
+    test: &[usize],
+    e: &Evaluation,
+    seconds: f64,
+    min: usize,
+) {
     println!(
         "{} persons with {min}+ photos: {} training photos, {} held out",
         samples.classes.len(),
         train.len(),
         test.len()
     );
-    let correct = e.accuracy.map(|a| (a * e.photos as f64).round() as usize).unwrap_or(0);
+    let correct = e
+        .accuracy
+        .map(|a| (a * e.photos as f64).round() as usize)
+        .unwrap_or(0);
     println!(
         "held-out accuracy {} ({correct}/{}), {} called unknown; training took {seconds:.3} s",
         percent(e.accuracy),
         e.photos,
         percent(e.unknown_rate)
     );
-    let mut weakest: Vec<_> = e.per_class.iter().filter(|c| c.recall.is_some_and(|r| r < 1.0)).collect();
+    let mut weakest: Vec<_> = e
+        .per_class
+        .iter()
+        .filter(|c| c.recall.is_some_and(|r| r < 1.0))
+        .collect();
     weakest.sort_by(|a, b| a.recall.unwrap_or(1.0).total_cmp(&b.recall.unwrap_or(1.0)));
     for c in weakest.iter().take(10) {
         println!(
@@ -241,7 +289,13 @@ fn print_report(samples: &Samples, train: &[usize], test: &[usize], e: &Evaluati
     }
 }
 
-fn export_split(path: &Path, records: &[PhotoRecord], samples: &Samples, train: &[usize], test: &[usize]) -> Result<()> {
+fn export_split(
+    path: &Path,
+    records: &[PhotoRecord],
+    samples: &Samples,
+    train: &[usize],
+    test: &[usize],
+) -> Result<()> {
     let rows = |rows: &[usize]| -> Vec<serde_json::Value> {
         rows.iter()
             .map(|&r| {
@@ -252,5 +306,6 @@ fn export_split(path: &Path, records: &[PhotoRecord], samples: &Samples, train: 
             .collect()
     };
     let doc = json!({"train": rows(train), "test": rows(test)});
-    std::fs::write(path, serde_json::to_string(&doc)?).with_context(|| format!("{}: cannot write", path.display()))
+    std::fs::write(path, serde_json::to_string(&doc)?)
+        .with_context(|| format!("{}: cannot write", path.display()))
 }
