@@ -6,6 +6,8 @@
 pub mod config;
 pub mod dataset;
 pub mod analysis;
+pub mod classify;
+pub mod jobs;
 pub mod models;
 pub mod ops;
 pub mod pipeline;

@@ -4,11 +4,13 @@
 
 mod bench;
 mod bench_analysis;
+mod classify;
 mod compare;
 mod demo;
 mod edit;
 mod embed;
 mod init;
+mod embed_json;
 mod models_cmd;
 mod open;
 mod scan;
@@ -18,6 +20,7 @@ mod setup;
 mod show;
 mod watch;
 mod workspace;
+mod train;
 
 use clap::{Parser, Subcommand};
 use facecurate::runtime::Device;
@@ -81,6 +84,10 @@ pub enum Command {
     /// Time the analysis and its incremental update on an `embed --json` dump.
     #[command(hide = true)]
     BenchAnalysis(bench_analysis::BenchAnalysisArgs),
+    /// Train the person classifier; report held-out accuracy; save the model.
+    Train(train::TrainArgs),
+    /// Who is in each face, by the saved classifier (or `unknown`).
+    Classify(classify::ClassifyArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -135,6 +142,8 @@ fn run_command(cli: &Cli, command: &Command) -> anyhow::Result<Outcome> {
         Command::Report(args) => report::run(cli, args),
         Command::Lint(args) => report::lint(cli, args),
         Command::BenchAnalysis(args) => bench_analysis::run(args),
+        Command::Train(args) => train::run(cli, args),
+        Command::Classify(args) => classify::run(cli, args),
     }
 }
 

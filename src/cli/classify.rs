@@ -1,0 +1,182 @@
+//! `facecurate classify PATH...`: who is in each face, according to the saved
+//! model, with `unknown` for faces of nobody it knows. Photos inside a folder
+//! named after a known person are scored, by name, as a labelled test set.
+
+use super::train::{DEFAULT_STATE_DIR, embedder_fingerprint};
+use super::{Cli, Outcome, collect_photos, setup};
+use anyhow::{Context, Result};
+use facecurate::classify::{self, Model, Prediction, model_file};
+use facecurate::pipeline::{self, PhotoResult};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+#[derive(Debug, clap::Args)]
+pub struct ClassifyArgs {
+    /// Photos or folders (searched recursively).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Folder holding the model `facecurate train` saved.
+    #[arg(long, default_value = DEFAULT_STATE_DIR)]
+    pub state_dir: PathBuf,
+    /// Print one JSON document: {"predictions":[…],"accuracy":…}.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Loads the model and refuses one made from another embedder's vectors.
+pub fn load_model(state_dir: &Path, embedder_sha256: &str) -> Result<(Model, PathBuf)> {
+    let path = model_file::path_in(state_dir);
+    anyhow::ensure!(
+        path.exists(),
+        "{}: no model there; train one with `facecurate train DATASET --state-dir {}`",
+        path.display(),
+        state_dir.display()
+    );
+    let model = Model::load(&path)?;
+    model.check_embedder(&path, embedder_sha256)?;
+    Ok((model, path))
+}
+
+/// The person folder a photo sits in, when the model knows that person.
+fn label_of<'a>(path: &Path, model: &'a Model) -> Option<&'a str> {
+    let folder = path.parent()?.file_name()?.to_str()?;
+    model.class_names().into_iter().find(|n| *n == folder)
+}
+
+struct Scored {
+    path: PathBuf,
+    face: usize,
+    main: bool,
+    prediction: Prediction,
+}
+
+pub fn run(cli: &Cli, args: &ClassifyArgs) -> Result<Outcome> {
+    let manifest = facecurate::models::Manifest::builtin()
+        .context("the built-in model manifest is invalid")?;
+    let (model, model_path) = load_model(&args.state_dir, &embedder_fingerprint(&manifest)?)?;
+    let photos = collect_photos(&args.paths);
+    let ready = setup::ready(cli)?;
+    let mut results: Vec<Option<PhotoResult>> = vec![None; photos.len()];
+    let bar = indicatif::ProgressBar::new(photos.len() as u64);
+    bar.set_style(super::bench::bar_style());
+    pipeline::run(
+        &ready.runtime,
+        &ready.config,
+        &photos,
+        &AtomicBool::new(false),
+        |i, r| {
+            bar.inc(1);
+            results[i] = Some(r);
+        },
+    )?;
+    bar.finish_and_clear();
+
+    let mut scored = Vec::new();
+    let mut failed = Vec::new();
+    let mut faceless = 0;
+    for result in results.into_iter().flatten() {
+        match result {
+            Ok(photo) => {
+                let main = classify::main_face(&photo.faces, photo.width, photo.height);
+                faceless += usize::from(main.is_none());
+                for (i, face) in photo.faces.iter().enumerate() {
+                    scored.push(Scored {
+                        path: photo.path.clone(),
+                        face: i,
+                        main: main == Some(i),
+                        prediction: model.predict(&face.embedding),
+                    });
+                }
+            }
+            Err(e) => failed.push(e),
+        }
+    }
+    // Accuracy by name over each labelled photo's main face.
+    let labelled: Vec<(&Scored, &str)> = scored
+        .iter()
+        .filter(|s| s.main)
+        .filter_map(|s| label_of(&s.path, &model).map(|l| (s, l)))
+        .collect();
+    let ratio = |n: usize, d: usize| (d > 0).then(|| n as f64 / d as f64);
+    let accuracy = ratio(
+        labelled
+            .iter()
+            .filter(|(s, l)| s.prediction.person == *l)
+            .count(),
+        labelled.len(),
+    );
+    let labelled_unknown = ratio(
+        labelled
+            .iter()
+            .filter(|(s, _)| s.prediction.unknown)
+            .count(),
+        labelled.len(),
+    );
+
+    if args.json {
+        let predictions: Vec<_> = scored
+            .iter()
+            .map(|s| {
+                json!({
+                    "path": s.path, "face": s.face, "person": s.prediction.person,
+                    "probability": s.prediction.probability, "top": s.prediction.top, "unknown": s.prediction.unknown,
+                })
+            })
+            .collect();
+        let failed_json: Vec<_> = failed
+            .iter()
+            .map(|e| json!({"path": e.path, "error": e.cause.to_string()}))
+            .collect();
+        let doc = json!({
+            "predictions": predictions, "accuracy": accuracy, "labelled_photos": labelled.len(),
+            "labelled_unknown_rate": labelled_unknown, "failed": failed_json, "model": model_path,
+        });
+        println!("{}", serde_json::to_string(&doc)?);
+    } else {
+        for s in &scored {
+            let p = &s.prediction;
+            let others: Vec<String> = p
+                .top
+                .iter()
+                .skip(1)
+                .map(|c| format!("{} {:.2}", c.person, c.probability))
+                .collect();
+            let who = if p.unknown {
+                format!("unknown (closest: {} {:.2})", p.person, p.probability)
+            } else {
+                format!("{} {:.2}", p.person, p.probability)
+            };
+            println!(
+                "{} [face {}]: {who}; then {}",
+                s.path.display(),
+                s.face,
+                others.join(", ")
+            );
+        }
+        for e in &failed {
+            eprintln!("{e}");
+        }
+        if let Some(a) = accuracy {
+            println!(
+                "accuracy by person name: {:.2}% of {} labelled photos ({:.1}% of them called unknown)",
+                100.0 * a,
+                labelled.len(),
+                100.0 * labelled_unknown.unwrap_or(0.0)
+            );
+        }
+    }
+    eprintln!(
+        "{} photos, {} faces, {} without a face, {} failed (model: {})",
+        photos.len(),
+        scored.len(),
+        faceless,
+        failed.len(),
+        model_path.display()
+    );
+    Ok(if failed.is_empty() {
+        Outcome::Ok
+    } else {
+        Outcome::Failures
+    })
+}
