@@ -3,10 +3,10 @@
 //! the face pipeline, and the analyses built on it. The `facecurate` binary
 //! and its optional TUI (feature `tui`) are thin layers over it.
 
-pub mod config;
-pub mod dataset;
 pub mod analysis;
 pub mod classify;
+pub mod config;
+pub mod dataset;
 pub mod jobs;
 pub mod models;
 pub mod ops;

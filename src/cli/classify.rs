@@ -2,7 +2,7 @@
 //! model, with `unknown` for faces of nobody it knows. Photos inside a folder
 //! named after a known person are scored, by name, as a labelled test set.
 
-use super::train::{DEFAULT_STATE_DIR, embedder_fingerprint};
+use super::train::embedder_fingerprint;
 use super::{Cli, Outcome, collect_photos, setup};
 use anyhow::{Context, Result};
 use facecurate::classify::{self, Model, Prediction, model_file};
@@ -17,8 +17,9 @@ pub struct ClassifyArgs {
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Folder holding the model `facecurate train` saved.
-    #[arg(long, default_value = DEFAULT_STATE_DIR)]
-    pub state_dir: PathBuf,
+    /// [default: the workspace's classifier folder, else ./facecurate-state]
+    #[arg(long)]
+    pub state_dir: Option<PathBuf>,
     /// Print one JSON document: {"predictions":[…],"accuracy":…}.
     #[arg(long)]
     pub json: bool,
@@ -54,7 +55,10 @@ struct Scored {
 pub fn run(cli: &Cli, args: &ClassifyArgs) -> Result<Outcome> {
     let manifest = facecurate::models::Manifest::builtin()
         .context("the built-in model manifest is invalid")?;
-    let (model, model_path) = load_model(&args.state_dir, &embedder_fingerprint(&manifest)?)?;
+    let (model, model_path) = load_model(
+        &super::train::model_dir(cli, args.state_dir.as_deref()),
+        &embedder_fingerprint(&manifest)?,
+    )?;
     let photos = collect_photos(&args.paths);
     let ready = setup::ready(cli)?;
     let mut results: Vec<Option<PhotoResult>> = vec![None; photos.len()];

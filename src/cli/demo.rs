@@ -33,7 +33,8 @@ pub fn run(cli: &Cli, args: &DemoArgs) -> Result<Outcome> {
     );
     let photos = args.dir.join("photos");
     if !photos.exists() {
-        std::fs::create_dir_all(&args.dir).with_context(|| format!("creating {}", args.dir.display()))?;
+        std::fs::create_dir_all(&args.dir)
+            .with_context(|| format!("creating {}", args.dir.display()))?;
         build_dataset(&samples, &photos)?;
         eprintln!("Demo dataset written to {}", photos.display());
     } else {

@@ -41,9 +41,9 @@ pub fn run(action: &ModelsAction) -> Result<Outcome> {
             Ok(Outcome::Ok)
         }
         ModelsAction::Path { name } => {
-            let artifact = manifest
-                .get(name)
-                .with_context(|| format!("unknown artifact `{name}`; `facecurate models list` shows the names"))?;
+            let artifact = manifest.get(name).with_context(|| {
+                format!("unknown artifact `{name}`; `facecurate models list` shows the names")
+            })?;
             setup::ensure(&cache, &manifest, &[name.as_str()])?;
             println!("{}", cache.path_of(&artifact.file).display());
             Ok(Outcome::Ok)

@@ -75,7 +75,7 @@ fn settings(cli: &Cli, path: Option<&Path>, dataset: Option<&Path>) -> Result<Se
 }
 
 /// The workspace's records, after an incremental scan.
-fn workspace_records(cli: &Cli) -> Result<Vec<PhotoRecord>> {
+pub fn workspace_records(cli: &Cli) -> Result<Vec<PhotoRecord>> {
     use super::workspace;
     let ws = workspace::load(cli)?;
     let fingerprint = workspace::fingerprint(&ws)?;
@@ -83,7 +83,10 @@ fn workspace_records(cli: &Cli) -> Result<Vec<PhotoRecord>> {
     let stop = workspace::stop_on_ctrl_c();
     let mut store = workspace::open_store(&ws, &fingerprint, false)?;
     let mut bar = super::scan::Bar::new();
-    let outcome = facecurate::dataset::scan(&mut store, &ws.dataset, &mut engine, &stop, &mut |p| bar.update(p))?;
+    let outcome =
+        facecurate::dataset::scan(&mut store, &ws.dataset, &mut engine, &stop, &mut |p| {
+            bar.update(p)
+        })?;
     bar.finish();
     anyhow::ensure!(!outcome.stopped, "stopped before the scan finished");
     Ok(store.records()?)

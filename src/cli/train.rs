@@ -23,8 +23,7 @@ pub enum KernelArg {
 
 #[derive(Debug, clap::Args)]
 pub struct TrainArgs {
-    /// The dataset: one folder per person.
-    #[arg(required_unless_present = "embeddings")]
+    /// A dataset folder to train on without a workspace (default: the workspace's store).
     pub dataset: Option<PathBuf>,
     /// Persons with fewer usable photos are left out [default: 5].
     #[arg(long)]
@@ -47,8 +46,9 @@ pub struct TrainArgs {
     #[arg(long)]
     pub facenet: bool,
     /// Folder where the model is saved.
-    #[arg(long, default_value = DEFAULT_STATE_DIR)]
-    pub state_dir: PathBuf,
+    /// [default: the workspace's classifier folder, else ./facecurate-state]
+    #[arg(long)]
+    pub state_dir: Option<PathBuf>,
     /// Print one JSON document.
     #[arg(long)]
     pub json: bool,
@@ -70,13 +70,27 @@ pub fn embedder_fingerprint(manifest: &Manifest) -> Result<String> {
         .context("the manifest lacks the `sface` embedder")
 }
 
-/// The labelled photos to train on. The single place that knows where they
-/// come from (the pipeline over the dataset folder for now).
+/// Where the model lives: `--state-dir`, else the workspace's classifier
+/// folder, else `./facecurate-state`.
+pub fn model_dir(cli: &Cli, given: Option<&Path>) -> PathBuf {
+    if let Some(dir) = given {
+        return dir.to_path_buf();
+    }
+    match super::workspace::load(cli) {
+        Ok(ws) => ws.classifier_dir(),
+        Err(_) => PathBuf::from(DEFAULT_STATE_DIR),
+    }
+}
+
+/// The labelled photos to train on: an `embed --json` dump, a dataset
+/// folder run through the pipeline, or (by default) the workspace's store.
 fn training_records(cli: &Cli, args: &TrainArgs) -> Result<Vec<PhotoRecord>> {
     if let Some(file) = &args.embeddings {
         return super::embed_json::records(file);
     }
-    let dataset = args.dataset.as_deref().context("no dataset given")?;
+    let Some(dataset) = args.dataset.as_deref() else {
+        return super::report::workspace_records(cli);
+    };
     anyhow::ensure!(dataset.is_dir(), "{}: not a folder", dataset.display());
     let ready = setup::ready(cli)?;
     let bar = indicatif::ProgressBar::new(0);
@@ -173,7 +187,7 @@ pub fn run(cli: &Cli, args: &TrainArgs) -> Result<Outcome> {
 
     let mut full = classify::train(&samples, &settings, &fingerprint, &stop)?;
     full.model.held_out_accuracy = test_eval.accuracy;
-    let model_path = model_file::path_in(&args.state_dir);
+    let model_path = model_file::path_in(&model_dir(cli, args.state_dir.as_deref()));
     full.model.save(&model_path)?;
 
     if args.json {

@@ -5,15 +5,90 @@
 
 use super::Backend;
 use super::data::view_from;
-use super::model::Progress;
+use super::model::{ClassifierView, Progress};
 use super::update::{Effect, Msg};
 use crossbeam_channel::Sender;
+use facecurate::classify::retrain::{Retrained, retrain};
 use facecurate::config::Workspace;
 use facecurate::dataset::LazyEngine;
 use facecurate::dataset::watch::{DatasetEvent, Watcher};
+use facecurate::jobs::{JobOutcome, Jobs};
 use facecurate::ops::Ops;
 use facecurate::store::Store;
-use std::time::Instant;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+type RetrainJobs = Jobs<&'static str, Result<Retrained, String>>;
+
+/// Retraining in the background: debounced, one pending job at a time (a
+/// newer request replaces the stale one), cancelled when superseded.
+#[derive(Clone)]
+struct Retrainer {
+    jobs: Arc<RetrainJobs>,
+    view: Arc<Mutex<ClassifierView>>,
+    ws: Workspace,
+    fingerprint: String,
+}
+
+impl Retrainer {
+    fn new(ws: Workspace, fingerprint: String, tx: Sender<Msg>) -> Retrainer {
+        let jobs: Arc<RetrainJobs> = Arc::new(Jobs::new(Duration::from_secs(2)));
+        let view = Arc::new(Mutex::new(ClassifierView::default()));
+        let (results, shown) = (jobs.results().clone(), Arc::clone(&view));
+        std::thread::spawn(move || {
+            for result in results {
+                let JobOutcome::Done(outcome) = result.outcome else {
+                    continue;
+                };
+                let Ok(mut v) = shown.lock() else { return };
+                v.training = false;
+                match outcome {
+                    Ok(r) => {
+                        v.previous_accuracy = v.accuracy;
+                        v.accuracy = r.accuracy;
+                        v.classes = r.classes;
+                        v.confused = r
+                            .confused
+                            .into_iter()
+                            .map(|c| (c.person, c.taken_for, c.count))
+                            .collect();
+                    }
+                    Err(e) => {
+                        let _ = tx.send(Msg::Failed(format!("classifier: {e}")));
+                    }
+                }
+                if tx.send(Msg::Classifier(v.clone())).is_err() {
+                    return;
+                }
+            }
+        });
+        Retrainer {
+            jobs,
+            view,
+            ws,
+            fingerprint,
+        }
+    }
+
+    fn request(&self, tx: &Sender<Msg>) {
+        if let Ok(mut v) = self.view.lock() {
+            v.training = true;
+            let _ = tx.send(Msg::Classifier(v.clone()));
+        }
+        let (ws, fp) = (self.ws.clone(), self.fingerprint.clone());
+        self.jobs.submit("retrain", move |stop| {
+            let records = Store::open(&ws.store_path(), &fp)
+                .and_then(|s| s.records())
+                .map_err(|e| e.to_string())?;
+            let manifest = facecurate::models::Manifest::builtin().map_err(|e| e.to_string())?;
+            let embedder = manifest
+                .get(&ws.models.embedder)
+                .map(|a| a.sha256.clone())
+                .unwrap_or_default();
+            retrain(&records, &ws.classifier_dir(), &embedder, stop).map_err(|e| e.to_string())
+        });
+    }
+}
 
 pub struct LiveBackend {
     ws: Workspace,
@@ -21,6 +96,7 @@ pub struct LiveBackend {
     engine: Option<LazyEngine>,
     watcher: Option<Watcher>,
     provider: String,
+    retrainer: Option<Retrainer>,
 }
 
 impl LiveBackend {
@@ -36,6 +112,7 @@ impl LiveBackend {
             engine: Some(engine),
             watcher: None,
             provider,
+            retrainer: None,
         }
     }
 
@@ -66,6 +143,8 @@ impl Backend for LiveBackend {
     fn start(&mut self, tx: &Sender<Msg>) {
         // What the store already knows shows at once; the scan then catches up.
         self.send_view(tx);
+        let retrainer = Retrainer::new(self.ws.clone(), self.fingerprint.clone(), tx.clone());
+        self.retrainer = Some(retrainer.clone());
         let Some(engine) = self.engine.take() else {
             return;
         };
@@ -117,7 +196,10 @@ impl Backend for LiveBackend {
                             // Show photos as they are embedded, not only at the end.
                             refresh |= p.done % 200 == 0;
                         }
-                        DatasetEvent::Scanned { summary, .. } => {
+                        DatasetEvent::Scanned { summary, changes } => {
+                            if !changes.is_empty() || summary.photos > 0 {
+                                retrainer.request(&tx);
+                            }
                             let _ = tx.send(Msg::Progress(Progress {
                                 done: summary.photos,
                                 total: summary.photos,
@@ -126,7 +208,10 @@ impl Backend for LiveBackend {
                             }));
                             refresh = true;
                         }
-                        DatasetEvent::Changed(_) => refresh = true,
+                        DatasetEvent::Changed(_) => {
+                            retrainer.request(&tx);
+                            refresh = true;
+                        }
                         DatasetEvent::Warning { message } => {
                             let _ = tx.send(Msg::Failed(message));
                         }
@@ -172,7 +257,7 @@ impl Backend for LiveBackend {
                     c.map(|c| c.description)
                         .unwrap_or_else(|| "nothing to redo".into())
                 }),
-                Effect::Retrain => Ok("retraining is not available in this build".into()),
+                Effect::Retrain => Ok("retraining the classifier".into()),
             }
             .map_err(|e| e.to_string())?;
             Ok(if recovered.is_empty() {
@@ -183,6 +268,10 @@ impl Backend for LiveBackend {
         })();
         match result {
             Ok(text) => {
+                // Every change of labels (and the retrain key) retrains in the background.
+                if let Some(r) = &self.retrainer {
+                    r.request(tx);
+                }
                 let _ = tx.send(Msg::Done(text));
             }
             Err(e) => {

@@ -19,15 +19,24 @@ pub fn view_from(root: &Path, records: &[PhotoRecord], settings: &Settings) -> D
     let causes: HashMap<String, &str> = records
         .iter()
         .filter_map(|r| match &r.status {
-            PhotoStatus::Error(cause) => Some((r.path.to_string_lossy().replace('\\', "/"), cause.as_str())),
-            PhotoStatus::Ok if r.faces.is_empty() => Some((r.path.to_string_lossy().replace('\\', "/"), "no face found")),
+            PhotoStatus::Error(cause) => {
+                Some((r.path.to_string_lossy().replace('\\', "/"), cause.as_str()))
+            }
+            PhotoStatus::Ok if r.faces.is_empty() => {
+                Some((r.path.to_string_lossy().replace('\\', "/"), "no face found"))
+            }
             PhotoStatus::Ok => None,
         })
         .collect();
     let problems = report
         .photos
         .iter()
-        .filter_map(|p| causes.get(&p.path).map(|c| ProblemRow { path: PathBuf::from(&p.path), cause: c.to_string() }))
+        .filter_map(|p| {
+            causes.get(&p.path).map(|c| ProblemRow {
+                path: PathBuf::from(&p.path),
+                cause: c.to_string(),
+            })
+        })
         .collect();
     let photos = report
         .photos
@@ -36,7 +45,12 @@ pub fn view_from(root: &Path, records: &[PhotoRecord], settings: &Settings) -> D
             path: PathBuf::from(&p.path),
             person: p.person.clone(),
             // Informational flags (a second face in the background) do not put a photo up for review.
-            flags: p.flags.iter().filter(|f| f.is_problem()).map(flag_name).collect(),
+            flags: p
+                .flags
+                .iter()
+                .filter(|f| f.is_problem())
+                .map(flag_name)
+                .collect(),
             score: p.score.unwrap_or(0.0),
             suggested: p.suggested_person.clone(),
             margin: p.margin,
@@ -50,7 +64,11 @@ pub fn view_from(root: &Path, records: &[PhotoRecord], settings: &Settings) -> D
             if !p.merge_with.is_empty() {
                 flags.push(format!("same as {}", p.merge_with.join(", ")));
             }
-            PersonRow { name: p.name.clone(), photos: p.photos, flags }
+            PersonRow {
+                name: p.name.clone(),
+                photos: p.photos,
+                flags,
+            }
         })
         .collect();
     let duplicates = report
@@ -60,8 +78,18 @@ pub fn view_from(root: &Path, records: &[PhotoRecord], settings: &Settings) -> D
             a: PathBuf::from(&d.a),
             b: PathBuf::from(&d.b),
             cosine: d.cosine.unwrap_or(0.0),
-            kind: serde_json::to_value(d.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+            kind: serde_json::to_value(d.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default(),
         })
         .collect();
-    DatasetView { root: root.to_path_buf(), persons, photos, duplicates, problems, ..DatasetView::default() }
+    DatasetView {
+        root: root.to_path_buf(),
+        persons,
+        photos,
+        duplicates,
+        problems,
+        ..DatasetView::default()
+    }
 }
