@@ -148,7 +148,7 @@ fn a_stopped_scan_keeps_its_work_and_the_next_one_resumes() {
     .unwrap();
     assert!(first.stopped);
     let kept = store.records().unwrap().len();
-    assert!(kept >= 5 && kept < 20, "{kept}");
+    assert!((5..20).contains(&kept), "{kept}");
     assert_eq!(first.summary.embedded, kept);
     assert_eq!(
         store.pending().unwrap(),

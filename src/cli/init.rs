@@ -39,7 +39,7 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<Outcome> {
         file.display(),
         ws.dataset.display(),
         ws.state_dir.display(),
-        if cli.workspace == PathBuf::from(config::DEFAULT_WORKSPACE) {
+        if cli.workspace == std::path::Path::new(config::DEFAULT_WORKSPACE) {
             String::new()
         } else {
             format!(" -w {}", cli.workspace.display())

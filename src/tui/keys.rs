@@ -211,7 +211,7 @@ impl Keymap {
         );
         self.bindings
             .iter()
-            .find(|(_, keys)| keys.iter().any(|k| *k == wanted))
+            .find(|(_, keys)| keys.contains(&wanted))
             .map(|(a, _)| *a)
     }
 

@@ -178,10 +178,10 @@ fn spawn_thumbnailer(root: PathBuf, tx: Sender<Msg>) -> Sender<PathBuf> {
     let (req_tx, req_rx): (Sender<PathBuf>, Receiver<PathBuf>) = unbounded();
     std::thread::spawn(move || {
         for rel in req_rx {
-            if let Some(img) = load_preview(&root, &rel) {
-                if tx.send(Msg::Thumb(rel, Arc::new(img))).is_err() {
-                    break;
-                }
+            if let Some(img) = load_preview(&root, &rel)
+                && tx.send(Msg::Thumb(rel, Arc::new(img))).is_err()
+            {
+                break;
             }
         }
     });
