@@ -3,6 +3,8 @@
 //! the face pipeline, and the analyses built on it. The `facecurate` binary
 //! and its optional TUI (feature `tui`) are thin layers over it.
 
+pub mod facenet;
+pub mod lfw;
 pub mod models;
 pub mod pipeline;
 pub mod records;

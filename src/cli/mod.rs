@@ -6,9 +6,11 @@ mod bench;
 mod compare;
 mod demo;
 mod embed;
+mod facenet_setup;
 mod models_cmd;
 mod setup;
 mod show;
+mod verify;
 
 use clap::{Parser, Subcommand};
 use facecurate::runtime::Device;
@@ -50,6 +52,8 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Measure photos/s per stage and end to end on a folder of photos.
     Bench(bench::BenchArgs),
+    /// LFW-protocol verification accuracy on a pair file (facenet's validate_on_lfw.py).
+    Verify(verify::VerifyArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -80,6 +84,7 @@ pub fn main() -> ExitCode {
         Command::Embed(args) => embed::run(&cli, args),
         Command::Demo(args) => demo::run(&cli, args),
         Command::Bench(args) => bench::run(&cli, args),
+        Command::Verify(args) => verify::run(&cli, args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
