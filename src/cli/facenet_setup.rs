@@ -4,8 +4,12 @@
 
 use super::{Cli, setup};
 use anyhow::{Context, Result, bail};
+use facecurate::facenet::mtcnn::MtcnnFiles;
 use facecurate::facenet::{DetectorFiles, DetectorKind, EmbedderSpec};
 use facecurate::models::{Cache, Manifest};
+
+/// Manifest names of the MTCNN stages, in cascade order.
+pub const MTCNN_NAMES: [&str; 3] = ["mtcnn-pnet", "mtcnn-rnet", "mtcnn-onet"];
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ModelChoice {
@@ -50,11 +54,19 @@ pub fn detector_files(
     manifest: &Manifest,
     kind: DetectorKind,
 ) -> Result<DetectorFiles> {
-    if kind == DetectorKind::Mtcnn {
-        bail!("MTCNN is not available yet");
-    }
+    let mtcnn = if kind == DetectorKind::Mtcnn {
+        setup::ensure(cache, manifest, &MTCNN_NAMES)?;
+        Some(MtcnnFiles {
+            pnet: file(cache, manifest, MTCNN_NAMES[0])?,
+            rnet: file(cache, manifest, MTCNN_NAMES[1])?,
+            onet: file(cache, manifest, MTCNN_NAMES[2])?,
+        })
+    } else {
+        None
+    };
     Ok(DetectorFiles {
         yunet: file(cache, manifest, "yunet")?,
+        mtcnn,
     })
 }
 

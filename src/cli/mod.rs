@@ -2,9 +2,11 @@
 //! thin layer over library calls. Exit codes: 0 ok, 1 ran but found
 //! failures, 2 usage, configuration or setup error.
 
+mod align;
 mod bench;
 mod compare;
 mod demo;
+mod detect;
 mod embed;
 mod facenet_setup;
 mod models_cmd;
@@ -52,6 +54,10 @@ pub enum Command {
     Demo(demo::DemoArgs),
     /// Measure photos/s per stage and end to end on a folder of photos.
     Bench(bench::BenchArgs),
+    /// Crop every face of a dataset like facenet's align_dataset_mtcnn.py (DST/<person>/<name>.png).
+    Align(align::AlignArgs),
+    /// Faces only (box, landmarks, score) with MTCNN or YuNet; no embedding.
+    Detect(detect::DetectArgs),
     /// LFW-protocol verification accuracy on a pair file (facenet's validate_on_lfw.py).
     Verify(verify::VerifyArgs),
 }
@@ -85,6 +91,8 @@ pub fn main() -> ExitCode {
         Command::Demo(args) => demo::run(&cli, args),
         Command::Bench(args) => bench::run(&cli, args),
         Command::Verify(args) => verify::run(&cli, args),
+        Command::Detect(args) => detect::run(&cli, args),
+        Command::Align(args) => align::run(&cli, args),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,

@@ -3,6 +3,7 @@
 //! a photo stands for and its `--use_flipped_images` option.
 
 use super::embedder::SpecEmbedder;
+use super::mtcnn::{Mtcnn, MtcnnFiles, MtcnnSettings};
 use super::spec::{DetectorKind, EmbedderSpec, SpecError};
 use crate::pipeline::decode;
 use crate::pipeline::detect::{DetectSettings, Detection, Detector};
@@ -15,18 +16,21 @@ use std::path::{Path, PathBuf};
 /// A detector of either kind, answering in the shared [`Detection`] form.
 pub enum FaceDetector {
     Yunet(Detector),
+    Mtcnn(Box<Mtcnn>),
 }
 
 impl FaceDetector {
     pub fn detect(&mut self, image: &RgbImage) -> Result<Vec<Detection>, ort::Error> {
         match self {
             FaceDetector::Yunet(d) => d.detect(image),
+            FaceDetector::Mtcnn(d) => d.detect(image),
         }
     }
 
     pub fn kind(&self) -> DetectorKind {
         match self {
             FaceDetector::Yunet(_) => DetectorKind::Yunet,
+            FaceDetector::Mtcnn(_) => DetectorKind::Mtcnn,
         }
     }
 }
@@ -35,6 +39,7 @@ impl FaceDetector {
 #[derive(Debug, Clone)]
 pub struct DetectorFiles {
     pub yunet: PathBuf,
+    pub mtcnn: Option<MtcnnFiles>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,7 +66,15 @@ pub fn open_detector(
             runtime.session(&files.yunet, threads)?,
             DetectSettings::default(),
         )),
-        DetectorKind::Mtcnn => return Err(EngineError::NoMtcnn),
+        DetectorKind::Mtcnn => {
+            let m = files.mtcnn.as_ref().ok_or(EngineError::NoMtcnn)?;
+            FaceDetector::Mtcnn(Box::new(Mtcnn::open(
+                runtime,
+                m,
+                MtcnnSettings::default(),
+                threads,
+            )?))
+        }
     })
 }
 

@@ -4,10 +4,13 @@
 //! (SFace, FaceNet, or a user's own ONNX model), and the per-photo work the
 //! LFW protocol (`crate::lfw`) needs.
 
+pub mod align_dataset;
 pub mod crop;
 pub mod embedder;
 pub mod engine;
+pub mod mtcnn;
 pub mod pool;
+pub mod resample;
 pub mod spec;
 
 pub use embedder::SpecEmbedder;
