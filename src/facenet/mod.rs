@@ -9,6 +9,7 @@ pub mod crop;
 pub mod embedder;
 pub mod engine;
 pub mod mtcnn;
+pub mod mtcnn_boxes;
 pub mod pool;
 pub mod resample;
 pub mod spec;

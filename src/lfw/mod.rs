@@ -9,6 +9,7 @@
 
 pub mod pairs;
 pub mod protocol;
+pub mod roc;
 
 pub use pairs::{Pair, PairSide, ParsedPairs, parse_pairs, read_pairs, resolve_photo};
 pub use protocol::{ProtocolError, Report, Scored, evaluate};
