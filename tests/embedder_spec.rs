@@ -54,7 +54,10 @@ fn wrong_declarations_are_caught_at_load() {
     spec.width = 160;
     spec.height = 160;
     let e = load_error(spec);
-    assert!(e.contains("sface") && e.contains("112") && e.contains("160x160"), "{e}");
+    assert!(
+        e.contains("sface") && e.contains("112") && e.contains("160x160"),
+        "{e}"
+    );
 
     let mut spec = sface_spec();
     spec.output_dim = 512;

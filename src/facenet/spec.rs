@@ -137,14 +137,14 @@ impl EmbedderSpec {
 
     /// FaceNet 20170512-110547 (Inception-ResNet-v1, 128-d), as facenet's
     /// `validate_on_lfw.py` feeds it: MTCNN box + 32 px margin, 160×160 RGB,
-    /// prewhitened. The ONNX file takes NHWC like the Keras original.
+    /// prewhitened.
     pub fn facenet(model: PathBuf) -> EmbedderSpec {
         EmbedderSpec {
             name: "facenet".into(),
             model,
             width: 160,
             height: 160,
-            layout: Layout::Nhwc,
+            layout: Layout::Nchw,
             channels: Channels::Rgb,
             normalize: Normalize::Prewhiten,
             alignment: Alignment::Box { margin: 32.0 },
