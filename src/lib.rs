@@ -8,6 +8,8 @@ pub mod classify;
 pub mod config;
 pub mod dataset;
 pub mod jobs;
+pub mod facenet;
+pub mod lfw;
 pub mod models;
 pub mod ops;
 pub mod pipeline;

@@ -2,6 +2,7 @@
 //! thin layer over library calls. Exit codes: 0 ok, 1 ran but found
 //! failures, 2 usage, configuration or setup error.
 
+mod align;
 mod bench;
 mod bench_analysis;
 mod classify;
@@ -11,6 +12,8 @@ mod edit;
 mod embed;
 mod embed_json;
 mod init;
+mod detect;
+mod facenet_setup;
 mod models_cmd;
 mod open;
 mod records_json;
@@ -21,6 +24,7 @@ mod show;
 mod train;
 mod watch;
 mod workspace;
+mod verify;
 
 use clap::{Parser, Subcommand};
 use facecurate::runtime::Device;
@@ -88,6 +92,12 @@ pub enum Command {
     Train(train::TrainArgs),
     /// Who is in each face, by the saved classifier (or `unknown`).
     Classify(classify::ClassifyArgs),
+    /// Crop every face of a dataset like facenet's align_dataset_mtcnn.py (DST/<person>/<name>.png).
+    Align(align::AlignArgs),
+    /// Faces only (box, landmarks, score) with MTCNN or YuNet; no embedding.
+    Detect(detect::DetectArgs),
+    /// LFW-protocol verification accuracy on a pair file (facenet's validate_on_lfw.py).
+    Verify(verify::VerifyArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -144,6 +154,9 @@ fn run_command(cli: &Cli, command: &Command) -> anyhow::Result<Outcome> {
         Command::BenchAnalysis(args) => bench_analysis::run(args),
         Command::Train(args) => train::run(cli, args),
         Command::Classify(args) => classify::run(cli, args),
+        Command::Verify(args) => verify::run(cli, args),
+        Command::Detect(args) => detect::run(cli, args),
+        Command::Align(args) => align::run(cli, args),
     }
 }
 

@@ -1,0 +1,192 @@
+//! `facecurate align SRC DST`: facenet's `align_dataset_mtcnn.py` with the
+//! same parameters and output layout, on every core of one process, with a
+//! progress bar; photos already aligned by an earlier run are skipped.
+
+use super::facenet_setup::detector_files;
+use super::{Cli, Outcome, setup};
+use anyhow::{Context, Result};
+use facecurate::facenet::align_dataset::{
+    AlignOutcome, AlignSettings, BoxesFile, align_image, plan,
+};
+use facecurate::facenet::engine::open_detector;
+use facecurate::facenet::{DetectorKind, pool};
+use facecurate::pipeline::decode;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+#[derive(Debug, clap::Args)]
+pub struct AlignArgs {
+    /// Dataset to align, one folder per person.
+    pub src: PathBuf,
+    /// Output folder: DST/<person>/<name>.png and DST/bounding_boxes.txt.
+    pub dst: PathBuf,
+    /// Side of the square output crops, in pixels.
+    #[arg(long, default_value_t = 182)]
+    pub image_size: u32,
+    /// Pixels added around the face box (half on each side).
+    #[arg(long, default_value_t = 44.0)]
+    pub margin: f32,
+    /// Face detector.
+    #[arg(long, default_value = "mtcnn")]
+    pub detector: DetectorKind,
+    /// Write every face of a photo (name_0.png, name_1.png, …), not just the main one.
+    #[arg(long)]
+    pub detect_multiple_faces: bool,
+    /// Process the photos in random order.
+    #[arg(long)]
+    pub random_order: bool,
+}
+
+pub fn run(cli: &Cli, args: &AlignArgs) -> Result<Outcome> {
+    anyhow::ensure!(
+        (8..=4096).contains(&args.image_size),
+        "--image-size must be between 8 and 4096"
+    );
+    anyhow::ensure!(
+        args.margin.is_finite() && args.margin >= 0.0,
+        "--margin must be 0 or more"
+    );
+    anyhow::ensure!(args.src.is_dir(), "{}: not a folder", args.src.display());
+    let settings = AlignSettings {
+        image_size: args.image_size,
+        margin: args.margin,
+        multiple: args.detect_multiple_faces,
+    };
+    let mut jobs = plan(&args.src, &args.dst, &mut |w| eprintln!("{w}"));
+    let total = jobs.len();
+    if total == 0 {
+        eprintln!(
+            "{}: no photos found; align expects one folder per person (SRC/<person>/<photo>)",
+            args.src.display()
+        );
+        return Ok(Outcome::Failures);
+    }
+    jobs.retain(|j| !j.is_done(settings.multiple));
+    let skipped = total - jobs.len();
+    if args.random_order {
+        shuffle(&mut jobs);
+    }
+    let mut boxes = BoxesFile::open(&args.dst, &mut |w| eprintln!("{w}"))
+        .with_context(|| format!("cannot write to {}", args.dst.display()))?;
+    eprintln!(
+        "{total} photos in {}, {skipped} already aligned, {} to align",
+        args.src.display(),
+        jobs.len()
+    );
+    let ready = setup::ready(cli)?;
+    let files = detector_files(&ready.cache, &ready.manifest, args.detector)?;
+    let bar = indicatif::ProgressBar::new(jobs.len() as u64);
+    bar.set_style(super::bench::bar_style());
+    let (mut aligned, mut problems) = (0usize, 0usize);
+    let mut io_error = None;
+    let start = std::time::Instant::now();
+    pool::run(
+        &jobs,
+        ready.config.workers,
+        || {
+            open_detector(
+                &ready.runtime,
+                &files,
+                args.detector,
+                ready.config.intra_threads,
+            )
+        },
+        |detector, job| {
+            let image = decode::decode_file(&job.source).map_err(|e| e.to_string())?;
+            align_image(detector, &image, job, &settings)
+        },
+        &AtomicBool::new(false),
+        |i, result| {
+            bar.inc(1);
+            let job = &jobs[i];
+            let src = job.source.display();
+            let recorded = match result {
+                Ok(AlignOutcome::Aligned {
+                    outputs,
+                    faces,
+                    chosen,
+                }) => {
+                    aligned += 1;
+                    if let (Some(c), true) = (chosen, faces > 1) {
+                        say(
+                            &bar,
+                            format!(
+                                "{src}: {faces} faces, kept face {c} (largest, nearest the centre)"
+                            ),
+                        );
+                    }
+                    outputs
+                        .iter()
+                        .try_for_each(|(path, b)| boxes.record(path, Some(*b)))
+                }
+                Ok(AlignOutcome::NoFace) => {
+                    problems += 1;
+                    say(&bar, format!("Unable to align {src}: no face found"));
+                    boxes.record(&job.output(None), None)
+                }
+                Err(cause) => {
+                    problems += 1;
+                    say(&bar, format!("{src}: {cause}"));
+                    Ok(())
+                }
+            };
+            if let Err(e) = recorded {
+                io_error.get_or_insert(e);
+            }
+        },
+    )?;
+    bar.finish_and_clear();
+    let seconds = start.elapsed().as_secs_f64();
+    if let Some(e) = io_error {
+        return Err(e).context(format!(
+            "cannot write {}",
+            args.dst.join("bounding_boxes.txt").display()
+        ));
+    }
+    let listing = boxes
+        .finish()
+        .with_context(|| format!("cannot write to {}", args.dst.display()))?;
+    println!("Total number of images: {total}");
+    println!(
+        "Number of successfully aligned images: {aligned} (and {skipped} aligned by earlier runs)"
+    );
+    println!("Boxes: {}", listing.display());
+    eprintln!(
+        "{} photos in {seconds:.1} s ({:.1} photos/s, {} on {} worker(s))",
+        jobs.len(),
+        jobs.len() as f64 / seconds.max(1e-9),
+        args.detector,
+        ready.config.workers
+    );
+    Ok(if problems > 0 {
+        Outcome::Failures
+    } else {
+        Outcome::Ok
+    })
+}
+
+/// A line above the progress bar, or on stderr when there is no bar
+/// (indicatif drops `println` on a hidden bar).
+fn say(bar: &indicatif::ProgressBar, line: String) {
+    if bar.is_hidden() {
+        eprintln!("{line}");
+    } else {
+        bar.println(line);
+    }
+}
+
+/// Fisher–Yates with a clock-seeded xorshift: the order only needs to
+/// differ between runs, not to be unpredictable.
+fn shuffle<T>(items: &mut [T]) {
+    let mut state = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(0x9e37_79b9_7f4a_7c15)
+        | 1;
+    for i in (1..items.len()).rev() {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        items.swap(i, (state % (i as u64 + 1)) as usize);
+    }
+}

@@ -1,0 +1,118 @@
+//! `facecurate detect PATH... [--detector mtcnn|yunet] [--json]`: faces
+//! only (box, landmarks, score), no embedding — for checking a detector
+//! against a reference, and as the detect-only speed baseline of `align`.
+
+use super::facenet_setup::detector_files;
+use super::{Cli, Outcome, collect_photos, setup};
+use anyhow::Result;
+use facecurate::facenet::engine::open_detector;
+use facecurate::facenet::{DetectorKind, pool};
+use facecurate::pipeline::decode;
+use facecurate::pipeline::detect::Detection;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+#[derive(Debug, clap::Args)]
+pub struct DetectArgs {
+    /// Photos or folders (searched recursively).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Face detector.
+    #[arg(long, default_value = "mtcnn")]
+    pub detector: DetectorKind,
+    /// Print {"photos":[{"path","width","height","faces":[{"bbox","landmarks","score"}]}],"failed":[…]}.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Clone, serde::Serialize)]
+struct Found {
+    path: PathBuf,
+    width: u32,
+    height: u32,
+    faces: Vec<Detection>,
+}
+
+pub fn run(cli: &Cli, args: &DetectArgs) -> Result<Outcome> {
+    let photos = collect_photos(&args.paths);
+    let ready = setup::ready(cli)?;
+    let files = detector_files(&ready.cache, &ready.manifest, args.detector)?;
+    let bar = indicatif::ProgressBar::new(photos.len() as u64);
+    bar.set_style(super::bench::bar_style());
+    let mut results: Vec<Option<Result<Found, String>>> = vec![None; photos.len()];
+    let start = std::time::Instant::now();
+    pool::run(
+        &photos,
+        ready.config.workers,
+        || {
+            open_detector(
+                &ready.runtime,
+                &files,
+                args.detector,
+                ready.config.intra_threads,
+            )
+        },
+        |detector, path| -> Result<Found, String> {
+            let image = decode::decode_file(path).map_err(|e| e.to_string())?;
+            let faces = detector
+                .detect(&image)
+                .map_err(|e| format!("model error: {e}"))?;
+            Ok(Found {
+                path: path.clone(),
+                width: image.width(),
+                height: image.height(),
+                faces,
+            })
+        },
+        &AtomicBool::new(false),
+        |i, r| {
+            bar.inc(1);
+            results[i] = Some(r);
+        },
+    )?;
+    bar.finish_and_clear();
+    let seconds = start.elapsed().as_secs_f64();
+    let (mut ok, mut failed) = (Vec::new(), Vec::new());
+    for (path, r) in photos.iter().zip(results) {
+        match r {
+            Some(Ok(found)) => ok.push(found),
+            Some(Err(cause)) => failed.push((path.clone(), cause)),
+            None => failed.push((path.clone(), "not processed".to_string())),
+        }
+    }
+    let with_face = ok.iter().filter(|f| !f.faces.is_empty()).count();
+    if args.json {
+        let failed_json: Vec<_> = failed
+            .iter()
+            .map(|(p, e)| serde_json::json!({"path": p, "error": e}))
+            .collect();
+        let doc = serde_json::json!({"photos": ok, "failed": failed_json, "seconds": seconds,
+            "detector": args.detector.to_string()});
+        println!("{}", serde_json::to_string(&doc)?);
+    } else {
+        for f in &ok {
+            println!("{}: {} face(s)", f.path.display(), f.faces.len());
+            for d in &f.faces {
+                println!(
+                    "  box [{:.1}, {:.1}, {:.1}, {:.1}] score {:.3}",
+                    d.bbox[0], d.bbox[1], d.bbox[2], d.bbox[3], d.score
+                );
+            }
+        }
+        for (p, e) in &failed {
+            eprintln!("{}: {e}", p.display());
+        }
+    }
+    eprintln!(
+        "{} photos, {with_face} with a face, {} failed in {seconds:.2} s ({:.1} photos/s, {})",
+        photos.len(),
+        failed.len(),
+        photos.len() as f64 / seconds.max(1e-9),
+        args.detector
+    );
+    Ok(if failed.is_empty() {
+        Outcome::Ok
+    } else {
+        Outcome::Failures
+    })
+}

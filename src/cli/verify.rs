@@ -1,0 +1,212 @@
+//! `facecurate verify --pairs PAIRS.txt --root DIR`: facenet's
+//! `validate_on_lfw.py` — accuracy ± std over folds, validation rate at
+//! FAR = 0.001, AUC, EER and the chosen threshold. Photos without a face are
+//! listed and their pairs scored as wrong answers (see `lfw::protocol`).
+
+use super::facenet_setup::{ModelChoice, models};
+use super::{Cli, Outcome};
+use anyhow::{Context, Result};
+use facecurate::facenet::{Engine, pool};
+use facecurate::lfw::{self, PairSide, Scored};
+use indicatif::ProgressBar;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
+
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// LFW pair file: a header line, then `name n1 n2` (same) or `name1 n1 name2 n2` (different).
+    #[arg(long)]
+    pub pairs: PathBuf,
+    /// Folder with the photos as `<name>/<name>_NNNN.jpg` (other extensions are found too).
+    #[arg(long)]
+    pub root: PathBuf,
+    /// Number of folds (threshold chosen on all but one, tested on it).
+    #[arg(long, default_value_t = 10)]
+    pub folds: usize,
+    /// Add the mirrored face's embedding to each photo's (facenet's --use_flipped_images).
+    #[arg(long)]
+    pub flip: bool,
+    /// Print one JSON document instead of text.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub model: ModelChoice,
+}
+
+pub fn run(cli: &Cli, args: &VerifyArgs) -> Result<Outcome> {
+    let parsed = lfw::read_pairs(&args.pairs)
+        .with_context(|| format!("cannot read the pair file {}", args.pairs.display()))?;
+    for line in &parsed.skipped {
+        eprintln!("{line} (skipped)");
+    }
+    anyhow::ensure!(
+        !parsed.pairs.is_empty(),
+        "{}: no pairs found",
+        args.pairs.display()
+    );
+    // Each photo is embedded once, however many pairs name it.
+    let mut sides: BTreeMap<PairSide, Result<PathBuf, String>> = BTreeMap::new();
+    for p in &parsed.pairs {
+        for side in [&p.first, &p.second] {
+            sides
+                .entry(side.clone())
+                .or_insert_with(|| lfw::resolve_photo(&args.root, side));
+        }
+    }
+    let found: Vec<(PairSide, PathBuf)> = sides
+        .iter()
+        .filter_map(|(s, r)| r.as_ref().ok().map(|p| (s.clone(), p.clone())))
+        .collect();
+    let m = models(cli, &args.model)?;
+    let config = &m.ready.config;
+    let bar = ProgressBar::new(found.len() as u64);
+    bar.set_style(super::bench::bar_style());
+    let start = std::time::Instant::now();
+    let mut vectors: BTreeMap<PairSide, Result<Vec<f32>, String>> = BTreeMap::new();
+    pool::run(
+        &found,
+        config.workers,
+        || {
+            Engine::open(
+                &m.ready.runtime,
+                &m.files,
+                m.detector,
+                &m.spec,
+                config.intra_threads,
+            )
+        },
+        |engine, (_, path)| engine.photo_main_face(path, args.flip),
+        &AtomicBool::new(false),
+        |i, result| {
+            bar.inc(1);
+            let outcome = match result {
+                Ok(Some(face)) => Ok(face.embedding),
+                Ok(None) => Err("no face found".to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            vectors.insert(found[i].0.clone(), outcome);
+        },
+    )?;
+    bar.finish_and_clear();
+    let seconds = start.elapsed().as_secs_f64();
+
+    let mut missing_photos: Vec<(String, String)> = Vec::new();
+    for (side, resolved) in &sides {
+        let cause = match resolved {
+            Err(cause) => Some(cause.clone()),
+            Ok(_) => match vectors.get(side) {
+                Some(Ok(_)) => None,
+                Some(Err(cause)) => Some(cause.clone()),
+                None => Some("not processed".to_string()),
+            },
+        };
+        if let Some(cause) = cause {
+            let path = resolved
+                .clone()
+                .unwrap_or_else(|_| args.root.join(side.stem()));
+            missing_photos.push((path.display().to_string(), cause));
+        }
+    }
+    let scored: Vec<Scored> = parsed
+        .pairs
+        .iter()
+        .map(|p| {
+            let v = |s: &PairSide| vectors.get(s).and_then(|r| r.as_ref().ok());
+            let squared_distance = match (v(&p.first), v(&p.second)) {
+                (Some(a), Some(b)) => Some(
+                    a.iter()
+                        .zip(b)
+                        .map(|(x, y)| f64::from(x - y).powi(2))
+                        .sum::<f64>(),
+                ),
+                _ => None,
+            };
+            Scored {
+                same: p.same,
+                squared_distance,
+            }
+        })
+        .collect();
+    let report = lfw::evaluate(&scored, args.folds)?;
+    let same = scored.iter().filter(|s| s.same).count();
+    if args.json {
+        let missing_json: Vec<_> = missing_photos
+            .iter()
+            .map(|(path, cause)| serde_json::json!({"path": path, "cause": cause}))
+            .collect();
+        let doc = serde_json::json!({
+            "pairs": report.pairs,
+            "same_pairs": same,
+            "folds": report.folds,
+            "accuracy": report.accuracy,
+            "accuracy_std": report.accuracy_std,
+            "val_at_far": report.val_at_far,
+            "val_std": report.val_std,
+            "far": report.far,
+            "far_target": report.far_target,
+            "auc": report.auc,
+            "eer": report.eer,
+            "threshold": report.threshold_distance(),
+            "threshold_cosine": report.threshold_cosine(),
+            "threshold_squared": report.threshold_squared,
+            "missing": report.missing,
+            "missing_photos": missing_json,
+            "embedder": m.spec.name,
+            "detector": m.detector.to_string(),
+            "flip": args.flip,
+            "seconds": seconds,
+        });
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    } else {
+        println!(
+            "Pairs: {} ({same} same, {} different), {} folds; embedder {}, detector {}{}",
+            report.pairs,
+            report.pairs - same,
+            report.folds,
+            m.spec.name,
+            m.detector,
+            if args.flip {
+                ", with mirrored faces"
+            } else {
+                ""
+            }
+        );
+        println!(
+            "Accuracy: {:.5}+-{:.5}",
+            report.accuracy, report.accuracy_std
+        );
+        println!(
+            "Validation rate: {:.5}+-{:.5} @ FAR={:.5}",
+            report.val_at_far, report.val_std, report.far
+        );
+        println!("Area Under Curve (AUC): {:.3}", report.auc);
+        println!("Equal Error Rate (EER): {:.3}", report.eer);
+        println!(
+            "Threshold: distance {:.3} (cosine {:.3}; squared distance {:.3}), mean over folds; same person below it",
+            report.threshold_distance(),
+            report.threshold_cosine(),
+            report.threshold_squared
+        );
+        if report.missing > 0 {
+            println!(
+                "Missing: {} pair(s) scored as wrong answers, {} photo(s) without a usable face:",
+                report.missing,
+                missing_photos.len()
+            );
+            for (path, cause) in &missing_photos {
+                println!("  {path}: {cause}");
+            }
+        }
+    }
+    eprintln!(
+        "{} photos embedded in {seconds:.1} s ({:.1} photos/s)",
+        found.len(),
+        found.len() as f64 / seconds.max(1e-9)
+    );
+    Ok(if missing_photos.is_empty() {
+        Outcome::Ok
+    } else {
+        Outcome::Failures
+    })
+}

@@ -1,0 +1,156 @@
+//! One worker's models for the facenet-style commands: a detector (YuNet or
+//! MTCNN) and a spec-driven embedder, with facenet's choice of the one face
+//! a photo stands for and its `--use_flipped_images` option.
+
+use super::embedder::SpecEmbedder;
+use super::mtcnn::{Mtcnn, MtcnnFiles, MtcnnSettings};
+use super::spec::{DetectorKind, EmbedderSpec, SpecError};
+use crate::pipeline::decode;
+use crate::pipeline::detect::{DetectSettings, Detection, Detector};
+use crate::pipeline::embed::normalized;
+use crate::pipeline::{Failure, main_face_index};
+use crate::runtime::{Runtime, RuntimeError};
+use image::RgbImage;
+use std::path::{Path, PathBuf};
+
+/// A detector of either kind, answering in the shared [`Detection`] form.
+pub enum FaceDetector {
+    Yunet(Detector),
+    Mtcnn(Box<Mtcnn>),
+}
+
+impl FaceDetector {
+    pub fn detect(&mut self, image: &RgbImage) -> Result<Vec<Detection>, ort::Error> {
+        match self {
+            FaceDetector::Yunet(d) => d.detect(image),
+            FaceDetector::Mtcnn(d) => d.detect(image),
+        }
+    }
+
+    pub fn kind(&self) -> DetectorKind {
+        match self {
+            FaceDetector::Yunet(_) => DetectorKind::Yunet,
+            FaceDetector::Mtcnn(_) => DetectorKind::Mtcnn,
+        }
+    }
+}
+
+/// Model files of both detectors; MTCNN's only when it was fetched.
+#[derive(Debug, Clone)]
+pub struct DetectorFiles {
+    pub yunet: PathBuf,
+    pub mtcnn: Option<MtcnnFiles>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Runtime(#[from] RuntimeError),
+    #[error(transparent)]
+    Spec(#[from] SpecError),
+    #[error(
+        "the MTCNN weights are not provisioned (`facecurate models fetch --with mtcnn-pnet --with mtcnn-rnet --with mtcnn-onet`)"
+    )]
+    NoMtcnn,
+}
+
+/// Opens a detector of `kind` with `threads` intra-op threads per session.
+pub fn open_detector(
+    runtime: &Runtime,
+    files: &DetectorFiles,
+    kind: DetectorKind,
+    threads: usize,
+) -> Result<FaceDetector, EngineError> {
+    Ok(match kind {
+        DetectorKind::Yunet => FaceDetector::Yunet(Detector::new(
+            runtime.session(&files.yunet, threads)?,
+            DetectSettings::default(),
+        )),
+        DetectorKind::Mtcnn => {
+            let m = files.mtcnn.as_ref().ok_or(EngineError::NoMtcnn)?;
+            FaceDetector::Mtcnn(Box::new(Mtcnn::open(
+                runtime,
+                m,
+                MtcnnSettings::default(),
+                threads,
+            )?))
+        }
+    })
+}
+
+/// The face a photo stands for, with its embedding.
+#[derive(Debug, Clone)]
+pub struct MainFace {
+    /// How many faces the detector found.
+    pub faces: usize,
+    pub detection: Detection,
+    pub embedding: Vec<f32>,
+}
+
+pub struct Engine {
+    pub detector: FaceDetector,
+    pub embedder: SpecEmbedder,
+}
+
+impl Engine {
+    pub fn open(
+        runtime: &Runtime,
+        files: &DetectorFiles,
+        detector: DetectorKind,
+        spec: &EmbedderSpec,
+        threads: usize,
+    ) -> Result<Engine, EngineError> {
+        Ok(Engine {
+            detector: open_detector(runtime, files, detector, threads)?,
+            embedder: SpecEmbedder::open(runtime, spec, threads)?,
+        })
+    }
+
+    /// facenet's single face (largest box, penalised by its distance from
+    /// the centre) and its embedding; with `flip`, the embedding of the
+    /// mirrored crop is added before normalising. `None`: no usable face.
+    pub fn main_face(
+        &mut self,
+        image: &RgbImage,
+        flip: bool,
+    ) -> Result<Option<MainFace>, ort::Error> {
+        let detections = self.detector.detect(image)?;
+        let boxes: Vec<[f32; 4]> = detections.iter().map(|d| d.bbox).collect();
+        let Some(index) = main_face_index(&boxes, image.width(), image.height()) else {
+            return Ok(None);
+        };
+        let detection = detections[index].clone();
+        let Some(crop) = self.embedder.crop(image, &detection) else {
+            return Ok(None);
+        };
+        let embedding = if flip {
+            let Some(mirrored) = self.embedder.mirrored_crop(image, &detection, &crop) else {
+                return Ok(None);
+            };
+            let both = self.embedder.embed(&[crop, mirrored])?;
+            let sum: Vec<f32> = both[0].iter().zip(&both[1]).map(|(a, b)| a + b).collect();
+            normalized(&sum)
+        } else {
+            self.embedder
+                .embed(std::slice::from_ref(&crop))?
+                .pop()
+                .unwrap_or_default()
+        };
+        Ok(Some(MainFace {
+            faces: detections.len(),
+            detection,
+            embedding,
+        }))
+    }
+
+    /// Decodes `path` and finds its main face.
+    pub fn photo_main_face(
+        &mut self,
+        path: &Path,
+        flip: bool,
+    ) -> Result<Option<MainFace>, Failure> {
+        let image = decode::decode_file(path)?;
+        self.main_face(&image, flip)
+            .map_err(|e| Failure::Model(e.to_string()))
+    }
+}
