@@ -14,6 +14,7 @@ pub mod eval;
 pub mod model_file;
 mod oos;
 mod platt;
+mod screen;
 mod svm;
 mod train;
 

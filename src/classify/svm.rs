@@ -11,6 +11,7 @@
 //! at the cost of a few small fits.
 
 use super::model_file::{Decision, KernelKind};
+use super::screen::{self, GramCache};
 use super::{ClassifyError, dot32};
 use linfa::prelude::*;
 use linfa_svm::Svm;
@@ -27,7 +28,9 @@ pub struct BinarySettings {
 /// Margin slack accepted before a photo outside the working set counts as
 /// violating; the same order as the solver's own stopping tolerance.
 const KKT_TOLERANCE: f64 = 1e-3;
-const SOLVER_EPS: f64 = 1e-3;
+/// The same for screening, tighter so that linfa rarely finds more.
+const SCREEN_TOLERANCE: f64 = 1e-3;
+const SOLVER_EPS: f32 = 1e-3;
 /// Dual weights below this are zero (not support vectors).
 const ZERO_ALPHA: f64 = 1e-10;
 /// Photos of each side in a working set built from scratch.
@@ -45,18 +48,33 @@ pub struct BinaryFit {
     pub decision: Decision,
     /// Rows with a non-zero dual weight.
     pub support: Vec<usize>,
+    /// Their dual weights (0 < α ≤ C).
+    pub dual: Vec<f64>,
+}
+
+/// Who solves the problem once screening has found its working set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finish {
+    /// linfa fits the model: for every model that is kept.
+    Linfa,
+    /// The screening solution itself (the same problem, solved to a tighter
+    /// tolerance): for throwaway cross-validation models.
+    Screened,
 }
 
 /// Fits "positive vs the rest" on the samples `rows` of `x`. None when the
-/// rows hold no positive or no negative (nothing to separate). `hint`:
-/// rows likely to be support vectors (say, those of a fit on similar data);
-/// it only changes the speed, never the result.
+/// rows hold no positive or no negative (nothing to separate). `hint`: a fit
+/// of a similar problem (the same person on more photos), whose support
+/// vectors and dual weights start this one; like `cache` (kernel values of
+/// this person's problems), it only changes the speed, never the result.
 pub fn fit_binary(
     x: &[Vec<f32>],
     rows: &[usize],
     positive: &dyn Fn(usize) -> bool,
     settings: BinarySettings,
-    hint: Option<&[usize]>,
+    hint: Option<&BinaryFit>,
+    cache: &mut GramCache,
+    finish: Finish,
 ) -> Result<Option<BinaryFit>, ClassifyError> {
     let (pos, neg): (Vec<usize>, Vec<usize>) = rows.iter().partition(|&&r| positive(r));
     if pos.is_empty() || neg.is_empty() {
@@ -64,6 +82,88 @@ pub fn fit_binary(
     }
     let mut allowed = vec![false; x.len()];
     rows.iter().for_each(|&r| allowed[r] = true);
+    let mut alpha = vec![0.0f64; x.len()];
+    let mut start: Vec<usize> = Vec::new();
+    if let Some(h) = hint {
+        for (&r, &a) in h.support.iter().zip(&h.dual) {
+            if allowed[r] {
+                start.push(r);
+                alpha[r] = a;
+            }
+        }
+        screen::rebalance(&mut alpha, positive, &start);
+    }
+    if !start.iter().any(|&r| positive(r)) || start.iter().all(|&r| positive(r)) {
+        // From scratch: the person's least typical photos and the others'
+        // most person-like ones are the likely support vectors.
+        start.iter().for_each(|&r| alpha[r] = 0.0);
+        let centroid = mean(x, &pos);
+        let mut p: Vec<(f64, usize)> = pos.iter().map(|&r| (dot(&centroid, &x[r]), r)).collect();
+        p.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut n: Vec<(f64, usize)> = neg.iter().map(|&r| (dot(&centroid, &x[r]), r)).collect();
+        n.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        start.extend(
+            p.iter()
+                .take(FIRST_POSITIVES)
+                .chain(n.iter().take(FIRST_NEGATIVES))
+                .map(|p| p.1),
+        );
+    }
+    let (kernel, c) = (settings.kernel, settings.c);
+    let screened = decompose(
+        x,
+        &allowed,
+        rows,
+        positive,
+        kernel,
+        start,
+        SCREEN_TOLERANCE,
+        &mut |ws| {
+            let fit = screen::solve(x, ws, positive, kernel, c, cache, &alpha);
+            // Rows leaving the set have zero weight, so the next start is feasible.
+            ws.iter().for_each(|&r| alpha[r] = 0.0);
+            fit.support
+                .iter()
+                .zip(&fit.dual)
+                .for_each(|(&r, &a)| alpha[r] = a);
+            Ok(fit)
+        },
+    )?;
+    if finish == Finish::Screened {
+        return Ok(Some(screened));
+    }
+    // linfa fits the model on what screening found; the same check proves
+    // it optimal for every row, or grows the set until it is.
+    let mut start = screened.support;
+    start.extend(pos.first().into_iter().chain(neg.first()));
+    decompose(
+        x,
+        &allowed,
+        rows,
+        positive,
+        kernel,
+        start,
+        KKT_TOLERANCE,
+        &mut |ws| fit_exact(x, ws, positive, settings),
+    )
+    .map(Some)
+}
+
+/// Osuna's decomposition: solve on a working set, then check every other
+/// row; rows that break their margin join the set (the worst first) and the
+/// non-support vectors leave it, until no row breaks its margin, when the
+/// solution is optimal for all `rows`.
+#[allow(clippy::too_many_arguments)]
+fn decompose(
+    x: &[Vec<f32>],
+    allowed: &[bool],
+    rows: &[usize],
+    positive: &dyn Fn(usize) -> bool,
+    kernel: KernelKind,
+    start: Vec<usize>,
+    tolerance: f64,
+    solve: &mut dyn FnMut(&[usize]) -> Result<BinaryFit, ClassifyError>,
+) -> Result<BinaryFit, ClassifyError> {
     let mut in_set = vec![false; x.len()];
     let mut working = Vec::new();
     let add = |r: usize, working: &mut Vec<usize>, in_set: &mut Vec<bool>| {
@@ -72,47 +172,27 @@ pub fn fit_binary(
             working.push(r);
         }
     };
-    for &r in hint.unwrap_or(&[]) {
+    for r in start {
         add(r, &mut working, &mut in_set);
     }
-    if !working.iter().any(|&r| positive(r)) || working.iter().all(|&r| positive(r)) {
-        // From scratch: the person's least typical photos and the others'
-        // most person-like ones are the likely support vectors.
-        let centroid = mean(x, &pos);
-        let mut p: Vec<(f64, usize)> = pos.iter().map(|&r| (dot(&centroid, &x[r]), r)).collect();
-        p.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let mut n: Vec<(f64, usize)> = neg.iter().map(|&r| (dot(&centroid, &x[r]), r)).collect();
-        n.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        for &(_, r) in p
-            .iter()
-            .take(FIRST_POSITIVES)
-            .chain(n.iter().take(FIRST_NEGATIVES))
-        {
-            add(r, &mut working, &mut in_set);
-        }
-    }
     for round in 0.. {
-        let fit = fit_exact(x, &working, positive, settings)?;
-        // Optimal for all rows once no row left out breaks its margin.
+        let fit = solve(&working)?;
         let mut violators: Vec<(f64, usize)> = rows
             .iter()
             .filter(|&&r| !in_set[r])
             .filter_map(|&r| {
                 let y = if positive(r) { 1.0 } else { -1.0 };
-                let margin = y * fit.decision.value(settings.kernel, &x[r]);
-                (margin < 1.0 - KKT_TOLERANCE).then_some((margin, r))
+                let margin = y * fit.decision.value(kernel, &x[r]);
+                (margin < 1.0 - tolerance).then_some((margin, r))
             })
             .collect();
         if violators.is_empty() {
-            return Ok(Some(fit));
+            return Ok(fit);
         }
-        // The worst first; adding them all would grow the set with photos
-        // the refit puts back beyond the margin.
+        // Adding them all would grow the set with photos the refit puts
+        // back beyond the margin.
         violators.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         if round < SHRINK_ROUNDS {
-            // Keep only the support vectors (Osuna's decomposition): the
-            // objective still improves with every round, and the set stays
-            // near the size of the final support.
             for &r in &working {
                 in_set[r] = false;
             }
@@ -180,37 +260,44 @@ fn fit_exact(
     settings: BinarySettings,
 ) -> Result<BinaryFit, ClassifyError> {
     let dim = x[rows[0]].len();
-    let records = if rows.len() < dim {
-        span_coordinates(x, rows)
+    // f32 is ample for the solver's tolerance, and linfa's kernel is cheaper in it.
+    let records: Array2<f32> = if rows.len() < dim {
+        span_coordinates(x, rows).mapv(|v| v as f32)
     } else {
-        Array2::from_shape_fn((rows.len(), dim), |(i, j)| f64::from(x[rows[i]][j]))
+        Array2::from_shape_fn((rows.len(), dim), |(i, j)| x[rows[i]][j])
     };
     let targets: Array1<bool> = rows.iter().map(|&r| positive(r)).collect();
     let dataset = linfa::DatasetBase::new(records, targets);
-    let params = Svm::<f64, bool>::params()
-        .pos_neg_weights(settings.c, settings.c)
+    let c = settings.c as f32;
+    let params = Svm::<f32, bool>::params()
+        .pos_neg_weights(c, c)
         .eps(SOLVER_EPS);
     let params = match settings.kernel {
         KernelKind::Linear => params.linear_kernel(),
         // linfa's Gaussian(eps) is exp(-|a-b|²/eps).
-        KernelKind::Rbf { gamma } => params.gaussian_kernel(1.0 / gamma),
+        KernelKind::Rbf { gamma } => params.gaussian_kernel((1.0 / gamma) as f32),
     };
     let svm = params
         .fit(&dataset)
         .map_err(|e| ClassifyError::Solver(e.to_string()))?;
     // linfa's alphas are signed by the target: f(x) = Σ αᵢ K(xᵢ, x) − ρ.
-    let b = -svm.rho;
-    let support: Vec<usize> = svm
-        .alpha
+    let b = -f64::from(svm.rho);
+    let alphas: Vec<f64> = svm.alpha.iter().map(|&a| f64::from(a)).collect();
+    let support: Vec<usize> = alphas
         .iter()
         .zip(rows)
         .filter(|(a, _)| a.abs() > ZERO_ALPHA)
         .map(|(_, &r)| r)
         .collect();
+    let dual: Vec<f64> = alphas
+        .iter()
+        .map(|a| a.abs())
+        .filter(|a| *a > ZERO_ALPHA)
+        .collect();
     let decision = match settings.kernel {
         KernelKind::Linear => {
             let mut w = vec![0.0f64; dim];
-            for (&alpha, &r) in svm.alpha.iter().zip(rows) {
+            for (&alpha, &r) in alphas.iter().zip(rows) {
                 for (wj, xj) in w.iter_mut().zip(&x[r]) {
                     *wj += alpha * f64::from(*xj);
                 }
@@ -221,8 +308,7 @@ fn fit_exact(
             }
         }
         KernelKind::Rbf { .. } => {
-            let coef = svm
-                .alpha
+            let coef = alphas
                 .iter()
                 .copied()
                 .filter(|a| a.abs() > ZERO_ALPHA)
@@ -234,7 +320,11 @@ fn fit_exact(
             }
         }
     };
-    Ok(BinaryFit { decision, support })
+    Ok(BinaryFit {
+        decision,
+        support,
+        dual,
+    })
 }
 
 pub(crate) fn dot(a: &[f64], b: &[f32]) -> f64 {
@@ -275,10 +365,18 @@ mod tests {
         let rows: Vec<usize> = (0..x.len()).collect();
         for kernel in [KernelKind::Linear, KernelKind::Rbf { gamma: 0.5 }] {
             let s = BinarySettings { kernel, c: 1.0 };
-            let fast = fit_binary(&x, &rows, &|r| y[r], s, None)
-                .unwrap()
-                .unwrap()
-                .decision;
+            let fast = fit_binary(
+                &x,
+                &rows,
+                &|r| y[r],
+                s,
+                None,
+                &mut GramCache::new(x.len(), s.kernel),
+                Finish::Linfa,
+            )
+            .unwrap()
+            .unwrap()
+            .decision;
             let full = fit_exact(&x, &rows, &|r| y[r], s).unwrap().decision;
             for xi in &x {
                 let (a, b) = (fast.value(kernel, xi), full.value(kernel, xi));
@@ -294,7 +392,7 @@ mod tests {
         let targets: Array1<bool> = y.iter().copied().collect();
         let svm = Svm::<f64, bool>::params()
             .pos_neg_weights(1.0, 1.0)
-            .eps(SOLVER_EPS)
+            .eps(f64::from(SOLVER_EPS))
             .linear_kernel()
             .fit(&linfa::DatasetBase::new(records.clone(), targets))
             .unwrap();
@@ -356,14 +454,57 @@ mod tests {
             kernel: KernelKind::Linear,
             c: 1.0,
         };
-        let fast = fit_binary(&x, &rows, &|r| y[r], s, None)
-            .unwrap()
-            .unwrap()
-            .decision;
+        let fast = fit_binary(
+            &x,
+            &rows,
+            &|r| y[r],
+            s,
+            None,
+            &mut GramCache::new(x.len(), s.kernel),
+            Finish::Linfa,
+        )
+        .unwrap()
+        .unwrap()
+        .decision;
         let full = fit_exact(&x, &rows, &|r| y[r], s).unwrap().decision;
         for xi in &x {
             let (a, b) = (fast.value(s.kernel, xi), full.value(s.kernel, xi));
             assert!((a - b).abs() < 5e-3, "{a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn screened_cross_validation_models_equal_linfa_fits() {
+        let (x, y) = clusters(300);
+        let rows: Vec<usize> = (0..x.len()).collect();
+        let fold: Vec<usize> = rows.iter().copied().filter(|r| r % 3 != 0).collect();
+        for kernel in [KernelKind::Linear, KernelKind::Rbf { gamma: 0.5 }] {
+            let s = BinarySettings { kernel, c: 1.0 };
+            let mut cache = GramCache::new(x.len(), kernel);
+            let full =
+                fit_binary(&x, &rows, &|r| y[r], s, None, &mut cache, Finish::Linfa).unwrap();
+            let hint = full.as_ref();
+            let screened = fit_binary(&x, &fold, &|r| y[r], s, hint, &mut cache, Finish::Screened)
+                .unwrap()
+                .unwrap();
+            let linfa = fit_binary(
+                &x,
+                &fold,
+                &|r| y[r],
+                s,
+                None,
+                &mut GramCache::new(x.len(), kernel),
+                Finish::Linfa,
+            )
+            .unwrap()
+            .unwrap();
+            for xi in &x {
+                let (a, b) = (
+                    screened.decision.value(kernel, xi),
+                    linfa.decision.value(kernel, xi),
+                );
+                assert!((a - b).abs() < 1e-2, "{kernel:?}: {a} vs {b}");
+            }
         }
     }
 
@@ -375,11 +516,31 @@ mod tests {
             kernel: KernelKind::Linear,
             c: 1.0,
         };
-        assert!(fit_binary(&x, &rows, &|_| true, s, None).unwrap().is_none());
         assert!(
-            fit_binary(&x, &rows, &|_| false, s, None)
-                .unwrap()
-                .is_none()
+            fit_binary(
+                &x,
+                &rows,
+                &|_| true,
+                s,
+                None,
+                &mut GramCache::new(x.len(), s.kernel),
+                Finish::Linfa
+            )
+            .unwrap()
+            .is_none()
+        );
+        assert!(
+            fit_binary(
+                &x,
+                &rows,
+                &|_| false,
+                s,
+                None,
+                &mut GramCache::new(x.len(), s.kernel),
+                Finish::Linfa
+            )
+            .unwrap()
+            .is_none()
         );
     }
 }
