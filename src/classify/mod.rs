@@ -8,7 +8,7 @@
 //! out-of-sample decision values from k-fold cross-validation, so the
 //! probabilities are honest rather than the over-confident ones a model
 //! gives its own training photos. A small SMO solver on cached kernel values
-//! ([`screen`]) finds each fit's working set, which linfa alone makes slow,
+//! (`screen`) finds each fit's working set, which linfa alone makes slow,
 //! and solves the throwaway cross-validation models (the same problem).
 //! The classifier works on plain data (labels and embeddings, or
 //! [`PhotoRecord`]s) and knows nothing of where they are stored.
