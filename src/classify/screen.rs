@@ -22,6 +22,8 @@ pub struct GramCache {
     slot: Vec<u32>,
     /// Lower triangle; NaN until computed.
     lower: Vec<Vec<f64>>,
+    /// Euclidean norm of each photo; NaN until computed.
+    norms: Vec<f64>,
 }
 
 impl GramCache {
@@ -30,7 +32,18 @@ impl GramCache {
             kernel,
             slot: vec![u32::MAX; photos],
             lower: Vec::new(),
+            norms: vec![f64::NAN; photos],
         }
+    }
+
+    /// Norms of the photos `rows` (indexed by photo; others NaN).
+    pub fn norms(&mut self, x: &[Vec<f32>], rows: &[usize]) -> Vec<f64> {
+        for &r in rows {
+            if self.norms[r].is_nan() {
+                self.norms[r] = dot32(&x[r], &x[r]).sqrt();
+            }
+        }
+        self.norms.clone()
     }
 
     fn slot_of(&mut self, r: usize) -> usize {

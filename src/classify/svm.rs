@@ -106,12 +106,14 @@ pub fn fit_binary(
         );
     }
     let (kernel, c) = (settings.kernel, settings.c);
+    let norms = cache.norms(x, rows);
     let screened = decompose(
         x,
         &allowed,
         rows,
         positive,
         kernel,
+        &norms,
         start,
         SCREEN_TOLERANCE,
         &mut |ws| {
@@ -138,6 +140,7 @@ pub fn fit_binary(
         rows,
         positive,
         kernel,
+        &norms,
         start,
         KKT_TOLERANCE,
         &mut |ws| fit_exact(x, ws, positive, settings),
@@ -156,6 +159,7 @@ fn decompose(
     rows: &[usize],
     positive: &dyn Fn(usize) -> bool,
     kernel: KernelKind,
+    norms: &[f64],
     start: Vec<usize>,
     tolerance: f64,
     solve: &mut dyn FnMut(&[usize]) -> Result<BinaryFit, ClassifyError>,
@@ -171,17 +175,45 @@ fn decompose(
     for r in start {
         add(r, &mut working, &mut in_set);
     }
+    // A lower bound of each row's margin under the latest solution. Between
+    // two hyperplanes a margin moves by at most |Δw|·|x| + |Δb|, so most rows
+    // need no new inner product to be known safe.
+    let mut bound = vec![f64::NAN; x.len()];
+    let mut previous: Option<(Vec<f32>, f64)> = None;
     for round in 0.. {
         let fit = solve(&working)?;
-        let mut violators: Vec<(f64, usize)> = rows
-            .iter()
-            .filter(|&&r| !in_set[r])
-            .filter_map(|&r| {
-                let y = if positive(r) { 1.0 } else { -1.0 };
-                let margin = y * fit.decision.value(kernel, &x[r]);
-                (margin < 1.0 - tolerance).then_some((margin, r))
-            })
-            .collect();
+        working.iter().for_each(|&r| bound[r] = f64::NAN);
+        let drift = match (&fit.decision, &previous) {
+            (Decision::Linear { w, b }, Some((pw, pb))) => {
+                let dw: f64 = w
+                    .iter()
+                    .zip(pw)
+                    .map(|(a, c)| f64::from(a - c).powi(2))
+                    .sum();
+                Some((dw.sqrt(), (b - pb).abs()))
+            }
+            _ => None,
+        };
+        let mut violators: Vec<(f64, usize)> = Vec::new();
+        for &r in rows.iter().filter(|&&r| !in_set[r]) {
+            if let Some((dw, db)) = drift {
+                let lower = bound[r] - (dw * norms[r] + db);
+                if lower >= 1.0 - tolerance {
+                    bound[r] = lower;
+                    continue;
+                }
+            }
+            let y = if positive(r) { 1.0 } else { -1.0 };
+            let margin = y * fit.decision.value(kernel, &x[r]);
+            bound[r] = margin;
+            if margin < 1.0 - tolerance {
+                violators.push((margin, r));
+            }
+        }
+        previous = match &fit.decision {
+            Decision::Linear { w, b } => Some((w.clone(), *b)),
+            Decision::Kernel { .. } => None,
+        };
         if violators.is_empty() {
             return Ok(fit);
         }
