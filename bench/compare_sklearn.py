@@ -17,7 +17,8 @@ split (hidden `train --export-split`); scikit-learn is then fitted on exactly
 those photos and faces. Each side is timed on its own fit of the training
 split only (facecurate's includes its cross-validated Platt calibration and
 unknown threshold, as scikit-learn's includes its internal 5-fold Platt).
-Repeats take the median.
+facecurate fits persons in parallel on every core; scikit-learn's SVC uses
+one. Both are wall-clock times; repeats take the median.
 """
 import argparse
 import json

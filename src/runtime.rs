@@ -31,9 +31,7 @@ impl std::str::FromStr for Device {
             "auto" => Ok(Device::Auto),
             "cpu" => Ok(Device::Cpu),
             "cuda" => Ok(Device::Cuda),
-            other => Err(format!(
-                "unknown device `{other}` (expected auto, cpu or cuda)"
-            )),
+            other => Err(format!("unknown device `{other}` (expected auto, cpu or cuda)")),
         }
     }
 }
@@ -157,8 +155,6 @@ impl Runtime {
                 .with_execution_providers([ort::ep::CUDA::default().build().error_on_failure()])
                 .map_err(|e| fail(e.to_string()))?;
         }
-        builder
-            .commit_from_file(model)
-            .map_err(|e| fail(e.to_string()))
+        builder.commit_from_file(model).map_err(|e| fail(e.to_string()))
     }
 }

@@ -2,19 +2,24 @@
 //! Platt-calibrated probabilities and an `unknown` answer for faces of
 //! nobody it was trained on (open-set recognition).
 //!
-//! linfa-svm fits each binary problem; everything linfa's multi-class model
-//! cannot do (probabilities, saving, cancelling) is assembled here. Platt
-//! scaling and the unknown threshold are fitted on out-of-sample decision
-//! values from k-fold cross-validation, so the probabilities are honest
-//! rather than the over-confident ones a model gives its own training photos.
+//! linfa-svm fits every person's model that is kept; everything linfa's
+//! multi-class model cannot do (probabilities, saving, cancelling) is
+//! assembled here. Platt scaling and the unknown threshold are fitted on
+//! out-of-sample decision values from k-fold cross-validation, so the
+//! probabilities are honest rather than the over-confident ones a model
+//! gives its own training photos. A small SMO solver on cached kernel values
+//! (`screen`) finds each fit's working set, which linfa alone makes slow,
+//! and solves the throwaway cross-validation models (the same problem).
 //! The classifier works on plain data (labels and embeddings, or
 //! [`PhotoRecord`]s) and knows nothing of where they are stored.
 
 pub mod eval;
+mod linfa_fit;
 pub mod model_file;
 mod oos;
 mod platt;
 pub mod retrain;
+mod screen;
 mod svm;
 mod train;
 

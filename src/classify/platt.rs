@@ -23,19 +23,40 @@ impl Sigmoid {
     }
 }
 
-/// Negative log-likelihood of the targets under the sigmoid.
-fn objective(f: &[f64], t: &[f64], a: f64, b: f64) -> f64 {
-    f.iter()
-        .zip(t)
-        .map(|(&f, &t)| {
-            let z = a * f + b;
-            if z >= 0.0 {
-                t * z + (1.0 + (-z).exp()).ln()
-            } else {
-                (t - 1.0) * z + (1.0 + z.exp()).ln()
-            }
-        })
-        .sum()
+/// Negative log-likelihood of the targets under the sigmoid, with its
+/// gradient and Hessian, in one pass (one exp and one log per value).
+struct Point {
+    f: f64,
+    g: [f64; 2],
+    h: [f64; 3],
+}
+
+fn evaluate(f: &[f64], t: &[f64], a: f64, b: f64) -> Point {
+    const SIGMA: f64 = 1e-12;
+    let mut out = Point {
+        f: 0.0,
+        g: [0.0; 2],
+        h: [SIGMA, SIGMA, 0.0],
+    };
+    for (&fi, &ti) in f.iter().zip(t) {
+        let z = fi * a + b;
+        let e = (-z.abs()).exp();
+        out.f += e.ln_1p() + if z >= 0.0 { ti * z } else { (ti - 1.0) * z };
+        // p = 1/(1+exp(z)), q = 1 − p, without overflow.
+        let (p, q) = if z >= 0.0 {
+            (e / (1.0 + e), 1.0 / (1.0 + e))
+        } else {
+            (1.0 / (1.0 + e), e / (1.0 + e))
+        };
+        let d2 = p * q;
+        out.h[0] += fi * fi * d2;
+        out.h[1] += d2;
+        out.h[2] += fi * d2;
+        let d1 = ti - p;
+        out.g[0] += fi * d1;
+        out.g[1] += d1;
+    }
+    out
 }
 
 /// Fits the sigmoid to decision values `f` with their true labels. Platt's
@@ -48,25 +69,9 @@ pub fn fit(f: &[f64], positive: &[bool]) -> Sigmoid {
     let lo = 1.0 / (n_neg + 2.0);
     let t: Vec<f64> = positive.iter().map(|&p| if p { hi } else { lo }).collect();
     let (mut a, mut b) = (0.0, ((n_neg + 1.0) / (n_pos + 1.0)).ln());
-    let mut fval = objective(f, &t, a, b);
-    const SIGMA: f64 = 1e-12;
+    let mut here = evaluate(f, &t, a, b);
     for _ in 0..100 {
-        let (mut h11, mut h22, mut h21, mut g1, mut g2) = (SIGMA, SIGMA, 0.0, 0.0, 0.0);
-        for (&fi, &ti) in f.iter().zip(&t) {
-            let z = fi * a + b;
-            let (p, q) = if z >= 0.0 {
-                ((-z).exp() / (1.0 + (-z).exp()), 1.0 / (1.0 + (-z).exp()))
-            } else {
-                (1.0 / (1.0 + z.exp()), z.exp() / (1.0 + z.exp()))
-            };
-            let d2 = p * q;
-            h11 += fi * fi * d2;
-            h22 += d2;
-            h21 += fi * d2;
-            let d1 = ti - p;
-            g1 += fi * d1;
-            g2 += d1;
-        }
+        let ([g1, g2], [h11, h22, h21]) = (here.g, here.h);
         if g1.abs() < 1e-5 && g2.abs() < 1e-5 {
             break;
         }
@@ -78,9 +83,9 @@ pub fn fit(f: &[f64], positive: &[bool]) -> Sigmoid {
         let mut moved = false;
         while step >= 1e-10 {
             let (na, nb) = (a + step * da, b + step * db);
-            let nf = objective(f, &t, na, nb);
-            if nf.is_finite() && nf < fval + 1e-4 * step * gd {
-                (a, b, fval) = (na, nb, nf);
+            let there = evaluate(f, &t, na, nb);
+            if there.f.is_finite() && there.f < here.f + 1e-4 * step * gd {
+                (a, b, here) = (na, nb, there);
                 moved = true;
                 break;
             }

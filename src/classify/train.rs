@@ -6,7 +6,8 @@
 
 use super::model_file::{ClassModel, Decision, KernelKind, Model};
 use super::platt::{self, Sigmoid};
-use super::svm::{BinarySettings, fit_binary};
+use super::screen::GramCache;
+use super::svm::{BinarySettings, Finish, fit_binary};
 use super::{ClassifyError, Samples, eval, normalise};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -100,17 +101,23 @@ pub fn train(
         if stop.load(Ordering::Relaxed) {
             return Err(ClassifyError::Cancelled);
         }
-        let full = fit_binary(x, &all, &positive, binary, None)?
+        let mut cache = GramCache::new(samples.len(), settings.kernel);
+        let full = fit_binary(x, &all, &positive, binary, None, &mut cache, Finish::Linfa)?
             .ok_or(ClassifyError::TooFewClasses(present))?;
-        // The folds' problems are most of this one: its support vectors
-        // start their working sets.
-        let hint = &full.support;
         let mut oos = vec![None; samples.len()];
         for (train_rows, held) in &fold_rows {
             if stop.load(Ordering::Relaxed) {
                 return Err(ClassifyError::Cancelled);
             }
-            if let Some(fit) = fit_binary(x, train_rows, &positive, binary, Some(hint))? {
+            if let Some(fit) = fit_binary(
+                x,
+                train_rows,
+                &positive,
+                binary,
+                Some(&full),
+                &mut cache,
+                Finish::Screened,
+            )? {
                 for &r in held {
                     oos[r] = Some(fit.decision.value(settings.kernel, &x[r]));
                 }

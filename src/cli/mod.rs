@@ -32,11 +32,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "facecurate",
-    version,
-    about = "Clean face-recognition training datasets (one folder per person)"
-)]
+#[command(name = "facecurate", version, about = "Clean face-recognition training datasets (one folder per person)")]
 pub struct Cli {
     /// Execution device: auto (CUDA when the loaded ONNX Runtime has it), cpu or cuda
     /// [default: the workspace's `device`, else auto].
