@@ -24,7 +24,7 @@ pub struct VerifyArgs {
     /// Number of folds (threshold chosen on all but one, tested on it).
     #[arg(long, default_value_t = 10)]
     pub folds: usize,
-    /// Add the mirrored face's embedding to each photo's (facenet's --use_flipped_images).
+    /// Also embed each face mirrored and join the two embeddings (facenet's --use_flipped_images).
     #[arg(long)]
     pub flip: bool,
     /// Print one JSON document instead of text.

@@ -86,41 +86,6 @@ impl SpecEmbedder {
         }
     }
 
-    /// The crop of the mirrored face. A landmark-aligned crop is made from
-    /// the mirrored photo with mirrored landmarks, so it sits on the
-    /// template exactly (flipping the crop itself would shift it by the
-    /// template's asymmetry); a box crop is flipped, as facenet does.
-    pub fn mirrored_crop(
-        &self,
-        image: &RgbImage,
-        detection: &Detection,
-        crop: &RgbImage,
-    ) -> Option<RgbImage> {
-        match &self.spec.alignment {
-            Alignment::Landmarks { template } => {
-                let mirror = |p: [f32; 2]| [image.width() as f32 - 1.0 - p[0], p[1]];
-                let l = &detection.landmarks;
-                // Image-left and image-right swap roles in the mirror.
-                let swapped = [
-                    mirror(l[1]),
-                    mirror(l[0]),
-                    mirror(l[2]),
-                    mirror(l[4]),
-                    mirror(l[3]),
-                ];
-                let forward = Similarity::estimate(&swapped, template)?;
-                let flipped = image::imageops::flip_horizontal(image);
-                warp(
-                    &flipped,
-                    &forward.inverse()?,
-                    self.spec.width,
-                    self.spec.height,
-                )
-            }
-            Alignment::Box { .. } => Some(image::imageops::flip_horizontal(crop)),
-        }
-    }
-
     /// One unit-length embedding per crop, in order; crops must have the
     /// spec's size.
     pub fn embed(&mut self, crops: &[RgbImage]) -> Result<Vec<Vec<f32>>, ort::Error> {

@@ -107,8 +107,11 @@ impl Engine {
     }
 
     /// facenet's single face (largest box, penalised by its distance from
-    /// the centre) and its embedding; with `flip`, the embedding of the
-    /// mirrored crop is added before normalising. `None`: no usable face.
+    /// the centre) and its embedding. With `flip`, as facenet's
+    /// `--use_flipped_images`, the embedding of the horizontally flipped crop
+    /// is appended to the original's; the joined vector is scaled back to unit
+    /// length, so its squared distances are the mean of the two halves' and
+    /// thresholds keep their meaning. `None`: no usable face.
     pub fn main_face(
         &mut self,
         image: &RgbImage,
@@ -124,12 +127,10 @@ impl Engine {
             return Ok(None);
         };
         let embedding = if flip {
-            let Some(mirrored) = self.embedder.mirrored_crop(image, &detection, &crop) else {
-                return Ok(None);
-            };
+            let mirrored = image::imageops::flip_horizontal(&crop);
             let both = self.embedder.embed(&[crop, mirrored])?;
-            let sum: Vec<f32> = both[0].iter().zip(&both[1]).map(|(a, b)| a + b).collect();
-            normalized(&sum)
+            let joined: Vec<f32> = both.concat();
+            normalized(&joined)
         } else {
             self.embedder
                 .embed(std::slice::from_ref(&crop))?
