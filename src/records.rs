@@ -54,7 +54,10 @@ pub fn list_dataset(root: &std::path::Path, warn: &mut dyn FnMut(String)) -> Vec
     let persons = match std::fs::read_dir(root) {
         Ok(entries) => entries,
         Err(e) => {
-            warn(format!("{}: cannot list the dataset folder: {e}", root.display()));
+            warn(format!(
+                "{}: cannot list the dataset folder: {e}",
+                root.display()
+            ));
             return out;
         }
     };
@@ -68,7 +71,10 @@ pub fn list_dataset(root: &std::path::Path, warn: &mut dyn FnMut(String)) -> Vec
         let files = match std::fs::read_dir(person.path()) {
             Ok(files) => files,
             Err(e) => {
-                warn(format!("{}: cannot list folder: {e}", person.path().display()));
+                warn(format!(
+                    "{}: cannot list folder: {e}",
+                    person.path().display()
+                ));
                 continue;
             }
         };

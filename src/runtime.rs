@@ -31,7 +31,9 @@ impl std::str::FromStr for Device {
             "auto" => Ok(Device::Auto),
             "cpu" => Ok(Device::Cpu),
             "cuda" => Ok(Device::Cuda),
-            other => Err(format!("unknown device `{other}` (expected auto, cpu or cuda)")),
+            other => Err(format!(
+                "unknown device `{other}` (expected auto, cpu or cuda)"
+            )),
         }
     }
 }
@@ -155,6 +157,8 @@ impl Runtime {
                 .with_execution_providers([ort::ep::CUDA::default().build().error_on_failure()])
                 .map_err(|e| fail(e.to_string()))?;
         }
-        builder.commit_from_file(model).map_err(|e| fail(e.to_string()))
+        builder
+            .commit_from_file(model)
+            .map_err(|e| fail(e.to_string()))
     }
 }

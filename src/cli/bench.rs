@@ -70,26 +70,46 @@ pub fn run(cli: &Cli, args: &BenchArgs) -> Result<Outcome> {
     let mut out: Vec<Measure> = Vec::new();
     let mut push = |stage: &'static str, layout: String, v: f64| {
         eprintln!("{stage:<8} {layout:<22} {v:>8.1} photos/s");
-        out.push(Measure { stage, layout, photos_per_s: v });
+        out.push(Measure {
+            stage,
+            layout,
+            photos_per_s: v,
+        });
     };
     // Decode.
     for workers in [1, 2] {
-        let v = parallel(&photos, workers, || Ok(()), |_, p| {
-            let _ = decode::decode_file(p);
-        })?;
+        let v = parallel(
+            &photos,
+            workers,
+            || Ok(()),
+            |_, p| {
+                let _ = decode::decode_file(p);
+            },
+        )?;
         push("decode", format!("{workers} thread(s)"), v);
     }
-    let images: Vec<RgbImage> = photos.iter().filter_map(|p| decode::decode_file(p).ok()).collect();
+    let images: Vec<RgbImage> = photos
+        .iter()
+        .filter_map(|p| decode::decode_file(p).ok())
+        .collect();
     let detector = |threads: usize| -> Result<Detector> {
-        Ok(Detector::new(rt.session(&base.models.detector, threads)?, base.detect))
+        Ok(Detector::new(
+            rt.session(&base.models.detector, threads)?,
+            base.detect,
+        ))
     };
     let embedder = |threads: usize| -> Result<Embedder> {
         Ok(Embedder::new(rt.session(&base.models.embedder, threads)?))
     };
     for (workers, threads) in [(1, 1), (2, 1), (1, 2)] {
-        let v = parallel(&images, workers, || detector(threads), |d, img| {
-            let _ = d.detect(img);
-        })?;
+        let v = parallel(
+            &images,
+            workers,
+            || detector(threads),
+            |d, img| {
+                let _ = d.detect(img);
+            },
+        )?;
         push("detect", format!("{workers} worker(s) x {threads}"), v);
     }
     let mut d = detector(1)?;
@@ -100,23 +120,37 @@ pub fn run(cli: &Cli, args: &BenchArgs) -> Result<Outcome> {
         .collect::<Result<_, ort::Error>>()
         .context("detection failed")?;
     for workers in [1, 2] {
-        let v = parallel(&detections, workers, || Ok(()), |_, (i, dets)| {
-            for det in dets {
-                let _ = align::align_112(&images[*i], &det.landmarks);
-            }
-        })?;
+        let v = parallel(
+            &detections,
+            workers,
+            || Ok(()),
+            |_, (i, dets)| {
+                for det in dets {
+                    let _ = align::align_112(&images[*i], &det.landmarks);
+                }
+            },
+        )?;
         push("align", format!("{workers} thread(s)"), v);
     }
     let crops: Vec<Vec<RgbImage>> = detections
         .iter()
-        .map(|(i, dets)| dets.iter().filter_map(|d| align::align_112(&images[*i], &d.landmarks)).collect())
+        .map(|(i, dets)| {
+            dets.iter()
+                .filter_map(|d| align::align_112(&images[*i], &d.landmarks))
+                .collect()
+        })
         .collect();
     let faces: usize = crops.iter().map(Vec::len).sum();
     eprintln!("({} photos decoded, {faces} faces)", images.len());
     for (workers, threads) in [(1, 1), (2, 1), (1, 2)] {
-        let v = parallel(&crops, workers, || embedder(threads), |e, c| {
-            let _ = e.embed(c);
-        })?;
+        let v = parallel(
+            &crops,
+            workers,
+            || embedder(threads),
+            |e, c| {
+                let _ = e.embed(c);
+            },
+        )?;
         push("embed", format!("{workers} worker(s) x {threads}"), v);
     }
     for (workers, threads) in [(1, 1), (2, 1), (1, 2)] {
@@ -129,7 +163,13 @@ pub fn run(cli: &Cli, args: &BenchArgs) -> Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
-fn end_to_end(rt: &Runtime, base: &PipelineConfig, photos: &[PathBuf], workers: usize, threads: usize) -> Result<f64> {
+fn end_to_end(
+    rt: &Runtime,
+    base: &PipelineConfig,
+    photos: &[PathBuf],
+    workers: usize,
+    threads: usize,
+) -> Result<f64> {
     let mut config = base.clone();
     config.workers = workers;
     config.intra_threads = threads;

@@ -28,9 +28,13 @@ struct Row {
 pub fn run(cli: &Cli, args: &CompareArgs) -> Result<Outcome> {
     let ready = setup::ready(cli)?;
     let mut results: Vec<Option<PhotoResult>> = vec![None; args.images.len()];
-    pipeline::run(&ready.runtime, &ready.config, &args.images, &AtomicBool::new(false), |i, r| {
-        results[i] = Some(r)
-    })?;
+    pipeline::run(
+        &ready.runtime,
+        &ready.config,
+        &args.images,
+        &AtomicBool::new(false),
+        |i, r| results[i] = Some(r),
+    )?;
     let rows: Vec<Row> = args
         .images
         .iter()
@@ -63,8 +67,17 @@ pub fn run(cli: &Cli, args: &CompareArgs) -> Result<Outcome> {
     } else {
         println!("Images:");
         for (i, r) in rows.iter().enumerate() {
-            let note = r.note.as_deref().map(|n| format!(" — {n}")).unwrap_or_default();
-            println!("{i}: {} ({} face{}){note}", r.path.display(), r.faces, if r.faces == 1 { "" } else { "s" });
+            let note = r
+                .note
+                .as_deref()
+                .map(|n| format!(" — {n}"))
+                .unwrap_or_default();
+            println!(
+                "{i}: {} ({} face{}){note}",
+                r.path.display(),
+                r.faces,
+                if r.faces == 1 { "" } else { "s" }
+            );
         }
         print_matrix(
             "Distance matrix (Euclidean between unit vectors; with SFace, under about 1.13 — cosine over 0.36 — suggests the same person)",
@@ -87,7 +100,10 @@ fn to_row(path: &std::path::Path, result: Option<PhotoResult>) -> Row {
             let note = match photo.faces.len() {
                 0 => Some("no face found".to_string()),
                 1 => None,
-                k => Some(format!("{k} faces, using the largest central one (face {})", chosen.unwrap_or(0))),
+                k => Some(format!(
+                    "{k} faces, using the largest central one (face {})",
+                    chosen.unwrap_or(0)
+                )),
             };
             Row {
                 path: path.to_path_buf(),

@@ -23,10 +23,16 @@ pub fn run(cli: &Cli, args: &EmbedArgs) -> Result<Outcome> {
     let bar = indicatif::ProgressBar::new(photos.len() as u64);
     bar.set_style(super::bench::bar_style());
     let start = std::time::Instant::now();
-    pipeline::run(&ready.runtime, &ready.config, &photos, &AtomicBool::new(false), |i, r| {
-        bar.inc(1);
-        results[i] = Some(r);
-    })?;
+    pipeline::run(
+        &ready.runtime,
+        &ready.config,
+        &photos,
+        &AtomicBool::new(false),
+        |i, r| {
+            bar.inc(1);
+            results[i] = Some(r);
+        },
+    )?;
     bar.finish_and_clear();
     let seconds = start.elapsed().as_secs_f64();
     let mut ok = Vec::new();
@@ -51,7 +57,14 @@ pub fn run(cli: &Cli, args: &EmbedArgs) -> Result<Outcome> {
             for (i, f) in photo.faces.iter().enumerate() {
                 println!(
                     "  face {i}: box [{:.0}, {:.0}, {:.0}, {:.0}] score {:.3} vector [{:.3}, {:.3}, {:.3}, …]",
-                    f.bbox[0], f.bbox[1], f.bbox[2], f.bbox[3], f.score, f.embedding[0], f.embedding[1], f.embedding[2]
+                    f.bbox[0],
+                    f.bbox[1],
+                    f.bbox[2],
+                    f.bbox[3],
+                    f.score,
+                    f.embedding[0],
+                    f.embedding[1],
+                    f.embedding[2]
                 );
             }
         }
@@ -67,5 +80,9 @@ pub fn run(cli: &Cli, args: &EmbedArgs) -> Result<Outcome> {
         seconds,
         photos.len() as f64 / seconds.max(1e-9)
     );
-    Ok(if failed.is_empty() { Outcome::Ok } else { Outcome::Failures })
+    Ok(if failed.is_empty() {
+        Outcome::Ok
+    } else {
+        Outcome::Failures
+    })
 }

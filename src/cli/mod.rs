@@ -8,12 +8,12 @@ mod bench_analysis;
 mod classify;
 mod compare;
 mod demo;
+mod detect;
 mod edit;
 mod embed;
 mod embed_json;
-mod init;
-mod detect;
 mod facenet_setup;
+mod init;
 mod models_cmd;
 mod open;
 mod records_json;
@@ -22,9 +22,9 @@ mod scan;
 mod setup;
 mod show;
 mod train;
+mod verify;
 mod watch;
 mod workspace;
-mod verify;
 
 use clap::{Parser, Subcommand};
 use facecurate::runtime::Device;
@@ -32,7 +32,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
-#[command(name = "facecurate", version, about = "Clean face-recognition training datasets (one folder per person)")]
+#[command(
+    name = "facecurate",
+    version,
+    about = "Clean face-recognition training datasets (one folder per person)"
+)]
 pub struct Cli {
     /// Execution device: auto (CUDA when the loaded ONNX Runtime has it), cpu or cuda
     /// [default: the workspace's `device`, else auto].

@@ -17,14 +17,22 @@ pub fn run(action: &ModelsAction) -> Result<Outcome> {
                 names.push(extra.as_str());
             }
             setup::ensure(&cache, &manifest, &names)?;
-            println!("all {} artifacts present in {}", names.len(), cache.root().display());
+            println!(
+                "all {} artifacts present in {}",
+                names.len(),
+                cache.root().display()
+            );
             Ok(Outcome::Ok)
         }
         ModelsAction::List => {
             println!("cache: {}", cache.root().display());
             for a in &manifest.artifacts {
                 let state = describe(&fetch::status(&cache, a)?);
-                let optional = if a.optional || a.kind == "photos" { " (on request)" } else { "" };
+                let optional = if a.optional || a.kind == "photos" {
+                    " (on request)"
+                } else {
+                    ""
+                };
                 println!("{:<12} {:<9} {state}{optional}", a.name, a.kind);
                 println!("    package  {} -> {}", a.package, a.member);
                 println!("    license  {}", a.license);
@@ -49,7 +57,11 @@ pub fn run(action: &ModelsAction) -> Result<Outcome> {
                 }
                 println!("{:<12} {}", a.name, describe(&status));
             }
-            Ok(if bad > 0 { Outcome::Failures } else { Outcome::Ok })
+            Ok(if bad > 0 {
+                Outcome::Failures
+            } else {
+                Outcome::Ok
+            })
         }
     }
 }
@@ -58,6 +70,8 @@ fn describe(status: &Status) -> String {
     match status {
         Status::Present => "ok (sha256 verified)".to_string(),
         Status::Missing => "missing".to_string(),
-        Status::Corrupt { actual } => format!("CORRUPT (sha256 {actual}); run `facecurate models fetch`"),
+        Status::Corrupt { actual } => {
+            format!("CORRUPT (sha256 {actual}); run `facecurate models fetch`")
+        }
     }
 }

@@ -71,7 +71,9 @@ pub fn ready(cli: &Cli) -> Result<Ready> {
         detector: file("yunet")?,
         embedder: file("sface")?,
     };
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     let mut config = PipelineConfig::for_cores(models, cores);
     if let Some(w) = cli.workers {
         config.workers = w.max(1);

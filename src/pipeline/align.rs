@@ -34,9 +34,9 @@ impl Similarity {
             return None;
         }
         let mean = |pts: &[[f32; 2]]| {
-            let (sx, sy) = pts[..n]
-                .iter()
-                .fold((0.0f64, 0.0f64), |(x, y), p| (x + f64::from(p[0]), y + f64::from(p[1])));
+            let (sx, sy) = pts[..n].iter().fold((0.0f64, 0.0f64), |(x, y), p| {
+                (x + f64::from(p[0]), y + f64::from(p[1]))
+            });
             (sx / n as f64, sy / n as f64)
         };
         let (msx, msy) = mean(src);
@@ -106,7 +106,11 @@ pub fn warp(image: &RgbImage, inverse: &Similarity, width: u32, height: u32) -> 
             return [0.0; 3];
         }
         let i = ((y * w + x) * 3) as usize;
-        [f32::from(raw[i]), f32::from(raw[i + 1]), f32::from(raw[i + 2])]
+        [
+            f32::from(raw[i]),
+            f32::from(raw[i + 1]),
+            f32::from(raw[i + 2]),
+        ]
     };
     let mut out = RgbImage::new(width, height);
     for (x, y, px) in out.enumerate_pixels_mut() {
@@ -135,8 +139,16 @@ mod tests {
 
     #[test]
     fn recovers_a_known_similarity() {
-        let truth = Similarity { a: 0.8, b: 0.3, tx: 5.0, ty: -7.0 };
-        let src: Vec<[f32; 2]> = TEMPLATE_112.iter().map(|p| [p[0] * 2.0 + 10.0, p[1] * 1.5]).collect();
+        let truth = Similarity {
+            a: 0.8,
+            b: 0.3,
+            tx: 5.0,
+            ty: -7.0,
+        };
+        let src: Vec<[f32; 2]> = TEMPLATE_112
+            .iter()
+            .map(|p| [p[0] * 2.0 + 10.0, p[1] * 1.5])
+            .collect();
         let dst: Vec<[f32; 2]> = src.iter().map(|p| truth.apply(*p)).collect();
         let fit = Similarity::estimate(&src, &dst).unwrap();
         for (got, want) in [(fit.a, 0.8), (fit.b, 0.3), (fit.tx, 5.0), (fit.ty, -7.0)] {

@@ -42,7 +42,9 @@ pub enum DecodeError {
     Unsupported(String),
     #[error("corrupt or truncated image: {0}")]
     Corrupt(String),
-    #[error("image too large: {width}x{height} exceeds the limit of {max_side} px a side or {max_pixels} pixels")]
+    #[error(
+        "image too large: {width}x{height} exceeds the limit of {max_side} px a side or {max_pixels} pixels"
+    )]
     TooLarge {
         width: u32,
         height: u32,
@@ -149,7 +151,12 @@ mod tests {
 
     #[test]
     fn every_supported_format_decodes_to_rgb8() {
-        for format in [ImageFormat::Png, ImageFormat::Jpeg, ImageFormat::Bmp, ImageFormat::WebP] {
+        for format in [
+            ImageFormat::Png,
+            ImageFormat::Jpeg,
+            ImageFormat::Bmp,
+            ImageFormat::WebP,
+        ] {
             let bytes = encode(&sample(), format);
             let img = decode_bytes(&bytes).unwrap_or_else(|e| panic!("{format:?}: {e}"));
             assert_eq!(img.dimensions(), (40, 30), "{format:?}");
@@ -158,10 +165,18 @@ mod tests {
 
     #[test]
     fn gray_16bit_and_alpha_are_converted() {
-        let gray16 = DynamicImage::ImageLuma16(image::ImageBuffer::from_pixel(8, 8, image::Luma([65535u16])));
+        let gray16 = DynamicImage::ImageLuma16(image::ImageBuffer::from_pixel(
+            8,
+            8,
+            image::Luma([65535u16]),
+        ));
         let img = decode_bytes(&encode(&gray16, ImageFormat::Png)).unwrap();
         assert_eq!(img.get_pixel(0, 0), &Rgb([255, 255, 255]));
-        let rgba = DynamicImage::ImageRgba8(image::ImageBuffer::from_pixel(8, 8, image::Rgba([10, 20, 30, 0])));
+        let rgba = DynamicImage::ImageRgba8(image::ImageBuffer::from_pixel(
+            8,
+            8,
+            image::Rgba([10, 20, 30, 0]),
+        ));
         let img = decode_bytes(&encode(&rgba, ImageFormat::Png)).unwrap();
         assert_eq!(img.get_pixel(3, 3), &Rgb([10, 20, 30]));
     }
@@ -169,10 +184,17 @@ mod tests {
     #[test]
     fn bad_inputs_say_why() {
         assert_eq!(decode_bytes(b""), Err(DecodeError::Empty));
-        assert_eq!(decode_bytes(b"hello, this is text"), Err(DecodeError::NotAnImage));
+        assert_eq!(
+            decode_bytes(b"hello, this is text"),
+            Err(DecodeError::NotAnImage)
+        );
         let jpeg = encode(&sample(), ImageFormat::Jpeg);
         let truncated = &jpeg[..jpeg.len() / 2];
-        assert!(matches!(decode_bytes(truncated), Err(DecodeError::Corrupt(_))), "{:?}", decode_bytes(truncated));
+        assert!(
+            matches!(decode_bytes(truncated), Err(DecodeError::Corrupt(_))),
+            "{:?}",
+            decode_bytes(truncated)
+        );
         let mut garbage = jpeg[..20].to_vec();
         garbage.extend(std::iter::repeat_n(0x55u8, 200));
         assert!(decode_bytes(&garbage).is_err());

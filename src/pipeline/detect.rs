@@ -113,9 +113,9 @@ impl Detector {
             let cols = pw / stride;
             let rows = ph / stride;
             let get = |name: String| -> Result<&[f32], ort::Error> {
-                let value = outputs.get(&name).ok_or_else(|| {
-                    ort::Error::new(format!("YuNet output `{name}` missing"))
-                })?;
+                let value = outputs
+                    .get(&name)
+                    .ok_or_else(|| ort::Error::new(format!("YuNet output `{name}` missing")))?;
                 Ok(value.try_extract_tensor::<f32>()?.1)
             };
             let cls = get(format!("cls_{stride}"))?;
@@ -123,7 +123,11 @@ impl Detector {
             let bbox = get(format!("bbox_{stride}"))?;
             let kps = get(format!("kps_{stride}"))?;
             let cells = rows * cols;
-            if cls.len() < cells || obj.len() < cells || bbox.len() < cells * 4 || kps.len() < cells * 10 {
+            if cls.len() < cells
+                || obj.len() < cells
+                || bbox.len() < cells * 4
+                || kps.len() < cells * 10
+            {
                 return Err(ort::Error::new("YuNet outputs have unexpected sizes"));
             }
             let s = stride as f32;
@@ -204,7 +208,11 @@ mod tests {
     #[test]
     fn nms_keeps_the_strongest_of_overlapping_boxes() {
         let kept = non_max_suppression(
-            vec![det(0.0, 0.0, 10.0, 0.8), det(1.0, 1.0, 10.0, 0.9), det(50.0, 50.0, 10.0, 0.7)],
+            vec![
+                det(0.0, 0.0, 10.0, 0.8),
+                det(1.0, 1.0, 10.0, 0.9),
+                det(50.0, 50.0, 10.0, 0.7),
+            ],
             0.3,
         );
         assert_eq!(kept.len(), 2);

@@ -45,7 +45,9 @@ impl Embedder {
         let outputs = self.session.run(ort::inputs![tensor])?;
         let (_, data) = outputs[0].try_extract_tensor::<f32>()?;
         if crops.is_empty() || data.len() % crops.len() != 0 {
-            return Err(ort::Error::new("embedder output size does not match the batch"));
+            return Err(ort::Error::new(
+                "embedder output size does not match the batch",
+            ));
         }
         let dim = data.len() / crops.len();
         Ok(data.chunks_exact(dim).map(normalized).collect())
@@ -68,5 +70,9 @@ pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
 
 /// Euclidean distance between unit vectors: sqrt(2 − 2·cos).
 pub fn distance(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum::<f32>().sqrt()
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (x - y) * (x - y))
+        .sum::<f32>()
+        .sqrt()
 }

@@ -40,10 +40,17 @@ fn as_hex<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
 pub const THUMB_SIDE: u32 = 32;
 
 fn gray_thumb(crop: &RgbImage) -> Vec<u8> {
-    let small = image::imageops::resize(crop, THUMB_SIDE, THUMB_SIDE, image::imageops::FilterType::Triangle);
+    let small = image::imageops::resize(
+        crop,
+        THUMB_SIDE,
+        THUMB_SIDE,
+        image::imageops::FilterType::Triangle,
+    );
     small
         .pixels()
-        .map(|p| ((u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114) / 1000) as u8)
+        .map(|p| {
+            ((u32::from(p[0]) * 299 + u32::from(p[1]) * 587 + u32::from(p[2]) * 114) / 1000) as u8
+        })
         .collect()
 }
 
@@ -113,7 +120,10 @@ impl Worker {
     pub fn new(runtime: &Runtime, config: &PipelineConfig) -> Result<Worker, RuntimeError> {
         let threads = config.intra_threads.max(1);
         Ok(Worker {
-            detector: Detector::new(runtime.session(&config.models.detector, threads)?, config.detect),
+            detector: Detector::new(
+                runtime.session(&config.models.detector, threads)?,
+                config.detect,
+            ),
             embedder: Embedder::new(runtime.session(&config.models.embedder, threads)?),
         })
     }
@@ -230,7 +240,11 @@ mod tests {
     #[test]
     fn main_face_prefers_large_and_central() {
         // A big face far in the corner loses to a slightly smaller central one.
-        let boxes = [[0.0, 0.0, 60.0, 60.0], [70.0, 70.0, 55.0, 55.0], [90.0, 90.0, 10.0, 10.0]];
+        let boxes = [
+            [0.0, 0.0, 60.0, 60.0],
+            [70.0, 70.0, 55.0, 55.0],
+            [90.0, 90.0, 10.0, 10.0],
+        ];
         assert_eq!(main_face_index(&boxes, 200, 200), Some(1));
         assert_eq!(main_face_index(&[], 10, 10), None);
     }
