@@ -6,9 +6,7 @@
 
 use super::{Cli, Outcome, setup};
 use anyhow::{Context, Result};
-use facecurate::records::{self, PhotoRecord, PhotoStatus};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
@@ -46,20 +44,11 @@ pub fn run(cli: &Cli, args: &DemoArgs) -> Result<Outcome> {
         let ws = facecurate::config::Workspace::load(&workspace)?;
         return super::open::open(cli, ws);
     }
-    let bar = indicatif::ProgressBar::new(0);
-    bar.set_style(super::bench::bar_style());
-    let records = records::from_pipeline(
-        &ready.runtime,
-        &ready.config,
-        &photos,
-        &AtomicBool::new(false),
-        &mut |done, total| {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-        },
-    )?;
-    bar.finish_and_clear();
-    super::show::print_findings(&records);
+    let records = setup::folder_records(&ready, &photos)?;
+    let settings = facecurate::config::Workspace::load(&workspace)?
+        .section::<facecurate::analysis::Settings>("analysis")?
+        .unwrap_or_default();
+    super::report::print_text(&facecurate::analysis::analyze(&records, &settings));
     Ok(Outcome::Ok)
 }
 
@@ -133,14 +122,4 @@ fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default()
-}
-
-/// Counts for the closing line, shared with tests of the demo.
-pub fn summary(records: &[PhotoRecord]) -> (usize, usize, usize) {
-    let failed = records
-        .iter()
-        .filter(|r| matches!(r.status, PhotoStatus::Error(_)))
-        .count();
-    let faces = records.iter().map(|r| r.faces.len()).sum();
-    (records.len(), faces, failed)
 }

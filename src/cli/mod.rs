@@ -20,7 +20,6 @@ mod records_json;
 mod report;
 mod scan;
 mod setup;
-mod show;
 mod train;
 mod verify;
 mod watch;

@@ -6,9 +6,8 @@
 use super::{Cli, Outcome, setup};
 use anyhow::{Context, Result};
 use facecurate::analysis::{self, Report, Settings};
-use facecurate::records::{self, PhotoRecord};
+use facecurate::records::PhotoRecord;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
@@ -40,24 +39,9 @@ pub struct LintArgs {
     pub records_json: Option<PathBuf>,
 }
 
-/// The records of a dataset. For now straight from the pipeline; the store
-/// will supply them instead.
+/// The records of a dataset folder, straight from the pipeline (no store).
 pub fn load_records(cli: &Cli, dataset: &Path) -> Result<Vec<PhotoRecord>> {
-    let ready = setup::ready(cli)?;
-    let bar = indicatif::ProgressBar::new(0);
-    bar.set_style(super::bench::bar_style());
-    let records = records::from_pipeline(
-        &ready.runtime,
-        &ready.config,
-        dataset,
-        &AtomicBool::new(false),
-        &mut |done, total| {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-        },
-    )?;
-    bar.finish_and_clear();
-    Ok(records)
+    setup::folder_records(&setup::ready(cli)?, dataset)
 }
 
 fn settings(cli: &Cli, path: Option<&Path>, dataset: Option<&Path>) -> Result<Settings> {
@@ -149,7 +133,7 @@ pub fn lint(cli: &Cli, args: &LintArgs) -> Result<Outcome> {
     }
 }
 
-fn print_text(report: &Report) {
+pub fn print_text(report: &Report) {
     for p in report
         .photos
         .iter()

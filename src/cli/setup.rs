@@ -95,3 +95,25 @@ pub fn ready(cli: &Cli) -> Result<Ready> {
         config,
     })
 }
+
+/// Every photo of a dataset folder run through the pipeline without a
+/// store, with a progress bar (for `report DATASET`, `train DATASET`, `demo`).
+pub fn folder_records(
+    ready: &Ready,
+    dataset: &std::path::Path,
+) -> Result<Vec<facecurate::records::PhotoRecord>> {
+    let bar = ProgressBar::new(0);
+    bar.set_style(super::bench::bar_style());
+    let records = facecurate::records::from_pipeline(
+        &ready.runtime,
+        &ready.config,
+        dataset,
+        &std::sync::atomic::AtomicBool::new(false),
+        &mut |done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        },
+    )?;
+    bar.finish_and_clear();
+    Ok(records)
+}

@@ -92,21 +92,7 @@ fn training_records(cli: &Cli, args: &TrainArgs) -> Result<Vec<PhotoRecord>> {
         return super::report::workspace_records(cli);
     };
     anyhow::ensure!(dataset.is_dir(), "{}: not a folder", dataset.display());
-    let ready = setup::ready(cli)?;
-    let bar = indicatif::ProgressBar::new(0);
-    bar.set_style(super::bench::bar_style());
-    let records = facecurate::records::from_pipeline(
-        &ready.runtime,
-        &ready.config,
-        dataset,
-        &AtomicBool::new(false),
-        &mut |done, total| {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-        },
-    )?;
-    bar.finish_and_clear();
-    Ok(records)
+    setup::folder_records(&setup::ready(cli)?, dataset)
 }
 
 pub fn run(cli: &Cli, args: &TrainArgs) -> Result<Outcome> {
