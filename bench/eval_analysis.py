@@ -260,6 +260,13 @@ def main():
     print(f"  wrongly reported (not injected, not a known duplicate): {len(unverified)} = {len(unverified) / max(len(reported), 1):.1%}")
     for k in unverified:
         print("  unverified:", k, pairs[frozenset(k)])
+    print("\nmoved photos outside the top K (natural ranking):")
+    rank = {x: k for k, x in enumerate(natural)}
+    for x, (kind, true) in sorted(target.items(), key=lambda t: rank.get(t[0], 10**9)):
+        if rank.get(x, 10**9) >= K:
+            p = by_path.get(x, {})
+            print(f"  #{rank.get(x, -1) + 1} {x} ({kind}, from {true}) {p.get('flags')} score {p.get('score', 0):.1f} "
+                  f"-> {p.get('suggested_person')} margin {p.get('margin')}")
     print("\nhighest-ranked photos that were not moved (unknown ranking):")
     for x in top_other:
         p = by_path[x]
