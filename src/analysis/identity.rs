@@ -26,12 +26,39 @@ pub struct PersonStats {
     pub count: usize,
 }
 
-/// Members spread evenly over the sorted list, at most `max`.
+/// At most `max` members, chosen by a fixed hash of their slot so that the
+/// choice is stable: adding or removing a member outside the sample leaves
+/// the sample as it was, and an edit to a big person need not re-judge every
+/// photo that weighs that person as an alternative. Returned sorted.
 pub fn sample_members(members: &[u32], max: usize) -> Vec<u32> {
     if members.len() <= max || max == 0 {
         return members.to_vec();
     }
-    (0..max).map(|k| members[k * members.len() / max]).collect()
+    let mut keyed: Vec<(u64, u32)> = members.iter().map(|&m| (spread(m), m)).collect();
+    keyed.select_nth_unstable(max - 1);
+    let mut sample: Vec<u32> = keyed[..max].iter().map(|&(_, m)| m).collect();
+    sample.sort_unstable();
+    sample
+}
+
+/// A fixed bijective mix of a slot number (SplitMix64's finaliser).
+fn spread(m: u32) -> u64 {
+    let mut z = u64::from(m).wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+impl PersonStats {
+    /// Whether another photo's evidence for this person, judged against
+    /// `self`, would come out the same against `new` (same sample, same
+    /// capped weight, statistics within rounding).
+    pub fn judges_like(&self, new: &PersonStats, evidence_photos: usize) -> bool {
+        self.sample == new.sample
+            && self.count.min(evidence_photos) == new.count.min(evidence_photos)
+            && (self.mean - new.mean).abs() < 1e-3
+            && (self.sd - new.sd).abs() < 1e-3
+    }
 }
 
 fn median(v: &mut [f32]) -> f32 {

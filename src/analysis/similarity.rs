@@ -216,6 +216,58 @@ fn block(
     (lists, pairs)
 }
 
+/// The nearest `k` live rows of each of `rows` (itself excluded), from one
+/// blocked product of those rows against all rows: after an edit, the photos
+/// that lost a neighbour need fresh lists, and one sgemm over all of them is
+/// many times faster than a dot product per pair.
+pub fn nearest_of(v: &Vectors, rows: &[u32], k: usize) -> Vec<NeighbourList> {
+    let (n, dim) = (v.rows(), v.dim);
+    let mut lists = vec![NeighbourList::new(); rows.len()];
+    if rows.is_empty() || n == 0 || dim == 0 {
+        return lists;
+    }
+    let mut queries = Vec::with_capacity(rows.len() * dim);
+    for &r in rows {
+        queries.extend_from_slice(v.row(r as usize));
+    }
+    let m = rows.len();
+    let mut c = vec![0f32; m * COL_BLOCK.min(n)];
+    for c0 in (0..n).step_by(COL_BLOCK) {
+        let bn = COL_BLOCK.min(n - c0);
+        // SAFETY: `queries` is m×dim row-major, the column block is dim×bn
+        // (column-major view of the row-major vectors), `c` holds m×bn.
+        unsafe {
+            matrixmultiply::sgemm(
+                m,
+                dim,
+                bn,
+                1.0,
+                queries.as_ptr(),
+                dim as isize,
+                1,
+                v.data[c0 * dim..].as_ptr(),
+                1,
+                dim as isize,
+                0.0,
+                c.as_mut_ptr(),
+                bn as isize,
+                1,
+            );
+        }
+        for (qi, list) in lists.iter_mut().enumerate() {
+            for (cj, &s) in c[qi * bn..(qi + 1) * bn].iter().enumerate() {
+                let j = c0 + cj;
+                // A dead row is all zeros, so only a zero cosine needs the check.
+                if j == rows[qi] as usize || (s == 0.0 && v.is_zero(j)) {
+                    continue;
+                }
+                insert_top(list, k, j as u32, s);
+            }
+        }
+    }
+    lists
+}
+
 /// Cosines of one row against all rows (dead rows give 0).
 pub fn row_cosines(v: &Vectors, i: usize) -> Vec<f32> {
     let q = v.row(i);
@@ -225,6 +277,35 @@ pub fn row_cosines(v: &Vectors, i: usize) -> Vec<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nearest_of_matches_the_full_scan() {
+        let dim = 8;
+        let mut seed = 7u64;
+        let mut data = Vec::new();
+        for i in 0..2500 {
+            let row: Vec<f32> = (0..dim)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    (seed >> 40) as f32 / (1u64 << 24) as f32 - 0.5
+                })
+                .collect();
+            let norm = dot(&row, &row).sqrt();
+            // Every 97th row is dead (a removed photo).
+            data.extend(row.iter().map(|x| if i % 97 == 5 { 0.0 } else { x / norm }));
+        }
+        let v = Vectors { dim, data };
+        let full = scan(&v, 10, 2.0, 2);
+        let rows = [0u32, 3, 2048, 2049, 2499];
+        let got = nearest_of(&v, &rows, 10);
+        for (r, list) in rows.iter().zip(&got) {
+            let want: Vec<u32> = full.neighbours[*r as usize].iter().map(|e| e.0).collect();
+            let have: Vec<u32> = list.iter().map(|e| e.0).collect();
+            assert_eq!(have, want, "row {r}");
+        }
+    }
 
     #[test]
     fn scan_matches_brute_force() {

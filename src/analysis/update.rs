@@ -114,18 +114,28 @@ impl Analysis {
                 }
             }
         }
+        // Persons whose statistics an edit left as they were (a photo more or
+        // less in a big folder) need not be re-judged by other persons' photos.
+        let mut shifted: HashSet<u32> = HashSet::new();
         for &p in &persons {
-            self.stats[p as usize] =
+            let new =
                 identity::person_stats(&self.members[p as usize], &self.vectors, &self.settings);
+            if !self.stats[p as usize].judges_like(&new, self.settings.evidence_photos) {
+                shifted.insert(p);
+            }
+            self.stats[p as usize] = new;
         }
         let mut rescore: HashSet<u32> = touched.iter().chain(&relabeled).copied().collect();
         self.refresh_neighbours(&touched, &mut rescore);
         for &i in touched.iter().chain(&relabeled) {
             rescore.extend(self.neighbours[i as usize].iter().map(|e| e.0));
         }
-        let changed: HashSet<u32> = touched.iter().chain(&relabeled).copied().collect();
+        let mut changed = vec![false; self.slots.len()];
+        for &i in touched.iter().chain(&relabeled) {
+            changed[i as usize] = true;
+        }
         for (j, list) in self.neighbours.iter().enumerate() {
-            if list.iter().any(|e| changed.contains(&e.0)) {
+            if list.iter().any(|e| changed[e.0 as usize]) {
                 rescore.insert(j as u32);
             }
         }
@@ -134,16 +144,22 @@ impl Analysis {
         }
         // Photos that weigh a touched person as their alternative: only that
         // person's entry is recomputed, the rest comes from the cache.
-        for (i, e) in self.evidence.iter().enumerate() {
-            if e.as_ref()
-                .is_some_and(|e| e.others.iter().any(|o| persons.contains(&o.0)))
-            {
-                rescore.insert(i as u32);
+        if !shifted.is_empty() {
+            let mut weighs = vec![false; self.names.len()];
+            for &p in &shifted {
+                weighs[p as usize] = true;
+            }
+            for (i, e) in self.evidence.iter().enumerate() {
+                if e.as_ref()
+                    .is_some_and(|e| e.others.iter().any(|o| weighs[o.0 as usize]))
+                {
+                    rescore.insert(i as u32);
+                }
             }
         }
         let mut photos: Vec<u32> = rescore.into_iter().collect();
         photos.sort_unstable();
-        let evidence = self.compute_evidence(&photos, Some(&persons));
+        let evidence = self.compute_evidence(&photos, Some(&shifted));
         for (i, e) in photos.into_iter().zip(evidence) {
             self.evidence[i as usize] = e;
         }
@@ -177,9 +193,20 @@ impl Analysis {
                         .any(|e| set.contains(&e.0))
             })
             .collect();
+        let live: Vec<u32> = stale
+            .iter()
+            .copied()
+            .filter(|&j| !self.vectors.is_zero(j as usize))
+            .collect();
         for &j in &stale {
-            self.neighbours[j as usize] = self.full_list(j);
+            self.neighbours[j as usize].clear();
             rescore.insert(j);
+        }
+        for (j, list) in live
+            .iter()
+            .zip(similarity::nearest_of(&self.vectors, &live, k))
+        {
+            self.neighbours[*j as usize] = list;
         }
         for &t in touched {
             if self.vectors.is_zero(t as usize) {
@@ -190,7 +217,8 @@ impl Analysis {
             let mut own = Vec::new();
             for (j, &s) in row.iter().enumerate() {
                 let j32 = j as u32;
-                if j32 == t || self.vectors.is_zero(j) {
+                // A dead row is all zeros, so only a zero cosine needs the check.
+                if j32 == t || (s == 0.0 && self.vectors.is_zero(j)) {
                     continue;
                 }
                 insert_top(&mut own, k, j32, s);
@@ -206,21 +234,5 @@ impl Analysis {
             }
             self.neighbours[t as usize] = own;
         }
-    }
-
-    fn full_list(&self, j: u32) -> similarity::NeighbourList {
-        let mut list = Vec::new();
-        if self.vectors.is_zero(j as usize) {
-            return list;
-        }
-        for (i, s) in similarity::row_cosines(&self.vectors, j as usize)
-            .into_iter()
-            .enumerate()
-        {
-            if i as u32 != j && !self.vectors.is_zero(i) {
-                insert_top(&mut list, self.settings.neighbours, i as u32, s);
-            }
-        }
-        list
     }
 }
