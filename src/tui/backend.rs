@@ -81,10 +81,7 @@ impl Retrainer {
                 .and_then(|s| s.records())
                 .map_err(|e| e.to_string())?;
             let manifest = facecurate::models::Manifest::builtin().map_err(|e| e.to_string())?;
-            let embedder = manifest
-                .get(&ws.models.embedder)
-                .map(|a| a.sha256.clone())
-                .unwrap_or_default();
+            let embedder = facecurate::dataset::embedder_identity(&ws, &manifest)?;
             retrain(&records, &ws.classifier_dir(), &embedder, stop).map_err(|e| e.to_string())
         });
     }
