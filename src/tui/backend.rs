@@ -119,8 +119,16 @@ impl LiveBackend {
 }
 
 fn send_view(ws: &Workspace, fingerprint: &str, tx: &Sender<Msg>) {
-    let settings = match ws.section::<facecurate::analysis::Settings>("analysis") {
-        Ok(s) => s.unwrap_or_default(),
+    let settings = match facecurate::analysis::embedder_scale::workspace_settings(ws) {
+        Ok((s, note)) => {
+            static NOTED: std::sync::Once = std::sync::Once::new();
+            if let Some(note) = note {
+                NOTED.call_once(|| {
+                    let _ = tx.send(Msg::Done(note));
+                });
+            }
+            s
+        }
         Err(e) => {
             let _ = tx.send(Msg::Failed(e.to_string()));
             facecurate::analysis::Settings::default()
