@@ -14,7 +14,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .nth(1)
         .unwrap_or_else(|| "workspace.yaml".to_string());
     let ws = Workspace::load(file.as_ref())?;
-    let fingerprint = workspace_fingerprint(&ws, &Manifest::builtin()?);
+    let fingerprint = workspace_fingerprint(&ws, &Manifest::builtin()?)?;
     for round in 1..=3 {
         let start = Instant::now();
         let store = Store::open(&ws.store_path(), &fingerprint)?;

@@ -112,7 +112,7 @@ pub fn from_pipeline(
     root: &std::path::Path,
     stop: &std::sync::atomic::AtomicBool,
     progress: &mut dyn FnMut(usize, usize),
-) -> Result<Vec<PhotoRecord>, crate::runtime::RuntimeError> {
+) -> Result<Vec<PhotoRecord>, crate::facenet::EngineError> {
     let entries = list_dataset(root, &mut |w| eprintln!("{w}"));
     let paths: Vec<PathBuf> = entries.iter().map(|e| root.join(&e.path)).collect();
     let mut records: Vec<Option<PhotoRecord>> = vec![None; entries.len()];

@@ -67,13 +67,7 @@ fn finds_injected_mislabels_and_copies_in_real_photos() {
     let runtime = runtime::init(&runtime::library_path(&cache, &manifest), Device::Cpu)
         .expect("onnx runtime");
     let file = |n: &str| cache.path_of(&manifest.get(n).expect("artifact").file);
-    let config = PipelineConfig::for_cores(
-        ModelFiles {
-            detector: file("yunet"),
-            embedder: file("sface"),
-        },
-        2,
-    );
+    let config = PipelineConfig::for_cores(ModelFiles::builtin(file("yunet"), file("sface")), 2);
     let dir = tempfile::tempdir().expect("tempdir");
     let root = dir.path().join("dataset");
     copy_photos(&file("celeb5"), &root);

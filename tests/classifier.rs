@@ -34,13 +34,8 @@ fn celeb5() -> &'static Celeb5 {
             facecurate::runtime::Device::Cpu,
         )
         .expect("ONNX Runtime");
-        let config = PipelineConfig::for_cores(
-            ModelFiles {
-                detector: file("yunet"),
-                embedder: file("sface"),
-            },
-            2,
-        );
+        let config =
+            PipelineConfig::for_cores(ModelFiles::builtin(file("yunet"), file("sface")), 2);
         let root = file("celeb5");
         let run = |dir: &Path| {
             records::from_pipeline(

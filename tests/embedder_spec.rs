@@ -10,7 +10,7 @@ use facecurate::facenet::spec::{EmbedderSpec, Layout};
 use facecurate::pipeline::detect::Detection;
 
 fn sface_spec() -> EmbedderSpec {
-    EmbedderSpec::sface(setup().config.models.embedder.clone())
+    setup().config.models.embedder.clone()
 }
 
 #[test]

@@ -20,7 +20,7 @@ fn facenet_distances_separate_identities_around_one() {
     fetch::ensure(&s.cache, &manifest, &names, &mut |l| eprintln!("{l}")).expect("fetch FaceNet");
     let file = |n: &str| s.cache.path_of(&manifest.get(n).expect("listed").file);
     let files = DetectorFiles {
-        yunet: s.config.models.detector.clone(),
+        yunet: s.config.models.detector.files()[0].to_path_buf(),
         mtcnn: Some(MtcnnFiles {
             pnet: file(names[1]),
             rnet: file(names[2]),

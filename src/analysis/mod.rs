@@ -10,6 +10,7 @@
 //! Thresholds live in [`Settings`]; the flags a report uses are [`Flag`].
 
 mod dupes;
+pub mod embedder_scale;
 mod faces;
 mod groups;
 mod identity;

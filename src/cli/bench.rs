@@ -3,8 +3,9 @@
 
 use super::{Cli, Outcome, collect_photos, setup};
 use anyhow::{Context, Result};
-use facecurate::pipeline::detect::{Detection, Detector};
-use facecurate::pipeline::embed::Embedder;
+use facecurate::facenet::SpecEmbedder;
+use facecurate::facenet::engine::{FaceDetector, open_model};
+use facecurate::pipeline::detect::Detection;
 use facecurate::pipeline::{self, PipelineConfig, align, decode};
 use facecurate::runtime::Runtime;
 use image::RgbImage;
@@ -92,14 +93,11 @@ pub fn run(cli: &Cli, args: &BenchArgs) -> Result<Outcome> {
         .iter()
         .filter_map(|p| decode::decode_file(p).ok())
         .collect();
-    let detector = |threads: usize| -> Result<Detector> {
-        Ok(Detector::new(
-            rt.session(&base.models.detector, threads)?,
-            base.detect,
-        ))
+    let detector = |threads: usize| -> Result<FaceDetector> {
+        Ok(open_model(rt, &base.models.detector, base.detect, threads)?)
     };
-    let embedder = |threads: usize| -> Result<Embedder> {
-        Ok(Embedder::new(rt.session(&base.models.embedder, threads)?))
+    let embedder = |threads: usize| -> Result<SpecEmbedder> {
+        Ok(SpecEmbedder::open(rt, &base.models.embedder, threads)?)
     };
     for (workers, threads) in [(1, 1), (2, 1), (1, 2)] {
         let v = parallel(

@@ -1,8 +1,10 @@
-//! `facecurate embed PATH... [--json]`: every face with its vector, for scripts.
+//! `facecurate embed PATH... [--json]`: every face with its vector, for scripts,
+//! with any embedder (`--embedder`, `--embedder-spec`).
 
-use super::{Cli, Outcome, collect_photos, setup};
+use super::facenet_setup::{ModelChoice, models};
+use super::{Cli, Outcome, collect_photos};
 use anyhow::Result;
-use facecurate::pipeline::{self, PhotoResult};
+use facecurate::pipeline::{self, ModelFiles, PhotoResult};
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
@@ -14,18 +16,25 @@ pub struct EmbedArgs {
     /// Print one JSON document: {"photos":[…],"failed":[…]}.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub model: ModelChoice,
 }
 
 pub fn run(cli: &Cli, args: &EmbedArgs) -> Result<Outcome> {
     let photos = collect_photos(&args.paths);
-    let ready = setup::ready(cli)?;
+    let m = models(cli, &args.model)?;
+    let mut config = m.ready.config.clone();
+    config.models = ModelFiles {
+        detector: m.files.model(m.detector)?,
+        embedder: m.spec.clone(),
+    };
     let mut results: Vec<Option<PhotoResult>> = vec![None; photos.len()];
     let bar = indicatif::ProgressBar::new(photos.len() as u64);
     bar.set_style(super::bench::bar_style());
     let start = std::time::Instant::now();
     pipeline::run(
-        &ready.runtime,
-        &ready.config,
+        &m.ready.runtime,
+        &config,
         &photos,
         &AtomicBool::new(false),
         |i, r| {

@@ -1,6 +1,8 @@
-//! Choosing and provisioning the detector and embedder of the facenet-style
-//! commands (`verify`, `align`): `--embedder sface|facenet`, `--detector
-//! mtcnn|yunet`, each fetched on first use.
+//! Choosing and provisioning the detector and embedder of the commands that
+//! take one on the command line (`verify`, `embed`, `align`'s detector):
+//! `--embedder sface|facenet|NAME` (NAME declared in the workspace file),
+//! `--embedder-spec FILE.yaml`, `--detector mtcnn|yunet`; built-ins are
+//! fetched on first use.
 
 use super::{Cli, setup};
 use anyhow::{Context, Result, bail};
@@ -8,14 +10,17 @@ use facecurate::facenet::mtcnn::MtcnnFiles;
 use facecurate::facenet::{DetectorFiles, DetectorKind, EmbedderSpec};
 use facecurate::models::{Cache, Manifest};
 
-/// Manifest names of the MTCNN stages, in cascade order.
-pub const MTCNN_NAMES: [&str; 3] = ["mtcnn-pnet", "mtcnn-rnet", "mtcnn-onet"];
+use facecurate::config::MTCNN_NAMES;
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct ModelChoice {
-    /// Embedding model: sface (default) or facenet (FaceNet 20170512, fetched and converted on first use).
-    #[arg(long, default_value = "sface")]
-    pub embedder: String,
+    /// Embedding model: sface (default), facenet (FaceNet 20170512, fetched and converted on first use),
+    /// or a name declared under `models.embedders` in the workspace file (-w).
+    #[arg(long)]
+    pub embedder: Option<String>,
+    /// An embedder spec in a YAML file of its own (the fields of a `models.embedders` entry).
+    #[arg(long, value_name = "FILE.yaml", conflicts_with = "embedder")]
+    pub embedder_spec: Option<std::path::PathBuf>,
     /// Face detector; default: the one the embedder was trained with (yunet for sface, mtcnn for facenet).
     #[arg(long)]
     pub detector: Option<DetectorKind>,
@@ -36,15 +41,41 @@ fn file(cache: &Cache, manifest: &Manifest, name: &str) -> Result<std::path::Pat
         .with_context(|| format!("the manifest lacks `{name}`"))
 }
 
-/// The spec of a built-in embedder, fetching its model when missing.
-pub fn embedder_spec(cache: &Cache, manifest: &Manifest, name: &str) -> Result<EmbedderSpec> {
-    match name {
+/// The spec `choice` names: a spec file, a built-in (its model fetched
+/// when missing) or an embedder declared in the workspace file.
+pub fn embedder_spec(
+    cli: &Cli,
+    cache: &Cache,
+    manifest: &Manifest,
+    choice: &ModelChoice,
+) -> Result<EmbedderSpec> {
+    if let Some(path) = &choice.embedder_spec {
+        return Ok(facecurate::config::load_embedder_spec(path)?);
+    }
+    match choice.embedder.as_deref().unwrap_or("sface") {
         "sface" => Ok(EmbedderSpec::sface(file(cache, manifest, "sface")?)),
         "facenet" => {
             setup::ensure(cache, manifest, &["facenet"])?;
             Ok(EmbedderSpec::facenet(file(cache, manifest, "facenet")?))
         }
-        other => bail!("unknown embedder `{other}` (expected sface or facenet)"),
+        other => {
+            let ws = facecurate::config::Workspace::load(&cli.workspace).with_context(|| {
+                format!("`{other}` is not a built-in embedder (sface, facenet); looking it up in the workspace file")
+            })?;
+            match ws.models.embedders.get(other) {
+                Some(spec) => Ok(spec.clone()),
+                None => {
+                    let declared: Vec<&str> =
+                        ws.models.embedders.keys().map(String::as_str).collect();
+                    bail!(
+                        "unknown embedder `{other}`: allowed: sface, facenet{}{} (declared under `models.embedders` in {})",
+                        if declared.is_empty() { "" } else { ", " },
+                        declared.join(", "),
+                        ws.file.display()
+                    )
+                }
+            }
+        }
     }
 }
 
@@ -73,7 +104,7 @@ pub fn detector_files(
 /// Provisions and loads what `choice` names.
 pub fn models(cli: &Cli, choice: &ModelChoice) -> Result<Models> {
     let ready = setup::ready(cli)?;
-    let spec = embedder_spec(&ready.cache, &ready.manifest, &choice.embedder)?;
+    let spec = embedder_spec(cli, &ready.cache, &ready.manifest, choice)?;
     let detector = choice.detector.unwrap_or_else(|| spec.preferred_detector());
     let files = detector_files(&ready.cache, &ready.manifest, detector)?;
     Ok(Models {

@@ -48,7 +48,11 @@ fn settings(cli: &Cli, path: Option<&Path>, dataset: Option<&Path>) -> Result<Se
     let Some(path) = path else {
         if dataset.is_none() {
             let ws = super::workspace::load(cli)?;
-            return Ok(ws.section::<Settings>("analysis")?.unwrap_or_default());
+            let (settings, note) = facecurate::analysis::embedder_scale::workspace_settings(&ws)?;
+            if let Some(note) = note {
+                eprintln!("facecurate: {note}");
+            }
+            return Ok(settings);
         }
         return Ok(Settings::default());
     };

@@ -67,10 +67,7 @@ pub fn ready(cli: &Cli) -> Result<Ready> {
             .map(|a| cache.path_of(&a.file))
             .with_context(|| format!("manifest lacks `{name}`"))
     };
-    let models = ModelFiles {
-        detector: file("yunet")?,
-        embedder: file("sface")?,
-    };
+    let models = ModelFiles::builtin(file("yunet")?, file("sface")?);
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);

@@ -124,9 +124,14 @@ pub fn run(cli: &Cli, args: &TrainArgs) -> Result<Outcome> {
         },
         ..TrainSettings::default()
     };
-    let fingerprint = embedder_fingerprint(
-        &Manifest::builtin().context("the built-in model manifest is invalid")?,
-    )?;
+    let manifest = Manifest::builtin().context("the built-in model manifest is invalid")?;
+    // The workspace's store holds its own embedder's vectors.
+    let fingerprint = if args.dataset.is_none() && args.embeddings.is_none() {
+        let ws = super::workspace::load(cli)?;
+        facecurate::dataset::embedder_identity(&ws, &manifest).map_err(anyhow::Error::msg)?
+    } else {
+        embedder_fingerprint(&manifest)?
+    };
 
     let records = training_records(cli, args)?;
     let failed: Vec<&PhotoRecord> = records

@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use facecurate::config::Workspace;
 use facecurate::dataset::{self, Engine, LazyEngine};
 use facecurate::models::{Cache, Manifest};
-use facecurate::pipeline::{ModelFiles, PipelineConfig};
+use facecurate::pipeline::PipelineConfig;
 use facecurate::runtime::{self, Device};
 use facecurate::store::Store;
 
@@ -17,7 +17,7 @@ pub fn load(cli: &Cli) -> Result<Workspace> {
 
 pub fn fingerprint(ws: &Workspace) -> Result<String> {
     let manifest = Manifest::builtin().context("the built-in model manifest is invalid")?;
-    Ok(dataset::workspace_fingerprint(ws, &manifest))
+    dataset::workspace_fingerprint(ws, &manifest).map_err(anyhow::Error::msg)
 }
 
 /// Opens the workspace's store (reading every page first when `check`),
@@ -70,21 +70,14 @@ fn build(s: &EngineSettings) -> Result<Engine> {
     let manifest = Manifest::builtin().context("the built-in model manifest is invalid")?;
     let mut names = facecurate::models::fetch::default_names(&manifest);
     names.retain(|n| manifest.get(n).is_some_and(|a| a.kind == "runtime"));
-    names.push(&ws.models.detector);
-    names.push(&ws.models.embedder);
+    names.extend(ws.models.manifest_names());
     setup::ensure(&cache, &manifest, &names)?;
     let library = runtime::library_path(&cache, &manifest);
     let runtime = runtime::init(&library, s.device)?;
-    let file = |name: &str| {
-        manifest
-            .get(name)
-            .map(|a| cache.path_of(&a.file))
-            .with_context(|| format!("manifest lacks `{name}`"))
-    };
-    let models = ModelFiles {
-        detector: file(&ws.models.detector)?,
-        embedder: file(&ws.models.embedder)?,
-    };
+    let models = ws
+        .models
+        .files(&cache, &manifest)
+        .map_err(anyhow::Error::msg)?;
     let cores = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
@@ -97,7 +90,9 @@ fn build(s: &EngineSettings) -> Result<Engine> {
         .unwrap_or(cores / config.intra_threads)
         .max(1);
     eprintln!(
-        "facecurate: {} provider, {} worker(s) x {} thread(s), ONNX Runtime {}",
+        "facecurate: {} + {}, {} provider, {} worker(s) x {} thread(s), ONNX Runtime {}",
+        ws.models.detector,
+        ws.models.embedder,
         runtime.provider,
         config.workers,
         config.intra_threads,

@@ -12,8 +12,10 @@
 //! [`Workspace::section`], which parses one section into the owner's own type
 //! with the same line-numbered errors.
 
+mod models;
 mod parse;
 mod raw;
+mod spec_file;
 mod template;
 mod values;
 
@@ -22,6 +24,8 @@ use crate::runtime::Device;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub use models::{BUILTIN_DETECTORS, BUILTIN_EMBEDDERS, MTCNN_NAMES, ModelSettings};
+pub use spec_file::load_embedder_spec;
 pub use template::{EXAMPLE_DATASET, template};
 
 /// The workspace file commands use unless `-w/--workspace` says otherwise.
@@ -69,15 +73,6 @@ impl Default for WatchSettings {
             settle: Duration::from_millis(500),
         }
     }
-}
-
-/// Which models, by manifest name, and where the cache is.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ModelSettings {
-    /// `None`: the default cache (`$FACECURATE_CACHE`, else the user cache).
-    pub cache: Option<PathBuf>,
-    pub detector: String,
-    pub embedder: String,
 }
 
 /// A validated workspace: every path absolute, every value in range.
@@ -200,5 +195,7 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
+#[cfg(test)]
+mod models_tests;
 #[cfg(test)]
 mod tests;

@@ -2,9 +2,10 @@
 //! errors) whose leaf values are range-checked as they are read. Checks that
 //! need the file system or several keys run in [`RawWorkspace::validate`].
 
+use super::models::RawModels;
 use super::parse::key_line;
 use super::values::{count_or_auto, millis, positive, side, unit_interval};
-use super::{ConfigError, DEFAULT_STATE_DIR, ModelSettings, WatchSettings, Workspace, resolve};
+use super::{ConfigError, DEFAULT_STATE_DIR, WatchSettings, Workspace, resolve};
 use crate::pipeline::detect::DetectSettings;
 use crate::runtime::Device;
 use serde::Deserialize;
@@ -45,35 +46,6 @@ pub struct RawWorkspace {
 #[derive(Debug, Deserialize)]
 #[serde(transparent)]
 struct OpenMap(#[allow(dead_code)] std::collections::BTreeMap<String, IgnoredAny>);
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawModels {
-    #[serde(default)]
-    cache: Option<String>,
-    #[serde(default = "default_detector")]
-    detector: String,
-    #[serde(default = "default_embedder")]
-    embedder: String,
-}
-
-impl Default for RawModels {
-    fn default() -> Self {
-        RawModels {
-            cache: None,
-            detector: default_detector(),
-            embedder: default_embedder(),
-        }
-    }
-}
-
-fn default_detector() -> String {
-    "yunet".to_string()
-}
-
-fn default_embedder() -> String {
-    "sface".to_string()
-}
 
 fn one() -> usize {
     1
@@ -205,35 +177,12 @@ impl RawWorkspace {
                 ),
             ));
         }
-        let manifest =
-            crate::models::Manifest::builtin().map_err(|e| invalid(&["models"], e.to_string()))?;
-        for (key, name, kind) in [
-            ("detector", &self.models.detector, "detector"),
-            ("embedder", &self.models.embedder, "embedder"),
-        ] {
-            let ok = manifest.get(name).map(|a| a.kind == kind).unwrap_or(false);
-            if !ok {
-                let allowed: Vec<String> = manifest
-                    .artifacts
-                    .iter()
-                    .filter(|a| a.kind == kind)
-                    .map(|a| format!("`{}`", a.name))
-                    .collect();
-                return Err(invalid(
-                    &["models", key],
-                    format!("unknown {kind} `{name}`; allowed: {}", allowed.join(", ")),
-                ));
-            }
-        }
+        let models = self.models.validate(text, file, base)?;
         Ok(Workspace {
             file: file.to_path_buf(),
             dataset,
             state_dir,
-            models: ModelSettings {
-                cache: self.models.cache.as_deref().map(|c| resolve(c, base)),
-                detector: self.models.detector,
-                embedder: self.models.embedder,
-            },
+            models,
             device: self.device,
             workers: self.workers,
             threads: self.threads,

@@ -40,12 +40,30 @@ dataset: {dataset}
 # inside it would count as a person).
 state_dir: facecurate-state
 
-# The models, by the names `facecurate models list` shows.
+# The models. Changing one re-embeds every photo on the next scan.
 models:
   # The model cache folder; null: $FACECURATE_CACHE, else ~/.cache/facecurate.
   cache: null
-  detector: yunet
+  # The face detector: yunet, mtcnn or one declared under `detectors`;
+  # null: the one the embedder expects (yunet for sface, mtcnn for facenet).
+  detector: null
+  # The embedder: sface, facenet (FaceNet 20170512) or one declared under `embedders`.
   embedder: sface
+  # Your own ONNX embedders, e.g. a converted facenet 20180402-114759:
+  #   vggface2:
+  #     model: models/20180402-114759.onnx    # relative to this file
+  #     width: 160
+  #     height: 160
+  #     layout: nchw                          # or nhwc
+  #     channels: rgb                         # or bgr
+  #     normalize: {kind: prewhiten}          # or {kind: mean_std, mean: [127.5, 127.5, 127.5], std: [128, 128, 128]}
+  #     alignment: {kind: box, margin: 32}    # or {kind: landmarks, template: [[x, y], ...5 points]}
+  #     output_dim: 512
+  #     detector: mtcnn                       # whose boxes it was trained on
+  embedders: {}
+  # Your own files for a detector family: {family: yunet, model: FILE}
+  # or {family: mtcnn, pnet: FILE, rnet: FILE, onet: FILE}.
+  detectors: {}
 
 # Where the models run: auto (CUDA when available, else the CPU), cpu or cuda.
 device: auto

@@ -3,8 +3,9 @@
 //! Runtime), and keeping one worker's sessions alive between the watcher's
 //! small batches instead of rebuilding them for every photo copied in.
 
+use crate::facenet::EngineError as LoadError;
 use crate::pipeline::{self, PhotoResult, PipelineConfig, Worker};
-use crate::runtime::{Runtime, RuntimeError};
+use crate::runtime::Runtime;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -39,7 +40,7 @@ impl Engine {
         paths: &[PathBuf],
         stop: &AtomicBool,
         mut on_result: impl FnMut(usize, PhotoResult),
-    ) -> Result<(), RuntimeError> {
+    ) -> Result<(), LoadError> {
         if paths.len() > SMALL_BATCH && self.config.workers > 1 {
             return pipeline::run(&self.runtime, &self.config, paths, stop, on_result);
         }

@@ -44,20 +44,69 @@ pub fn fingerprint(
     crate::models::hash::sha256_bytes(text.as_bytes())[..16].to_string()
 }
 
-/// The fingerprint of a workspace's pipeline; the pinned manifest supplies
-/// the models' sha256 (provisioning verifies the files against it).
-pub fn workspace_fingerprint(ws: &Workspace, manifest: &Manifest) -> String {
-    let sha = |name: &str| {
+/// The fingerprint of a workspace's pipeline. Built-in models are
+/// identified by the sha256 the manifest pins (provisioning verifies the
+/// files against it); a declared model by its file's content hash, and a
+/// declared or non-default embedder also by its spec, so editing either
+/// re-embeds.
+pub fn workspace_fingerprint(ws: &Workspace, manifest: &Manifest) -> Result<String, String> {
+    fingerprint_models(&ws.models, manifest).map(|(det, emb)| fingerprint(&det, &emb, &ws.detect))
+}
+
+/// What identifies the workspace's embedder: its vectors are comparable
+/// only with vectors made under the same identity (the classifier checks it).
+pub fn embedder_identity(ws: &Workspace, manifest: &Manifest) -> Result<String, String> {
+    fingerprint_models(&ws.models, manifest).map(|(_, emb)| emb)
+}
+
+fn fingerprint_models(
+    models: &crate::config::ModelSettings,
+    manifest: &Manifest,
+) -> Result<(String, String), String> {
+    let pinned = |name: &str| {
         manifest
             .get(name)
             .map(|a| a.sha256.clone())
             .unwrap_or_else(|| name.to_string())
     };
-    fingerprint(
-        &sha(&ws.models.detector),
-        &sha(&ws.models.embedder),
-        &ws.detect,
-    )
+    let content = |path: &Path| {
+        crate::records::hash_file(path)
+            .map(|h| format!("blake3:{h}"))
+            .map_err(|e| format!("{}: cannot read the model: {e}", path.display()))
+    };
+    let detector = match models.declared_detector() {
+        Some(model) => {
+            let hashes: Result<Vec<String>, String> =
+                model.files().into_iter().map(content).collect();
+            format!("{}:{}", model.kind(), hashes?.join("+"))
+        }
+        None if models.detector == "mtcnn" => {
+            let shas: Vec<String> = crate::config::MTCNN_NAMES
+                .iter()
+                .map(|n| pinned(n))
+                .collect();
+            format!("mtcnn:{}", shas.join("+"))
+        }
+        None => pinned(&models.detector),
+    };
+    let embedder = match models.declared_embedder() {
+        Some(spec) => format!("{}|{}", content(&spec.model)?, spec_identity(spec)),
+        // SFace keeps the identity it always had, so existing stores stay valid.
+        None if models.embedder == "sface" => pinned("sface"),
+        None => {
+            let spec = crate::facenet::EmbedderSpec::facenet(PathBuf::new());
+            format!("{}|{}", pinned(&models.embedder), spec_identity(&spec))
+        }
+    };
+    Ok((detector, embedder))
+}
+
+/// Everything of a spec that decides its vectors: not its name or path.
+fn spec_identity(spec: &crate::facenet::EmbedderSpec) -> String {
+    let mut spec = spec.clone();
+    spec.name.clear();
+    spec.model = PathBuf::new();
+    serde_json::to_string(&spec).unwrap_or_default()
 }
 
 /// What one reconciliation changed, as the analyses and the TUI need it.

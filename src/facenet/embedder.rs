@@ -141,6 +141,7 @@ fn fail(spec: &EmbedderSpec, problem: String) -> SpecError {
     SpecError {
         name: spec.name.clone(),
         problem: format!("{} ({})", problem, spec.model.display()),
+        key: None,
     }
 }
 

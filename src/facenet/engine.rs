@@ -13,6 +13,31 @@ use crate::runtime::{Runtime, RuntimeError};
 use image::RgbImage;
 use std::path::{Path, PathBuf};
 
+/// The model file(s) of one detector: YuNet's one file or MTCNN's three
+/// stages, built-in or a user's own.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DetectorModel {
+    Yunet(PathBuf),
+    Mtcnn(MtcnnFiles),
+}
+
+impl DetectorModel {
+    pub fn kind(&self) -> DetectorKind {
+        match self {
+            DetectorModel::Yunet(_) => DetectorKind::Yunet,
+            DetectorModel::Mtcnn(_) => DetectorKind::Mtcnn,
+        }
+    }
+
+    /// Every file the detector loads, in a fixed order.
+    pub fn files(&self) -> Vec<&Path> {
+        match self {
+            DetectorModel::Yunet(f) => vec![f.as_path()],
+            DetectorModel::Mtcnn(m) => vec![&m.pnet, &m.rnet, &m.onet],
+        }
+    }
+}
+
 /// A detector of either kind, answering in the shared [`Detection`] form.
 pub enum FaceDetector {
     Yunet(Detector),
@@ -54,6 +79,18 @@ pub enum EngineError {
     NoMtcnn,
 }
 
+impl DetectorFiles {
+    /// The files of the detector of `kind`.
+    pub fn model(&self, kind: DetectorKind) -> Result<DetectorModel, EngineError> {
+        Ok(match kind {
+            DetectorKind::Yunet => DetectorModel::Yunet(self.yunet.clone()),
+            DetectorKind::Mtcnn => {
+                DetectorModel::Mtcnn(self.mtcnn.clone().ok_or(EngineError::NoMtcnn)?)
+            }
+        })
+    }
+}
+
 /// Opens a detector of `kind` with `threads` intra-op threads per session.
 pub fn open_detector(
     runtime: &Runtime,
@@ -61,20 +98,32 @@ pub fn open_detector(
     kind: DetectorKind,
     threads: usize,
 ) -> Result<FaceDetector, EngineError> {
-    Ok(match kind {
-        DetectorKind::Yunet => FaceDetector::Yunet(Detector::new(
-            runtime.session(&files.yunet, threads)?,
-            DetectSettings::default(),
-        )),
-        DetectorKind::Mtcnn => {
-            let m = files.mtcnn.as_ref().ok_or(EngineError::NoMtcnn)?;
-            FaceDetector::Mtcnn(Box::new(Mtcnn::open(
-                runtime,
-                m,
-                MtcnnSettings::default(),
-                threads,
-            )?))
+    open_model(
+        runtime,
+        &files.model(kind)?,
+        DetectSettings::default(),
+        threads,
+    )
+}
+
+/// Opens `model`; `detect` applies to YuNet (MTCNN keeps facenet's own
+/// thresholds).
+pub fn open_model(
+    runtime: &Runtime,
+    model: &DetectorModel,
+    detect: DetectSettings,
+    threads: usize,
+) -> Result<FaceDetector, EngineError> {
+    Ok(match model {
+        DetectorModel::Yunet(file) => {
+            FaceDetector::Yunet(Detector::new(runtime.session(file, threads)?, detect))
         }
+        DetectorModel::Mtcnn(m) => FaceDetector::Mtcnn(Box::new(Mtcnn::open(
+            runtime,
+            m,
+            MtcnnSettings::default(),
+            threads,
+        )?)),
     })
 }
 
@@ -100,8 +149,21 @@ impl Engine {
         spec: &EmbedderSpec,
         threads: usize,
     ) -> Result<Engine, EngineError> {
+        let model = files.model(detector)?;
+        Engine::open_model(runtime, &model, DetectSettings::default(), spec, threads)
+    }
+
+    /// Opens `detector` (with `detect` for YuNet) and the embedder `spec`
+    /// describes, checking the embedder against its model.
+    pub fn open_model(
+        runtime: &Runtime,
+        detector: &DetectorModel,
+        detect: DetectSettings,
+        spec: &EmbedderSpec,
+        threads: usize,
+    ) -> Result<Engine, EngineError> {
         Ok(Engine {
-            detector: open_detector(runtime, files, detector, threads)?,
+            detector: open_model(runtime, detector, detect, threads)?,
             embedder: SpecEmbedder::open(runtime, spec, threads)?,
         })
     }

@@ -15,5 +15,5 @@ pub mod resample;
 pub mod spec;
 
 pub use embedder::SpecEmbedder;
-pub use engine::{DetectorFiles, Engine, EngineError, FaceDetector, MainFace};
+pub use engine::{DetectorFiles, DetectorModel, Engine, EngineError, FaceDetector, MainFace};
 pub use spec::{DetectorKind, EmbedderSpec, SpecError};

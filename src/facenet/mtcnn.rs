@@ -20,7 +20,7 @@ use ort::value::TensorRef;
 use std::path::PathBuf;
 
 /// The three networks' files.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MtcnnFiles {
     pub pnet: PathBuf,
     pub rnet: PathBuf,

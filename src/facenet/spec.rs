@@ -85,6 +85,9 @@ impl std::fmt::Display for DetectorKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EmbedderSpec {
+    /// Defaults to the key it is declared under (workspace) or the file's
+    /// stem (`--embedder-spec`).
+    #[serde(default)]
     pub name: String,
     /// The ONNX file.
     pub model: PathBuf,
@@ -108,6 +111,9 @@ pub struct EmbedderSpec {
 pub struct SpecError {
     pub name: String,
     pub problem: String,
+    /// The declaration's key at fault, when one is (for line-numbered
+    /// configuration errors).
+    pub key: Option<&'static str>,
 }
 
 /// The ArcFace/SFace 112×112 five-point template.
@@ -153,30 +159,44 @@ impl EmbedderSpec {
         }
     }
 
-    fn problem(&self, problem: impl Into<String>) -> SpecError {
+    fn problem(&self, key: &'static str, problem: impl Into<String>) -> SpecError {
         SpecError {
             name: self.name.clone(),
             problem: problem.into(),
+            key: Some(key),
         }
     }
 
     /// Checks the declaration on its own (the model is checked at load).
     pub fn validate(&self) -> Result<(), SpecError> {
         if !(8..=2048).contains(&self.width) || !(8..=2048).contains(&self.height) {
-            return Err(self.problem(format!(
-                "input size {}x{} is outside 8..2048",
-                self.width, self.height
-            )));
+            let key = if (8..=2048).contains(&self.width) {
+                "height"
+            } else {
+                "width"
+            };
+            return Err(self.problem(
+                key,
+                format!(
+                    "input size {}x{} is outside 8..2048; allowed: 8 to 2048 pixels a side",
+                    self.width, self.height
+                ),
+            ));
         }
         if self.output_dim == 0 {
-            return Err(self.problem("output_dim must be at least 1"));
+            return Err(self.problem(
+                "output_dim",
+                "output_dim must be at least 1; allowed: the length of the model's output",
+            ));
         }
         match &self.normalize {
             Normalize::MeanStd { mean, std } => {
                 if std.iter().any(|s| !s.is_finite() || *s == 0.0)
                     || mean.iter().any(|m| !m.is_finite())
                 {
-                    return Err(self.problem("normalize std must be finite and non-zero"));
+                    return Err(
+                        self.problem("normalize", "normalize std must be finite and non-zero")
+                    );
                 }
             }
             Normalize::Prewhiten => {}
@@ -184,7 +204,9 @@ impl EmbedderSpec {
         match &self.alignment {
             Alignment::Box { margin } => {
                 if !margin.is_finite() || *margin < 0.0 {
-                    return Err(self.problem(format!("box margin {margin} must be >= 0")));
+                    return Err(
+                        self.problem("alignment", format!("box margin {margin} must be >= 0"))
+                    );
                 }
             }
             Alignment::Landmarks { template } => {
@@ -195,16 +217,19 @@ impl EmbedderSpec {
                         && (0.0..=self.height as f32).contains(&p[1])
                 });
                 if !inside {
-                    return Err(self.problem(format!(
-                        "landmark template points must lie inside the {}x{} input",
-                        self.width, self.height
-                    )));
+                    return Err(self.problem(
+                        "alignment",
+                        format!(
+                            "landmark template points must lie inside the {}x{} input",
+                            self.width, self.height
+                        ),
+                    ));
                 }
                 let spread = template
                     .iter()
                     .any(|p| (p[0] - template[0][0]).abs() + (p[1] - template[0][1]).abs() > 1.0);
                 if !spread {
-                    return Err(self.problem("landmark template points coincide"));
+                    return Err(self.problem("alignment", "landmark template points coincide"));
                 }
             }
         }

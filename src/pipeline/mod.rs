@@ -1,5 +1,6 @@
 //! The face pipeline: decode → detect → align → embed, on worker threads
-//! that each own their ONNX sessions.
+//! that each own their ONNX sessions. The detector (YuNet or MTCNN) and the
+//! embedder (any [`EmbedderSpec`]) are whatever the configuration names.
 //!
 //! A photo that fails (unreadable, corrupt, no face, a model error) yields a
 //! [`PhotoError`] naming the file and the cause; the run carries on.
@@ -9,10 +10,11 @@ pub mod decode;
 pub mod detect;
 pub mod embed;
 
-use crate::runtime::{Runtime, RuntimeError};
+use crate::facenet::spec::Alignment;
+use crate::facenet::{DetectorModel, EmbedderSpec, Engine, EngineError};
+use crate::runtime::Runtime;
 use decode::DecodeError;
-use detect::{DetectSettings, Detector};
-use embed::Embedder;
+use detect::DetectSettings;
 use image::RgbImage;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -81,17 +83,29 @@ pub struct PhotoError {
 
 pub type PhotoResult = Result<PhotoFaces, PhotoError>;
 
-/// The model files a worker loads.
+/// The models a worker loads: any supported detector and any embedder a
+/// spec describes (SFace by default).
 #[derive(Debug, Clone)]
 pub struct ModelFiles {
-    pub detector: PathBuf,
-    pub embedder: PathBuf,
+    pub detector: DetectorModel,
+    pub embedder: EmbedderSpec,
+}
+
+impl ModelFiles {
+    /// The default pair: YuNet and SFace.
+    pub fn builtin(yunet: PathBuf, sface: PathBuf) -> ModelFiles {
+        ModelFiles {
+            detector: DetectorModel::Yunet(yunet),
+            embedder: EmbedderSpec::sface(sface),
+        }
+    }
 }
 
 /// How many workers, and how many threads each session may use.
 #[derive(Debug, Clone)]
 pub struct PipelineConfig {
     pub models: ModelFiles,
+    /// YuNet's settings (MTCNN keeps facenet's).
     pub detect: DetectSettings,
     pub workers: usize,
     pub intra_threads: usize,
@@ -112,19 +126,29 @@ impl PipelineConfig {
 
 /// A worker's models; not shared between threads.
 pub struct Worker {
-    detector: Detector,
-    embedder: Embedder,
+    engine: Engine,
+    /// The embedder's crop is the thumb's 112×112 ArcFace crop (SFace): warp once.
+    crop_is_thumb_source: bool,
 }
 
 impl Worker {
-    pub fn new(runtime: &Runtime, config: &PipelineConfig) -> Result<Worker, RuntimeError> {
+    /// Opens the sessions; the embedder is checked against its spec here.
+    pub fn new(runtime: &Runtime, config: &PipelineConfig) -> Result<Worker, EngineError> {
         let threads = config.intra_threads.max(1);
+        let spec = &config.models.embedder;
         Ok(Worker {
-            detector: Detector::new(
-                runtime.session(&config.models.detector, threads)?,
+            engine: Engine::open_model(
+                runtime,
+                &config.models.detector,
                 config.detect,
-            ),
-            embedder: Embedder::new(runtime.session(&config.models.embedder, threads)?),
+                spec,
+                threads,
+            )?,
+            crop_is_thumb_source: (spec.width, spec.height) == (112, 112)
+                && spec.alignment
+                    == (Alignment::Landmarks {
+                        template: align::TEMPLATE_112,
+                    }),
         })
     }
 
@@ -145,28 +169,39 @@ impl Worker {
         })
     }
 
-    /// Detects, aligns and embeds every face of an already decoded photo.
+    /// Detects, crops (as the embedder's spec says) and embeds every face of
+    /// an already decoded photo. The thumb always comes from the 112×112
+    /// landmark alignment, so duplicate evidence means the same whatever the
+    /// embedder.
     pub fn process_image(&mut self, image: &RgbImage) -> Result<Vec<Face>, ort::Error> {
-        let detections = self.detector.detect(image)?;
+        let detections = self.engine.detector.detect(image)?;
         let mut kept = Vec::with_capacity(detections.len());
         let mut crops = Vec::with_capacity(detections.len());
+        let mut thumbs = Vec::with_capacity(detections.len());
         for d in detections {
-            if let Some(crop) = align::align_112(image, &d.landmarks) {
-                crops.push(crop);
-                kept.push(d);
-            }
+            let Some(crop) = self.engine.embedder.crop(image, &d) else {
+                continue;
+            };
+            let thumb = if self.crop_is_thumb_source {
+                gray_thumb(&crop)
+            } else {
+                gray_thumb(&align::align_112(image, &d.landmarks).unwrap_or_else(|| crop.clone()))
+            };
+            crops.push(crop);
+            thumbs.push(thumb);
+            kept.push(d);
         }
-        let vectors = self.embedder.embed(&crops)?;
+        let vectors = self.engine.embedder.embed(&crops)?;
         Ok(kept
             .into_iter()
             .zip(vectors)
-            .zip(&crops)
-            .map(|((d, embedding), crop)| Face {
+            .zip(thumbs)
+            .map(|((d, embedding), thumb)| Face {
                 bbox: d.bbox,
                 landmarks: d.landmarks,
                 score: d.score,
                 embedding,
-                thumb: gray_thumb(crop),
+                thumb,
             })
             .collect())
     }
@@ -181,7 +216,7 @@ pub fn run(
     paths: &[PathBuf],
     stop: &AtomicBool,
     mut on_result: impl FnMut(usize, PhotoResult),
-) -> Result<(), RuntimeError> {
+) -> Result<(), EngineError> {
     let workers = config.workers.clamp(1, paths.len().max(1));
     let mut pool = Vec::with_capacity(workers);
     for _ in 0..workers {

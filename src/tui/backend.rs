@@ -81,10 +81,7 @@ impl Retrainer {
                 .and_then(|s| s.records())
                 .map_err(|e| e.to_string())?;
             let manifest = facecurate::models::Manifest::builtin().map_err(|e| e.to_string())?;
-            let embedder = manifest
-                .get(&ws.models.embedder)
-                .map(|a| a.sha256.clone())
-                .unwrap_or_default();
+            let embedder = facecurate::dataset::embedder_identity(&ws, &manifest)?;
             retrain(&records, &ws.classifier_dir(), &embedder, stop).map_err(|e| e.to_string())
         });
     }
@@ -122,8 +119,16 @@ impl LiveBackend {
 }
 
 fn send_view(ws: &Workspace, fingerprint: &str, tx: &Sender<Msg>) {
-    let settings = match ws.section::<facecurate::analysis::Settings>("analysis") {
-        Ok(s) => s.unwrap_or_default(),
+    let settings = match facecurate::analysis::embedder_scale::workspace_settings(ws) {
+        Ok((s, note)) => {
+            static NOTED: std::sync::Once = std::sync::Once::new();
+            if let Some(note) = note {
+                NOTED.call_once(|| {
+                    let _ = tx.send(Msg::Done(note));
+                });
+            }
+            s
+        }
         Err(e) => {
             let _ = tx.send(Msg::Failed(e.to_string()));
             facecurate::analysis::Settings::default()

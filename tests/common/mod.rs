@@ -34,10 +34,7 @@ pub fn setup() -> &'static Setup {
         let runtime = runtime::init(&runtime::library_path(&cache, &manifest), Device::Cpu)
             .expect("load ONNX Runtime");
         let file = |n: &str| cache.path_of(&manifest.get(n).expect("listed").file);
-        let models = ModelFiles {
-            detector: file("yunet"),
-            embedder: file("sface"),
-        };
+        let models = ModelFiles::builtin(file("yunet"), file("sface"));
         let config = PipelineConfig::for_cores(models, 2);
         Setup {
             celeb5: file("celeb5"),

@@ -1,0 +1,287 @@
+//! The `models:` section: which detector and embedder the pipeline runs,
+//! built-in or declared by the user (`embedders:` with the spec of an ONNX
+//! embedder, `detectors:` with a user's own file for a supported detector
+//! family). Declarations are checked here, each error at its own line and
+//! key; the model itself is checked against its spec when it is opened.
+
+use super::parse::key_line;
+use super::{ConfigError, resolve};
+use crate::facenet::mtcnn::MtcnnFiles;
+use crate::facenet::{DetectorKind, DetectorModel, EmbedderSpec};
+use crate::models::{Cache, Manifest};
+use crate::pipeline::ModelFiles;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Built-in embedders (manifest names) and the built-in detectors.
+pub const BUILTIN_EMBEDDERS: [&str; 2] = ["sface", "facenet"];
+pub const BUILTIN_DETECTORS: [&str; 2] = ["yunet", "mtcnn"];
+/// Manifest names of the MTCNN stages, in cascade order.
+pub const MTCNN_NAMES: [&str; 3] = ["mtcnn-pnet", "mtcnn-rnet", "mtcnn-onet"];
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawModels {
+    #[serde(default)]
+    cache: Option<String>,
+    #[serde(default)]
+    detector: Option<String>,
+    #[serde(default)]
+    embedder: Option<String>,
+    #[serde(default)]
+    embedders: BTreeMap<String, EmbedderSpec>,
+    #[serde(default)]
+    detectors: BTreeMap<String, RawDetector>,
+}
+
+/// A user's own detector file(s) for a family facecurate can run.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDetector {
+    family: DetectorKind,
+    /// YuNet's one file.
+    #[serde(default)]
+    model: Option<String>,
+    /// MTCNN's three stages.
+    #[serde(default)]
+    pnet: Option<String>,
+    #[serde(default)]
+    rnet: Option<String>,
+    #[serde(default)]
+    onet: Option<String>,
+}
+
+/// Which models, by name, and where the cache is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelSettings {
+    /// `None`: the default cache (`$FACECURATE_CACHE`, else the user cache).
+    pub cache: Option<PathBuf>,
+    /// `yunet`, `mtcnn` or a declared name; when the file names none, the
+    /// detector the embedder expects.
+    pub detector: String,
+    /// `sface`, `facenet` or a declared name.
+    pub embedder: String,
+    /// Declared embedders by name, model paths absolute.
+    pub embedders: BTreeMap<String, EmbedderSpec>,
+    /// Declared detectors by name, paths absolute.
+    pub detectors: BTreeMap<String, DetectorModel>,
+}
+
+impl ModelSettings {
+    /// The declared spec of the chosen embedder (`None`: a built-in).
+    pub fn declared_embedder(&self) -> Option<&EmbedderSpec> {
+        self.embedders.get(&self.embedder)
+    }
+
+    pub fn declared_detector(&self) -> Option<&DetectorModel> {
+        self.detectors.get(&self.detector)
+    }
+
+    /// The manifest artifacts the chosen models need fetched.
+    pub fn manifest_names(&self) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        match self.detector.as_str() {
+            "yunet" => names.push("yunet"),
+            "mtcnn" => names.extend(MTCNN_NAMES),
+            _ => {}
+        }
+        names.extend(
+            BUILTIN_EMBEDDERS
+                .iter()
+                .copied()
+                .filter(|n| *n == self.embedder),
+        );
+        names
+    }
+
+    /// The chosen models' files: built-ins in `cache`, declared ones where
+    /// the workspace says.
+    pub fn files(&self, cache: &Cache, manifest: &Manifest) -> Result<ModelFiles, String> {
+        let file = |name: &str| {
+            manifest
+                .get(name)
+                .map(|a| cache.path_of(&a.file))
+                .ok_or_else(|| format!("the manifest lacks `{name}`"))
+        };
+        let detector = match self.declared_detector() {
+            Some(model) => model.clone(),
+            None if self.detector == "mtcnn" => DetectorModel::Mtcnn(MtcnnFiles {
+                pnet: file(MTCNN_NAMES[0])?,
+                rnet: file(MTCNN_NAMES[1])?,
+                onet: file(MTCNN_NAMES[2])?,
+            }),
+            None => DetectorModel::Yunet(file(&self.detector)?),
+        };
+        let embedder = match self.declared_embedder() {
+            Some(spec) => spec.clone(),
+            None if self.embedder == "facenet" => EmbedderSpec::facenet(file("facenet")?),
+            None => EmbedderSpec::sface(file(&self.embedder)?),
+        };
+        Ok(ModelFiles { detector, embedder })
+    }
+}
+
+/// Resolves a declared spec's model path against `base` and checks the
+/// declaration; errors name the key under `at` and its line in `text`.
+pub fn check_spec(
+    mut spec: EmbedderSpec,
+    text: &str,
+    file: &Path,
+    base: &Path,
+    at: &[&str],
+) -> Result<EmbedderSpec, ConfigError> {
+    let invalid = |path: &[&str], message: String| ConfigError::Invalid {
+        path: file.to_path_buf(),
+        line: line_of(text, path),
+        key: Some(path.join(".")).filter(|k| !k.is_empty()),
+        message,
+    };
+    spec.model = model_file(&spec.model.to_string_lossy(), base)
+        .map_err(|m| invalid(&[at, &["model"]].concat(), m))?;
+    if let Err(e) = spec.validate() {
+        return Err(invalid(&[at, e.key.as_slice()].concat(), e.problem));
+    }
+    Ok(spec)
+}
+
+/// `written` resolved against `base`, when it is a file.
+fn model_file(written: &str, base: &Path) -> Result<PathBuf, String> {
+    let resolved = resolve(written, base);
+    if resolved.is_file() {
+        Ok(resolved)
+    } else {
+        Err(format!(
+            "{} is not a file; allowed: an ONNX file (relative paths start at the folder of the file that declares it)",
+            resolved.display()
+        ))
+    }
+}
+
+/// The nearest line of `path` (dropping trailing keys written in flow style).
+fn line_of(text: &str, path: &[&str]) -> Option<u64> {
+    (1..=path.len())
+        .rev()
+        .find_map(|n| key_line(text, &path[..n]))
+}
+
+impl RawModels {
+    pub fn validate(
+        self,
+        text: &str,
+        file: &Path,
+        base: &Path,
+    ) -> Result<ModelSettings, ConfigError> {
+        let invalid = |path: &[&str], message: String| ConfigError::Invalid {
+            path: file.to_path_buf(),
+            line: line_of(text, path),
+            key: Some(path.join(".")),
+            message,
+        };
+        let model_file =
+            |path: &[&str], written: &str| model_file(written, base).map_err(|m| invalid(path, m));
+        let mut embedders = BTreeMap::new();
+        for (name, mut spec) in self.embedders {
+            let at = ["models", "embedders", name.as_str()];
+            if BUILTIN_EMBEDDERS.contains(&name.as_str()) {
+                return Err(invalid(
+                    &at,
+                    format!("`{name}` is a built-in embedder; allowed: another name"),
+                ));
+            }
+            spec.name = name.clone();
+            let spec = check_spec(spec, text, file, base, &at)?;
+            embedders.insert(name, spec);
+        }
+        let mut detectors = BTreeMap::new();
+        for (name, raw) in self.detectors {
+            let at = ["models", "detectors", name.as_str()];
+            if BUILTIN_DETECTORS.contains(&name.as_str()) {
+                return Err(invalid(
+                    &at,
+                    format!("`{name}` is a built-in detector; allowed: another name"),
+                ));
+            }
+            let allowed = match raw.family {
+                DetectorKind::Yunet => "model",
+                DetectorKind::Mtcnn => "pnet, rnet, onet",
+            };
+            let need = |key: &'static str, value: &Option<String>| match value {
+                Some(v) => model_file(&[&at[..], &[key]].concat(), v),
+                None => Err(invalid(
+                    &at,
+                    format!(
+                        "`{key}` is missing; a {} detector needs {allowed}",
+                        raw.family
+                    ),
+                )),
+            };
+            let unused = |key: &'static str, value: &Option<String>| match value {
+                Some(_) => Err(invalid(
+                    &[&at[..], &[key]].concat(),
+                    format!("not used by a {} detector; allowed: {allowed}", raw.family),
+                )),
+                None => Ok(()),
+            };
+            let declared = match raw.family {
+                DetectorKind::Yunet => {
+                    unused("pnet", &raw.pnet)?;
+                    unused("rnet", &raw.rnet)?;
+                    unused("onet", &raw.onet)?;
+                    DetectorModel::Yunet(need("model", &raw.model)?)
+                }
+                DetectorKind::Mtcnn => {
+                    unused("model", &raw.model)?;
+                    DetectorModel::Mtcnn(MtcnnFiles {
+                        pnet: need("pnet", &raw.pnet)?,
+                        rnet: need("rnet", &raw.rnet)?,
+                        onet: need("onet", &raw.onet)?,
+                    })
+                }
+            };
+            detectors.insert(name, declared);
+        }
+        let embedder = self.embedder.unwrap_or_else(|| "sface".to_string());
+        let known = |builtin: &[&str], declared: Vec<&String>| -> String {
+            builtin
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .chain(declared.iter().map(|n| format!("`{n}`")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if !BUILTIN_EMBEDDERS.contains(&embedder.as_str()) && !embedders.contains_key(&embedder) {
+            return Err(invalid(
+                &["models", "embedder"],
+                format!(
+                    "unknown embedder `{embedder}`; allowed: {} (or one declared under `models.embedders`)",
+                    known(&BUILTIN_EMBEDDERS, embedders.keys().collect())
+                ),
+            ));
+        }
+        let detector = match self.detector {
+            Some(d) => d,
+            None => match embedders.get(&embedder) {
+                Some(spec) => spec.preferred_detector().to_string(),
+                None if embedder == "facenet" => "mtcnn".to_string(),
+                None => "yunet".to_string(),
+            },
+        };
+        if !BUILTIN_DETECTORS.contains(&detector.as_str()) && !detectors.contains_key(&detector) {
+            return Err(invalid(
+                &["models", "detector"],
+                format!(
+                    "unknown detector `{detector}`; allowed: {} (or one declared under `models.detectors`)",
+                    known(&BUILTIN_DETECTORS, detectors.keys().collect())
+                ),
+            ));
+        }
+        Ok(ModelSettings {
+            cache: self.cache.as_deref().map(|c| resolve(c, base)),
+            detector,
+            embedder,
+            embedders,
+            detectors,
+        })
+    }
+}
