@@ -10,6 +10,7 @@ pub mod data;
 pub mod image_widget;
 pub mod keys;
 pub mod model;
+pub mod trace;
 pub mod update;
 pub mod view;
 
@@ -97,7 +98,8 @@ fn event_loop(
     terminate: &AtomicBool,
 ) -> std::io::Result<()> {
     let (tx, rx) = unbounded::<Msg>();
-    spawn_terminal_reader(tx.clone());
+    let (mut trace, stamps) = trace::Trace::from_env().unzip();
+    spawn_terminal_reader(tx.clone(), stamps);
     let thumbs = spawn_thumbnailer(root, tx.clone());
     let (effect_tx, effect_rx) = unbounded::<Effect>();
     {
@@ -119,9 +121,15 @@ fn event_loop(
             Err(crossbeam_channel::RecvTimeoutError::Disconnected) => None,
         };
         let Some(first) = first else { break };
-        let mut effects = update::update(&mut app, first);
-        for msg in rx.try_iter() {
-            effects.extend(update::update(&mut app, msg));
+        let started = Instant::now();
+        let mut effects = Vec::new();
+        let mut handled = 0;
+        for msg in std::iter::once(first).chain(rx.try_iter()) {
+            effects.extend(handle(&mut app, msg, trace.as_mut()));
+            handled += 1;
+        }
+        if let Some(t) = trace.as_mut() {
+            t.update(started, handled);
         }
         for effect in effects {
             let _ = effect_tx.send(effect);
@@ -134,22 +142,37 @@ fn event_loop(
         if since < FRAME {
             std::thread::sleep(FRAME - since);
             for msg in rx.try_iter() {
-                for effect in update::update(&mut app, msg) {
+                for effect in handle(&mut app, msg, trace.as_mut()) {
                     let _ = effect_tx.send(effect);
                 }
             }
         }
+        let drawing = Instant::now();
         terminal.draw(|frame| view::render(&app, frame))?;
         last_draw = Instant::now();
+        if let Some(t) = trace.as_mut() {
+            t.frame(drawing, app.data.photos.len());
+        }
     }
     Ok(())
 }
 
-fn spawn_terminal_reader(tx: Sender<Msg>) {
+/// `update`, with the key (if it is one) noted in the trace.
+fn handle(app: &mut App, msg: Msg, trace: Option<&mut trace::Trace>) -> Vec<Effect> {
+    if let (Some(t), Msg::Key(key)) = (trace, &msg) {
+        t.key(keys::key_label(key));
+    }
+    update::update(app, msg)
+}
+
+fn spawn_terminal_reader(tx: Sender<Msg>, stamps: Option<trace::Stamps>) {
     std::thread::spawn(move || {
         loop {
             let msg = match event::read() {
                 Ok(Event::Key(key)) if key.kind == KeyEventKind::Press => {
+                    if let Some(s) = &stamps {
+                        s.key_arrived();
+                    }
                     // Raw mode swallows SIGINT: Ctrl-C quits like `q`.
                     if key.code == KeyCode::Char('c')
                         && key.modifiers.contains(KeyModifiers::CONTROL)
