@@ -57,6 +57,7 @@ fn photo(rng: &mut Rng, person: &str, n: usize, centre: &[f32]) -> PhotoRecord {
         status: PhotoStatus::Ok,
         faces: vec![face(e, thumb)],
         reviewed: false,
+        not_duplicate_of: Vec::new(),
     }
 }
 

@@ -148,10 +148,14 @@ fn event_loop(
             }
         }
         let drawing = Instant::now();
-        terminal.draw(|frame| view::render(&app, frame))?;
+        let mut rendered = Duration::ZERO;
+        terminal.draw(|frame| {
+            view::render(&app, frame);
+            rendered = drawing.elapsed();
+        })?;
         last_draw = Instant::now();
         if let Some(t) = trace.as_mut() {
-            t.frame(drawing, app.data.photos.len());
+            t.frame(drawing, rendered, &app);
         }
     }
     Ok(())

@@ -7,10 +7,13 @@
 //! where `at_ms` counts from the UI's start and `kind` is
 //! - `update`: time spent in `update` for one drained batch of messages
 //!   (`detail` = messages in the batch),
-//! - `frame`: time inside `terminal.draw` (`detail` = photos in the view),
+//! - `render`: time building the frame in `view::render`, and `frame`: the
+//!   whole `terminal.draw` (render, diff, write to the terminal); `detail` =
+//!   the screen and the photos in the view,
 //! - `key`: from the key's arrival (right after the terminal read) to the
 //!   end of the first draw that reflects it (`detail` = the key).
 
+use super::app::App;
 use crossbeam_channel::{Receiver, Sender};
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -91,11 +94,14 @@ impl Trace {
         self.line("update", started, started.elapsed(), &messages.to_string());
     }
 
-    /// A draw that began at `started` just ended: every key handled since
+    /// A draw that began at `started` just ended (`rendered` of it spent
+    /// building the frame, the rest writing it out): every key handled since
     /// the previous draw is now on screen.
-    pub fn frame(&mut self, started: Instant, photos: usize) {
+    pub fn frame(&mut self, started: Instant, rendered: Duration, app: &App) {
         let ended = Instant::now();
-        self.line("frame", started, ended - started, &photos.to_string());
+        let detail = format!("{} {}", app.screen.title(), app.data.photos.len());
+        self.line("render", started, rendered, &detail);
+        self.line("frame", started, ended - started, &detail);
         for (arrived, label) in std::mem::take(&mut self.pending) {
             self.line("key", arrived, ended - arrived, &label);
         }

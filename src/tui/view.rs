@@ -87,6 +87,15 @@ fn table_state(selected: usize, len: usize) -> TableState {
     TableState::default().with_selected(if len == 0 { None } else { Some(selected) })
 }
 
+/// The rows worth building for a table `height` lines tall: a fresh table
+/// scrolls so the selection sits on its last visible line, so rows more
+/// than a screen away never show, and building them for thousands of
+/// people every frame is what would make a frame slow.
+fn window(len: usize, selected: usize, height: u16) -> std::ops::Range<usize> {
+    let start = selected.min(len).saturating_sub(usize::from(height));
+    start..len.min(start + 2 * usize::from(height))
+}
+
 fn render_people(app: &App, frame: &mut Frame, area: Rect) {
     let people = app.people();
     let sort = match app.sort {
@@ -100,7 +109,8 @@ fn render_people(app: &App, frame: &mut Frame, area: Rect) {
         format!(" · search: {}_", app.search)
     };
     let title = format!(" People ({}) · sorted by {sort}{search} ", people.len());
-    let rows: Vec<Row> = people
+    let shown = window(people.len(), app.people_sel, area.height);
+    let rows: Vec<Row> = people[shown.clone()]
         .iter()
         .map(|p| {
             Row::new(vec![
@@ -121,7 +131,11 @@ fn render_people(app: &App, frame: &mut Frame, area: Rect) {
     .header(Row::new(vec!["person", "photos", "flags"]).bold())
     .block(Block::default().borders(Borders::ALL).title(title))
     .row_highlight_style(highlight(app));
-    frame.render_stateful_widget(table, area, &mut table_state(app.people_sel, people.len()));
+    frame.render_stateful_widget(
+        table,
+        area,
+        &mut table_state(app.people_sel - shown.start, people.len()),
+    );
 }
 
 fn photo_row(p: &PhotoRow, with_person: bool) -> Row<'static> {
@@ -169,7 +183,11 @@ fn render_photos(
     } else {
         format!(" Review · {} flagged photos, worst first ", photos.len())
     };
-    let rows: Vec<Row> = photos.iter().map(|p| photo_row(p, person_screen)).collect();
+    let shown = window(photos.len(), selected, area.height);
+    let rows: Vec<Row> = photos[shown.clone()]
+        .iter()
+        .map(|p| photo_row(p, person_screen))
+        .collect();
     let table = Table::new(
         rows,
         [
@@ -182,7 +200,11 @@ fn render_photos(
     .header(Row::new(vec!["score", "photo", "flags", "suggestion"]).bold())
     .block(Block::default().borders(Borders::ALL).title(title))
     .row_highlight_style(highlight(app));
-    frame.render_stateful_widget(table, list, &mut table_state(selected, photos.len()));
+    frame.render_stateful_widget(
+        table,
+        list,
+        &mut table_state(selected - shown.start, photos.len()),
+    );
     if wide && let Some(photo) = photos.get(selected) {
         render_preview(app, frame, preview, photo);
     }
@@ -219,9 +241,8 @@ fn draw_thumb(app: &App, frame: &mut Frame, area: Rect, path: &std::path::Path) 
 }
 
 fn render_duplicates(app: &App, frame: &mut Frame, area: Rect) {
-    let rows: Vec<Row> = app
-        .data
-        .duplicates
+    let shown = window(app.data.duplicates.len(), app.dup_sel, area.height);
+    let rows: Vec<Row> = app.data.duplicates[shown.clone()]
         .iter()
         .map(|d| {
             Row::new(vec![
@@ -251,7 +272,7 @@ fn render_duplicates(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_stateful_widget(
         table,
         area,
-        &mut table_state(app.dup_sel, app.data.duplicates.len()),
+        &mut table_state(app.dup_sel - shown.start, app.data.duplicates.len()),
     );
 }
 
@@ -292,9 +313,8 @@ fn render_classifier(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn render_problems(app: &App, frame: &mut Frame, area: Rect) {
-    let rows: Vec<Row> = app
-        .data
-        .problems
+    let shown = window(app.data.problems.len(), app.problem_sel, area.height);
+    let rows: Vec<Row> = app.data.problems[shown.clone()]
         .iter()
         .map(|p| {
             Row::new(vec![
@@ -317,7 +337,7 @@ fn render_problems(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_stateful_widget(
         table,
         area,
-        &mut table_state(app.problem_sel, app.data.problems.len()),
+        &mut table_state(app.problem_sel - shown.start, app.data.problems.len()),
     );
 }
 
