@@ -235,6 +235,14 @@ fn load_preview(root: &Path, rel: &Path) -> Option<image::RgbImage> {
 }
 
 fn request_previews(app: &App, thumbs: &Sender<PathBuf>, requested: &mut HashSet<PathBuf>) {
+    if let Some(pair) = app.selected_pair() {
+        for path in [&pair.a, &pair.b] {
+            if !app.thumbs.contains_key(path) && requested.insert(path.clone()) {
+                let _ = thumbs.send(path.clone());
+            }
+        }
+        return;
+    }
     let Some(photo) = app.selected_photo() else {
         return;
     };
@@ -253,3 +261,5 @@ fn request_previews(app: &App, thumbs: &Sender<PathBuf>, requested: &mut HashSet
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_duplicates;

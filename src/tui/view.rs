@@ -4,7 +4,7 @@
 use super::app::{App, Overlay, Screen, SortBy};
 use super::image_widget::HalfBlocks;
 use super::keys::{Action, key_label};
-use super::model::PhotoRow;
+use super::model::{DuplicateRow, PhotoRow};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style, Stylize};
@@ -39,12 +39,16 @@ pub fn render(app: &App, frame: &mut Frame) {
         Some(Overlay::Picker {
             query, selected, ..
         }) => render_picker(app, frame, query, *selected),
-        Some(Overlay::ConfirmDelete { photo }) => {
+        Some(Overlay::ConfirmDelete { photo, kept }) => {
+            let keep = kept
+                .as_ref()
+                .map(|k| format!("Keep {} and move", k.display()))
+                .unwrap_or_else(|| "Move".into());
             let text = format!(
-                "Move {} to the trash? (y/n)\nUndo restores it.",
+                "{keep} {} to the trash? (y/n)\nUndo restores it.",
                 photo.display()
             );
-            popup(frame, "Delete", &text, 60, 5);
+            popup(frame, "Delete", &text, 60, 6);
         }
         Some(Overlay::Search) | None => {}
     }
@@ -241,6 +245,17 @@ fn draw_thumb(app: &App, frame: &mut Frame, area: Rect, path: &std::path::Path) 
 }
 
 fn render_duplicates(app: &App, frame: &mut Frame, area: Rect) {
+    // The pair side by side under the list, when there is room for faces.
+    let (area, pair_area) = if area.height >= 16 {
+        let [list, pair] =
+            Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(area);
+        (list, Some(pair))
+    } else {
+        (area, None)
+    };
+    if let (Some(pair_area), Some(pair)) = (pair_area, app.data.duplicates.get(app.dup_sel)) {
+        render_pair(app, frame, pair_area, pair);
+    }
     let shown = window(app.data.duplicates.len(), app.dup_sel, area.height);
     let rows: Vec<Row> = app.data.duplicates[shown.clone()]
         .iter()
@@ -274,6 +289,49 @@ fn render_duplicates(app: &App, frame: &mut Frame, area: Rect) {
         area,
         &mut table_state(app.dup_sel - shown.start, app.data.duplicates.len()),
     );
+}
+
+fn first_key(app: &App, action: Action) -> String {
+    app.keymap
+        .keys_of(action)
+        .first()
+        .map(key_label)
+        .unwrap_or_default()
+}
+
+fn render_pair(app: &App, frame: &mut Frame, area: Rect, pair: &DuplicateRow) {
+    // The last default binding of back/open is the arrow, which reads best here.
+    let last_key = |action| {
+        app.keymap
+            .keys_of(action)
+            .last()
+            .map(key_label)
+            .unwrap_or_default()
+    };
+    let title = format!(
+        " {}/{} pick · {} keep left · {} keep right · {} not a duplicate · {} move · {} delete ",
+        last_key(Action::Back),
+        last_key(Action::Open),
+        first_key(app, Action::KeepLeft),
+        first_key(app, Action::KeepRight),
+        first_key(app, Action::NotDuplicate),
+        first_key(app, Action::MoveTo),
+        first_key(app, Action::Delete),
+    );
+    let block = Block::default().borders(Borders::ALL).title(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let halves: [Rect; 2] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(inner);
+    for (side, (half, path)) in halves.into_iter().zip([&pair.a, &pair.b]).enumerate() {
+        let [img, caption] =
+            Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(half);
+        draw_thumb(app, frame, img, path);
+        let picked = app.dup_right == (side == 1);
+        let text = format!("{} {}", if picked { "▶" } else { " " }, path.display());
+        let style = if picked { highlight(app) } else { Style::new() };
+        frame.render_widget(Paragraph::new(Span::styled(text, style)), caption);
+    }
 }
 
 fn render_classifier(app: &App, frame: &mut Frame, area: Rect) {
