@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Summarises a TUI timing trace (FACECURATE_TRACE=FILE, see src/tui/trace.rs):
 count, median, p95, p99 and max of each kind (frame = time in terminal.draw, render = the part of it building the frame,
+data = update() for one fresh view,
 key = key arrival to the end of the draw that shows it, update = one drained
 batch of messages), and how many exceed the budgets (16 ms a frame, 50 ms a key).
 
@@ -47,7 +48,7 @@ def main():
     except OSError as e:
         sys.exit(f"{args.trace}: {e}")
     print(f"{'kind':<7} {'count':>6} {'median':>8} {'p95':>8} {'p99':>8} {'max':>8}  over budget")
-    for kind in ("frame", "render", "key", "update"):
+    for kind in ("frame", "render", "key", "update", "data"):
         v = sorted(values.get(kind, []))
         if not v:
             continue

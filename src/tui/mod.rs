@@ -163,8 +163,19 @@ fn event_loop(
 
 /// `update`, with the key (if it is one) noted in the trace.
 fn handle(app: &mut App, msg: Msg, trace: Option<&mut trace::Trace>) -> Vec<Effect> {
-    if let (Some(t), Msg::Key(key)) = (trace, &msg) {
-        t.key(keys::key_label(key));
+    let Some(t) = trace else {
+        return update::update(app, msg);
+    };
+    match &msg {
+        Msg::Key(key) => t.key(keys::key_label(key)),
+        Msg::Data(data) => {
+            // A fresh view replaces (and drops) the whole old one: timed on its own.
+            let (started, photos) = (Instant::now(), data.photos.len());
+            let effects = update::update(app, msg);
+            t.data(started, photos);
+            return effects;
+        }
+        _ => {}
     }
     update::update(app, msg)
 }

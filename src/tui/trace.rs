@@ -7,6 +7,7 @@
 //! where `at_ms` counts from the UI's start and `kind` is
 //! - `update`: time spent in `update` for one drained batch of messages
 //!   (`detail` = messages in the batch),
+//! - `data`: time in `update` for one fresh view (`detail` = its photos),
 //! - `render`: time building the frame in `view::render`, and `frame`: the
 //!   whole `terminal.draw` (render, diff, write to the terminal); `detail` =
 //!   the screen and the photos in the view,
@@ -88,6 +89,10 @@ impl Trace {
     pub fn key(&mut self, label: String) {
         let arrived = self.arrivals.try_recv().unwrap_or_else(|_| Instant::now());
         self.pending.push((arrived, label));
+    }
+
+    pub fn data(&mut self, started: Instant, photos: usize) {
+        self.line("data", started, started.elapsed(), &photos.to_string());
     }
 
     pub fn update(&mut self, started: Instant, messages: usize) {

@@ -246,9 +246,13 @@ fn draw_thumb(app: &App, frame: &mut Frame, area: Rect, path: &std::path::Path) 
 
 fn render_duplicates(app: &App, frame: &mut Frame, area: Rect) {
     // The pair side by side under the list, when there is room for faces.
+    // Kept about the size of the Person screen's preview: every half-block
+    // cell is two true colours to send, and a screen-wide pair made frames
+    // miss 16 ms inside tmux while a scan loaded the machine (BENCHMARKS.md).
     let (area, pair_area) = if area.height >= 16 {
+        let pair_height = (area.height / 2).min(14);
         let [list, pair] =
-            Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(area);
+            Layout::vertical([Constraint::Min(3), Constraint::Length(pair_height)]).areas(area);
         (list, Some(pair))
     } else {
         (area, None)
