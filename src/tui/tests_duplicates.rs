@@ -37,7 +37,9 @@ fn keep_left_trashes_the_right_photo_after_asking() {
             kept: Some(LEFT.into())
         })
     );
-    assert!(draw(&app, 100, 30).contains(&format!("Keep {LEFT} and move {RIGHT}")));
+    let screen = draw(&app, 100, 30);
+    assert!(screen.contains(&format!("Keep {LEFT}")), "{screen}");
+    assert!(screen.contains(&format!("and move {RIGHT} to the trash? (y/n)")));
     assert!(update(&mut app, key('n')).is_empty(), "n cancels");
     update(&mut app, key('['));
     assert_eq!(

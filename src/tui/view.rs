@@ -42,13 +42,14 @@ pub fn render(app: &App, frame: &mut Frame) {
         Some(Overlay::ConfirmDelete { photo, kept }) => {
             let keep = kept
                 .as_ref()
-                .map(|k| format!("Keep {} and move", k.display()))
+                .map(|k| format!("Keep {}\nand move", k.display()))
                 .unwrap_or_else(|| "Move".into());
             let text = format!(
                 "{keep} {} to the trash? (y/n)\nUndo restores it.",
                 photo.display()
             );
-            popup(frame, "Delete", &text, 60, 6);
+            let (width, height) = if kept.is_some() { (76, 6) } else { (60, 5) };
+            popup(frame, "Delete", &text, width, height);
         }
         Some(Overlay::Search) | None => {}
     }
