@@ -272,7 +272,8 @@ impl Analysis {
             (Some(a), Some(b)) => a.not_duplicate_of.contains(&b.hash),
             _ => false,
         };
-        out.retain(|&(i, j, ..)| !(reviewed(i) && reviewed(j)) && !ignored(i, j));
+        let dropped = |i, j| (reviewed(i) && reviewed(j)) || ignored(i, j);
+        out.retain(|&(i, j, ..)| !dropped(i, j));
         out.sort_by(|a, b| {
             a.2.cmp(&b.2)
                 .then(b.4.unwrap_or(1.0).total_cmp(&a.4.unwrap_or(1.0)))

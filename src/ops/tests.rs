@@ -514,7 +514,7 @@ fn not_duplicate_marks_the_pair_by_content_and_undoes() {
         Err(OpError::Invalid(_))
     ));
     // The mark follows the photo to another folder.
-    ops.mv(&[a.clone()], "cy", false).unwrap();
+    ops.mv(std::slice::from_ref(&a), "cy", false).unwrap();
     assert!(ops.store.is_not_duplicate(&ha, &hb).unwrap());
     ops.undo().unwrap();
     ops.undo().unwrap();
