@@ -7,6 +7,7 @@
 pub mod app;
 pub mod backend;
 pub mod data;
+pub mod duplicates_view;
 pub mod image_widget;
 pub mod keys;
 pub mod model;

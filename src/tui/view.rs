@@ -2,9 +2,10 @@
 //! changes the app, touches the disk or waits.
 
 use super::app::{App, Overlay, Screen, SortBy};
+use super::duplicates_view;
 use super::image_widget::HalfBlocks;
 use super::keys::{Action, key_label};
-use super::model::{DuplicateRow, PhotoRow};
+use super::model::PhotoRow;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style, Stylize};
@@ -29,7 +30,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Review => {
             render_photos(app, frame, main, &app.review_rows(), app.review_sel, false)
         }
-        Screen::Duplicates => render_duplicates(app, frame, main),
+        Screen::Duplicates => duplicates_view::render(app, frame, main),
         Screen::Classifier => render_classifier(app, frame, main),
         Screen::Problems => render_problems(app, frame, main),
     }
@@ -55,7 +56,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
 }
 
-fn highlight(app: &App) -> Style {
+pub(super) fn highlight(app: &App) -> Style {
     if app.color {
         Style::new().reversed().bold()
     } else {
@@ -88,7 +89,7 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
     );
 }
 
-fn table_state(selected: usize, len: usize) -> TableState {
+pub(super) fn table_state(selected: usize, len: usize) -> TableState {
     TableState::default().with_selected(if len == 0 { None } else { Some(selected) })
 }
 
@@ -96,7 +97,7 @@ fn table_state(selected: usize, len: usize) -> TableState {
 /// scrolls so the selection sits on its last visible line, so rows more
 /// than a screen away never show, and building them for thousands of
 /// people every frame is what would make a frame slow.
-fn window(len: usize, selected: usize, height: u16) -> std::ops::Range<usize> {
+pub(super) fn window(len: usize, selected: usize, height: u16) -> std::ops::Range<usize> {
     let start = selected.min(len).saturating_sub(usize::from(height));
     start..len.min(start + 2 * usize::from(height))
 }
@@ -235,107 +236,13 @@ fn render_preview(app: &App, frame: &mut Frame, area: Rect, photo: &PhotoRow) {
     }
 }
 
-fn draw_thumb(app: &App, frame: &mut Frame, area: Rect, path: &std::path::Path) {
+pub(super) fn draw_thumb(app: &App, frame: &mut Frame, area: Rect, path: &std::path::Path) {
     if !app.color {
         frame.render_widget(Paragraph::new("(no preview: NO_COLOR)"), area);
     } else if let Some(img) = app.thumbs.get(path) {
         frame.render_widget(HalfBlocks::new(img), area);
     } else {
         frame.render_widget(Paragraph::new("loading…"), area);
-    }
-}
-
-fn render_duplicates(app: &App, frame: &mut Frame, area: Rect) {
-    // The pair side by side under the list, when there is room for faces.
-    // Kept about the size of the Person screen's preview: every half-block
-    // cell is two true colours to send, and a screen-wide pair made frames
-    // miss 16 ms inside tmux while a scan loaded the machine (BENCHMARKS.md).
-    let (area, pair_area) = if area.height >= 16 {
-        let pair_height = (area.height / 2).min(14);
-        let [list, pair] =
-            Layout::vertical([Constraint::Min(3), Constraint::Length(pair_height)]).areas(area);
-        (list, Some(pair))
-    } else {
-        (area, None)
-    };
-    if let (Some(pair_area), Some(pair)) = (pair_area, app.data.duplicates.get(app.dup_sel)) {
-        render_pair(app, frame, pair_area, pair);
-    }
-    let shown = window(app.data.duplicates.len(), app.dup_sel, area.height);
-    let rows: Vec<Row> = app.data.duplicates[shown.clone()]
-        .iter()
-        .map(|d| {
-            Row::new(vec![
-                Cell::from(d.kind.clone()),
-                Cell::from(format!("{:.3}", d.cosine)),
-                Cell::from(d.a.display().to_string()),
-                Cell::from(d.b.display().to_string()),
-            ])
-        })
-        .collect();
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(8),
-            Constraint::Length(6),
-            Constraint::Percentage(45),
-            Constraint::Percentage(45),
-        ],
-    )
-    .header(Row::new(vec!["kind", "cosine", "photo a", "photo b"]).bold())
-    .block(
-        Block::default()
-            .borders(Borders::ALL)
-            .title(format!(" Duplicates ({}) ", app.data.duplicates.len())),
-    )
-    .row_highlight_style(highlight(app));
-    frame.render_stateful_widget(
-        table,
-        area,
-        &mut table_state(app.dup_sel - shown.start, app.data.duplicates.len()),
-    );
-}
-
-fn first_key(app: &App, action: Action) -> String {
-    app.keymap
-        .keys_of(action)
-        .first()
-        .map(key_label)
-        .unwrap_or_default()
-}
-
-fn render_pair(app: &App, frame: &mut Frame, area: Rect, pair: &DuplicateRow) {
-    // The last default binding of back/open is the arrow, which reads best here.
-    let last_key = |action| {
-        app.keymap
-            .keys_of(action)
-            .last()
-            .map(key_label)
-            .unwrap_or_default()
-    };
-    let title = format!(
-        " {}/{} pick · {} keep left · {} keep right · {} not a duplicate · {} move · {} delete ",
-        last_key(Action::Back),
-        last_key(Action::Open),
-        first_key(app, Action::KeepLeft),
-        first_key(app, Action::KeepRight),
-        first_key(app, Action::NotDuplicate),
-        first_key(app, Action::MoveTo),
-        first_key(app, Action::Delete),
-    );
-    let block = Block::default().borders(Borders::ALL).title(title);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let halves: [Rect; 2] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(inner);
-    for (side, (half, path)) in halves.into_iter().zip([&pair.a, &pair.b]).enumerate() {
-        let [img, caption] =
-            Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(half);
-        draw_thumb(app, frame, img, path);
-        let picked = app.dup_right == (side == 1);
-        let text = format!("{} {}", if picked { "▶" } else { " " }, path.display());
-        let style = if picked { highlight(app) } else { Style::new() };
-        frame.render_widget(Paragraph::new(Span::styled(text, style)), caption);
     }
 }
 
