@@ -61,6 +61,7 @@ fn load(path: &str) -> Vec<PhotoRecord> {
                 status: PhotoStatus::Ok,
                 faces,
                 reviewed: false,
+                not_duplicate_of: Vec::new(),
             }
         })
         .collect()

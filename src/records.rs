@@ -30,6 +30,10 @@ pub struct PhotoRecord {
     pub faces: Vec<Face>,
     /// Marked fine by the user: not flagged again unless the photo changes.
     pub reviewed: bool,
+    /// Content hashes of photos the user said this one is not a duplicate
+    /// of: such a pair is not reported again unless one of them changes.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_duplicate_of: Vec<String>,
 }
 
 impl PhotoRecord {
@@ -134,6 +138,7 @@ pub fn from_pipeline(
             status,
             faces,
             reviewed: false,
+            not_duplicate_of: Vec::new(),
         });
         done += 1;
         progress(done, total);

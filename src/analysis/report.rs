@@ -267,7 +267,13 @@ impl Analysis {
                 ));
             }
         }
-        out.retain(|&(i, j, ..)| !(reviewed(i) && reviewed(j)));
+        let record = |i: u32| self.slots[i as usize].as_ref().map(|s| &s.record);
+        let ignored = |i: u32, j: u32| match (record(i), record(j)) {
+            (Some(a), Some(b)) => a.not_duplicate_of.contains(&b.hash),
+            _ => false,
+        };
+        let dropped = |i, j| (reviewed(i) && reviewed(j)) || ignored(i, j);
+        out.retain(|&(i, j, ..)| !dropped(i, j));
         out.sort_by(|a, b| {
             a.2.cmp(&b.2)
                 .then(b.4.unwrap_or(1.0).total_cmp(&a.4.unwrap_or(1.0)))

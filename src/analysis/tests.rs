@@ -57,6 +57,7 @@ fn photo(rng: &mut Rng, person: &str, n: usize, centre: &[f32]) -> PhotoRecord {
         status: PhotoStatus::Ok,
         faces: vec![face(e, thumb)],
         reviewed: false,
+        not_duplicate_of: Vec::new(),
     }
 }
 
@@ -264,4 +265,32 @@ fn an_update_gives_what_a_fresh_analysis_gives() {
             "{p:?} vs {q:?}"
         );
     }
+}
+
+#[test]
+fn a_pair_marked_not_duplicate_is_not_reported() {
+    let mut records = dataset();
+    let mut copy = records[3].clone();
+    copy.path = PathBuf::from("Person_03/copy.jpg");
+    copy.person = "Person_03".into();
+    records.push(copy);
+    let exact = |report: &Report| {
+        report
+            .duplicates
+            .iter()
+            .any(|d| d.b == "Person_03/copy.jpg" || d.a == "Person_03/copy.jpg")
+    };
+    assert!(exact(&analyze(&records, &settings())));
+    // Both photos have the same content, so the mark names that hash on each.
+    let hash = records[3].hash.clone();
+    for r in records.iter_mut().filter(|r| r.hash == hash) {
+        r.not_duplicate_of = vec![hash.clone()];
+    }
+    let report = analyze(&records, &settings());
+    assert!(!exact(&report), "the marked pair is not listed");
+    assert!(
+        !find(&report, "Person_03/copy.jpg")
+            .flags
+            .contains(&Flag::Duplicate)
+    );
 }

@@ -75,6 +75,7 @@ pub fn records(file: &Path) -> Result<Vec<PhotoRecord>> {
                 })
                 .collect(),
             reviewed: false,
+            not_duplicate_of: Vec::new(),
             path: p.path,
         })
         .collect();
@@ -86,6 +87,7 @@ pub fn records(file: &Path) -> Result<Vec<PhotoRecord>> {
         status: PhotoStatus::Error(f.error),
         faces: Vec::new(),
         reviewed: false,
+        not_duplicate_of: Vec::new(),
         path: f.path,
     }));
     out.sort_by(|a, b| a.path.cmp(&b.path));

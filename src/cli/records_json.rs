@@ -71,6 +71,7 @@ pub fn load(dump: &Path, root: &Path) -> Result<Vec<PhotoRecord>> {
                 .map(|f| f.iter().map(face).collect())
                 .unwrap_or_default(),
             reviewed: false,
+            not_duplicate_of: Vec::new(),
         });
     }
     for failed in doc["failed"].as_array().into_iter().flatten() {
@@ -86,6 +87,7 @@ pub fn load(dump: &Path, root: &Path) -> Result<Vec<PhotoRecord>> {
             status: PhotoStatus::Error(failed["error"].as_str().unwrap_or("failed").to_string()),
             faces: Vec::new(),
             reviewed: false,
+            not_duplicate_of: Vec::new(),
         });
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));

@@ -102,6 +102,7 @@ classifier: {}
 # Key bindings of the terminal UI, by action: e.g. `quit: [q, ctrl-q]`.
 # Empty: the defaults (press ? in the UI for the list). Actions: quit, help,
 # next_screen, prev_screen, up, down, top, bottom, open, back, search, sort,
-# accept, move, reviewed, delete, undo, redo, retrain.
+# accept, move, reviewed, delete, keep_left, keep_right, not_duplicate, undo,
+# redo, retrain.
 keys: {}
 "#;

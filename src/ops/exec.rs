@@ -79,7 +79,7 @@ pub fn check(places: &Places, step: &Step) -> Result<(), OpError> {
     }
 }
 
-/// Runs one file-system step. Review steps are the store's business.
+/// Runs one file-system step. Review and pair marks are the store's business.
 pub fn run(places: &Places, step: &Step) -> Result<(), OpError> {
     match step {
         Step::MoveFile { from, to, hash } => move_file(&places.abs(from), &places.abs(to), hash),
@@ -100,7 +100,7 @@ pub fn run(places: &Places, step: &Step) -> Result<(), OpError> {
             let _ = fs::remove_dir(places.root.join(dir));
             Ok(())
         }
-        Step::Review { .. } => Ok(()),
+        Step::Review { .. } | Step::NotDuplicate { .. } => Ok(()),
     }
 }
 

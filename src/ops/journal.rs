@@ -21,11 +21,33 @@ pub enum Loc {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "step", rename_all = "snake_case")]
 pub enum Step {
-    MoveFile { from: Loc, to: Loc, hash: String },
-    MoveDir { from: String, to: String },
-    MakeDir { dir: String },
-    RemoveDir { dir: String },
-    Review { hash: String, on: bool, was: bool },
+    MoveFile {
+        from: Loc,
+        to: Loc,
+        hash: String,
+    },
+    MoveDir {
+        from: String,
+        to: String,
+    },
+    MakeDir {
+        dir: String,
+    },
+    RemoveDir {
+        dir: String,
+    },
+    Review {
+        hash: String,
+        on: bool,
+        was: bool,
+    },
+    /// Two contents marked (or unmarked) as not duplicates of each other.
+    NotDuplicate {
+        a: String,
+        b: String,
+        on: bool,
+        was: bool,
+    },
 }
 
 impl Step {
@@ -41,6 +63,12 @@ impl Step {
             Step::RemoveDir { dir } => Step::MakeDir { dir },
             Step::Review { hash, on, was } => Step::Review {
                 hash,
+                on: was,
+                was: on,
+            },
+            Step::NotDuplicate { a, b, on, was } => Step::NotDuplicate {
+                a,
+                b,
                 on: was,
                 was: on,
             },

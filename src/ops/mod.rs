@@ -164,6 +164,19 @@ impl<'s> Ops<'s> {
         )
     }
 
+    /// Marks two photos as not duplicates of each other: the pair is not
+    /// reported again unless one of them changes.
+    pub fn not_duplicate(&mut self, a: &Path, b: &Path) -> Result<Change, OpError> {
+        let steps = plan::not_duplicate(self, a, b)?;
+        let name = |p: &Path| {
+            names::photo_rel(&self.root, p)
+                .map(|r| r.display().to_string())
+                .unwrap_or_else(|_| p.display().to_string())
+        };
+        let description = format!("marked {} and {} not duplicates", name(a), name(b));
+        self.apply("not_duplicate", &description, steps)
+    }
+
     /// Reverts the newest applied operation; `None` when there is none.
     pub fn undo(&mut self) -> Result<Option<Change>, OpError> {
         let Some(entry) = self.journal.last_applied()? else {

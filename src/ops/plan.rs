@@ -224,3 +224,25 @@ pub fn ok(ops: &Ops, photos: &[PathBuf]) -> Result<Vec<Step>, OpError> {
     }
     Ok(steps)
 }
+
+pub fn not_duplicate(ops: &Ops, a: &Path, b: &Path) -> Result<Vec<Step>, OpError> {
+    let rels = resolve(ops, &[a.to_path_buf(), b.to_path_buf()])?;
+    let [a, b] = rels.as_slice() else {
+        return Err(OpError::Invalid(format!(
+            "{} is one photo, not a pair",
+            rels.first()
+                .map(|r| r.display().to_string())
+                .unwrap_or_default()
+        )));
+    };
+    let (ha, hb) = (current_hash(ops, a)?, current_hash(ops, b)?);
+    if ops.store.is_not_duplicate(&ha, &hb)? {
+        return Err(OpError::Invalid("already marked not duplicates".into()));
+    }
+    Ok(vec![Step::NotDuplicate {
+        a: ha,
+        b: hb,
+        on: true,
+        was: false,
+    }])
+}

@@ -60,7 +60,8 @@ pub fn store(store: &mut Store, root: &Path, steps: &[Step]) -> Result<Change, O
             Step::MoveDir { .. }
             | Step::MakeDir { .. }
             | Step::RemoveDir { .. }
-            | Step::Review { .. } => {}
+            | Step::Review { .. }
+            | Step::NotDuplicate { .. } => {}
         }
     }
     for (from, to, rows) in &dir_moves {
@@ -83,8 +84,14 @@ pub fn store(store: &mut Store, root: &Path, steps: &[Step]) -> Result<Change, O
     }
     batch.commit()?;
     for step in steps {
-        if let Step::Review { hash, on, .. } = step {
-            store.set_reviewed(Reviewed::Hash(hash), *on)?;
+        match step {
+            Step::Review { hash, on, .. } => {
+                store.set_reviewed(Reviewed::Hash(hash), *on)?;
+            }
+            Step::NotDuplicate { a, b, on, .. } => {
+                store.set_not_duplicate(a, b, *on)?;
+            }
+            _ => {}
         }
     }
     Ok(change)

@@ -485,3 +485,40 @@ mod props {
         }
     }
 }
+
+#[test]
+fn not_duplicate_marks_the_pair_by_content_and_undoes() {
+    let fx = fixture();
+    let mut store = open_store(&fx);
+    let (mut ops, _) = Ops::open(
+        &fx.root,
+        &fx.state.join("journal"),
+        &fx.state.join("trash"),
+        &mut store,
+    )
+    .unwrap();
+    let (a, b) = (PathBuf::from("ann/0.jpg"), PathBuf::from("bob/0.jpg"));
+    let (ha, hb) = (
+        hash_file(&fx.root.join(&a)).unwrap(),
+        hash_file(&fx.root.join(&b)).unwrap(),
+    );
+    let change = ops.not_duplicate(&a, &b).unwrap();
+    assert!(change.description.contains("ann/0.jpg and bob/0.jpg"));
+    assert!(ops.store.is_not_duplicate(&hb, &ha).unwrap());
+    assert!(matches!(
+        ops.not_duplicate(&b, &a),
+        Err(OpError::Invalid(_))
+    ));
+    assert!(matches!(
+        ops.not_duplicate(&a, &a),
+        Err(OpError::Invalid(_))
+    ));
+    // The mark follows the photo to another folder.
+    ops.mv(std::slice::from_ref(&a), "cy", false).unwrap();
+    assert!(ops.store.is_not_duplicate(&ha, &hb).unwrap());
+    ops.undo().unwrap();
+    ops.undo().unwrap();
+    assert!(!ops.store.is_not_duplicate(&ha, &hb).unwrap());
+    ops.redo().unwrap();
+    assert!(ops.store.is_not_duplicate(&ha, &hb).unwrap());
+}

@@ -87,6 +87,7 @@ impl Store {
             })
             .collect();
         drop(rows);
+        let not_duplicates = self.not_duplicates()?;
         let mut stmt = self
             .conn
             .prepare_cached(
@@ -114,6 +115,7 @@ impl Store {
                 Some(cause) => PhotoStatus::Error(cause),
                 None => PhotoStatus::Ok,
             };
+            let not_duplicate_of = not_duplicates.get(&hash).cloned().unwrap_or_default();
             out.push(PhotoRecord {
                 path: PathBuf::from(path),
                 person: row.get(1).map_err(|e| self.err(e))?,
@@ -129,6 +131,7 @@ impl Store {
                     .unwrap_or(0),
                 status,
                 reviewed: row.get(8).map_err(|e| self.err(e))?,
+                not_duplicate_of,
             });
         }
         Ok(out)
@@ -285,6 +288,11 @@ impl Store {
         }
         batch.exec(
             "DELETE FROM reviewed WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.hash = reviewed.hash)",
+            [],
+        )?;
+        batch.exec(
+            "DELETE FROM not_duplicates WHERE NOT EXISTS (SELECT 1 FROM files f WHERE f.hash = a)
+                OR NOT EXISTS (SELECT 1 FROM files f WHERE f.hash = b)",
             [],
         )?;
         batch.commit()?;

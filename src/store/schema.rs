@@ -11,7 +11,7 @@
 pub const APPLICATION_ID: i64 = 0x4643_5354;
 
 /// Migration `i` brings a store from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1];
+pub const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The version this build writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -53,5 +53,15 @@ CREATE UNIQUE INDEX faces_by_content ON faces(hash, fingerprint, idx);
 -- Photos the user marked fine, by content: a changed photo is not reviewed.
 CREATE TABLE reviewed (
     hash TEXT PRIMARY KEY
+) WITHOUT ROWID;
+";
+
+const V2: &str = "
+-- Pairs the user said are not duplicates, by content (a <= b): a photo
+-- that changes is judged afresh.
+CREATE TABLE not_duplicates (
+    a TEXT NOT NULL,
+    b TEXT NOT NULL,
+    PRIMARY KEY (a, b)
 ) WITHOUT ROWID;
 ";

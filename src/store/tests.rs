@@ -231,3 +231,52 @@ fn another_programs_database_is_kept_aside() {
         .unwrap();
     assert_eq!(t, "mine");
 }
+
+#[test]
+fn pair_marks_follow_content_and_survive_a_v1_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.sqlite");
+    {
+        // A store written before pair marks existed.
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(schema::MIGRATIONS[0]).unwrap();
+        conn.execute_batch(&format!(
+            "PRAGMA user_version = 1; PRAGMA application_id = {};",
+            schema::APPLICATION_ID
+        ))
+        .unwrap();
+    }
+    let mut store = Store::open(&path, "fp").unwrap();
+    assert!(store.recovery().is_none(), "migrated, not kept aside");
+    put(&mut store, "Bob/b1.jpg", "Bob", "h1", &[face(0.5)]);
+    put(&mut store, "Bob/b2.jpg", "Bob", "h2", &[face(0.6)]);
+    assert!(store.set_not_duplicate("h2", "h1", true).unwrap());
+    assert!(
+        !store.set_not_duplicate("h1", "h2", true).unwrap(),
+        "one mark per pair"
+    );
+    assert!(store.is_not_duplicate("h1", "h2").unwrap());
+    let of = |store: &Store, path: &str| {
+        store
+            .records()
+            .unwrap()
+            .into_iter()
+            .find(|r| r.path == Path::new(path))
+            .unwrap()
+            .not_duplicate_of
+    };
+    assert_eq!(of(&store, "Bob/b1.jpg"), vec!["h2".to_string()]);
+    assert_eq!(of(&store, "Bob/b2.jpg"), vec!["h1".to_string()]);
+    // Moved: same content, still marked; gone from the dataset: dropped.
+    let b = store.batch().unwrap();
+    b.remove_file("Bob/b1.jpg").unwrap();
+    b.put_file("Ann/b1.jpg", &row("Ann", "h1")).unwrap();
+    b.commit().unwrap();
+    store.collect_garbage().unwrap();
+    assert_eq!(of(&store, "Ann/b1.jpg"), vec!["h2".to_string()]);
+    let b = store.batch().unwrap();
+    b.remove_file("Bob/b2.jpg").unwrap();
+    b.commit().unwrap();
+    store.collect_garbage().unwrap();
+    assert!(!store.is_not_duplicate("h1", "h2").unwrap());
+}

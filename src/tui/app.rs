@@ -2,9 +2,9 @@
 //! `render` reads it.
 
 use super::keys::Keymap;
-use super::model::{DatasetView, PhotoRow, Progress};
+use super::model::{DatasetView, DuplicateRow, PhotoRow, Progress};
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,9 +59,11 @@ pub enum Overlay {
         query: String,
         selected: usize,
     },
-    /// Asking before deleting `photo` to the trash.
+    /// Asking before deleting `photo` to the trash (keeping `kept`, its
+    /// duplicate, when the user chose which of a pair to keep).
     ConfirmDelete {
         photo: PathBuf,
+        kept: Option<PathBuf>,
     },
 }
 
@@ -79,6 +81,9 @@ pub struct App {
     pub review_sel: usize,
     pub dup_sel: usize,
     pub problem_sel: usize,
+    /// On the Duplicates screen: the right photo of the pair is the one
+    /// move, delete and review act on (else the left).
+    pub dup_right: bool,
     /// The person open on the Person screen.
     pub person: Option<String>,
     pub progress: Progress,
@@ -105,6 +110,7 @@ impl App {
             review_sel: 0,
             dup_sel: 0,
             problem_sel: 0,
+            dup_right: false,
             person: None,
             progress: Progress::default(),
             last_action: None,
@@ -150,8 +156,28 @@ impl App {
         match self.screen {
             Screen::Person => self.person_photos().get(self.person_sel).copied(),
             Screen::Review => self.review_rows().get(self.review_sel).copied(),
+            Screen::Duplicates => {
+                let path = self.selected_path()?;
+                self.data.photos.iter().find(|p| p.path == path)
+            }
             _ => None,
         }
+    }
+
+    pub fn selected_pair(&self) -> Option<&DuplicateRow> {
+        match self.screen {
+            Screen::Duplicates => self.data.duplicates.get(self.dup_sel),
+            _ => None,
+        }
+    }
+
+    /// The path of the photo under the cursor (on a pair, the side picked).
+    pub fn selected_path(&self) -> Option<&Path> {
+        if self.screen != Screen::Duplicates {
+            return self.selected_photo().map(|p| p.path.as_path());
+        }
+        let pair = self.selected_pair()?;
+        Some(if self.dup_right { &pair.b } else { &pair.a })
     }
 
     /// Candidates for the move picker, best match first.

@@ -254,6 +254,9 @@ impl Backend for LiveBackend {
                 Effect::Reviewed { photo } => ops
                     .ok(&[self.ws.dataset.join(&photo)])
                     .map(|c| c.description),
+                Effect::NotDuplicate { a, b } => ops
+                    .not_duplicate(&self.ws.dataset.join(&a), &self.ws.dataset.join(&b))
+                    .map(|c| c.description),
                 Effect::Undo => ops.undo().map(|c| {
                     c.map(|c| c.description)
                         .unwrap_or_else(|| "nothing to undo".into())

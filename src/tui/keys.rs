@@ -22,13 +22,16 @@ pub enum Action {
     MoveTo,
     Reviewed,
     Delete,
+    KeepLeft,
+    KeepRight,
+    NotDuplicate,
     Undo,
     Redo,
     Retrain,
 }
 
 impl Action {
-    pub const ALL: [Action; 19] = [
+    pub const ALL: [Action; 22] = [
         Action::Quit,
         Action::Help,
         Action::NextScreen,
@@ -45,6 +48,9 @@ impl Action {
         Action::MoveTo,
         Action::Reviewed,
         Action::Delete,
+        Action::KeepLeft,
+        Action::KeepRight,
+        Action::NotDuplicate,
         Action::Undo,
         Action::Redo,
         Action::Retrain,
@@ -69,6 +75,9 @@ impl Action {
             Action::MoveTo => "move",
             Action::Reviewed => "reviewed",
             Action::Delete => "delete",
+            Action::KeepLeft => "keep_left",
+            Action::KeepRight => "keep_right",
+            Action::NotDuplicate => "not_duplicate",
             Action::Undo => "undo",
             Action::Redo => "redo",
             Action::Retrain => "retrain",
@@ -85,14 +94,17 @@ impl Action {
             Action::Down => "move down",
             Action::Top => "go to the first row",
             Action::Bottom => "go to the last row",
-            Action::Open => "open the selected person",
-            Action::Back => "back / close / cancel",
+            Action::Open => "open the selected person / pick the right photo of a pair",
+            Action::Back => "back / close / cancel / pick the left photo of a pair",
             Action::Search => "search people",
             Action::Sort => "sort people by flags, name or size",
             Action::Accept => "accept the suggestion: move the photo to the person it resembles",
             Action::MoveTo => "move the photo to any person (fuzzy picker; new names allowed)",
             Action::Reviewed => "mark the photo reviewed: not flagged again unless it changes",
             Action::Delete => "delete the photo to the trash (asks first)",
+            Action::KeepLeft => "keep the left photo of a pair, trash the right (asks)",
+            Action::KeepRight => "keep the right photo of a pair, trash the left (asks)",
+            Action::NotDuplicate => "not a duplicate: never report this pair again",
             Action::Undo => "undo the last change",
             Action::Redo => "redo",
             Action::Retrain => "retrain the classifier now",
@@ -156,7 +168,7 @@ pub struct Keymap {
 impl Default for Keymap {
     fn default() -> Self {
         let mut bindings = BTreeMap::new();
-        let defaults: [(Action, &[&str]); 19] = [
+        let defaults: [(Action, &[&str]); 22] = [
             (Action::Quit, &["q"]),
             (Action::Help, &["?"]),
             (Action::NextScreen, &["tab"]),
@@ -173,6 +185,9 @@ impl Default for Keymap {
             (Action::MoveTo, &["m"]),
             (Action::Reviewed, &["o"]),
             (Action::Delete, &["d"]),
+            (Action::KeepLeft, &["["]),
+            (Action::KeepRight, &["]"]),
+            (Action::NotDuplicate, &["i"]),
             (Action::Undo, &["u"]),
             (Action::Redo, &["ctrl-r", "U"]),
             (Action::Retrain, &["t"]),

@@ -7,9 +7,11 @@
 pub mod app;
 pub mod backend;
 pub mod data;
+pub mod duplicates_view;
 pub mod image_widget;
 pub mod keys;
 pub mod model;
+pub mod trace;
 pub mod update;
 pub mod view;
 
@@ -97,7 +99,8 @@ fn event_loop(
     terminate: &AtomicBool,
 ) -> std::io::Result<()> {
     let (tx, rx) = unbounded::<Msg>();
-    spawn_terminal_reader(tx.clone());
+    let (mut trace, stamps) = trace::Trace::from_env().unzip();
+    spawn_terminal_reader(tx.clone(), stamps);
     let thumbs = spawn_thumbnailer(root, tx.clone());
     let (effect_tx, effect_rx) = unbounded::<Effect>();
     {
@@ -119,9 +122,15 @@ fn event_loop(
             Err(crossbeam_channel::RecvTimeoutError::Disconnected) => None,
         };
         let Some(first) = first else { break };
-        let mut effects = update::update(&mut app, first);
-        for msg in rx.try_iter() {
-            effects.extend(update::update(&mut app, msg));
+        let started = Instant::now();
+        let mut effects = Vec::new();
+        let mut handled = 0;
+        for msg in std::iter::once(first).chain(rx.try_iter()) {
+            effects.extend(handle(&mut app, msg, trace.as_mut()));
+            handled += 1;
+        }
+        if let Some(t) = trace.as_mut() {
+            t.update(started, handled);
         }
         for effect in effects {
             let _ = effect_tx.send(effect);
@@ -134,22 +143,52 @@ fn event_loop(
         if since < FRAME {
             std::thread::sleep(FRAME - since);
             for msg in rx.try_iter() {
-                for effect in update::update(&mut app, msg) {
+                for effect in handle(&mut app, msg, trace.as_mut()) {
                     let _ = effect_tx.send(effect);
                 }
             }
         }
-        terminal.draw(|frame| view::render(&app, frame))?;
+        let drawing = Instant::now();
+        let mut rendered = Duration::ZERO;
+        terminal.draw(|frame| {
+            view::render(&app, frame);
+            rendered = drawing.elapsed();
+        })?;
         last_draw = Instant::now();
+        if let Some(t) = trace.as_mut() {
+            t.frame(drawing, rendered, &app);
+        }
     }
     Ok(())
 }
 
-fn spawn_terminal_reader(tx: Sender<Msg>) {
+/// `update`, with the key (if it is one) noted in the trace.
+fn handle(app: &mut App, msg: Msg, trace: Option<&mut trace::Trace>) -> Vec<Effect> {
+    let Some(t) = trace else {
+        return update::update(app, msg);
+    };
+    match &msg {
+        Msg::Key(key) => t.key(keys::key_label(key)),
+        Msg::Data(data) => {
+            // A fresh view replaces (and drops) the whole old one: timed on its own.
+            let (started, photos) = (Instant::now(), data.photos.len());
+            let effects = update::update(app, msg);
+            t.data(started, photos);
+            return effects;
+        }
+        _ => {}
+    }
+    update::update(app, msg)
+}
+
+fn spawn_terminal_reader(tx: Sender<Msg>, stamps: Option<trace::Stamps>) {
     std::thread::spawn(move || {
         loop {
             let msg = match event::read() {
                 Ok(Event::Key(key)) if key.kind == KeyEventKind::Press => {
+                    if let Some(s) = &stamps {
+                        s.key_arrived();
+                    }
                     // Raw mode swallows SIGINT: Ctrl-C quits like `q`.
                     if key.code == KeyCode::Char('c')
                         && key.modifiers.contains(KeyModifiers::CONTROL)
@@ -208,6 +247,14 @@ fn load_preview(root: &Path, rel: &Path) -> Option<image::RgbImage> {
 }
 
 fn request_previews(app: &App, thumbs: &Sender<PathBuf>, requested: &mut HashSet<PathBuf>) {
+    if let Some(pair) = app.selected_pair() {
+        for path in [&pair.a, &pair.b] {
+            if !app.thumbs.contains_key(path) && requested.insert(path.clone()) {
+                let _ = thumbs.send(path.clone());
+            }
+        }
+        return;
+    }
     let Some(photo) = app.selected_photo() else {
         return;
     };
@@ -226,3 +273,5 @@ fn request_previews(app: &App, thumbs: &Sender<PathBuf>, requested: &mut HashSet
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_duplicates;

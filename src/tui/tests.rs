@@ -28,7 +28,7 @@ fn photo(
     }
 }
 
-fn fixture() -> App {
+pub(super) fn fixture() -> App {
     let data = DatasetView {
         root: PathBuf::from("/data/demo"),
         persons: vec![
@@ -97,15 +97,15 @@ fn fixture() -> App {
     app
 }
 
-fn key(c: char) -> Msg {
+pub(super) fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
 
-fn code(c: KeyCode) -> Msg {
+pub(super) fn code(c: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
 }
 
-fn draw(app: &App, w: u16, h: u16) -> String {
+pub(super) fn draw(app: &App, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
     terminal.draw(|f| render(app, f)).expect("draw");
     let buffer = terminal.backend().buffer().clone();

@@ -26,9 +26,21 @@ pub enum Msg {
 /// A change the user asked for, carried out by the library.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    Move { photo: PathBuf, to: String },
-    Delete { photo: PathBuf },
-    Reviewed { photo: PathBuf },
+    Move {
+        photo: PathBuf,
+        to: String,
+    },
+    Delete {
+        photo: PathBuf,
+    },
+    Reviewed {
+        photo: PathBuf,
+    },
+    /// The pair is not a duplicate: never report it again.
+    NotDuplicate {
+        a: PathBuf,
+        b: PathBuf,
+    },
     Undo,
     Redo,
     Retrain,
@@ -72,6 +84,8 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         Action::Down => move_selection(app, 1),
         Action::Top => move_selection(app, i64::MIN / 2),
         Action::Bottom => move_selection(app, i64::MAX / 2),
+        Action::Open if app.screen == Screen::Duplicates => app.dup_right = true,
+        Action::Back if app.screen == Screen::Duplicates => app.dup_right = false,
         Action::Open => {
             if app.screen == Screen::People
                 && let Some(p) = app.people().get(app.people_sel)
@@ -118,26 +132,48 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             }
         }
         Action::MoveTo => {
-            if let Some(p) = app.selected_photo() {
+            if let Some(photo) = app.selected_path() {
                 app.overlay = Some(Overlay::Picker {
-                    photo: p.path.clone(),
+                    photo: photo.to_path_buf(),
                     query: String::new(),
                     selected: 0,
                 });
             }
         }
         Action::Reviewed => {
-            if let Some(p) = app.selected_photo() {
+            if let Some(photo) = app.selected_path() {
                 return vec![Effect::Reviewed {
-                    photo: p.path.clone(),
+                    photo: photo.to_path_buf(),
                 }];
             }
         }
         Action::Delete => {
-            if let Some(p) = app.selected_photo() {
+            if let Some(photo) = app.selected_path() {
                 app.overlay = Some(Overlay::ConfirmDelete {
-                    photo: p.path.clone(),
+                    photo: photo.to_path_buf(),
+                    kept: None,
                 });
+            }
+        }
+        Action::KeepLeft | Action::KeepRight => {
+            if let Some(pair) = app.selected_pair() {
+                let (kept, photo) = if action == Action::KeepLeft {
+                    (&pair.a, &pair.b)
+                } else {
+                    (&pair.b, &pair.a)
+                };
+                app.overlay = Some(Overlay::ConfirmDelete {
+                    photo: photo.clone(),
+                    kept: Some(kept.clone()),
+                });
+            }
+        }
+        Action::NotDuplicate => {
+            if let Some(pair) = app.selected_pair() {
+                return vec![Effect::NotDuplicate {
+                    a: pair.a.clone(),
+                    b: pair.b.clone(),
+                }];
             }
         }
         Action::Undo => return vec![Effect::Undo],
@@ -217,7 +253,7 @@ fn on_overlay_key(app: &mut App, overlay: Overlay, key: KeyEvent) -> Vec<Effect>
                 selected,
             });
         }
-        Overlay::ConfirmDelete { photo } => {
+        Overlay::ConfirmDelete { photo, .. } => {
             app.overlay = None;
             if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
                 return vec![Effect::Delete { photo }];

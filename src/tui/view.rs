@@ -2,6 +2,7 @@
 //! changes the app, touches the disk or waits.
 
 use super::app::{App, Overlay, Screen, SortBy};
+use super::duplicates_view;
 use super::image_widget::HalfBlocks;
 use super::keys::{Action, key_label};
 use super::model::PhotoRow;
@@ -29,7 +30,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Review => {
             render_photos(app, frame, main, &app.review_rows(), app.review_sel, false)
         }
-        Screen::Duplicates => render_duplicates(app, frame, main),
+        Screen::Duplicates => duplicates_view::render(app, frame, main),
         Screen::Classifier => render_classifier(app, frame, main),
         Screen::Problems => render_problems(app, frame, main),
     }
@@ -39,18 +40,23 @@ pub fn render(app: &App, frame: &mut Frame) {
         Some(Overlay::Picker {
             query, selected, ..
         }) => render_picker(app, frame, query, *selected),
-        Some(Overlay::ConfirmDelete { photo }) => {
+        Some(Overlay::ConfirmDelete { photo, kept }) => {
+            let keep = kept
+                .as_ref()
+                .map(|k| format!("Keep {}\nand move", k.display()))
+                .unwrap_or_else(|| "Move".into());
             let text = format!(
-                "Move {} to the trash? (y/n)\nUndo restores it.",
+                "{keep} {} to the trash? (y/n)\nUndo restores it.",
                 photo.display()
             );
-            popup(frame, "Delete", &text, 60, 5);
+            let (width, height) = if kept.is_some() { (76, 6) } else { (60, 5) };
+            popup(frame, "Delete", &text, width, height);
         }
         Some(Overlay::Search) | None => {}
     }
 }
 
-fn highlight(app: &App) -> Style {
+pub(super) fn highlight(app: &App) -> Style {
     if app.color {
         Style::new().reversed().bold()
     } else {
@@ -83,8 +89,17 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
     );
 }
 
-fn table_state(selected: usize, len: usize) -> TableState {
+pub(super) fn table_state(selected: usize, len: usize) -> TableState {
     TableState::default().with_selected(if len == 0 { None } else { Some(selected) })
+}
+
+/// The rows worth building for a table `height` lines tall: a fresh table
+/// scrolls so the selection sits on its last visible line, so rows more
+/// than a screen away never show, and building them for thousands of
+/// people every frame is what would make a frame slow.
+pub(super) fn window(len: usize, selected: usize, height: u16) -> std::ops::Range<usize> {
+    let start = selected.min(len).saturating_sub(usize::from(height));
+    start..len.min(start + 2 * usize::from(height))
 }
 
 fn render_people(app: &App, frame: &mut Frame, area: Rect) {
@@ -100,7 +115,8 @@ fn render_people(app: &App, frame: &mut Frame, area: Rect) {
         format!(" · search: {}_", app.search)
     };
     let title = format!(" People ({}) · sorted by {sort}{search} ", people.len());
-    let rows: Vec<Row> = people
+    let shown = window(people.len(), app.people_sel, area.height);
+    let rows: Vec<Row> = people[shown.clone()]
         .iter()
         .map(|p| {
             Row::new(vec![
@@ -121,7 +137,11 @@ fn render_people(app: &App, frame: &mut Frame, area: Rect) {
     .header(Row::new(vec!["person", "photos", "flags"]).bold())
     .block(Block::default().borders(Borders::ALL).title(title))
     .row_highlight_style(highlight(app));
-    frame.render_stateful_widget(table, area, &mut table_state(app.people_sel, people.len()));
+    frame.render_stateful_widget(
+        table,
+        area,
+        &mut table_state(app.people_sel - shown.start, people.len()),
+    );
 }
 
 fn photo_row(p: &PhotoRow, with_person: bool) -> Row<'static> {
@@ -169,7 +189,11 @@ fn render_photos(
     } else {
         format!(" Review · {} flagged photos, worst first ", photos.len())
     };
-    let rows: Vec<Row> = photos.iter().map(|p| photo_row(p, person_screen)).collect();
+    let shown = window(photos.len(), selected, area.height);
+    let rows: Vec<Row> = photos[shown.clone()]
+        .iter()
+        .map(|p| photo_row(p, person_screen))
+        .collect();
     let table = Table::new(
         rows,
         [
@@ -182,7 +206,11 @@ fn render_photos(
     .header(Row::new(vec!["score", "photo", "flags", "suggestion"]).bold())
     .block(Block::default().borders(Borders::ALL).title(title))
     .row_highlight_style(highlight(app));
-    frame.render_stateful_widget(table, list, &mut table_state(selected, photos.len()));
+    frame.render_stateful_widget(
+        table,
+        list,
+        &mut table_state(selected - shown.start, photos.len()),
+    );
     if wide && let Some(photo) = photos.get(selected) {
         render_preview(app, frame, preview, photo);
     }
@@ -208,7 +236,7 @@ fn render_preview(app: &App, frame: &mut Frame, area: Rect, photo: &PhotoRow) {
     }
 }
 
-fn draw_thumb(app: &App, frame: &mut Frame, area: Rect, path: &std::path::Path) {
+pub(super) fn draw_thumb(app: &App, frame: &mut Frame, area: Rect, path: &std::path::Path) {
     if !app.color {
         frame.render_widget(Paragraph::new("(no preview: NO_COLOR)"), area);
     } else if let Some(img) = app.thumbs.get(path) {
@@ -216,43 +244,6 @@ fn draw_thumb(app: &App, frame: &mut Frame, area: Rect, path: &std::path::Path) 
     } else {
         frame.render_widget(Paragraph::new("loading…"), area);
     }
-}
-
-fn render_duplicates(app: &App, frame: &mut Frame, area: Rect) {
-    let rows: Vec<Row> = app
-        .data
-        .duplicates
-        .iter()
-        .map(|d| {
-            Row::new(vec![
-                Cell::from(d.kind.clone()),
-                Cell::from(format!("{:.3}", d.cosine)),
-                Cell::from(d.a.display().to_string()),
-                Cell::from(d.b.display().to_string()),
-            ])
-        })
-        .collect();
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(8),
-            Constraint::Length(6),
-            Constraint::Percentage(45),
-            Constraint::Percentage(45),
-        ],
-    )
-    .header(Row::new(vec!["kind", "cosine", "photo a", "photo b"]).bold())
-    .block(
-        Block::default()
-            .borders(Borders::ALL)
-            .title(format!(" Duplicates ({}) ", app.data.duplicates.len())),
-    )
-    .row_highlight_style(highlight(app));
-    frame.render_stateful_widget(
-        table,
-        area,
-        &mut table_state(app.dup_sel, app.data.duplicates.len()),
-    );
 }
 
 fn render_classifier(app: &App, frame: &mut Frame, area: Rect) {
@@ -292,9 +283,8 @@ fn render_classifier(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn render_problems(app: &App, frame: &mut Frame, area: Rect) {
-    let rows: Vec<Row> = app
-        .data
-        .problems
+    let shown = window(app.data.problems.len(), app.problem_sel, area.height);
+    let rows: Vec<Row> = app.data.problems[shown.clone()]
         .iter()
         .map(|p| {
             Row::new(vec![
@@ -317,7 +307,7 @@ fn render_problems(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_stateful_widget(
         table,
         area,
-        &mut table_state(app.problem_sel, app.data.problems.len()),
+        &mut table_state(app.problem_sel - shown.start, app.data.problems.len()),
     );
 }
 

@@ -2,7 +2,9 @@
 # End-to-end: the real binary inside tmux on the fetched 5-celebrity photos
 # with one seeded mislabel. Waits for the scan, opens Review, accepts the
 # suggestion, undoes, redoes, quits — checking the folders on disk after
-# each step and that the terminal was restored.
+# each step and that the terminal was restored. Then, on Duplicates, a seeded
+# exact copy: marked not a duplicate (gone from the list), undone, and
+# resolved by keeping the original (the copy goes to the trash).
 # Usage: tests/e2e/tui.sh PATH/TO/facecurate
 set -euo pipefail
 bin=$(realpath "${1:?usage: tests/e2e/tui.sh FACECURATE_BINARY}")
@@ -20,6 +22,9 @@ cp -r "$samples/train" "$work/ds"
 first_photo=$(ls "$work/ds/madonna" | sort | head -n 1)
 photo=planted.jpg
 mv "$work/ds/madonna/$first_photo" "$work/ds/elton_john/$photo"
+# The seeded exact copy, named to stand out.
+copy_from=$(ls "$work/ds/mindy_kaling" | sort | head -n 1)
+cp "$work/ds/mindy_kaling/$copy_from" "$work/ds/madonna/zz_copy.jpg"
 "$bin" -w "$work/workspace.yaml" init "$work/ds" 2>/dev/null
 
 screen() { tmux -L "$sock" capture-pane -p -t e2e; }
@@ -56,6 +61,46 @@ key U
 wait_file "$work/ds/madonna/$photo" 10
 [ ! -e "$work/ds/elton_john/$photo" ] || fail "redo left the photo in elton_john"
 echo "redo: in madonna again"
+key Tab
+wait_for "┌ Duplicates ([1-9]" 10
+# (the status bar names the photos too: look at the table's rows only)
+listed() { screen | grep -q "^│.*zz_copy.jpg"; }
+select_copy() {
+  key g
+  sleep 0.5
+  row=$(screen | grep -n "^│.*zz_copy.jpg" | head -n 1 | cut -d: -f1)
+  [ -n "$row" ] || fail "the seeded copy is not on the Duplicates screen"
+  first=$(screen | grep -n "^│kind" | head -n 1 | cut -d: -f1)
+  for _ in $(seq 1 $(( row - first - 1 ))); do key j; done
+}
+select_copy
+key i
+# The status line comes first, the refreshed list after it; a capture taken
+# mid-redraw can miss a row, so "gone" must hold for three captures running.
+wait_for "│ marked madonna/zz_copy.jpg" 20
+gone=0
+for _ in $(seq 1 80); do
+  if listed; then gone=0; else gone=$((gone + 1)); fi
+  (( gone >= 3 )) && break
+  sleep 0.25
+done
+(( gone >= 3 )) || fail "the pair marked not a duplicate is still listed"
+echo "not a duplicate: pair no longer listed"
+key u
+wait_for "undid: marked madonna/zz_copy.jpg" 20
+for _ in $(seq 1 80); do listed && break; sleep 0.25; done
+listed || fail "undo did not list the pair again"
+echo "undo: pair listed again"
+select_copy
+# Keep the original: the copy's side of the pair goes to the trash.
+line=$(screen | grep "^│.*zz_copy.jpg" | head -n 1)
+if [[ "${line%%zz_copy.jpg*}" == *.jpg* ]]; then key "["; else key "]"; fi
+wait_for "to the trash? (y/n)" 5
+key y
+for _ in $(seq 1 40); do [ -e "$work/ds/madonna/zz_copy.jpg" ] || break; sleep 0.25; done
+[ ! -e "$work/ds/madonna/zz_copy.jpg" ] || fail "keeping the original left the copy in place"
+[ -e "$work/ds/mindy_kaling/$copy_from" ] || fail "keeping the original removed it"
+echo "keep: the copy is in the trash, the original stays"
 key q
 wait_for "EXIT=0" 10
 screen | grep -q -- "icanon echo" || fail "the terminal was not restored (stty shows raw mode)"

@@ -1,0 +1,107 @@
+//! The Duplicates screen: the list of pairs, and the selected pair side by
+//! side with the keys that resolve it (keep one, move or delete the picked
+//! photo, not a duplicate). Pure, like the rest of `view`.
+
+use super::app::App;
+use super::keys::{Action, key_label};
+use super::model::DuplicateRow;
+use super::view::{draw_thumb, highlight, table_state, window};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Style, Stylize};
+use ratatui::text::Span;
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    // The pair side by side under the list, when there is room for faces.
+    // Kept about the size of the Person screen's preview: every half-block
+    // cell is two true colours to send, and a screen-wide pair made frames
+    // miss 16 ms inside tmux while a scan loaded the machine (BENCHMARKS.md).
+    let (area, pair_area) = if area.height >= 16 {
+        let pair_height = (area.height / 2).min(14);
+        let [list, pair] =
+            Layout::vertical([Constraint::Min(3), Constraint::Length(pair_height)]).areas(area);
+        (list, Some(pair))
+    } else {
+        (area, None)
+    };
+    if let (Some(pair_area), Some(pair)) = (pair_area, app.data.duplicates.get(app.dup_sel)) {
+        render_pair(app, frame, pair_area, pair);
+    }
+    let shown = window(app.data.duplicates.len(), app.dup_sel, area.height);
+    let rows: Vec<Row> = app.data.duplicates[shown.clone()]
+        .iter()
+        .map(|d| {
+            Row::new(vec![
+                Cell::from(d.kind.clone()),
+                Cell::from(format!("{:.3}", d.cosine)),
+                Cell::from(d.a.display().to_string()),
+                Cell::from(d.b.display().to_string()),
+            ])
+        })
+        .collect();
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(8),
+            Constraint::Length(6),
+            Constraint::Percentage(45),
+            Constraint::Percentage(45),
+        ],
+    )
+    .header(Row::new(vec!["kind", "cosine", "photo a", "photo b"]).bold())
+    .block(
+        Block::default()
+            .borders(Borders::ALL)
+            .title(format!(" Duplicates ({}) ", app.data.duplicates.len())),
+    )
+    .row_highlight_style(highlight(app));
+    frame.render_stateful_widget(
+        table,
+        area,
+        &mut table_state(app.dup_sel - shown.start, app.data.duplicates.len()),
+    );
+}
+
+fn first_key(app: &App, action: Action) -> String {
+    app.keymap
+        .keys_of(action)
+        .first()
+        .map(key_label)
+        .unwrap_or_default()
+}
+
+fn render_pair(app: &App, frame: &mut Frame, area: Rect, pair: &DuplicateRow) {
+    // The last default binding of back/open is the arrow, which reads best here.
+    let last_key = |action| {
+        app.keymap
+            .keys_of(action)
+            .last()
+            .map(key_label)
+            .unwrap_or_default()
+    };
+    let title = format!(
+        " {}/{} pick · {} keep left · {} keep right · {} not a duplicate · {} move · {} delete ",
+        last_key(Action::Back),
+        last_key(Action::Open),
+        first_key(app, Action::KeepLeft),
+        first_key(app, Action::KeepRight),
+        first_key(app, Action::NotDuplicate),
+        first_key(app, Action::MoveTo),
+        first_key(app, Action::Delete),
+    );
+    let block = Block::default().borders(Borders::ALL).title(title);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let halves: [Rect; 2] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(inner);
+    for (side, (half, path)) in halves.into_iter().zip([&pair.a, &pair.b]).enumerate() {
+        let [img, caption] =
+            Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(half);
+        draw_thumb(app, frame, img, path);
+        let picked = app.dup_right == (side == 1);
+        let text = format!("{} {}", if picked { "▶" } else { " " }, path.display());
+        let style = if picked { highlight(app) } else { Style::new() };
+        frame.render_widget(Paragraph::new(Span::styled(text, style)), caption);
+    }
+}
