@@ -11,7 +11,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::path::PathBuf;
 
-fn photo(
+pub(super) fn photo(
     path: &str,
     person: &str,
     flags: &[&str],
@@ -25,10 +25,12 @@ fn photo(
         score,
         suggested: suggested.map(String::from),
         margin: suggested.map(|_| 0.21),
+        distance: Some(score / 10.0),
+        resembles: None,
     }
 }
 
-fn fixture() -> App {
+pub(super) fn fixture() -> App {
     let data = DatasetView {
         root: PathBuf::from("/data/demo"),
         persons: vec![
@@ -97,15 +99,15 @@ fn fixture() -> App {
     app
 }
 
-fn key(c: char) -> Msg {
+pub(super) fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
 
-fn code(c: KeyCode) -> Msg {
+pub(super) fn code(c: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
 }
 
-fn draw(app: &App, w: u16, h: u16) -> String {
+pub(super) fn draw(app: &App, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
     terminal.draw(|f| render(app, f)).expect("draw");
     let buffer = terminal.backend().buffer().clone();
