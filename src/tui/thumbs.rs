@@ -110,8 +110,9 @@ pub enum Request {
     Encode { path: PathBuf, cols: u16, rows: u16 },
 }
 
-/// Starts the worker. Every request is answered on `done` (so the caller
-/// can tell in-flight from failed); results go to `tx` as `Msg`s.
+/// Starts the worker. Every request is answered on `done` with whether it
+/// may be asked again (`false`: the photo cannot be read or encoded);
+/// results go to `tx` as `Msg`s.
 pub fn spawn(
     root: PathBuf,
     picker: Option<Picker>,
@@ -122,13 +123,33 @@ pub fn spawn(
     std::thread::spawn(move || {
         let mut decoded = ThumbCache::default();
         while let Ok(first) = req_rx.recv() {
-            // Encodes first: they are for the photo under the cursor.
+            // Encodes first: they are for the photo under the cursor. Only
+            // the newest pair is worth a sixel's quarter second; older ones
+            // are answered unmade, so they are asked again if still shown.
             let mut batch: Vec<Request> = std::iter::once(first).chain(req_rx.try_iter()).collect();
+            let encodes = batch
+                .iter()
+                .filter(|r| matches!(r, Request::Encode { .. }))
+                .count();
+            let mut stale = encodes.saturating_sub(2);
+            batch.retain(|r| {
+                let drop = stale > 0 && matches!(r, Request::Encode { .. });
+                if drop {
+                    stale -= 1;
+                    let _ = done.send((r.clone(), true));
+                }
+                !drop
+            });
             batch.sort_by_key(|r| matches!(r, Request::Decode(_)));
             for request in batch {
                 let ok = match &request {
                     Request::Decode(rel) => match image_for(&root, rel, &mut decoded) {
-                        Some(img) => tx.send(Msg::Thumb(rel.clone(), img)).is_ok(),
+                        Some(img) => {
+                            if tx.send(Msg::Thumb(rel.clone(), img)).is_err() {
+                                return;
+                            }
+                            true
+                        }
                         None => false,
                     },
                     Request::Encode { path, cols, rows } => {
@@ -137,7 +158,12 @@ pub fn spawn(
                             encode(picker, path, &img, *cols, *rows)
                         });
                         match encoded {
-                            Some(e) => tx.send(Msg::Encoded(Box::new(e))).is_ok(),
+                            Some(e) => {
+                                if tx.send(Msg::Encoded(Box::new(e))).is_err() {
+                                    return;
+                                }
+                                true
+                            }
                             None => false,
                         }
                     }
