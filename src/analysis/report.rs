@@ -28,6 +28,10 @@ pub struct PhotoReport {
     pub suggested_person: Option<String>,
     /// Median cosine to `suggested_person`'s photos minus to its own.
     pub margin: Option<f32>,
+    /// The other person its nearest neighbours point to, flagged or not
+    /// (the terminal UI shows a photo of them beside it); not in the JSON.
+    #[serde(skip)]
+    pub resembles: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -216,6 +220,9 @@ impl Analysis {
                     score: evidence.map(|e| e.score),
                     suggested_person: best.map(|b| self.names[b.0 as usize].clone()),
                     margin: best.and_then(|_| evidence.and_then(|e| e.margin())),
+                    resembles: evidence
+                        .and_then(|e| e.best)
+                        .map(|b| self.names[b.0 as usize].clone()),
                 },
             ));
         }

@@ -63,7 +63,11 @@ pub fn open(cli: &Cli, ws: Workspace) -> Result<Outcome> {
     let engine = workspace::lazy_engine(cli, &ws);
     let device = format!("{:?}", cli.device.unwrap_or(ws.device)).to_lowercase();
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let app = App::new(Default::default(), keymap, color);
+    let mut app = App::new(Default::default(), keymap, color);
+    if let Some(text) = std::env::var_os("FACECURATE_GRAPHICS") {
+        app.graphics_setting = crate::tui::graphics::parse_setting(&text.to_string_lossy())
+            .map_err(anyhow::Error::msg)?;
+    }
     let root = ws.dataset.clone();
     let log = ws.state_dir.join("tui.log");
     crate::tui::run(

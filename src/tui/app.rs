@@ -1,11 +1,11 @@
 //! The UI's whole state. It changes only in `update` (on the UI thread);
 //! `render` reads it.
 
+use super::graphics::{Graphics, Setting};
 use super::keys::Keymap;
 use super::model::{DatasetView, DuplicateRow, PhotoRow, Progress};
-use std::collections::HashMap;
+use super::thumbs::{Encoded, ThumbCache};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -93,7 +93,14 @@ pub struct App {
     pub color: bool,
     pub quit: bool,
     /// Decoded previews by relative path, filled by the thumbnail worker.
-    pub thumbs: HashMap<PathBuf, Arc<image::RgbImage>>,
+    pub thumbs: ThumbCache,
+    /// Large previews encoded for `graphics`, newest last.
+    pub encoded: Vec<Encoded>,
+    /// How photos are drawn (resolved from `graphics_setting` at start).
+    pub graphics: Graphics,
+    pub graphics_setting: Setting,
+    /// The terminal's size in cells, for the Person grid's moves.
+    pub size: (u16, u16),
 }
 
 impl App {
@@ -117,7 +124,11 @@ impl App {
             error: None,
             color,
             quit: false,
-            thumbs: HashMap::new(),
+            thumbs: ThumbCache::default(),
+            encoded: Vec::new(),
+            graphics: Graphics::Halfblocks,
+            graphics_setting: Setting::Auto,
+            size: (0, 0),
         }
     }
 
@@ -140,11 +151,15 @@ impl App {
         rows
     }
 
+    /// The open person's photos, farthest from their centre first.
     pub fn person_photos(&self) -> Vec<&PhotoRow> {
-        match &self.person {
+        let mut rows: Vec<&PhotoRow> = match &self.person {
             Some(name) => self.data.photos_of(name).collect(),
             None => Vec::new(),
-        }
+        };
+        let key = |p: &PhotoRow| p.distance.unwrap_or(f32::NEG_INFINITY);
+        rows.sort_by(|a, b| key(b).total_cmp(&key(a)));
+        rows
     }
 
     pub fn review_rows(&self) -> Vec<&PhotoRow> {

@@ -38,6 +38,7 @@ pub fn view_from(root: &Path, records: &[PhotoRecord], settings: &Settings) -> D
             })
         })
         .collect();
+    let distances = centre_distances(records);
     let photos = report
         .photos
         .iter()
@@ -54,6 +55,8 @@ pub fn view_from(root: &Path, records: &[PhotoRecord], settings: &Settings) -> D
             score: p.score.unwrap_or(0.0),
             suggested: p.suggested_person.clone(),
             margin: p.margin,
+            distance: distances.get(&p.path).copied(),
+            resembles: p.resembles.clone(),
         })
         .collect();
     let persons = report
@@ -92,4 +95,53 @@ pub fn view_from(root: &Path, records: &[PhotoRecord], settings: &Settings) -> D
         problems,
         ..DatasetView::default()
     }
+}
+
+/// Each photo's cosine distance from its person's centre, the mean of their
+/// main faces (facenet's largest-and-central choice); a photo with several
+/// faces is judged by the one nearest the centre. Keyed like the report.
+fn centre_distances(records: &[PhotoRecord]) -> HashMap<String, f32> {
+    let usable = |r: &&PhotoRecord| r.status == PhotoStatus::Ok && !r.faces.is_empty();
+    let mut sums: HashMap<&str, Vec<f32>> = HashMap::new();
+    for r in records.iter().filter(usable) {
+        let boxes: Vec<[f32; 4]> = r.faces.iter().map(|f| f.bbox).collect();
+        let Some(main) = facecurate::pipeline::main_face_index(&boxes, r.width, r.height) else {
+            continue;
+        };
+        let e = unit(&r.faces[main].embedding);
+        let sum = sums
+            .entry(r.person.as_str())
+            .or_insert_with(|| vec![0.0; e.len()]);
+        if sum.len() == e.len() {
+            sum.iter_mut().zip(&e).for_each(|(s, x)| *s += x);
+        }
+    }
+    let centres: HashMap<&str, Vec<f32>> = sums.into_iter().map(|(k, v)| (k, unit(&v))).collect();
+    records
+        .iter()
+        .filter(usable)
+        .filter_map(|r| {
+            let c = centres.get(r.person.as_str())?;
+            let best = r
+                .faces
+                .iter()
+                .filter(|f| f.embedding.len() == c.len())
+                .map(|f| 1.0 - dot(&unit(&f.embedding), c))
+                .min_by(|a, b| a.total_cmp(b))?;
+            Some((r.path.to_string_lossy().replace('\\', "/"), best))
+        })
+        .collect()
+}
+
+fn unit(v: &[f32]) -> Vec<f32> {
+    let norm = dot(v, v).sqrt();
+    if norm > 0.0 {
+        v.iter().map(|x| x / norm).collect()
+    } else {
+        v.to_vec()
+    }
+}
+
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }

@@ -8,9 +8,13 @@ pub mod app;
 pub mod backend;
 pub mod data;
 pub mod duplicates_view;
+pub mod graphics;
+pub mod grid;
 pub mod image_widget;
 pub mod keys;
 pub mod model;
+pub mod preview;
+pub mod thumbs;
 pub mod trace;
 pub mod update;
 pub mod view;
@@ -23,6 +27,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+use thumbs::Request;
 use update::{Effect, Msg};
 
 /// Where the UI's data comes from and where its changes go. Runs on its own
@@ -36,7 +41,6 @@ pub trait Backend: Send + 'static {
 }
 
 const FRAME: Duration = Duration::from_millis(16);
-const PREVIEW_SIDE: u32 = 160;
 
 /// Runs the UI until the user quits (or SIGTERM). The terminal is restored
 /// on every exit path, panics included (`ratatui::init` installs the hook).
@@ -46,7 +50,11 @@ pub fn run(app: App, root: PathBuf, backend: impl Backend, log: &Path) -> std::i
     signal_hook::flag::register(signal_hook::consts::SIGHUP, Arc::clone(&terminate))?;
     let stderr = StderrToFile::redirect(log)?;
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, app, root, backend, &terminate);
+    // Before the key reader starts: the terminal's replies come on stdin.
+    let (graphics, picker) = graphics::detect(app.graphics_setting);
+    let mut app = app;
+    app.graphics = graphics;
+    let result = event_loop(&mut terminal, app, root, backend, picker, &terminate);
     ratatui::restore();
     drop(stderr);
     result
@@ -96,12 +104,21 @@ fn event_loop(
     mut app: App,
     root: PathBuf,
     mut backend: impl Backend,
+    picker: Option<ratatui_image::picker::Picker>,
     terminate: &AtomicBool,
 ) -> std::io::Result<()> {
     let (tx, rx) = unbounded::<Msg>();
     let (mut trace, stamps) = trace::Trace::from_env().unzip();
+    let size = terminal.size()?;
+    update::update(&mut app, Msg::Resize(size.width, size.height));
     spawn_terminal_reader(tx.clone(), stamps);
-    let thumbs = spawn_thumbnailer(root, tx.clone());
+    let (done_tx, done) = unbounded();
+    let worker = thumbs::spawn(root, picker, tx.clone(), done_tx);
+    let mut pending = Pending {
+        done,
+        in_flight: HashSet::new(),
+        failed: HashSet::new(),
+    };
     let (effect_tx, effect_rx) = unbounded::<Effect>();
     {
         let tx = tx.clone();
@@ -112,7 +129,6 @@ fn event_loop(
             }
         });
     }
-    let mut requested: HashSet<PathBuf> = HashSet::new();
     let mut last_draw = Instant::now() - FRAME;
     loop {
         let timeout = Duration::from_millis(250);
@@ -138,7 +154,7 @@ fn event_loop(
         if app.quit || terminate.load(Ordering::Relaxed) {
             break;
         }
-        request_previews(&app, &thumbs, &mut requested);
+        request_images(&app, &worker, &mut pending);
         let since = last_draw.elapsed();
         if since < FRAME {
             std::thread::sleep(FRAME - since);
@@ -201,7 +217,7 @@ fn spawn_terminal_reader(tx: Sender<Msg>, stamps: Option<trace::Stamps>) {
                         Msg::Key(key)
                     }
                 }
-                Ok(Event::Resize(..)) => Msg::Tick,
+                Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
                 Ok(_) => continue,
                 Err(_) => break,
             };
@@ -212,65 +228,33 @@ fn spawn_terminal_reader(tx: Sender<Msg>, stamps: Option<trace::Stamps>) {
     });
 }
 
-/// Decodes previews on their own thread so input never waits on a JPEG.
-fn spawn_thumbnailer(root: PathBuf, tx: Sender<Msg>) -> Sender<PathBuf> {
-    let (req_tx, req_rx): (Sender<PathBuf>, Receiver<PathBuf>) = unbounded();
-    std::thread::spawn(move || {
-        for rel in req_rx {
-            if let Some(img) = load_preview(&root, &rel)
-                && tx.send(Msg::Thumb(rel, Arc::new(img))).is_err()
-            {
-                break;
-            }
+/// Asks the worker for what the screen shows and it does not hold yet,
+/// once per request until it is answered; failures are not asked again.
+fn request_images(app: &App, worker: &Sender<Request>, pending: &mut Pending) {
+    for (request, ok) in pending.done.try_iter() {
+        pending.in_flight.remove(&request);
+        if !ok {
+            pending.failed.insert(request);
         }
-    });
-    req_tx
-}
-
-fn load_preview(root: &Path, rel: &Path) -> Option<image::RgbImage> {
-    let img = facecurate::pipeline::decode::decode_file(&root.join(rel)).ok()?;
-    let (w, h) = img.dimensions();
-    let scale = f64::from(PREVIEW_SIDE) / f64::from(w.max(h));
-    if scale >= 1.0 {
-        return Some(img);
     }
-    let (nw, nh) = (
-        (f64::from(w) * scale).max(1.0) as u32,
-        (f64::from(h) * scale).max(1.0) as u32,
-    );
-    Some(image::imageops::resize(
-        &img,
-        nw,
-        nh,
-        image::imageops::FilterType::Triangle,
-    ))
-}
-
-fn request_previews(app: &App, thumbs: &Sender<PathBuf>, requested: &mut HashSet<PathBuf>) {
-    if let Some(pair) = app.selected_pair() {
-        for path in [&pair.a, &pair.b] {
-            if !app.thumbs.contains_key(path) && requested.insert(path.clone()) {
-                let _ = thumbs.send(path.clone());
-            }
-        }
-        return;
-    }
-    let Some(photo) = app.selected_photo() else {
-        return;
-    };
-    let mut wanted = vec![photo.path.clone()];
-    if let Some(other) = &photo.suggested
-        && let Some(example) = app.data.photos_of(other).last()
-    {
-        wanted.push(example.path.clone());
-    }
-    for path in wanted {
-        if !app.thumbs.contains_key(&path) && requested.insert(path.clone()) {
-            let _ = thumbs.send(path);
+    for request in preview::wanted(app) {
+        if !preview::satisfied(app, &request)
+            && !pending.failed.contains(&request)
+            && pending.in_flight.insert(request.clone())
+        {
+            let _ = worker.send(request);
         }
     }
 }
 
+struct Pending {
+    done: Receiver<(Request, bool)>,
+    in_flight: HashSet<Request>,
+    failed: HashSet<Request>,
+}
+
+#[cfg(test)]
+mod grid_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

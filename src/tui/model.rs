@@ -20,6 +20,17 @@ pub struct PhotoRow {
     pub score: f32,
     pub suggested: Option<String>,
     pub margin: Option<f32>,
+    /// Cosine distance of its face from its person's centre (mean face).
+    pub distance: Option<f32>,
+    /// The other person it looks most like, flagged or not.
+    pub resembles: Option<String>,
+}
+
+impl PhotoRow {
+    /// Whose photo goes beside it: the suggestion, else its closest other person.
+    pub fn lookalike(&self) -> Option<&str> {
+        self.suggested.as_deref().or(self.resembles.as_deref())
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

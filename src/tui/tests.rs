@@ -11,7 +11,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::path::PathBuf;
 
-fn photo(
+pub(super) fn photo(
     path: &str,
     person: &str,
     flags: &[&str],
@@ -25,6 +25,8 @@ fn photo(
         score,
         suggested: suggested.map(String::from),
         margin: suggested.map(|_| 0.21),
+        distance: Some(score / 10.0),
+        resembles: None,
     }
 }
 

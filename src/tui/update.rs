@@ -20,6 +20,10 @@ pub enum Msg {
     Failed(String),
     /// A preview decoded off the UI thread.
     Thumb(PathBuf, std::sync::Arc<image::RgbImage>),
+    /// A preview encoded for the terminal's graphics protocol, off the UI thread.
+    Encoded(Box<super::thumbs::Encoded>),
+    /// The terminal's size in cells.
+    Resize(u16, u16),
     Tick,
 }
 
@@ -63,6 +67,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Thumb(path, img) => {
             app.thumbs.insert(path, img);
         }
+        Msg::Encoded(e) => super::grid::keep_encoded(app, *e),
+        Msg::Resize(w, h) => app.size = (w, h),
         Msg::Tick => {}
     }
     Vec::new()
@@ -76,6 +82,9 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     };
     app.error = None;
+    if super::grid::on_action(app, action, &key) {
+        return Vec::new();
+    }
     match action {
         Action::Quit => app.quit = true,
         Action::Help => app.overlay = Some(Overlay::Help),

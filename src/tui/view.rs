@@ -3,7 +3,7 @@
 
 use super::app::{App, Overlay, Screen, SortBy};
 use super::duplicates_view;
-use super::image_widget::HalfBlocks;
+use super::grid::Grid;
 use super::keys::{Action, key_label};
 use super::model::PhotoRow;
 use ratatui::Frame;
@@ -14,19 +14,37 @@ use ratatui::widgets::{
     Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState, Tabs, Wrap,
 };
 
-pub fn render(app: &App, frame: &mut Frame) {
-    let [tabs, main, status] = Layout::vertical([
+fn areas(size: Rect) -> [Rect; 3] {
+    Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
         Constraint::Length(1),
     ])
-    .areas(frame.area());
+    .areas(size)
+}
+
+/// The screen's area between the tabs and the status bar.
+pub fn main_area(size: Rect) -> Rect {
+    areas(size)[1]
+}
+
+/// The preview beside a photo list, on terminals wide enough for one.
+pub fn list_preview_area(main: Rect) -> Option<Rect> {
+    (main.width >= 100).then(|| {
+        Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
+            .areas::<2>(main)[1]
+    })
+}
+
+pub fn render(app: &App, frame: &mut Frame) {
+    let [tabs, main, status] = areas(frame.area());
     render_tabs(app, frame, tabs);
     match app.screen {
         Screen::People => render_people(app, frame, main),
-        Screen::Person => {
-            render_photos(app, frame, main, &app.person_photos(), app.person_sel, true)
-        }
+        Screen::Person => match Grid::for_area(main, app.color) {
+            Some(grid) => super::grid::render_person(app, frame, grid),
+            None => render_photos(app, frame, main, &app.person_photos(), app.person_sel, true),
+        },
         Screen::Review => {
             render_photos(app, frame, main, &app.review_rows(), app.review_sel, false)
         }
@@ -174,15 +192,17 @@ fn render_photos(
     selected: usize,
     person_screen: bool,
 ) {
-    let wide = area.width >= 100;
-    let [list, preview] = if wide {
-        Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(area)
-    } else {
-        [area, Rect::default()]
+    let preview = list_preview_area(area);
+    let list = match preview {
+        Some(p) => Rect {
+            width: area.width - p.width,
+            ..area
+        },
+        None => area,
     };
     let title = if person_screen {
         format!(
-            " {} · {} photos, worst first ",
+            " {} · {} photos, farthest from the centre first ",
             app.person.as_deref().unwrap_or(""),
             photos.len()
         )
@@ -211,39 +231,15 @@ fn render_photos(
         list,
         &mut table_state(selected - shown.start, photos.len()),
     );
-    if wide && let Some(photo) = photos.get(selected) {
-        render_preview(app, frame, preview, photo);
+    if let (Some(preview), Some(photo)) = (preview, photos.get(selected)) {
+        super::preview::render_preview(app, frame, preview, photo);
     }
 }
 
-fn render_preview(app: &App, frame: &mut Frame, area: Rect, photo: &PhotoRow) {
-    let block = Block::default().borders(Borders::ALL).title(" preview ");
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let [left, right] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(inner);
-    let [left_img, left_cap] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(left);
-    let [right_img, right_cap] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(right);
-    draw_thumb(app, frame, left_img, &photo.path);
-    frame.render_widget(Paragraph::new(format!("filed: {}", photo.person)), left_cap);
-    if let Some(other) = &photo.suggested
-        && let Some(example) = app.data.photos_of(other).last()
-    {
-        draw_thumb(app, frame, right_img, &example.path);
-        frame.render_widget(Paragraph::new(format!("looks like: {other}")), right_cap);
-    }
-}
-
+/// A photo of a duplicate pair, through the same path as the previews
+/// (a graphics protocol where one is in use, else half-blocks).
 pub(super) fn draw_thumb(app: &App, frame: &mut Frame, area: Rect, path: &std::path::Path) {
-    if !app.color {
-        frame.render_widget(Paragraph::new("(no preview: NO_COLOR)"), area);
-    } else if let Some(img) = app.thumbs.get(path) {
-        frame.render_widget(HalfBlocks::new(img), area);
-    } else {
-        frame.render_widget(Paragraph::new("loading…"), area);
-    }
+    super::preview::draw_image(app, frame, area, path);
 }
 
 fn render_classifier(app: &App, frame: &mut Frame, area: Rect) {
@@ -328,6 +324,9 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     }
     if !p.provider.is_empty() {
         parts.push(p.provider.clone());
+    }
+    if app.graphics != super::graphics::Graphics::Halfblocks {
+        parts.push(format!("images: {}", app.graphics.name()));
     }
     if let Some(activity) = &p.activity {
         parts.push(activity.clone());

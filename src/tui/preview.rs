@@ -1,0 +1,164 @@
+//! The large preview: the selected photo beside a photo of the person it
+//! looks most like, drawn through the terminal's graphics protocol once the
+//! worker has encoded it for that exact size, in half-blocks until then.
+//! The same layout functions tell the run loop what to decode and encode,
+//! so what is requested is what `render` will look up.
+
+use super::app::{App, Screen};
+use super::graphics::Graphics;
+use super::grid::Grid;
+use super::image_widget::HalfBlocks;
+use super::model::PhotoRow;
+use super::thumbs::Request;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Paragraph};
+use std::path::{Path, PathBuf};
+
+/// The photo that stands for `person`: the one nearest their centre.
+pub fn example_of<'a>(app: &'a App, person: &'a str) -> Option<&'a PhotoRow> {
+    app.data.photos_of(person).min_by(|a, b| {
+        let d = |p: &PhotoRow| p.distance.unwrap_or(f32::INFINITY);
+        d(a).total_cmp(&d(b))
+    })
+}
+
+/// (image, caption) for the photo and for its lookalike, inside `area`.
+fn slots(area: Rect) -> ([Rect; 2], [Rect; 2], Rect) {
+    let inner = Block::default().borders(Borders::ALL).inner(area);
+    let [images, details] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(inner);
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(images);
+    let split = |r: Rect| -> [Rect; 2] {
+        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(r)
+    };
+    let ([li, lc], [ri, rc]) = (split(left), split(right));
+    ([li, ri], [lc, rc], details)
+}
+
+/// Flags, distance, score and suggestion of a photo, in two lines.
+pub fn details(photo: &PhotoRow) -> Vec<Line<'static>> {
+    let flags = if photo.flags.is_empty() {
+        "no flags".to_string()
+    } else {
+        photo.flags.join(", ")
+    };
+    let distance = photo
+        .distance
+        .map(|d| format!("dist {d:.2} · "))
+        .unwrap_or_default();
+    let suggestion = match (&photo.suggested, photo.margin) {
+        (Some(s), Some(m)) => format!("→ {s} ({m:+.2}), a accepts"),
+        (Some(s), None) => format!("→ {s}, a accepts"),
+        _ => String::new(),
+    };
+    vec![
+        Line::from(format!("{distance}score {:.2} · {flags}", photo.score)),
+        Line::from(format!("{} {suggestion}", photo.path.display())),
+    ]
+}
+
+pub fn render_preview(app: &App, frame: &mut Frame, area: Rect, photo: &PhotoRow) {
+    frame.render_widget(
+        Block::default().borders(Borders::ALL).title(" preview "),
+        area,
+    );
+    let ([left, right], [left_cap, right_cap], details_area) = slots(area);
+    draw_image(app, frame, left, &photo.path);
+    frame.render_widget(Paragraph::new(format!("filed: {}", photo.person)), left_cap);
+    if let Some(other) = photo.lookalike()
+        && let Some(example) = example_of(app, other)
+    {
+        draw_image(app, frame, right, &example.path);
+        frame.render_widget(Paragraph::new(format!("looks like: {other}")), right_cap);
+    }
+    frame.render_widget(Paragraph::new(details(photo)), details_area);
+}
+
+/// The encoded protocol image when there is one for this size, else half-blocks.
+pub(super) fn draw_image(app: &App, frame: &mut Frame, area: Rect, path: &Path) {
+    if !app.color {
+        frame.render_widget(Paragraph::new("(no preview: NO_COLOR)"), area);
+    } else if let Some(e) = (app.graphics != Graphics::Halfblocks)
+        .then(|| app.encoded.iter().rev().find(|e| e.fits(path, area)))
+        .flatten()
+    {
+        frame.render_widget(ratatui_image::Image::new(&e.protocol), area);
+    } else if let Some(img) = app.thumbs.get(path) {
+        frame.render_widget(HalfBlocks::new(img), area);
+    } else {
+        frame.render_widget(Paragraph::new("loading…"), area);
+    }
+}
+
+/// Where the large preview sits on the current screen, if it is shown.
+fn preview_area(app: &App, main: Rect) -> Option<Rect> {
+    match app.screen {
+        Screen::Person => match Grid::for_area(main, app.color) {
+            Some(grid) => grid.wide.then_some(grid.side),
+            None => super::view::list_preview_area(main),
+        },
+        Screen::Review => super::view::list_preview_area(main),
+        _ => None,
+    }
+}
+
+/// What the screen needs from the worker, most urgent first: the preview
+/// pair (encoded when a graphics protocol is in use), then visible grid cells.
+pub fn wanted(app: &App) -> Vec<Request> {
+    let main = super::view::main_area(Rect::new(0, 0, app.size.0, app.size.1));
+    let mut out = Vec::new();
+    if !app.color {
+        return out;
+    }
+    if app.screen == Screen::Duplicates {
+        // The pair is drawn in half-blocks (it is small); only decoded.
+        if let Some(pair) = app.selected_pair() {
+            out.push(Request::Decode(pair.a.clone()));
+            out.push(Request::Decode(pair.b.clone()));
+        }
+        return out;
+    }
+    let Some(photo) = app.selected_photo() else {
+        return out;
+    };
+    let mut pair: Vec<PathBuf> = vec![photo.path.clone()];
+    if let Some(example) = photo.lookalike().and_then(|o| example_of(app, o)) {
+        pair.push(example.path.clone());
+    }
+    if let Some(area) = preview_area(app, main) {
+        let (images, _, _) = slots(area);
+        for (path, rect) in pair.iter().zip(images) {
+            out.push(Request::Decode(path.clone()));
+            if app.graphics != Graphics::Halfblocks && rect.width > 0 && rect.height > 0 {
+                out.push(Request::Encode {
+                    path: path.clone(),
+                    cols: rect.width,
+                    rows: rect.height,
+                });
+            }
+        }
+    }
+    if app.screen == Screen::Person
+        && let Some(grid) = Grid::for_area(main, app.color)
+    {
+        let photos = app.person_photos();
+        for (i, _, _) in grid.cells(app.person_sel, photos.len()) {
+            out.push(Request::Decode(photos[i].path.clone()));
+        }
+    }
+    out
+}
+
+/// Whether the app already holds what `request` would produce.
+pub fn satisfied(app: &App, request: &Request) -> bool {
+    match request {
+        Request::Decode(path) => app.thumbs.contains_key(path),
+        Request::Encode { path, cols, rows } => app
+            .encoded
+            .iter()
+            .any(|e| e.fits(path, Rect::new(0, 0, *cols, *rows))),
+    }
+}
