@@ -123,6 +123,7 @@ fn event_loop(
     {
         let tx = tx.clone();
         std::thread::spawn(move || {
+            lower_priority();
             backend.start(&tx);
             for effect in effect_rx {
                 backend.apply(effect, &tx);
@@ -176,6 +177,18 @@ fn event_loop(
         }
     }
     Ok(())
+}
+
+/// Lowers the calling thread's scheduling priority (nice 10). On Linux the
+/// nice value is per thread and inherited by the threads it starts, so the
+/// scan's workers, the watcher and retraining all yield to the UI thread and
+/// a key still shows at once on a busy machine. Best effort: a refusal only
+/// leaves the priority as it was.
+fn lower_priority() {
+    // SAFETY: plain syscall on the calling thread (`who` 0), no pointers.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
 }
 
 /// `update`, with the key (if it is one) noted in the trace.
