@@ -85,6 +85,7 @@ def main():
     ap.add_argument("--fast", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the temporary dataset")
     ap.add_argument("--json-out", help="write the scores here as JSON")
+    ap.add_argument("--settings", help="analysis thresholds as JSON, passed to `report --settings`")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     binary = os.path.abspath(args.binary)
@@ -175,6 +176,8 @@ def main():
         cmd = [binary, "report", "--json", "--records-json", dump_path, root]
     else:
         cmd = [binary, "report", "--json", root]
+    if args.settings:
+        cmd[2:2] = ["--settings", os.path.abspath(args.settings)]
     print("running:", " ".join(cmd), file=sys.stderr)
     out = subprocess.run(cmd, check=True, capture_output=True, text=True)
     sys.stderr.write(out.stderr[-400:])
