@@ -12,9 +12,11 @@
 mod dupes;
 mod faces;
 mod groups;
+pub mod hnsw;
 mod identity;
 mod pixels;
 mod report;
+pub mod search;
 mod settings;
 pub mod similarity;
 mod state;

@@ -75,6 +75,14 @@ pub struct Settings {
     /// Two folders are flagged `merge` when every photo of one is best
     /// explained by the other, with at least this median cosine.
     pub merge_min_cosine: f32,
+    /// Up to this many faces the candidate search (nearest photos, copy
+    /// candidates) is exact, one blocked pass over the cosine matrix; beyond
+    /// it an HNSW index answers, whose cost grows as n log n instead of n².
+    /// MEASURED_CROSSOVER
+    pub exact_search_max_faces: usize,
+    /// Candidates an index search keeps (≥ `neighbours`): recall of the
+    /// true nearest `neighbours` against time. MEASURED_EF
+    pub index_ef: usize,
 }
 
 impl Default for Settings {
@@ -103,6 +111,8 @@ impl Default for Settings {
             split_link: 0.3,
             split_min_group: 2,
             merge_min_cosine: 0.45,
+            exact_search_max_faces: 50_000,
+            index_ef: 64,
         }
     }
 }
