@@ -216,7 +216,7 @@ impl Index {
             let chosen = self.select(&found, M);
             *lock(&self.links[node as usize][layer]) = chosen.iter().map(|c| c.1).collect();
             for c in &chosen {
-                self.add_link(c.1, node, c.0, layer, max);
+                self.add_link(c.1, node, layer, max);
             }
             eps = found;
         }
@@ -228,18 +228,19 @@ impl Index {
         }
     }
 
-    /// Adds `new` to `to`'s links, pruning them with the heuristic when full.
-    fn add_link(&self, to: u32, new: u32, s: f32, layer: usize, max: usize) {
+    /// Adds `new` to `to`'s links, pruning them with the heuristic once they
+    /// hold half as many again as `max` (pruning at every overflow would
+    /// cost most of the build).
+    fn add_link(&self, to: u32, new: u32, layer: usize, max: usize) {
         let mut links = lock(&self.links[to as usize][layer]);
-        if links.len() < max {
-            links.push(new);
+        links.push(new);
+        if links.len() < max + max / 2 {
             return;
         }
         let base = self.vector(to);
         let mut cands: Vec<Near> = links
             .iter()
             .map(|&l| Near(dot(base, self.vector(l)), l))
-            .chain(std::iter::once(Near(s, new)))
             .collect();
         cands.sort_by(|a, b| b.cmp(a));
         *links = self.select(&cands, max).iter().map(|c| c.1).collect();

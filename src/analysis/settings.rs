@@ -112,7 +112,7 @@ impl Default for Settings {
             split_min_group: 2,
             merge_min_cosine: 0.45,
             exact_search_max_faces: 50_000,
-            index_ef: 64,
+            index_ef: 128,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! `facecurate bench-analysis DUMP DATASET` (hidden): how long the analysis
-//! and one incremental update take on real records, and how the exact
-//! neighbour search scales (the numbers behind `bench/ANALYSIS.md`).
+//! and one incremental update take on real records, and how the
+//! candidate search scales, exact and indexed (the numbers behind the
+//! analysis section of `BENCHMARKS.md`).
 
 use super::Outcome;
 use anyhow::Result;
@@ -26,7 +27,7 @@ pub struct BenchAnalysisArgs {
     pub exact_upto: usize,
     /// Index search list lengths to measure recall for (the first is used
     /// for the full index scan).
-    #[arg(long, value_delimiter = ',', default_value = "64,32,48,96,128")]
+    #[arg(long, value_delimiter = ',', default_value = "128,64,192,256")]
     pub ef: Vec<usize>,
     /// Skip the analysis and update timings (scaling only).
     #[arg(long)]

@@ -115,7 +115,7 @@ impl Model {
             let centre: Vec<f32> = self.mean.iter().zip(&dev).map(|(m, d)| m + d).collect();
             let mut m = Vec::with_capacity(size);
             for _ in 0..size {
-                let noise = self.mix(&mut rng, &self.within, 1.3);
+                let noise = self.mix(&mut rng, &self.within, 1.15);
                 data.extend(unit(
                     centre.iter().zip(&noise).map(|(c, x)| c + x).collect(),
                 ));
