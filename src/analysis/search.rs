@@ -79,27 +79,45 @@ pub fn scan(v: &Vectors, q: &Query) -> (Scan, Option<Index>) {
         return (similarity::scan(v, q.k, q.pair_min, q.threads), None);
     }
     let index = Index::build(v, &live, q.threads);
+    // The whole candidate list of a search costs nothing more than its top
+    // k and holds more pairs: a photo with many look-alikes above
+    // `pair_min` would otherwise lose those past its k-th.
     let lists = par_map(live.len(), q.threads, |x, visited| {
         let i = live[x];
-        index.search(v.row(i as usize), q.k, q.ef, i, visited)
+        let mut found = index.search(v.row(i as usize), q.ef.max(q.k), q.ef, i, visited);
+        let close = found
+            .iter()
+            .skip(q.k)
+            .take_while(|e| e.1 >= q.pair_min)
+            .count();
+        let extra = found.split_off(q.k.min(found.len()));
+        (found, extra[..close].to_vec())
     });
     let mut neighbours = vec![NeighbourList::new(); v.rows()];
-    for (&i, list) in live.iter().zip(lists) {
+    let mut close = Vec::new();
+    for (&i, (list, extra)) in live.iter().zip(lists) {
         neighbours[i as usize] = list;
+        close.extend(extra.into_iter().map(|(j, s)| (i.min(j), i.max(j), s)));
     }
-    let pairs = pairs(v, &neighbours, q);
+    let pairs = pairs(v, &neighbours, close, q);
     (Scan { neighbours, pairs }, Some(index))
 }
 
 /// Every person's pairs ≥ `pair_min`, exactly, plus those of the neighbour
-/// lists; sorted, each once.
-fn pairs(v: &Vectors, neighbours: &[NeighbourList], q: &Query) -> Vec<(u32, u32, f32)> {
-    let mut out: Vec<(u32, u32, f32)> = par_map(q.members.len(), q.threads, |p, _| {
-        within(v, &q.members[p], q.pair_min)
-    })
-    .into_iter()
-    .flatten()
-    .collect();
+/// lists and the search's further candidates (`out`); sorted, each once.
+fn pairs(
+    v: &Vectors,
+    neighbours: &[NeighbourList],
+    mut out: Vec<(u32, u32, f32)>,
+    q: &Query,
+) -> Vec<(u32, u32, f32)> {
+    out.extend(
+        par_map(q.members.len(), q.threads, |p, _| {
+            within(v, &q.members[p], q.pair_min)
+        })
+        .into_iter()
+        .flatten(),
+    );
     for (i, list) in neighbours.iter().enumerate() {
         for &(j, s) in list {
             if s >= q.pair_min {
