@@ -80,9 +80,9 @@ pub struct Settings {
     /// it an HNSW index answers, whose cost grows about as n log n instead
     /// of n². On the 2-core development machine, on LFW-shaped synthetic
     /// sets (`facecurate bench-analysis --scaling`, BENCHMARKS.md), exact vs
-    /// index took 0.5 vs 2.1 s at 10k faces, 10.6 vs 23.7 s at 50k, 54 vs
-    /// 150 s at 100k and 217 vs 206 s at 200k: the index pays from about
-    /// 200k, where it finds ~0.89 of the true nearest photos.
+    /// index took 0.5 vs 2.1 s at 10k faces, 10 vs 31 s at 50k, 86 vs 136 s
+    /// at 200k and 416 vs 228 s at 400k: they cross near 300k, where
+    /// the index finds ~0.9 of the true nearest photos.
     pub exact_search_max_faces: usize,
     /// Candidates an index search keeps (≥ `neighbours`): recall of the
     /// true nearest `neighbours` against time: at 200k faces 128 finds 0.89
@@ -117,7 +117,7 @@ impl Default for Settings {
             split_link: 0.3,
             split_min_group: 2,
             merge_min_cosine: 0.45,
-            exact_search_max_faces: 200_000,
+            exact_search_max_faces: 300_000,
             index_ef: 128,
         }
     }
