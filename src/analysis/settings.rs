@@ -81,7 +81,7 @@ pub struct Settings {
     /// of n². On the 2-core development machine, on LFW-shaped synthetic
     /// sets (`facecurate bench-analysis --scaling`, BENCHMARKS.md), exact vs
     /// index took 0.5 vs 2.1 s at 10k faces, 10 vs 31 s at 50k, 86 vs 136 s
-    /// at 200k and 416 vs 228 s at 400k: they cross near 300k, where
+    /// at 200k and 416 vs 206 s at 400k: they cross near 300k, where
     /// the index finds ~0.9 of the true nearest photos.
     pub exact_search_max_faces: usize,
     /// Candidates an index search keeps (≥ `neighbours`): recall of the
