@@ -3,9 +3,9 @@
 //!
 //! The matrix is never held whole: row blocks are multiplied against column
 //! blocks (`matrixmultiply`'s SIMD sgemm) on all cores and each block is
-//! reduced at once. At 10k faces this exact search takes well under a second,
-//! so no approximate index is used; `facecurate bench-analysis` measures
-//! where an HNSW index would start to pay (see `bench/ANALYSIS.md`).
+//! reduced at once. Its cost grows as n²: beyond
+//! `Settings::exact_search_max_faces` [`super::search`] switches to an HNSW
+//! index (crossover measured by `facecurate bench-analysis --scaling`).
 
 /// Embeddings of every slot, row-major; a dead slot's row is all zeros, so it
 /// is nobody's neighbour.
@@ -179,7 +179,10 @@ fn block(
                 continue;
             }
             let row = &c[bi * bn..(bi + 1) * bn];
-            let mut floor = if list.len() >= k {
+            // With k = 0 (pairs only) nothing enters a list.
+            let mut floor = if k == 0 {
+                f32::INFINITY
+            } else if list.len() >= k {
                 list[list.len() - 1].1
             } else {
                 f32::MIN

@@ -4,9 +4,11 @@
 
 use super::dupes::{self, Verdict};
 use super::faces::{self, Choice};
+use super::hnsw::Index;
 use super::identity::{self, Evidence, PersonStats};
 use super::pixels::Precheck;
-use super::similarity::{self, NeighbourList, Vectors};
+use super::search;
+use super::similarity::{NeighbourList, Vectors};
 use super::{Settings, groups};
 use crate::records::PhotoRecord;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -48,6 +50,8 @@ pub struct Analysis {
     pub(super) stats: Vec<PersonStats>,
     pub(super) vectors: Vectors,
     pub(super) neighbours: Vec<NeighbourList>,
+    /// The approximate index, above `exact_search_max_faces` faces.
+    index: Option<Index>,
     prechecks: Vec<Option<Precheck>>,
     pub(super) pairs: BTreeMap<(u32, u32), Verdict>,
     pub(super) evidence: Vec<Option<Evidence>>,
@@ -85,6 +89,7 @@ impl Analysis {
                 data: Vec::with_capacity(records.len() * dim),
             },
             neighbours: Vec::new(),
+            index: None,
             prechecks: Vec::new(),
             pairs: BTreeMap::new(),
             evidence: Vec::new(),
@@ -135,13 +140,9 @@ impl Analysis {
             .iter()
             .map(|m| identity::person_stats(m, &a.vectors, &a.settings))
             .collect();
-        let scan = similarity::scan(
-            &a.vectors,
-            a.settings.neighbours,
-            a.settings.duplicate_candidate_cosine,
-            threads,
-        );
+        let (scan, index) = search::scan(&a.vectors, &a.search_query());
         a.neighbours = scan.neighbours;
+        a.index = index;
         a.prechecks = (0..n)
             .map(|i| a.thumb(i as u32).and_then(dupes::precheck))
             .collect();
@@ -155,6 +156,17 @@ impl Analysis {
         let persons: Vec<u32> = (0..a.names.len() as u32).collect();
         a.refresh_groups(&persons);
         a
+    }
+
+    fn search_query(&self) -> search::Query<'_> {
+        search::Query {
+            k: self.settings.neighbours,
+            pair_min: self.settings.duplicate_candidate_cosine,
+            members: &self.members,
+            exact_max: self.settings.exact_search_max_faces,
+            ef: self.settings.index_ef,
+            threads: self.threads,
+        }
     }
 
     fn intern(&mut self, name: &str) -> u32 {

@@ -81,6 +81,14 @@ fn settings() -> Settings {
     }
 }
 
+/// The same settings forced onto the HNSW index path.
+fn on_index() -> Settings {
+    Settings {
+        exact_search_max_faces: 0,
+        ..settings()
+    }
+}
+
 fn find<'a>(report: &'a Report, path: &str) -> &'a PhotoReport {
     report
         .photos
@@ -99,12 +107,11 @@ fn moved(records: &mut [PhotoRecord], path: &str, to: &str) -> String {
     r.path.to_string_lossy().to_string()
 }
 
-#[test]
-fn a_misfiled_photo_tops_the_ranking_and_names_its_person() {
+fn misfiled_photo(s: Settings) {
     let mut records = dataset();
     let into_big = moved(&mut records, "Person_00/Person_00_0003.jpg", "Person_01");
     let into_single = moved(&mut records, "Person_11/Person_11_0002.jpg", "Person_07");
-    let report = analyze(&records, &settings());
+    let report = analyze(&records, &s);
     let top: Vec<&str> = report.photos[..2].iter().map(|p| p.path.as_str()).collect();
     assert!(
         top.contains(&into_big.as_str()) && top.contains(&into_single.as_str()),
@@ -127,22 +134,20 @@ fn a_misfiled_photo_tops_the_ranking_and_names_its_person() {
     assert!(clean <= 4, "{clean} photos flagged");
 }
 
-#[test]
-fn reviewed_photos_are_not_flagged_again() {
+fn reviewed_photo(s: Settings) {
     let mut records = dataset();
     let path = moved(&mut records, "Person_00/Person_00_0003.jpg", "Person_01");
     records
         .iter_mut()
         .filter(|r| r.path == std::path::Path::new(&path))
         .for_each(|r| r.reviewed = true);
-    let report = analyze(&records, &settings());
+    let report = analyze(&records, &s);
     let p = find(&report, &path);
     assert!(p.flags.is_empty(), "{p:?}");
     assert_ne!(report.photos[0].path, path);
 }
 
-#[test]
-fn exact_copies_and_faceless_photos_are_listed() {
+fn copies_and_faceless(s: Settings) {
     let mut records = dataset();
     let mut copy = records[3].clone();
     copy.path = PathBuf::from("Person_03/copy.jpg");
@@ -153,7 +158,7 @@ fn exact_copies_and_faceless_photos_are_listed() {
     blank.hash = "blank".into();
     blank.faces.clear();
     records.push(blank);
-    let report = analyze(&records, &settings());
+    let report = analyze(&records, &s);
     let d = report
         .duplicates
         .iter()
@@ -175,8 +180,7 @@ fn exact_copies_and_faceless_photos_are_listed() {
     );
 }
 
-#[test]
-fn two_people_in_one_folder_split_and_one_person_in_two_folders_merge() {
+fn split_and_merge(s: Settings) {
     let mut records = dataset();
     // Person_10's folder also gets Person_11's photos under its name.
     for n in 0..9 {
@@ -204,7 +208,7 @@ fn two_people_in_one_folder_split_and_one_person_in_two_folders_merge() {
     for n in 0..2 {
         records.push(photo(&mut rng, "Person_05", n, &centre));
     }
-    let report = analyze(&records, &settings());
+    let report = analyze(&records, &s);
     let person = |name: &str| {
         report
             .persons
@@ -222,10 +226,9 @@ fn two_people_in_one_folder_split_and_one_person_in_two_folders_merge() {
     );
 }
 
-#[test]
-fn an_update_gives_what_a_fresh_analysis_gives() {
+fn update_vs_fresh(s: Settings) {
     let records = dataset();
-    let mut analysis = Analysis::new(records.clone(), settings());
+    let mut analysis = Analysis::new(records.clone(), s);
     let mut after = records.clone();
     let path = moved(&mut after, "Person_00/Person_00_0003.jpg", "Person_01");
     analysis.update(vec![Change::Moved {
@@ -293,4 +296,31 @@ fn a_pair_marked_not_duplicate_is_not_reported() {
             .flags
             .contains(&Flag::Duplicate)
     );
+}
+
+/// Every scenario on both search paths: the index must not change a flag.
+macro_rules! both_paths {
+    ($($exact:ident, $index:ident => $body:ident;)*) => {$(
+        #[test]
+        fn $exact() {
+            $body(settings());
+        }
+        #[test]
+        fn $index() {
+            $body(on_index());
+        }
+    )*};
+}
+
+both_paths! {
+    a_misfiled_photo_tops_the_ranking_and_names_its_person,
+    a_misfiled_photo_is_found_on_the_index_path => misfiled_photo;
+    reviewed_photos_are_not_flagged_again,
+    reviewed_photos_are_not_flagged_again_on_the_index_path => reviewed_photo;
+    exact_copies_and_faceless_photos_are_listed,
+    copies_are_listed_on_the_index_path => copies_and_faceless;
+    two_people_in_one_folder_split_and_one_person_in_two_folders_merge,
+    split_and_merge_on_the_index_path => split_and_merge;
+    an_update_gives_what_a_fresh_analysis_gives,
+    an_update_on_the_index_gives_what_a_fresh_exact_analysis_gives => update_vs_fresh;
 }

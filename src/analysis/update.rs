@@ -9,9 +9,10 @@
 
 use super::{Analysis, Change, Slot};
 use crate::analysis::faces::Choice;
+use crate::analysis::hnsw::{Index, Visited};
 use crate::analysis::identity;
 use crate::analysis::similarity::{self, insert_top};
-use crate::analysis::{dupes, faces};
+use crate::analysis::{dupes, faces, search};
 use std::collections::HashSet;
 
 impl Analysis {
@@ -126,7 +127,7 @@ impl Analysis {
             self.stats[p as usize] = new;
         }
         let mut rescore: HashSet<u32> = touched.iter().chain(&relabeled).copied().collect();
-        self.refresh_neighbours(&touched, &mut rescore);
+        self.refresh_neighbours(&touched, &relabeled, &mut rescore);
         for &i in touched.iter().chain(&relabeled) {
             rescore.extend(self.neighbours[i as usize].iter().map(|e| e.0));
         }
@@ -179,12 +180,19 @@ impl Analysis {
     }
 
     /// Neighbour lists and duplicate verdicts after `touched` photos changed
-    /// their vector (added, removed, another face chosen).
-    fn refresh_neighbours(&mut self, touched: &[u32], rescore: &mut HashSet<u32>) {
+    /// their vector (added, removed, another face chosen) and `relabeled`
+    /// ones changed person only.
+    fn refresh_neighbours(
+        &mut self,
+        touched: &[u32],
+        relabeled: &[u32],
+        rescore: &mut HashSet<u32>,
+    ) {
         let k = self.settings.neighbours;
         let set: HashSet<u32> = touched.iter().copied().collect();
         self.pairs
             .retain(|&(a, b), _| !set.contains(&a) && !set.contains(&b));
+        self.sync_index(touched);
         let stale: Vec<u32> = (0..self.neighbours.len() as u32)
             .filter(|&j| {
                 !set.contains(&j)
@@ -202,10 +210,17 @@ impl Analysis {
             self.neighbours[j as usize].clear();
             rescore.insert(j);
         }
-        for (j, list) in live
-            .iter()
-            .zip(similarity::nearest_of(&self.vectors, &live, k))
-        {
+        let lists = match &self.index {
+            Some(index) => live
+                .iter()
+                .map(|&j| {
+                    let row = self.vectors.row(j as usize);
+                    index.search(row, k, self.settings.index_ef, j, &mut Visited::new())
+                })
+                .collect(),
+            None => similarity::nearest_of(&self.vectors, &live, k),
+        };
+        for (j, list) in live.iter().zip(lists) {
             self.neighbours[*j as usize] = list;
         }
         for &t in touched {
@@ -213,14 +228,35 @@ impl Analysis {
                 self.neighbours[t as usize].clear();
                 continue;
             }
-            let row = similarity::row_cosines(&self.vectors, t as usize);
-            let mut own = Vec::new();
-            for (j, &s) in row.iter().enumerate() {
-                let j32 = j as u32;
-                // A dead row is all zeros, so only a zero cosine needs the check.
-                if j32 == t || (s == 0.0 && self.vectors.is_zero(j)) {
-                    continue;
+            // Exactly every photo, or the index's nearest (a wider list: the
+            // photos whose own lists `t` may enter) plus its own person.
+            let candidates: Vec<(u32, f32)> = match &self.index {
+                None => similarity::row_cosines(&self.vectors, t as usize)
+                    .into_iter()
+                    .enumerate()
+                    .filter(|&(j, s)| {
+                        // A dead row is all zeros: only a zero cosine needs the check.
+                        j as u32 != t && !(s == 0.0 && self.vectors.is_zero(j))
+                    })
+                    .map(|(j, s)| (j as u32, s))
+                    .collect(),
+                Some(index) => {
+                    let ef = self.settings.index_ef.max(k);
+                    let row = self.vectors.row(t as usize);
+                    let mut near = index.search(row, ef, ef, t, &mut Visited::new());
+                    let person = self
+                        .person_of(t)
+                        .map_or(&[][..], |p| &self.members[p as usize]);
+                    let pair_min = self.settings.duplicate_candidate_cosine;
+                    near.extend(search::against(&self.vectors, t, person, pair_min));
+                    near.sort_by_key(|e| e.0);
+                    near.dedup_by_key(|e| e.0);
+                    near
                 }
+            };
+            let mut own = Vec::new();
+            for (j32, s) in candidates {
+                let j = j32 as usize;
                 insert_top(&mut own, k, j32, s);
                 let list = &mut self.neighbours[j];
                 if !list.iter().any(|e| e.0 == t) && insert_top(list, k, t, s) {
@@ -233,6 +269,50 @@ impl Analysis {
                 }
             }
             self.neighbours[t as usize] = own;
+        }
+        // The exact path already knows every pair; the index path compares
+        // a photo with its own person exactly, so a new person means new
+        // pairs to check.
+        if self.index.is_some() {
+            let pair_min = self.settings.duplicate_candidate_cosine;
+            for &i in relabeled {
+                let Some(p) = self.person_of(i) else { continue };
+                for (j, s) in search::against(&self.vectors, i, &self.members[p as usize], pair_min)
+                {
+                    if let Some((key, verdict)) = self.judge((i, j, s)) {
+                        self.pairs.insert(key, verdict);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Keeps the index in step with the vectors of `touched`; builds it when
+    /// the dataset grew past the crossover, drops it well below (so that a
+    /// dataset at the limit does not flip each edit), rebuilds it once half
+    /// its nodes are dead.
+    fn sync_index(&mut self, touched: &[u32]) {
+        let live: usize = self.members.iter().map(Vec::len).sum();
+        let max = self.settings.exact_search_max_faces;
+        if let Some(index) = &mut self.index {
+            for &t in touched {
+                index.remove(t);
+                if !self.vectors.is_zero(t as usize) {
+                    index.insert(t, self.vectors.row(t as usize));
+                }
+            }
+        }
+        let rebuild = match &self.index {
+            None => live > max,
+            Some(index) => index.dead() > index.live(),
+        };
+        if self.index.is_some() && live < max - max / 10 {
+            self.index = None;
+        } else if rebuild {
+            let slots: Vec<u32> = (0..self.vectors.rows() as u32)
+                .filter(|&i| !self.vectors.is_zero(i as usize))
+                .collect();
+            self.index = Some(Index::build(&self.vectors, &slots, self.threads));
         }
     }
 }

@@ -1,10 +1,10 @@
 //! `facecurate bench-analysis DUMP DATASET` (hidden): how long the analysis
-//! and one incremental update take on real records, and how the exact
-//! neighbour search scales (the numbers behind `bench/ANALYSIS.md`).
+//! and one incremental update take on real records, and how the
+//! candidate search scales, exact and indexed (the numbers behind the
+//! analysis section of `BENCHMARKS.md`).
 
 use super::Outcome;
 use anyhow::Result;
-use facecurate::analysis::similarity::{self, Vectors};
 use facecurate::analysis::{Analysis, Change, Settings};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -18,9 +18,20 @@ pub struct BenchAnalysisArgs {
     /// Timed repetitions of the full analysis.
     #[arg(long, default_value_t = 3)]
     pub repeat: usize,
-    /// Also time the neighbour search on random vectors of these sizes.
+    /// Also compare the exact search with the HNSW index on synthetic
+    /// datasets of these sizes, modelled on the dump.
     #[arg(long, value_delimiter = ',')]
     pub scaling: Vec<usize>,
+    /// The exact search (and the recall of pairs) only up to this size.
+    #[arg(long, default_value_t = 200_000)]
+    pub exact_upto: usize,
+    /// Index search list lengths to measure recall for (the first is used
+    /// for the full index scan).
+    #[arg(long, value_delimiter = ',', default_value = "128,64,192,256")]
+    pub ef: Vec<usize>,
+    /// Skip the analysis and update timings (scaling only).
+    #[arg(long)]
+    pub scaling_only: bool,
 }
 
 /// CPU time of the whole process (all threads) in ms, where Linux tells it.
@@ -47,12 +58,29 @@ fn ms(t: Instant) -> f64 {
 
 pub fn run(args: &BenchAnalysisArgs) -> Result<Outcome> {
     let records = super::records_json::load(&args.dump, &args.dataset)?;
+    if !args.scaling_only {
+        time_analysis(&records, args.repeat);
+    }
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    if !args.scaling.is_empty() {
+        let Some(model) = super::bench_search::Model::from_records(&records) else {
+            anyhow::bail!("{}: no face embeddings to model", args.dump.display());
+        };
+        super::bench_search::run(&model, &args.scaling, args.exact_upto, &args.ef, threads);
+    }
+    Ok(Outcome::Ok)
+}
+
+/// The whole analysis, and one-photo updates, on the dump's records.
+fn time_analysis(records: &[facecurate::records::PhotoRecord], repeat: usize) {
     let settings = Settings::default();
     let mut full = Vec::new();
     let mut cpu = Vec::new();
-    for _ in 0..args.repeat.max(1) {
+    for _ in 0..repeat.max(1) {
         let (t, c) = (Instant::now(), cpu_ms());
-        let report = facecurate::analysis::analyze(&records, &settings);
+        let report = facecurate::analysis::analyze(records, &settings);
         full.push(ms(t));
         cpu.push(cpu_ms() - c);
         std::hint::black_box(report);
@@ -66,11 +94,11 @@ pub fn run(args: &BenchAnalysisArgs) -> Result<Outcome> {
         full[full.len() / 2],
         cpu[0]
     );
-    let mut analysis = Analysis::new(records.clone(), settings);
+    let mut analysis = Analysis::new(records.to_vec(), settings);
     // One photo of the biggest folder moves to a small one and back, and a
     // photo is deleted and added again.
     let mut counts = std::collections::HashMap::<&str, usize>::new();
-    for r in &records {
+    for r in records {
         *counts.entry(r.person.as_str()).or_default() += 1;
     }
     let big = counts
@@ -113,30 +141,4 @@ pub fn run(args: &BenchAnalysisArgs) -> Result<Outcome> {
             times[3]
         );
     }
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
-    for &n in &args.scaling {
-        let dim = 128;
-        let mut seed = 0x2545_f491_u64;
-        let mut data = Vec::with_capacity(n * dim);
-        for _ in 0..n {
-            let row: Vec<f32> = (0..dim)
-                .map(|_| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    (seed >> 40) as f32 / (1u64 << 24) as f32 - 0.5
-                })
-                .collect();
-            let norm = similarity::dot(&row, &row).sqrt();
-            data.extend(row.iter().map(|x| x / norm));
-        }
-        let v = Vectors { dim, data };
-        let t = Instant::now();
-        let scan = similarity::scan(&v, 32, 0.6, threads);
-        println!("exact neighbour search, {n} vectors: {:.0} ms", ms(t));
-        std::hint::black_box(scan);
-    }
-    Ok(Outcome::Ok)
 }

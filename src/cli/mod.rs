@@ -5,6 +5,7 @@
 mod align;
 mod bench;
 mod bench_analysis;
+mod bench_search;
 mod classify;
 mod compare;
 mod demo;

@@ -1,0 +1,280 @@
+//! The candidate search of the analysis at any size: the exact blocked scan
+//! of [`similarity::scan`] up to `Settings::exact_search_max_faces` faces,
+//! an [`Index`] beyond, where the exact scan's n² cost would dominate.
+//!
+//! On the index path a photo's nearest photos come from the index, and the
+//! pairs similar enough to be copies from two sources: every person's own
+//! photos compared exactly (where near-copies and burst frames live; the
+//! cost Σ n_p² stays small) and the index's neighbour lists across persons.
+//! A cross-person pair is missed only when neither photo has the other among
+//! its approximate nearest `neighbours`; the recall is measured by
+//! `facecurate bench-analysis --scaling`.
+
+use super::hnsw::{Index, Visited};
+use super::similarity::{self, NeighbourList, Scan, Vectors, dot};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// What a scan is asked for.
+pub struct Query<'a> {
+    /// Neighbours kept per photo.
+    pub k: usize,
+    /// Pairs at least this similar are returned.
+    pub pair_min: f32,
+    /// Live photos per person (every live row in exactly one list).
+    pub members: &'a [Vec<u32>],
+    /// Up to this many live rows the exact scan is used.
+    pub exact_max: usize,
+    /// Candidate list length of an index search.
+    pub ef: usize,
+    pub threads: usize,
+}
+
+/// Runs `f` over `0..n` on `threads` cores, work handed out in chunks.
+fn par_map<T: Send>(
+    n: usize,
+    threads: usize,
+    f: impl Fn(usize, &mut Visited) -> T + Sync,
+) -> Vec<T> {
+    let next = AtomicUsize::new(0);
+    let chunk = 64;
+    let mut parts: Vec<(usize, Vec<T>)> = Vec::new();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads.clamp(1, n.div_ceil(chunk).max(1)))
+            .map(|_| {
+                let (next, f) = (&next, &f);
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    let mut visited = Visited::new();
+                    loop {
+                        let start = next.fetch_add(chunk, Ordering::Relaxed);
+                        if start >= n {
+                            break;
+                        }
+                        let items = (start..(start + chunk).min(n))
+                            .map(|i| f(i, &mut visited))
+                            .collect();
+                        out.push((start, items));
+                    }
+                    out
+                })
+            })
+            .collect();
+        for h in handles {
+            if let Ok(part) = h.join() {
+                parts.extend(part);
+            }
+        }
+    });
+    parts.sort_by_key(|p| p.0);
+    parts.into_iter().flat_map(|p| p.1).collect()
+}
+
+/// Nearest photos and candidate pairs; also the index when one was built,
+/// for the incremental updates.
+pub fn scan(v: &Vectors, q: &Query) -> (Scan, Option<Index>) {
+    let live: Vec<u32> = (0..v.rows() as u32)
+        .filter(|&i| !v.is_zero(i as usize))
+        .collect();
+    if live.len() <= q.exact_max {
+        return (similarity::scan(v, q.k, q.pair_min, q.threads), None);
+    }
+    let index = Index::build(v, &live, q.threads);
+    // The whole candidate list of a search costs nothing more than its top
+    // k and holds more pairs: a photo with many look-alikes above
+    // `pair_min` would otherwise lose those past its k-th.
+    let lists = par_map(live.len(), q.threads, |x, visited| {
+        let i = live[x];
+        let mut found = index.search(v.row(i as usize), q.ef.max(q.k), q.ef, i, visited);
+        let close = found
+            .iter()
+            .skip(q.k)
+            .take_while(|e| e.1 >= q.pair_min)
+            .count();
+        let extra = found.split_off(q.k.min(found.len()));
+        (found, extra[..close].to_vec())
+    });
+    let mut neighbours = vec![NeighbourList::new(); v.rows()];
+    let mut close = Vec::new();
+    for (&i, (list, extra)) in live.iter().zip(lists) {
+        neighbours[i as usize] = list;
+        close.extend(extra.into_iter().map(|(j, s)| (i.min(j), i.max(j), s)));
+    }
+    let pairs = pairs(v, &neighbours, close, q);
+    (Scan { neighbours, pairs }, Some(index))
+}
+
+/// Every person's pairs ≥ `pair_min`, exactly, plus those of the neighbour
+/// lists and the search's further candidates (`out`); sorted, each once.
+fn pairs(
+    v: &Vectors,
+    neighbours: &[NeighbourList],
+    mut out: Vec<(u32, u32, f32)>,
+    q: &Query,
+) -> Vec<(u32, u32, f32)> {
+    out.extend(
+        par_map(q.members.len(), q.threads, |p, _| {
+            within(v, &q.members[p], q.pair_min)
+        })
+        .into_iter()
+        .flatten(),
+    );
+    for (i, list) in neighbours.iter().enumerate() {
+        for &(j, s) in list {
+            if s >= q.pair_min {
+                let (a, b) = (i.min(j as usize) as u32, i.max(j as usize) as u32);
+                out.push((a, b, s));
+            }
+        }
+    }
+    out.sort_by_key(|&(i, j, _)| (i, j));
+    out.dedup_by_key(|p| (p.0, p.1));
+    out
+}
+
+/// Pairs ≥ `pair_min` among `members` (sorted slot ids), exactly.
+pub fn within(v: &Vectors, members: &[u32], pair_min: f32) -> Vec<(u32, u32, f32)> {
+    let mut out = Vec::new();
+    if members.len() <= 256 {
+        for (x, &i) in members.iter().enumerate() {
+            for &j in &members[x + 1..] {
+                let s = v.cos(i as usize, j as usize);
+                if s >= pair_min {
+                    out.push((i.min(j), i.max(j), s));
+                }
+            }
+        }
+        return out;
+    }
+    // A big person: its rows gathered and scanned blocked like the whole set.
+    let mut sub = Vectors {
+        dim: v.dim,
+        data: Vec::with_capacity(members.len() * v.dim),
+    };
+    for &i in members {
+        sub.data.extend_from_slice(v.row(i as usize));
+    }
+    for (a, b, s) in similarity::scan(&sub, 0, pair_min, 1).pairs {
+        let (i, j) = (members[a as usize], members[b as usize]);
+        out.push((i.min(j), i.max(j), s));
+    }
+    out
+}
+
+/// Pairs ≥ `pair_min` of photo `i` with `others`, exactly.
+pub fn against(v: &Vectors, i: u32, others: &[u32], pair_min: f32) -> Vec<(u32, f32)> {
+    let row = v.row(i as usize);
+    others
+        .iter()
+        .filter(|&&j| j != i)
+        .map(|&j| (j, dot(row, v.row(j as usize))))
+        .filter(|&(_, s)| s >= pair_min)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 80 persons of 15 photos (same-person cosine ≈ 0.7, others ≈ 0),
+    /// with a copy of photo 3 filed under another person.
+    fn clusters() -> (Vectors, Vec<Vec<u32>>) {
+        let dim = 32;
+        let mut seed = 0x2545_f491_u64;
+        let mut unit = || {
+            let v: Vec<f32> = (0..dim)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    (seed >> 40) as f32 / (1u64 << 24) as f32 - 0.5
+                })
+                .collect();
+            let n = dot(&v, &v).sqrt();
+            v.into_iter().map(|x| x / n).collect::<Vec<f32>>()
+        };
+        let mut v = Vectors {
+            dim,
+            data: Vec::new(),
+        };
+        let mut members = Vec::new();
+        for p in 0..80u32 {
+            let centre = unit();
+            let mut m = Vec::new();
+            for _ in 0..15 {
+                let noise = unit();
+                let e: Vec<f32> = centre
+                    .iter()
+                    .zip(&noise)
+                    .map(|(c, x)| 0.84 * c + 0.55 * x)
+                    .collect();
+                let n = dot(&e, &e).sqrt();
+                let i = v.rows() as u32;
+                v.set_row(i as usize, &e.iter().map(|x| x / n).collect::<Vec<_>>());
+                m.push(i);
+            }
+            if p == 40 {
+                let i = v.rows();
+                let copy = v.row(3).to_vec();
+                v.set_row(i, &copy);
+                m.push(i as u32);
+            }
+            members.push(m);
+        }
+        (v, members)
+    }
+
+    #[test]
+    fn the_index_finds_what_the_exact_scan_finds() {
+        let (v, members) = clusters();
+        let mut q = Query {
+            k: 8,
+            pair_min: 0.6,
+            members: &members,
+            exact_max: usize::MAX,
+            ef: 64,
+            threads: 2,
+        };
+        let (exact, none) = scan(&v, &q);
+        assert!(none.is_none());
+        q.exact_max = 100;
+        let (approx, index) = scan(&v, &q);
+        assert!(index.is_some());
+        let mut hit = 0;
+        for (e, a) in exact.neighbours.iter().zip(&approx.neighbours) {
+            hit += a.iter().filter(|x| e.iter().any(|y| y.0 == x.0)).count();
+        }
+        let total: usize = exact.neighbours.iter().map(Vec::len).sum();
+        assert!(hit as f64 >= 0.99 * total as f64, "{hit} of {total}");
+        let key = |p: &(u32, u32, f32)| (p.0, p.1);
+        let want: Vec<_> = exact.pairs.iter().map(key).collect();
+        let got: Vec<_> = approx.pairs.iter().map(key).collect();
+        let found = want.iter().filter(|p| got.contains(p)).count();
+        assert!(
+            found as f64 >= 0.99 * want.len() as f64,
+            "{found} of {}",
+            want.len()
+        );
+        // The copy across persons is among them.
+        assert!(got.contains(&(3, 615)), "{got:?}");
+    }
+
+    #[test]
+    fn removed_photos_leave_the_results_and_inserted_ones_enter() {
+        let (v, members) = clusters();
+        let live: Vec<u32> = (0..v.rows() as u32).collect();
+        let mut index = Index::build(&v, &live, 2);
+        let mut visited = Visited::new();
+        let near = |index: &Index, visited: &mut Visited| -> Vec<u32> {
+            let found = index.search(v.row(0), 10, 64, 0, visited);
+            found.iter().map(|e| e.0).collect()
+        };
+        assert!(near(&index, &mut visited).contains(&members[0][1]));
+        index.remove(members[0][1]);
+        assert!(!near(&index, &mut visited).contains(&members[0][1]));
+        assert_eq!(index.dead(), 1);
+        // Slot 5000, new, is photo 0 itself: the best match.
+        index.insert(5000, v.row(0));
+        assert_eq!(near(&index, &mut visited)[0], 5000);
+        assert_eq!(index.live(), v.rows());
+    }
+}
