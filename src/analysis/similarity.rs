@@ -153,26 +153,7 @@ fn block(
     let mut pairs = Vec::new();
     for c0 in (0..n).step_by(COL_BLOCK) {
         let bn = COL_BLOCK.min(n - c0);
-        // SAFETY: the slices cover bm×dim, dim×bn (column-major view of the
-        // row-major vectors) and bm×bn elements with the strides given.
-        unsafe {
-            matrixmultiply::sgemm(
-                bm,
-                dim,
-                bn,
-                1.0,
-                v.data[r0 * dim..].as_ptr(),
-                dim as isize,
-                1,
-                v.data[c0 * dim..].as_ptr(),
-                1,
-                dim as isize,
-                0.0,
-                c.as_mut_ptr(),
-                bn as isize,
-                1,
-            );
-        }
+        product(&v.data[r0 * dim..], bm, v, c0, bn, c);
         for (bi, list) in lists.iter_mut().enumerate() {
             let i = r0 + bi;
             if !live[i] {
@@ -237,26 +218,7 @@ pub fn nearest_of(v: &Vectors, rows: &[u32], k: usize) -> Vec<NeighbourList> {
     let mut c = vec![0f32; m * COL_BLOCK.min(n)];
     for c0 in (0..n).step_by(COL_BLOCK) {
         let bn = COL_BLOCK.min(n - c0);
-        // SAFETY: `queries` is m×dim row-major, the column block is dim×bn
-        // (column-major view of the row-major vectors), `c` holds m×bn.
-        unsafe {
-            matrixmultiply::sgemm(
-                m,
-                dim,
-                bn,
-                1.0,
-                queries.as_ptr(),
-                dim as isize,
-                1,
-                v.data[c0 * dim..].as_ptr(),
-                1,
-                dim as isize,
-                0.0,
-                c.as_mut_ptr(),
-                bn as isize,
-                1,
-            );
-        }
+        product(&queries, m, v, c0, bn, &mut c);
         for (qi, list) in lists.iter_mut().enumerate() {
             for (cj, &s) in c[qi * bn..(qi + 1) * bn].iter().enumerate() {
                 let j = c0 + cj;
@@ -269,6 +231,34 @@ pub fn nearest_of(v: &Vectors, rows: &[u32], k: usize) -> Vec<NeighbourList> {
         }
     }
     lists
+}
+
+/// `c` (m×bn, row-major) = the first `m` rows of `rows` (row-major, `v.dim`
+/// wide) times rows `c0..c0 + bn` of `v`, transposed: their cosines.
+fn product(rows: &[f32], m: usize, v: &Vectors, c0: usize, bn: usize, c: &mut [f32]) {
+    let dim = v.dim;
+    assert!(rows.len() >= m * dim && v.data.len() >= (c0 + bn) * dim && c.len() >= m * bn);
+    // SAFETY: the assertion above keeps every access in bounds: `rows` covers
+    // m×dim, the column block dim×bn (a column-major view of the row-major
+    // vectors) and `c` m×bn elements with the strides given.
+    unsafe {
+        matrixmultiply::sgemm(
+            m,
+            dim,
+            bn,
+            1.0,
+            rows.as_ptr(),
+            dim as isize,
+            1,
+            v.data[c0 * dim..].as_ptr(),
+            1,
+            dim as isize,
+            0.0,
+            c.as_mut_ptr(),
+            bn as isize,
+            1,
+        );
+    }
 }
 
 /// Cosines of one row against all rows (dead rows give 0).

@@ -35,12 +35,7 @@ models:
 
 fn invalid(text: &str) -> (Option<u64>, Option<String>, String) {
     let (_dir, file) = setup();
-    match Workspace::parse(text, &file) {
-        Err(ConfigError::Invalid {
-            line, key, message, ..
-        }) => (line, key, message),
-        other => panic!("expected an Invalid error, got {other:?}"),
-    }
+    super::tests::invalid_at(text, &file)
 }
 
 #[test]

@@ -10,7 +10,12 @@ fn setup() -> (tempfile::TempDir, PathBuf) {
 
 fn invalid(text: &str) -> (Option<u64>, Option<String>, String) {
     let (_dir, file) = setup();
-    match Workspace::parse(text, &file) {
+    invalid_at(text, &file)
+}
+
+/// The line, key and message of the error `text` gets as the workspace `file`.
+pub(super) fn invalid_at(text: &str, file: &Path) -> (Option<u64>, Option<String>, String) {
+    match Workspace::parse(text, file) {
         Err(ConfigError::Invalid {
             line, key, message, ..
         }) => (line, key, message),

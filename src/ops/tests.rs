@@ -68,6 +68,17 @@ fn open_store(fx: &Fixture) -> Store {
     Store::open(&fx.state.join("store.sqlite"), "test").unwrap()
 }
 
+/// The fixture's operations, with what opening rolled forward.
+fn open_ops<'s>(fx: &Fixture, store: &'s mut Store) -> (Ops<'s>, Vec<String>) {
+    Ops::open(
+        &fx.root,
+        &fx.state.join("journal"),
+        &fx.state.join("trash"),
+        store,
+    )
+    .unwrap()
+}
+
 /// Records every photo's path row, as a scan would.
 fn index(store: &mut Store, root: &Path) {
     let batch = store.batch().unwrap();
@@ -127,13 +138,7 @@ fn move_undo_redo_keeps_folders_and_store_in_step() {
     let fx = fixture();
     let start = tree(&fx.root);
     let mut store = open_store(&fx);
-    let (mut ops, recovered) = Ops::open(
-        &fx.root,
-        &fx.state.join("journal"),
-        &fx.state.join("trash"),
-        &mut store,
-    )
-    .unwrap();
+    let (mut ops, recovered) = open_ops(&fx, &mut store);
     assert!(recovered.is_empty());
     let change = ops
         .mv(&[PathBuf::from("bob/same.jpg")], "ann", false)
@@ -161,13 +166,7 @@ fn rename_merge_and_new_person() {
     let fx = fixture();
     let start = tree(&fx.root);
     let mut store = open_store(&fx);
-    let (mut ops, _) = Ops::open(
-        &fx.root,
-        &fx.state.join("journal"),
-        &fx.state.join("trash"),
-        &mut store,
-    )
-    .unwrap();
+    let (mut ops, _) = open_ops(&fx, &mut store);
     assert!(
         ops.mv(&[PathBuf::from("cy/0.jpg")], "dee", false).is_err(),
         "unknown person needs --new"
@@ -188,13 +187,7 @@ fn delete_goes_to_the_trash_and_comes_back() {
     let fx = fixture();
     let start = tree(&fx.root);
     let mut store = open_store(&fx);
-    let (mut ops, _) = Ops::open(
-        &fx.root,
-        &fx.state.join("journal"),
-        &fx.state.join("trash"),
-        &mut store,
-    )
-    .unwrap();
+    let (mut ops, _) = open_ops(&fx, &mut store);
     let first = ops
         .rm(&[PathBuf::from("ann/0.jpg"), PathBuf::from("bob/same.jpg")])
         .unwrap();
@@ -216,13 +209,7 @@ fn hostile_input_is_refused_without_change() {
     std::fs::write(&outside, b"secret").unwrap();
     std::os::unix::fs::symlink(&outside, fx.root.join("ann/link.jpg")).unwrap();
     let mut store = open_store(&fx);
-    let (mut ops, _) = Ops::open(
-        &fx.root,
-        &fx.state.join("journal"),
-        &fx.state.join("trash"),
-        &mut store,
-    )
-    .unwrap();
+    let (mut ops, _) = open_ops(&fx, &mut store);
     let photo = [PathBuf::from("ann/0.jpg")];
     let long = "x".repeat(300);
     for bad in [
@@ -262,13 +249,7 @@ fn hostile_input_is_refused_without_change() {
 fn a_source_changed_outside_is_refused() {
     let fx = fixture();
     let mut store = open_store(&fx);
-    let (mut ops, _) = Ops::open(
-        &fx.root,
-        &fx.state.join("journal"),
-        &fx.state.join("trash"),
-        &mut store,
-    )
-    .unwrap();
+    let (mut ops, _) = open_ops(&fx, &mut store);
     std::fs::write(fx.root.join("ann/1.jpg"), b"edited in another program").unwrap();
     let err = ops
         .mv(&[PathBuf::from("ann/1.jpg")], "bob", false)
@@ -342,13 +323,7 @@ fn a_kill_at_every_step_loses_nothing() {
                 .unwrap();
             let killed = std::os::unix::process::ExitStatusExt::signal(&status) == Some(9);
             let mut store = open_store(&fx);
-            let (ops, recovered) = Ops::open(
-                &fx.root,
-                &fx.state.join("journal"),
-                &fx.state.join("trash"),
-                &mut store,
-            )
-            .unwrap();
+            let (ops, recovered) = open_ops(&fx, &mut store);
             assert_nothing_lost(&start, &fx.root, &fx.state.join("trash"));
             assert_store_agrees(ops.store, &fx.root);
             if killed {
@@ -490,13 +465,7 @@ mod props {
 fn not_duplicate_marks_the_pair_by_content_and_undoes() {
     let fx = fixture();
     let mut store = open_store(&fx);
-    let (mut ops, _) = Ops::open(
-        &fx.root,
-        &fx.state.join("journal"),
-        &fx.state.join("trash"),
-        &mut store,
-    )
-    .unwrap();
+    let (mut ops, _) = open_ops(&fx, &mut store);
     let (a, b) = (PathBuf::from("ann/0.jpg"), PathBuf::from("bob/0.jpg"));
     let (ha, hb) = (
         hash_file(&fx.root.join(&a)).unwrap(),
