@@ -253,7 +253,19 @@ impl Index {
             let found = self.search_layer(q, &eps, EF_CONSTRUCTION, layer, visited);
             let max = if layer == 0 { 2 * M } else { M };
             let chosen = self.select(&found, M);
-            *lock(&self.links[node as usize][layer]) = chosen.iter().map(|c| c.1).collect();
+            {
+                // A node linking in parallel may already have added itself
+                // here (it found this node through an upper layer); keeping
+                // those links keeps the two mutually reachable.
+                let mut own = lock(&self.links[node as usize][layer]);
+                let early = std::mem::take(&mut *own);
+                own.extend(chosen.iter().map(|c| c.1));
+                own.extend(
+                    early
+                        .into_iter()
+                        .filter(|e| chosen.iter().all(|c| c.1 != *e)),
+                );
+            }
             for c in &chosen {
                 self.add_link(c.1, node, layer, max);
             }
