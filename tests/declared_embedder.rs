@@ -111,7 +111,7 @@ fn the_sface_file_declared_as_mine_scans_into_the_store_with_sface_vectors() {
                 .map(|(a, b)| (a - b).abs())
                 .fold(0.0, f32::max);
             assert!(diff < 1e-5, "{}: max difference {diff}", r.path.display());
-            assert_eq!(face.thumb.len(), 32 * 32, "the thumb is kept");
+            assert_eq!(face.thumb.len(), 64 * 64, "the thumb is kept");
         }
     }
 }

@@ -45,7 +45,7 @@ fn photo(rng: &mut Rng, person: &str, n: usize, centre: &[f32]) -> PhotoRecord {
         .collect();
     let norm = e.iter().map(|x| x * x).sum::<f32>().sqrt();
     e.iter_mut().for_each(|x| *x /= norm);
-    let thumb: Vec<u8> = (0..1024)
+    let thumb: Vec<u8> = (0..64 * 64)
         .map(|_| ((rng.next() + 0.5) * 255.0) as u8)
         .collect();
     PhotoRecord {

@@ -27,7 +27,7 @@ pub use watch::{DatasetEvent, Watcher};
 /// normalisation change what the pipeline produces for the same photo, so
 /// stores re-embed instead of mixing old and new vectors.
 pub const PIPELINE_VERSION: &str =
-    "exif-rgb8|yunet-pad32|align112-arcface|sface-l2|thumb32-gray|v1";
+    "exif-rgb8|yunet-pad32|align112-arcface|sface-l2|thumb64-gray|v2";
 
 /// Identifies everything that decides a photo's faces: the models' sha256
 /// and the detection settings. Content processed under another

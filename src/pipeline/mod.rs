@@ -27,7 +27,7 @@ pub struct Face {
     pub landmarks: [[f32; 2]; 5],
     pub score: f32,
     pub embedding: Vec<f32>,
-    /// The aligned crop as 32×32 grayscale (row-major), kept as pixel-level
+    /// The aligned crop as 64×64 grayscale (row-major), kept as pixel-level
     /// evidence for near-duplicate checks that identity vectors cannot make.
     /// Serialised as hex.
     #[serde(serialize_with = "as_hex")]
@@ -39,7 +39,7 @@ fn as_hex<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
 }
 
 /// Side of [`Face::thumb`].
-pub const THUMB_SIDE: u32 = 32;
+pub const THUMB_SIDE: u32 = 64;
 
 fn gray_thumb(crop: &RgbImage) -> Vec<u8> {
     let small = image::imageops::resize(

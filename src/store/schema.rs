@@ -46,7 +46,7 @@ CREATE TABLE faces (
     landmarks   BLOB NOT NULL,   -- 10 x f32 little-endian
     score       REAL NOT NULL,
     embedding   BLOB NOT NULL,   -- f32 little-endian, L2-normalised
-    thumb       BLOB NOT NULL    -- 32x32 gray aligned crop
+    thumb       BLOB NOT NULL    -- 64x64 gray aligned crop (THUMB_SIDE)
 );
 CREATE UNIQUE INDEX faces_by_content ON faces(hash, fingerprint, idx);
 
