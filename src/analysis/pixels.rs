@@ -124,35 +124,35 @@ pub fn registered_correlation(a: &[u8], b: &[u8], mirror: bool, give_up: f32) ->
     }
     let (af, bf) = (to_float(a, false), to_float(b, mirror));
     let mut p = [0f64; 4];
-    let mut previous_factor = 0usize;
+    // Shifts are in the pixels of the level last registered.
+    let mut previous = LEVELS[0].0;
+    let mut rescale = |p: &mut [f64; 4], factor: usize| {
+        let up = (previous / factor) as f64;
+        p[2] *= up;
+        p[3] *= up;
+        previous = factor;
+    };
     // The coarse levels settle the warp cheaply and drop most pairs.
     for (factor, slack) in LEVELS {
-        if previous_factor != 0 {
-            let up = (previous_factor / factor) as f64;
-            p[2] *= up;
-            p[3] *= up;
-        }
-        let side = SIDE / factor;
+        rescale(&mut p, factor);
         let (sa, sb) = (shrink(&af, SIDE, factor), shrink(&bf, SIDE, factor));
+        let bar = give_up - slack;
         let corr = register(
             &sa,
             &sb,
-            side,
+            SIDE / factor,
             MARGIN / factor,
             &mut p,
             ITERATIONS,
-            give_up - slack,
+            bar,
         );
-        if corr < give_up - slack {
+        if corr < bar {
             return corr;
         }
-        previous_factor = factor;
     }
-    let up = previous_factor as f64;
-    p[2] *= up;
-    p[3] *= up;
+    rescale(&mut p, 1);
     let corr = register(&af, &bf, SIDE, MARGIN, &mut p, ITERATIONS / 2, give_up);
-    if corr < give_up - 0.03 {
+    if corr < give_up - UNCLIPPED_NEAR {
         return corr;
     }
     unclipped_correlation(&af, &bf, &p).unwrap_or(corr)
@@ -160,6 +160,8 @@ pub fn registered_correlation(a: &[u8], b: &[u8], mirror: bool, give_up: f32) ->
 
 /// Pixels this bright carry no detail (a brightened copy clips to white).
 const CLIPPED: f32 = 250.0;
+/// Only pairs this close to `give_up` are worth the unclipped second look.
+const UNCLIPPED_NEAR: f32 = 0.03;
 
 /// The correlation at warp `p` over the pixels clipped in neither image,
 /// or none when nothing is clipped (or nearly everything is). A brightened
