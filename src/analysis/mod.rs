@@ -15,6 +15,7 @@ mod faces;
 mod groups;
 pub mod hnsw;
 mod identity;
+pub mod memo;
 mod pixels;
 mod report;
 pub mod search;
@@ -22,6 +23,7 @@ mod settings;
 pub mod similarity;
 mod state;
 
+pub use memo::PairMemo;
 pub use report::{DuplicateKind, DuplicateReport, PersonReport, PhotoReport, Report};
 pub use settings::Settings;
 pub use state::{Analysis, Change};

@@ -90,15 +90,33 @@ fn to_float(thumb: &[u8], mirror: bool) -> [f32; SIDE * SIDE] {
     out
 }
 
-/// `img` (`side`×`side`) shrunk by `factor` with block means.
-fn shrink(img: &[f32], side: usize, factor: usize) -> Vec<f32> {
-    let small = side / factor;
-    let mut out = vec![0f32; small * small];
-    let scale = 1.0 / (factor * factor) as f32;
-    for y in 0..side {
-        for x in 0..side {
-            out[(y / factor) * small + x / factor] += img[y * side + x] * scale;
+/// `img` (`side`×`side`) halved with 2×2 block means. Written row by row:
+/// this runs for every candidate pair, and per-pixel index division made it
+/// cost as much as the registration itself.
+fn halve(img: &[f32], side: usize) -> Vec<f32> {
+    let half = side / 2;
+    let mut out = vec![0f32; half * half];
+    for (y, row) in out.chunks_exact_mut(half).enumerate() {
+        let top = &img[2 * y * side..(2 * y + 1) * side];
+        let bottom = &img[(2 * y + 1) * side..(2 * y + 2) * side];
+        for ((o, t), b) in row
+            .iter_mut()
+            .zip(top.chunks_exact(2))
+            .zip(bottom.chunks_exact(2))
+        {
+            *o = 0.25 * (t[0] + t[1] + b[0] + b[1]);
         }
+    }
+    out
+}
+
+/// `img` shrunk by `factor` (a power of two) with block means.
+fn shrink(img: &[f32], side: usize, factor: usize) -> Vec<f32> {
+    let (mut out, mut side, mut factor) = (img.to_vec(), side, factor);
+    while factor > 1 {
+        out = halve(&out, side);
+        side /= 2;
+        factor /= 2;
     }
     out
 }

@@ -6,6 +6,7 @@ use super::dupes::{self, Verdict};
 use super::faces::{self, Choice};
 use super::hnsw::Index;
 use super::identity::{self, Evidence, PersonStats};
+use super::memo::PairMemo;
 use super::pixels::Precheck;
 use super::search;
 use super::similarity::{NeighbourList, Vectors};
@@ -54,6 +55,9 @@ pub struct Analysis {
     index: Option<Index>,
     prechecks: Vec<Option<Precheck>>,
     pub(super) pairs: BTreeMap<(u32, u32), Verdict>,
+    /// Registered correlations by content: consulted before registering a
+    /// pair, and after [`Analysis::with_memo`] exactly the pairs it used.
+    memo: PairMemo,
     pub(super) evidence: Vec<Option<Evidence>>,
     pub(super) groups: Vec<Vec<Vec<u32>>>,
     pub(super) merges: Vec<Option<u32>>,
@@ -66,6 +70,14 @@ fn plausible(settings: &Settings) -> f32 {
 impl Analysis {
     /// Analyses `records` from scratch.
     pub fn new(records: Vec<PhotoRecord>, settings: Settings) -> Analysis {
+        Analysis::with_memo(records, settings, PairMemo::default())
+    }
+
+    /// Analyses `records` from scratch, taking the registered correlations
+    /// of pairs already judged from `memo` (made under [`memo::tag`] of the
+    /// same settings); [`Analysis::pair_memo`] then holds the pairs this run
+    /// used, for the next one.
+    pub fn with_memo(records: Vec<PhotoRecord>, settings: Settings, memo: PairMemo) -> Analysis {
         let dim = records
             .iter()
             .flat_map(|r| r.faces.first())
@@ -92,6 +104,7 @@ impl Analysis {
             index: None,
             prechecks: Vec::new(),
             pairs: BTreeMap::new(),
+            memo,
             evidence: Vec::new(),
             groups: Vec::new(),
             merges: Vec::new(),
@@ -239,38 +252,6 @@ impl Analysis {
         )
     }
 
-    fn judge_pairs(&self, pairs: &[(u32, u32, f32)]) -> BTreeMap<(u32, u32), Verdict> {
-        let chunk = pairs.len().div_ceil(self.threads).max(1);
-        let mut out = BTreeMap::new();
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = pairs
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter()
-                            .filter_map(|&p| self.judge(p))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            for h in handles {
-                if let Ok(found) = h.join() {
-                    out.extend(found);
-                }
-            }
-        });
-        out
-    }
-
-    fn judge(&self, (i, j, cosine): (u32, u32, f32)) -> Option<((u32, u32), Verdict)> {
-        let (ta, tb) = (self.thumb(i)?, self.thumb(j)?);
-        let (pa, pb) = (
-            self.prechecks[i as usize].as_ref(),
-            self.prechecks[j as usize].as_ref(),
-        );
-        dupes::judge(ta, pa, tb, pb, cosine, &self.settings).map(|v| ((i.min(j), i.max(j)), v))
-    }
-
     fn compute_evidence(
         &self,
         photos: &[u32],
@@ -334,5 +315,7 @@ impl Analysis {
     }
 }
 
+#[path = "judging.rs"]
+mod judging;
 #[path = "update.rs"]
 mod update;

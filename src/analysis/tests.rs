@@ -298,6 +298,49 @@ fn a_pair_marked_not_duplicate_is_not_reported() {
     );
 }
 
+/// A near copy of `records[3]` (new bytes, every pixel a little brighter)
+/// filed under Person_03.
+fn with_near_copy() -> Vec<PhotoRecord> {
+    let mut records = dataset();
+    let mut copy = records[3].clone();
+    copy.path = PathBuf::from("Person_03/brighter.jpg");
+    copy.person = "Person_03".into();
+    copy.hash = "brighter".into();
+    for v in &mut copy.faces[0].thumb {
+        *v = v.saturating_add(3);
+    }
+    records.push(copy);
+    records
+}
+
+#[test]
+fn a_remembered_pair_gives_what_registering_it_again_gives() {
+    let records = with_near_copy();
+    let fresh = Analysis::with_memo(records.clone(), settings(), PairMemo::default());
+    let memo = fresh.pair_memo().clone();
+    assert!(memo.changed && !memo.is_empty(), "the copy was registered");
+    let copy = |r: &Report| {
+        r.duplicates
+            .iter()
+            .any(|d| d.b == "Person_03/brighter.jpg" && d.kind == DuplicateKind::Copy)
+    };
+    let first = fresh.report();
+    assert!(copy(&first), "{:?}", first.duplicates);
+    let warm = Analysis::with_memo(records.clone(), settings(), memo.clone());
+    assert!(!warm.pair_memo().changed, "nothing new to remember");
+    assert_eq!(
+        serde_json::to_string(&warm.report()).unwrap(),
+        serde_json::to_string(&first).unwrap()
+    );
+    // The memo is by content: once the copy's bytes change it is judged afresh.
+    let mut changed = records;
+    let last = changed.len() - 1;
+    changed[last].hash = "re-saved".into();
+    let again = Analysis::with_memo(changed, settings(), memo);
+    assert!(again.pair_memo().changed);
+    assert!(copy(&again.report()));
+}
+
 /// Every scenario on both search paths: the index must not change a flag.
 macro_rules! both_paths {
     ($($exact:ident, $index:ident => $body:ident;)*) => {$(

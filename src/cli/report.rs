@@ -5,8 +5,9 @@
 
 use super::{Cli, Outcome, setup};
 use anyhow::{Context, Result};
-use facecurate::analysis::{self, Report, Settings};
+use facecurate::analysis::{Analysis, PairMemo, Report, Settings, memo};
 use facecurate::records::PhotoRecord;
+use facecurate::store::Store;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
@@ -64,6 +65,11 @@ fn settings(cli: &Cli, path: Option<&Path>, dataset: Option<&Path>) -> Result<Se
 
 /// The workspace's records, after an incremental scan.
 pub fn workspace_records(cli: &Cli) -> Result<Vec<PhotoRecord>> {
+    Ok(scanned_store(cli)?.records()?)
+}
+
+/// The workspace's store, brought up to date with its dataset folder.
+fn scanned_store(cli: &Cli) -> Result<Store> {
     use super::workspace;
     let ws = workspace::load(cli)?;
     let fingerprint = workspace::fingerprint(&ws)?;
@@ -77,30 +83,59 @@ pub fn workspace_records(cli: &Cli) -> Result<Vec<PhotoRecord>> {
         })?;
     bar.finish();
     anyhow::ensure!(!outcome.stopped, "stopped before the scan finished");
-    Ok(store.records()?)
+    Ok(store)
 }
 
-fn records(cli: &Cli, dataset: Option<&Path>, dump: Option<&Path>) -> Result<Vec<PhotoRecord>> {
+/// The analysis of the workspace's dataset (its store's registered pairs
+/// reused and saved back for the next run) or of a folder given on the
+/// command line; also the seconds the analysis itself took.
+fn analyse(
+    cli: &Cli,
+    dataset: Option<&Path>,
+    dump: Option<&Path>,
+    settings: Settings,
+) -> Result<(Report, f64)> {
     let Some(dataset) = dataset else {
-        return workspace_records(cli);
+        let store = scanned_store(cli)?;
+        let records = store.records()?;
+        let tag = memo::tag(&settings);
+        let memo = store.pair_memo(&tag).unwrap_or_else(|e| {
+            eprintln!("facecurate: {e}; registering every candidate pair afresh");
+            PairMemo::default()
+        });
+        let start = std::time::Instant::now();
+        let analysis = Analysis::with_memo(records, settings, memo);
+        let report = analysis.report();
+        let seconds = start.elapsed().as_secs_f64();
+        if analysis.pair_memo().changed
+            && let Err(e) = store.save_pair_memo(&tag, analysis.pair_memo())
+        {
+            eprintln!("facecurate: {e}; the next report registers the pairs again");
+        }
+        return Ok((report, seconds));
     };
     anyhow::ensure!(
         dataset.is_dir(),
         "{}: not a dataset folder",
         dataset.display()
     );
-    match dump {
-        Some(dump) => super::records_json::load(dump, dataset),
-        None => load_records(cli, dataset),
-    }
+    let records = match dump {
+        Some(dump) => super::records_json::load(dump, dataset)?,
+        None => load_records(cli, dataset)?,
+    };
+    let start = std::time::Instant::now();
+    let report = Analysis::new(records, settings).report();
+    Ok((report, start.elapsed().as_secs_f64()))
 }
 
 pub fn run(cli: &Cli, args: &ReportArgs) -> Result<Outcome> {
     let settings = settings(cli, args.settings.as_deref(), args.dataset.as_deref())?;
-    let records = records(cli, args.dataset.as_deref(), args.records_json.as_deref())?;
-    let start = std::time::Instant::now();
-    let report = analysis::analyze(&records, &settings);
-    let seconds = start.elapsed().as_secs_f64();
+    let (report, seconds) = analyse(
+        cli,
+        args.dataset.as_deref(),
+        args.records_json.as_deref(),
+        settings,
+    )?;
     if args.json {
         println!("{}", serde_json::to_string(&report)?);
     } else {
@@ -118,8 +153,12 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> Result<Outcome> {
 
 pub fn lint(cli: &Cli, args: &LintArgs) -> Result<Outcome> {
     let settings = settings(cli, args.settings.as_deref(), args.dataset.as_deref())?;
-    let records = records(cli, args.dataset.as_deref(), args.records_json.as_deref())?;
-    let report = analysis::analyze(&records, &settings);
+    let (report, _) = analyse(
+        cli,
+        args.dataset.as_deref(),
+        args.records_json.as_deref(),
+        settings,
+    )?;
     let problems = report.problems();
     print_text(&report);
     if problems > args.max_flags {

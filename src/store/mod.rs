@@ -8,6 +8,7 @@
 //! renamed aside (never overwritten) and a fresh one is built in its place;
 //! [`Store::recovery`] says what happened so the front end can tell the user.
 
+mod pair_memo;
 mod pairs;
 pub mod queries;
 pub mod schema;

@@ -11,7 +11,7 @@
 pub const APPLICATION_ID: i64 = 0x4643_5354;
 
 /// Migration `i` brings a store from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
 
 /// The version this build writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -64,4 +64,20 @@ CREATE TABLE not_duplicates (
     b TEXT NOT NULL,
     PRIMARY KEY (a, b)
 ) WITHOUT ROWID;
+";
+
+const V3: &str = "
+-- Registered thumb correlations of candidate duplicate pairs, by face
+-- content ('<hash>:<face index>', a <= b), so a warm analysis skips the
+-- registration. Valid only for the one fingerprint and pixel settings in
+-- pair_memo_tag; saving under another tag replaces everything.
+CREATE TABLE pair_correlations (
+    a           TEXT NOT NULL,
+    b           TEXT NOT NULL,
+    correlation REAL NOT NULL,
+    PRIMARY KEY (a, b)
+) WITHOUT ROWID;
+CREATE TABLE pair_memo_tag (
+    tag TEXT NOT NULL
+);
 ";

@@ -280,3 +280,38 @@ fn pair_marks_follow_content_and_survive_a_v1_store() {
     store.collect_garbage().unwrap();
     assert!(!store.is_not_duplicate("h1", "h2").unwrap());
 }
+
+#[test]
+fn the_pair_memo_comes_back_only_for_its_fingerprint_and_settings() {
+    use crate::analysis::PairMemo;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store.sqlite");
+    let store = Store::open(&path, "fp").unwrap();
+    assert!(
+        store.pair_memo("t1").unwrap().is_empty(),
+        "nothing saved yet"
+    );
+    let pair = ("h1:0".to_string(), "h2:1".to_string());
+    let memo = PairMemo::new([(pair.clone(), 0.9875f32)].into_iter().collect());
+    store.save_pair_memo("t1", &memo).unwrap();
+    drop(store);
+    let store = Store::open(&path, "fp").unwrap();
+    let back = store.pair_memo("t1").unwrap();
+    assert_eq!(back.get(&pair), Some(0.9875));
+    assert!(!back.changed, "as saved");
+    assert!(store.pair_memo("t2").unwrap().is_empty(), "other settings");
+    drop(store);
+    let other = Store::open(&path, "fp2").unwrap();
+    assert!(other.pair_memo("t1").unwrap().is_empty(), "other models");
+    // Saving under another tag replaces the memo instead of growing it.
+    other.save_pair_memo("t2", &PairMemo::default()).unwrap();
+    assert!(other.pair_memo("t2").unwrap().is_empty());
+    drop(other);
+    assert!(
+        Store::open(&path, "fp")
+            .unwrap()
+            .pair_memo("t1")
+            .unwrap()
+            .is_empty()
+    );
+}

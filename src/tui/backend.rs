@@ -4,16 +4,18 @@
 //! label operations.
 
 use super::Backend;
-use super::data::view_from;
+use super::data::view_of_report;
 use super::model::{ClassifierView, Progress};
 use super::update::{Effect, Msg};
 use crossbeam_channel::Sender;
+use facecurate::analysis::{Analysis, Report, Settings, memo};
 use facecurate::classify::retrain::{Retrained, retrain};
 use facecurate::config::Workspace;
 use facecurate::dataset::LazyEngine;
 use facecurate::dataset::watch::{DatasetEvent, Watcher};
 use facecurate::jobs::{JobOutcome, Jobs};
 use facecurate::ops::Ops;
+use facecurate::records::PhotoRecord;
 use facecurate::store::Store;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -131,17 +133,37 @@ fn send_view(ws: &Workspace, fingerprint: &str, tx: &Sender<Msg>) {
         }
         Err(e) => {
             let _ = tx.send(Msg::Failed(e.to_string()));
-            facecurate::analysis::Settings::default()
+            Settings::default()
         }
     };
-    match Store::open(&ws.store_path(), fingerprint).and_then(|s| s.records()) {
-        Ok(records) => {
-            let _ = tx.send(Msg::Data(view_from(&ws.dataset, &records, &settings)));
+    match analyse(ws, fingerprint, settings) {
+        Ok((records, report)) => {
+            let _ = tx.send(Msg::Data(view_of_report(&ws.dataset, &records, report)));
         }
         Err(e) => {
             let _ = tx.send(Msg::Failed(e.to_string()));
         }
     }
+}
+
+/// The store's records and their analysis, reusing (and saving back) the
+/// store's registered pairs: a fresh view after an edit then costs little
+/// more than reading the store.
+fn analyse(
+    ws: &Workspace,
+    fingerprint: &str,
+    settings: Settings,
+) -> Result<(Vec<PhotoRecord>, Report), facecurate::store::StoreError> {
+    let store = Store::open(&ws.store_path(), fingerprint)?;
+    let records = store.records()?;
+    let tag = memo::tag(&settings);
+    // A memo that cannot be read or written only costs time.
+    let remembered = store.pair_memo(&tag).unwrap_or_default();
+    let analysis = Analysis::with_memo(records.clone(), settings, remembered);
+    if analysis.pair_memo().changed {
+        let _ = store.save_pair_memo(&tag, analysis.pair_memo());
+    }
+    Ok((records, analysis.report()))
 }
 
 impl Backend for LiveBackend {

@@ -2,7 +2,7 @@
 //! curation analysis. Runs on the backend's threads, never on the UI thread.
 
 use super::model::{DatasetView, DuplicateRow, PersonRow, PhotoRow, ProblemRow};
-use facecurate::analysis::{self, Flag, Settings};
+use facecurate::analysis::{Flag, Report};
 use facecurate::records::{PhotoRecord, PhotoStatus};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -14,8 +14,8 @@ fn flag_name(flag: &Flag) -> String {
         .unwrap_or_else(|| format!("{flag:?}").to_lowercase())
 }
 
-pub fn view_from(root: &Path, records: &[PhotoRecord], settings: &Settings) -> DatasetView {
-    let report = analysis::analyze(records, settings);
+/// The view of `records` given their analysis `report`.
+pub fn view_of_report(root: &Path, records: &[PhotoRecord], report: Report) -> DatasetView {
     let causes: HashMap<String, &str> = records
         .iter()
         .filter_map(|r| match &r.status {
