@@ -3,7 +3,7 @@
 //! the wrong person and a few copies added, through the pipeline and the
 //! analysis. Needs the models and photos (fetched into the cache on first run).
 
-use facecurate::analysis::{self, DuplicateKind, Flag, Report, Settings};
+use facecurate::analysis::{self, Analysis, DuplicateKind, Flag, PairMemo, Report, Settings};
 use facecurate::models::{Cache, Manifest, fetch};
 use facecurate::pipeline::{ModelFiles, PipelineConfig};
 use facecurate::records;
@@ -168,6 +168,16 @@ fn finds_injected_mislabels_and_copies_in_real_photos() {
         })
         .count();
     assert_eq!(claimed, 3, "{:?}", report.duplicates);
+
+    // A second run that remembers the registered pairs (as `report` on a
+    // warm store does) says exactly what registering them again says.
+    let first_run = Analysis::with_memo(records.clone(), Settings::default(), PairMemo::default());
+    let memo = first_run.pair_memo().clone();
+    assert!(!memo.is_empty(), "the copies were registered");
+    let warm = Analysis::with_memo(records.clone(), Settings::default(), memo);
+    assert!(!warm.pair_memo().changed);
+    let json = |r: &Report| serde_json::to_string(r).expect("json");
+    assert_eq!(json(&warm.report()), json(&report));
 
     // Marked as reviewed, a moved photo is no longer flagged.
     let first = &moved[0].0;

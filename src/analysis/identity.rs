@@ -204,6 +204,32 @@ pub fn evidence(
 }
 
 impl Evidence {
+    /// The score the photo would have once its folder is merged into person
+    /// `q`: the merged person's evidence is the better of its own and
+    /// `q`'s, and the alternatives are everyone else. A folder that is one
+    /// person under two names is one finding (the person's `merge`), not a
+    /// mislabel per photo; a photo that fits neither name stays flagged.
+    pub fn score_if_merged(&self, q: u32, stats: &[PersonStats], settings: &Settings) -> f32 {
+        let Some((_, best)) = self.best else {
+            return self.score;
+        };
+        let weigh = |&(p, s, n): &(u32, f32, usize)| llr(settings, s, n, &stats[p as usize]);
+        let own = best - self.score;
+        let merged = self
+            .others
+            .iter()
+            .find(|o| o.0 == q)
+            .map_or(own, |o| own.max(weigh(o)));
+        let rest = self
+            .others
+            .iter()
+            .filter(|o| o.0 != q)
+            .map(weigh)
+            .reduce(f32::max)
+            .unwrap_or(0.0);
+        rest - merged
+    }
+
     /// Median cosine to the best other person minus to its own (0 when it
     /// has no other photo).
     pub fn margin(&self) -> Option<f32> {

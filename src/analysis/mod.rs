@@ -45,7 +45,9 @@ pub enum Flag {
     /// The folder holds two or more groups of faces (on a person), or the
     /// photo is outside the folder's largest group (on a photo).
     Split,
-    /// The folder is the same person as another folder (`merge_with`).
+    /// The folder is the same person as another folder (`merge_with`). On
+    /// a photo: its folder is, and the photo is scored as a photo of the
+    /// merged person (it is flagged `mislabel` only if it fits neither).
     Merge,
     /// No face found.
     NoFace,

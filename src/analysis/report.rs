@@ -114,6 +114,11 @@ impl Analysis {
             merge_with.entry(p as u32).or_default().push(t);
             merge_with.entry(t).or_default().push(p as u32);
         }
+        // Two folders that merge into each other are one pair, named once.
+        for partners in merge_with.values_mut() {
+            partners.sort_unstable();
+            partners.dedup();
+        }
         let mut split_off: HashMap<u32, ()> = HashMap::new();
         let mut persons = Vec::new();
         let mut folder_size = vec![0usize; self.names.len()];
@@ -185,8 +190,17 @@ impl Analysis {
                 }
             }
             let evidence = self.evidence[i as usize].as_ref();
-            if let Some(e) = evidence
-                && e.score >= self.settings.flag_score
+            // A folder that merges into another is judged as the one person
+            // the two folders are. Not the other way round: a photo filed
+            // into a folder can pull its true person's folder into a merge
+            // with it, and must not then be explained away by that merge.
+            let merges_into = self.merges[slot.person as usize];
+            let score = evidence.map(|e| match merges_into {
+                Some(q) => e.score_if_merged(q, &self.stats, &self.settings),
+                None => e.score,
+            });
+            if let (Some(e), Some(score)) = (evidence, score)
+                && score >= self.settings.flag_score
             {
                 let explained =
                     e.best.is_some_and(|b| b.1 > 0.0) && e.margin().is_some_and(|m| m > 0.0);
@@ -202,7 +216,7 @@ impl Analysis {
             if split_off.contains_key(&i) {
                 flags.push(Flag::Split);
             }
-            if self.merges[slot.person as usize].is_some() {
+            if merges_into.is_some() {
                 flags.push(Flag::Merge);
             }
             if record.reviewed {
@@ -217,7 +231,7 @@ impl Analysis {
                     path: path_string(self, i),
                     person: record.person.clone(),
                     flags,
-                    score: evidence.map(|e| e.score),
+                    score,
                     suggested_person: best.map(|b| self.names[b.0 as usize].clone()),
                     margin: best.and_then(|_| evidence.and_then(|e| e.margin())),
                     resembles: evidence

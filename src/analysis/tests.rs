@@ -224,6 +224,14 @@ fn split_and_merge(s: Settings) {
         person("Person_05").merge_with,
         vec!["Person_02".to_string()]
     );
+    // The alias folder is one finding, on the person: its photos say
+    // `merge` and do not crowd the top of the ranking as mislabels.
+    for n in 0..2 {
+        let photo = find(&report, &format!("Person_05/Person_05_{n:04}.jpg"));
+        assert!(photo.flags.contains(&Flag::Merge), "{photo:?}");
+        assert!(!photo.flags.contains(&Flag::Mislabel), "{photo:?}");
+        assert!(photo.score.is_some_and(|x| x < s.flag_score), "{photo:?}");
+    }
 }
 
 fn update_vs_fresh(s: Settings) {
