@@ -217,7 +217,16 @@ def main():
             p = by_path.get(new_path(path))
             flags = p["flags"] if p else []
             found = any(f in flags for f in ("mislabel", "outlier", "duplicate", "split", "merge"))
-            known.append((path, kind, found, flags, p.get("suggested_person") if p else None))
+            extra = p.get("suggested_person") if p else None
+            # Every photo of a folder being another person's is a folder
+            # under the wrong name: the finding is then on the folder
+            # ("merge" with the person the errata name), whichever of the
+            # two folders the analysis merges into the other.
+            folder = person_flags.get(path.split("/")[0], {})
+            actually = note.split()[-1] if note.startswith("actually ") else None
+            if not found and actually and actually in folder.get("merge_with", []):
+                found, extra = True, f"(folder flagged merge with {actually})"
+            known.append((path, kind, found, flags, extra))
         else:
             p = person_flags.get(path, {})
             found = "merge" in p.get("flags", []) or "split" in p.get("flags", [])

@@ -56,10 +56,13 @@ impl Analysis {
         &self.memo
     }
 
+    /// None when a photo has no content hash (then the pair is registered
+    /// every time rather than remembered under a key others could share).
     fn memo_key(&self, i: u32, j: u32) -> Option<(FaceKey, FaceKey)> {
         let key = |k: u32| {
             let slot = self.slots.get(k as usize)?.as_ref()?;
-            Some(memo::face_key(&slot.record.hash, slot.choice?.face))
+            let hash = Some(slot.record.hash.as_str()).filter(|h| !h.is_empty())?;
+            Some(memo::face_key(hash, slot.choice?.face))
         };
         Some(memo::pair_key(key(i)?, key(j)?))
     }
@@ -77,16 +80,17 @@ impl Analysis {
     )> {
         let key = (i.min(j), i.max(j));
         let (ta, tb) = (self.thumb(i)?, self.thumb(j)?);
-        let pair = self.memo_key(i, j)?;
-        let (correlation, lookup) = match self.memo.get(&pair) {
-            Some(c) => (c, Some((pair, c, false))),
-            None => {
+        let pair = self.memo_key(i, j);
+        let remembered = pair.as_ref().and_then(|p| self.memo.get(p));
+        let (correlation, lookup) = match (remembered, pair) {
+            (Some(c), Some(pair)) => (c, Some((pair, c, false))),
+            (_, pair) => {
                 let (pa, pb) = (
                     self.prechecks[i as usize].as_ref(),
                     self.prechecks[j as usize].as_ref(),
                 );
                 match dupes::registered(ta, pa, tb, pb, cosine, &self.settings) {
-                    Some(c) => (c, Some((pair, c, true))),
+                    Some(c) => (c, pair.map(|p| (p, c, true))),
                     None => (0.0, None),
                 }
             }

@@ -84,14 +84,16 @@ pub struct Settings {
     /// it an HNSW index answers, whose cost grows about as n log n instead
     /// of n². On the 2-core development machine, on LFW-shaped synthetic
     /// sets (`facecurate bench-analysis --scaling`, BENCHMARKS.md), exact vs
-    /// index took 0.5 vs 2.1 s at 10k faces, 10 vs 31 s at 50k, 86 vs 136 s
-    /// at 200k and 416 vs 206 s at 400k: they cross near 300k, where
-    /// the index finds ~0.9 of the true nearest photos.
+    /// index took 0.26 vs 1.2 s at 10k faces, 5.0 vs 12 s at 50k, 76 vs
+    /// 77 s at 200k (416 vs 206 s at 400k in an earlier run): they cross
+    /// near 200k. The default keeps the exact scan up to 300k, a little
+    /// slower there but exact, where the index finds ~0.9 of the true
+    /// nearest photos.
     pub exact_search_max_faces: usize,
     /// Candidates an index search keeps (≥ `neighbours`): recall of the
-    /// true nearest `neighbours` against time: at 200k faces 128 finds 0.89
-    /// of the true 32 nearest at 0.5 ms a query, 256 finds 0.92 at 0.9 ms
-    /// (at 10k: 0.96 and 0.98).
+    /// true nearest `neighbours` against time: at 200k faces 128 finds 0.90
+    /// of the true 32 nearest at 0.5 ms a query, 256 finds 0.94 at 0.9 ms
+    /// (at 10k: 0.95 and 0.98).
     pub index_ef: usize,
 }
 
