@@ -5,7 +5,7 @@
 
 use super::{Cli, Outcome, setup};
 use anyhow::{Context, Result};
-use facecurate::analysis::{Analysis, PairMemo, Report, Settings, memo};
+use facecurate::analysis::{Analysis, Report, Settings};
 use facecurate::records::PhotoRecord;
 use facecurate::store::Store;
 use std::path::{Path, PathBuf};
@@ -98,19 +98,12 @@ fn analyse(
     let Some(dataset) = dataset else {
         let store = scanned_store(cli)?;
         let records = store.records()?;
-        let tag = memo::tag(&settings);
-        let memo = store.pair_memo(&tag).unwrap_or_else(|e| {
-            eprintln!("facecurate: {e}; registering every candidate pair afresh");
-            PairMemo::default()
-        });
         let start = std::time::Instant::now();
-        let analysis = Analysis::with_memo(records, settings, memo);
+        let (analysis, problems) = store.analyse(records, settings);
         let report = analysis.report();
         let seconds = start.elapsed().as_secs_f64();
-        if analysis.pair_memo().changed
-            && let Err(e) = store.save_pair_memo(&tag, analysis.pair_memo())
-        {
-            eprintln!("facecurate: {e}; the next report registers the pairs again");
+        for e in problems {
+            eprintln!("facecurate: {e} (remembered duplicate pairs; only costs time)");
         }
         return Ok((report, seconds));
     };

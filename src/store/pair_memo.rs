@@ -3,7 +3,8 @@
 //! register tens of thousands of thumb pairs again.
 
 use super::{Store, StoreError};
-use crate::analysis::PairMemo;
+use crate::analysis::{Analysis, PairMemo, Settings, memo};
+use crate::records::PhotoRecord;
 use std::collections::HashMap;
 
 impl Store {
@@ -57,5 +58,32 @@ impl Store {
             tx.commit()
         })();
         result.map_err(|e| self.err(e))
+    }
+}
+
+impl Store {
+    /// The analysis of `records` (this store's records) under `settings`,
+    /// reusing the pairs this store remembers and saving back the ones the
+    /// analysis used. The memo only saves time: a failure to read or write
+    /// it is handed back, for the front end to mention, and never stops the
+    /// analysis.
+    pub fn analyse(
+        &self,
+        records: Vec<PhotoRecord>,
+        settings: Settings,
+    ) -> (Analysis, Vec<StoreError>) {
+        let mut problems = Vec::new();
+        let tag = memo::tag(&settings);
+        let remembered = self.pair_memo(&tag).unwrap_or_else(|e| {
+            problems.push(e);
+            PairMemo::default()
+        });
+        let analysis = Analysis::with_memo(records, settings, remembered);
+        if analysis.pair_memo().changed
+            && let Err(e) = self.save_pair_memo(&tag, analysis.pair_memo())
+        {
+            problems.push(e);
+        }
+        (analysis, problems)
     }
 }

@@ -8,7 +8,7 @@ use super::data::view_of_report;
 use super::model::{ClassifierView, Progress};
 use super::update::{Effect, Msg};
 use crossbeam_channel::Sender;
-use facecurate::analysis::{Analysis, Report, Settings, memo};
+use facecurate::analysis::{Report, Settings};
 use facecurate::classify::retrain::{Retrained, retrain};
 use facecurate::config::Workspace;
 use facecurate::dataset::LazyEngine;
@@ -156,13 +156,8 @@ fn analyse(
 ) -> Result<(Vec<PhotoRecord>, Report), facecurate::store::StoreError> {
     let store = Store::open(&ws.store_path(), fingerprint)?;
     let records = store.records()?;
-    let tag = memo::tag(&settings);
     // A memo that cannot be read or written only costs time.
-    let remembered = store.pair_memo(&tag).unwrap_or_default();
-    let analysis = Analysis::with_memo(records.clone(), settings, remembered);
-    if analysis.pair_memo().changed {
-        let _ = store.save_pair_memo(&tag, analysis.pair_memo());
-    }
+    let (analysis, _) = store.analyse(records.clone(), settings);
     Ok((records, analysis.report()))
 }
 
