@@ -77,7 +77,8 @@ pub struct Settings {
     /// three or four photos may split off a single photo).
     pub split_min_group: usize,
     /// Two folders are flagged `merge` when every photo of one is best
-    /// explained by the other, with at least this median cosine.
+    /// explained by the other, with at least this median cosine (and, for
+    /// a one-photo folder, with that photo scoring `flag_score`).
     pub merge_min_cosine: f32,
     /// Up to this many faces the candidate search (nearest photos, copy
     /// candidates) is exact, one blocked pass over the cosine matrix; beyond

@@ -180,6 +180,18 @@ fn copies_and_faceless(s: Settings) {
     );
 }
 
+/// The normalised mean embedding of a person's photos.
+fn person_centre(records: &[PhotoRecord], person: &str) -> Vec<f32> {
+    let mut c = vec![0f32; DIM];
+    for m in records.iter().filter(|r| r.person == person) {
+        c.iter_mut()
+            .zip(&m.faces[0].embedding)
+            .for_each(|(a, b)| *a += b);
+    }
+    let n = c.iter().map(|x| x * x).sum::<f32>().sqrt();
+    c.into_iter().map(|x| x / n).collect()
+}
+
 fn split_and_merge(s: Settings) {
     let mut records = dataset();
     // Person_10's folder also gets Person_11's photos under its name.
@@ -192,18 +204,7 @@ fn split_and_merge(s: Settings) {
     }
     // Person_05's two photos are Person_02 (an alias folder).
     let mut rng = Rng(7);
-    let centre: Vec<f32> = {
-        let members: Vec<&PhotoRecord> =
-            records.iter().filter(|r| r.person == "Person_02").collect();
-        let mut c = vec![0f32; DIM];
-        for m in &members {
-            c.iter_mut()
-                .zip(&m.faces[0].embedding)
-                .for_each(|(a, b)| *a += b);
-        }
-        let n = c.iter().map(|x| x * x).sum::<f32>().sqrt();
-        c.into_iter().map(|x| x / n).collect()
-    };
+    let centre = person_centre(&records, "Person_02");
     records.retain(|r| r.person != "Person_05");
     for n in 0..2 {
         records.push(photo(&mut rng, "Person_05", n, &centre));
@@ -304,6 +305,38 @@ fn a_pair_marked_not_duplicate_is_not_reported() {
             .flags
             .contains(&Flag::Duplicate)
     );
+}
+
+/// A one-photo folder whose face merely resembles another person: the
+/// best of many folders, not an alias.
+#[test]
+fn a_single_look_alike_is_not_a_merge() {
+    let mut records = dataset();
+    let centre = person_centre(&records, "Person_02");
+    let mut rng = Rng(11);
+    let noise = rng.unit(DIM);
+    let mut e: Vec<f32> = centre
+        .iter()
+        .zip(&noise)
+        .map(|(c, x)| 0.56 * c + 0.828 * x)
+        .collect();
+    let n = e.iter().map(|x| x * x).sum::<f32>().sqrt();
+    e.iter_mut().for_each(|x| *x /= n);
+    let mut look_alike = photo(&mut rng, "Look_Alike", 0, &centre);
+    look_alike.faces[0].embedding = e;
+    records.push(look_alike);
+    let s = settings();
+    let report = analyze(&records, &s);
+    let p = find(&report, "Look_Alike/Look_Alike_0000.jpg");
+    // It does lean towards Person_02, just not enough to be flagged.
+    assert_eq!(p.resembles.as_deref(), Some("Person_02"), "{p:?}");
+    assert!(
+        p.score.is_some_and(|x| x > 0.0 && x < s.flag_score),
+        "{p:?}"
+    );
+    assert!(!p.flags.contains(&Flag::Merge), "{p:?}");
+    let person = report.persons.iter().find(|q| q.name == "Look_Alike");
+    assert!(person.is_some_and(|q| q.flags.is_empty()), "{person:?}");
 }
 
 /// A near copy of `records[3]` (new bytes, every pixel a little brighter)
