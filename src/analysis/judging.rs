@@ -31,13 +31,13 @@ impl Analysis {
                 })
                 .collect();
             for h in handles {
-                for (key, verdict, lookup) in h.join().unwrap_or_default() {
-                    if let Some((pair, correlation, new)) = lookup {
-                        fresh |= new;
-                        used.insert(pair, correlation);
+                for judged in h.join().unwrap_or_default() {
+                    if let Some(entry) = judged.memo_entry {
+                        fresh |= entry.fresh;
+                        used.insert(entry.pair, entry.correlation);
                     }
-                    if let Some(v) = verdict {
-                        out.insert(key, v);
+                    if let Some(v) = judged.verdict {
+                        out.insert(judged.key, v);
                     }
                 }
             }
@@ -67,40 +67,63 @@ impl Analysis {
         Some(memo::pair_key(key(i)?, key(j)?))
     }
 
-    /// The verdict on one pair, with the memo entry it rests on: the key,
-    /// the correlation and whether it was registered just now.
-    #[allow(clippy::type_complexity)]
-    fn judge_remembering(
-        &self,
-        (i, j, cosine): (u32, u32, f32),
-    ) -> Option<(
-        (u32, u32),
-        Option<Verdict>,
-        Option<((FaceKey, FaceKey), f32, bool)>,
-    )> {
+    /// The verdict on one pair, with the memo entry it rests on.
+    fn judge_remembering(&self, (i, j, cosine): (u32, u32, f32)) -> Option<Judged> {
         let key = (i.min(j), i.max(j));
         let (ta, tb) = (self.thumb(i)?, self.thumb(j)?);
         let pair = self.memo_key(i, j);
         let remembered = pair.as_ref().and_then(|p| self.memo.get(p));
-        let (correlation, lookup) = match (remembered, pair) {
-            (Some(c), Some(pair)) => (c, Some((pair, c, false))),
+        let (correlation, memo_entry) = match (remembered, pair) {
+            (Some(correlation), Some(pair)) => (
+                correlation,
+                Some(MemoEntry {
+                    pair,
+                    correlation,
+                    fresh: false,
+                }),
+            ),
             (_, pair) => {
                 let (pa, pb) = (
                     self.prechecks[i as usize].as_ref(),
                     self.prechecks[j as usize].as_ref(),
                 );
                 match dupes::registered(ta, pa, tb, pb, cosine, &self.settings) {
-                    Some(c) => (c, pair.map(|p| (p, c, true))),
+                    Some(correlation) => (
+                        correlation,
+                        pair.map(|pair| MemoEntry {
+                            pair,
+                            correlation,
+                            fresh: true,
+                        }),
+                    ),
                     None => (0.0, None),
                 }
             }
         };
-        let verdict = dupes::verdict(correlation, cosine, &self.settings);
-        Some((key, verdict, lookup))
+        Some(Judged {
+            key,
+            verdict: dupes::verdict(correlation, cosine, &self.settings),
+            memo_entry,
+        })
     }
 
     pub(super) fn judge(&self, pair: (u32, u32, f32)) -> Option<((u32, u32), Verdict)> {
-        let (key, verdict, _) = self.judge_remembering(pair)?;
-        Some((key, verdict?))
+        let judged = self.judge_remembering(pair)?;
+        Some((judged.key, judged.verdict?))
     }
+}
+
+/// One candidate pair judged: its slots (lower first), its verdict, and the
+/// registered correlation it rests on when the memo can key it.
+struct Judged {
+    key: (u32, u32),
+    verdict: Option<Verdict>,
+    memo_entry: Option<MemoEntry>,
+}
+
+struct MemoEntry {
+    pair: (FaceKey, FaceKey),
+    correlation: f32,
+    /// Registered in this run rather than taken from the memo.
+    fresh: bool,
 }

@@ -26,7 +26,8 @@ const PRE_BORDER: usize = (SIDE - PRE_SIDE * PRE_BLOCK) / 2;
 const MARGIN: usize = 8;
 const WIN: usize = SIDE - 2 * MARGIN;
 const ITERATIONS: usize = 8;
-/// Pyramid levels below the full one, coarsest first, with how far below
+/// Pyramid levels below the full one (a quarter and a half of the side,
+/// coarsest first, as `registered_correlation` builds them), with how far below
 /// `give_up` a copy may correlate there (small windows correlate copies less).
 const LEVELS: [(usize, f32); 2] = [(4, 0.06), (2, 0.035)];
 
@@ -110,17 +111,6 @@ fn halve(img: &[f32], side: usize) -> Vec<f32> {
     out
 }
 
-/// `img` shrunk by `factor` (a power of two) with block means.
-fn shrink(img: &[f32], side: usize, factor: usize) -> Vec<f32> {
-    let (mut out, mut side, mut factor) = (img.to_vec(), side, factor);
-    while factor > 1 {
-        out = halve(&out, side);
-        side /= 2;
-        factor /= 2;
-    }
-    out
-}
-
 fn sample(img: &[f32], side: usize, x: f32, y: f32) -> f32 {
     let max = (side - 1) as f32;
     let (x, y) = (x.clamp(0.0, max), y.clamp(0.0, max));
@@ -141,6 +131,9 @@ pub fn registered_correlation(a: &[u8], b: &[u8], mirror: bool, give_up: f32) ->
         return 0.0;
     }
     let (af, bf) = (to_float(a, false), to_float(b, mirror));
+    // Each level halves the one above it, so each is computed once.
+    let (a2, b2) = (halve(&af, SIDE), halve(&bf, SIDE));
+    let (a4, b4) = (halve(&a2, SIDE / 2), halve(&b2, SIDE / 2));
     let mut p = [0f64; 4];
     // Shifts are in the pixels of the level last registered.
     let mut previous = LEVELS[0].0;
@@ -151,13 +144,12 @@ pub fn registered_correlation(a: &[u8], b: &[u8], mirror: bool, give_up: f32) ->
         previous = factor;
     };
     // The coarse levels settle the warp cheaply and drop most pairs.
-    for (factor, slack) in LEVELS {
+    for ((factor, slack), (sa, sb)) in LEVELS.into_iter().zip([(&a4, &b4), (&a2, &b2)]) {
         rescale(&mut p, factor);
-        let (sa, sb) = (shrink(&af, SIDE, factor), shrink(&bf, SIDE, factor));
         let bar = give_up - slack;
         let corr = register(
-            &sa,
-            &sb,
+            sa,
+            sb,
             SIDE / factor,
             MARGIN / factor,
             &mut p,

@@ -34,17 +34,21 @@ fn face(embedding: Vec<f32>, thumb: Vec<u8>) -> Face {
     }
 }
 
+/// `a·centre + b·noise`, normalised.
+fn blend(centre: &[f32], noise: &[f32], a: f32, b: f32) -> Vec<f32> {
+    let e: Vec<f32> = centre
+        .iter()
+        .zip(noise)
+        .map(|(c, x)| a * c + b * x)
+        .collect();
+    let norm = e.iter().map(|x| x * x).sum::<f32>().sqrt();
+    e.into_iter().map(|x| x / norm).collect()
+}
+
 /// A photo of `centre` with noise such that two photos of one person have
 /// cosine ≈ 0.65 and two persons ≈ 0.
 fn photo(rng: &mut Rng, person: &str, n: usize, centre: &[f32]) -> PhotoRecord {
-    let noise = rng.unit(DIM);
-    let mut e: Vec<f32> = centre
-        .iter()
-        .zip(&noise)
-        .map(|(c, x)| 0.8 * c + 0.6 * x)
-        .collect();
-    let norm = e.iter().map(|x| x * x).sum::<f32>().sqrt();
-    e.iter_mut().for_each(|x| *x /= norm);
+    let e = blend(centre, &rng.unit(DIM), 0.8, 0.6);
     let thumb: Vec<u8> = (0..64 * 64)
         .map(|_| ((rng.next() + 0.5) * 255.0) as u8)
         .collect();
@@ -314,14 +318,7 @@ fn a_single_look_alike_is_not_a_merge() {
     let mut records = dataset();
     let centre = person_centre(&records, "Person_02");
     let mut rng = Rng(11);
-    let noise = rng.unit(DIM);
-    let mut e: Vec<f32> = centre
-        .iter()
-        .zip(&noise)
-        .map(|(c, x)| 0.56 * c + 0.828 * x)
-        .collect();
-    let n = e.iter().map(|x| x * x).sum::<f32>().sqrt();
-    e.iter_mut().for_each(|x| *x /= n);
+    let e = blend(&centre, &rng.unit(DIM), 0.56, 0.828);
     let mut look_alike = photo(&mut rng, "Look_Alike", 0, &centre);
     look_alike.faces[0].embedding = e;
     records.push(look_alike);

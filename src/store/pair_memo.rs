@@ -59,9 +59,7 @@ impl Store {
         })();
         result.map_err(|e| self.err(e))
     }
-}
 
-impl Store {
     /// The analysis of `records` (this store's records) under `settings`,
     /// reusing the pairs this store remembers and saving back the ones the
     /// analysis used. The memo only saves time: a failure to read or write
