@@ -63,7 +63,9 @@ mod tests {
     fn a_file_is_read_only_once_it_holds_still() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.jpg");
-        let settle = Duration::from_millis(300);
+        // Generous, so a loaded test machine pausing the thread between a
+        // write and its check cannot make the file look settled.
+        let settle = Duration::from_secs(1);
         let mut waiting = HashMap::new();
         let mut file = std::fs::File::create(&path).unwrap();
         file.write_all(b"part").unwrap();
@@ -78,7 +80,7 @@ mod tests {
             !settled(&mut waiting, settle, &path, &meta()),
             "still growing"
         );
-        std::thread::sleep(Duration::from_millis(350));
+        std::thread::sleep(Duration::from_millis(1100));
         assert!(
             settled(&mut waiting, settle, &path, &meta()),
             "held still for the settle time"
