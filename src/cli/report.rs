@@ -180,14 +180,14 @@ pub fn print_text(report: &Report) {
             .score
             .map(|s| format!("{s:.1}"))
             .unwrap_or_else(|| "-".into());
-        match (&p.suggested_person, p.margin) {
-            (Some(to), Some(m)) => println!(
-                "{}  [{}]  score {score}  closer to {to} by {m:.2}",
-                p.path,
-                flags.join(", ")
-            ),
-            _ => println!("{}  [{}]  score {score}", p.path, flags.join(", ")),
-        }
+        // A negative margin means the photo is still nearer its own person:
+        // "closer to X by -0.5" would read as the opposite.
+        let nearest = match (&p.suggested_person, p.margin) {
+            (Some(to), Some(m)) if m > 0.0 => format!("  closer to {to} by {m:.2}"),
+            (Some(to), Some(m)) => format!("  nearest other person {to} (margin {m:.2})"),
+            _ => String::new(),
+        };
+        println!("{}  [{}]  score {score}{nearest}", p.path, flags.join(", "));
     }
     for d in &report.duplicates {
         let cos = d
