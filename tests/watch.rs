@@ -105,12 +105,17 @@ impl Fixture {
         );
     }
 
+    /// Whether some change event reported `from` moved to `to`.
+    fn reported_move(&self, from: &str, to: &str) -> bool {
+        let pair = (PathBuf::from(from), PathBuf::from(to));
+        self.changes().iter().any(|c| c.moved.contains(&pair))
+    }
+
     /// Whether the events reported `from` moved to `to`: as one move, or,
     /// when the two halves landed in separate batches, as a removal plus an
     /// addition.
     fn reported_relocation(&self, from: &str, to: &str) -> bool {
-        let pair = (PathBuf::from(from), PathBuf::from(to));
-        self.changes().iter().any(|c| c.moved.contains(&pair))
+        self.reported_move(from, to)
             || (self.reported(from, |c| &c.removed) && self.reported(to, |c| &c.added))
     }
 
@@ -180,7 +185,7 @@ fn the_store_follows_copies_slow_writes_renames_moves_and_deletions() {
     f.expect("the rename, and its event", |f| {
         f.find("madonna/new.jpg").is_none()
             && f.find("madonna/renamed.jpg").is_some()
-            && f.reported_relocation("madonna/new.jpg", "madonna/renamed.jpg")
+            && f.reported_move("madonna/new.jpg", "madonna/renamed.jpg")
     });
     std::fs::rename(
         f.root.join("madonna/renamed.jpg"),

@@ -12,30 +12,32 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
-    /// A dataset folder to analyse without a workspace (default: the workspace's dataset).
-    pub dataset: Option<PathBuf>,
     /// Print one JSON document: {"photos":[…],"duplicates":[…],"persons":[…]}.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub source: AnalysisSource,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct LintArgs {
+    /// Problems allowed before the exit status is 1.
+    #[arg(long, default_value_t = 0)]
+    pub max_flags: usize,
+    #[command(flatten)]
+    pub source: AnalysisSource,
+}
+
+/// What `report` and `lint` analyse, and with which thresholds.
+#[derive(Debug, clap::Args)]
+pub struct AnalysisSource {
+    /// A dataset folder to analyse without a workspace (default: the workspace's dataset).
+    pub dataset: Option<PathBuf>,
     /// Analysis thresholds as JSON (the keys of `analysis::Settings`).
     #[arg(long)]
     pub settings: Option<PathBuf>,
     /// Development: build records from an `embed --json` dump of DATASET
     /// instead of running the pipeline.
-    #[arg(long, hide = true)]
-    pub records_json: Option<PathBuf>,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct LintArgs {
-    /// A dataset folder to analyse without a workspace (default: the workspace's dataset).
-    pub dataset: Option<PathBuf>,
-    /// Problems allowed before the exit status is 1.
-    #[arg(long, default_value_t = 0)]
-    pub max_flags: usize,
-    /// Analysis thresholds as JSON (the keys of `analysis::Settings`).
-    #[arg(long)]
-    pub settings: Option<PathBuf>,
     #[arg(long, hide = true)]
     pub records_json: Option<PathBuf>,
 }
@@ -89,12 +91,9 @@ fn scanned_store(cli: &Cli) -> Result<Store> {
 /// The analysis of the workspace's dataset (its store's registered pairs
 /// reused and saved back for the next run) or of a folder given on the
 /// command line; also the seconds the analysis itself took.
-fn analyse(
-    cli: &Cli,
-    dataset: Option<&Path>,
-    dump: Option<&Path>,
-    settings: Settings,
-) -> Result<(Report, f64)> {
+fn analyse(cli: &Cli, source: &AnalysisSource) -> Result<(Report, f64)> {
+    let dataset = source.dataset.as_deref();
+    let settings = settings(cli, source.settings.as_deref(), dataset)?;
     let Some(dataset) = dataset else {
         let store = scanned_store(cli)?;
         let records = store.records()?;
@@ -112,7 +111,7 @@ fn analyse(
         "{}: not a dataset folder",
         dataset.display()
     );
-    let records = match dump {
+    let records = match source.records_json.as_deref() {
         Some(dump) => super::records_json::load(dump, dataset)?,
         None => load_records(cli, dataset)?,
     };
@@ -122,13 +121,7 @@ fn analyse(
 }
 
 pub fn run(cli: &Cli, args: &ReportArgs) -> Result<Outcome> {
-    let settings = settings(cli, args.settings.as_deref(), args.dataset.as_deref())?;
-    let (report, seconds) = analyse(
-        cli,
-        args.dataset.as_deref(),
-        args.records_json.as_deref(),
-        settings,
-    )?;
+    let (report, seconds) = analyse(cli, &args.source)?;
     if args.json {
         println!("{}", serde_json::to_string(&report)?);
     } else {
@@ -145,13 +138,7 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> Result<Outcome> {
 }
 
 pub fn lint(cli: &Cli, args: &LintArgs) -> Result<Outcome> {
-    let settings = settings(cli, args.settings.as_deref(), args.dataset.as_deref())?;
-    let (report, _) = analyse(
-        cli,
-        args.dataset.as_deref(),
-        args.records_json.as_deref(),
-        settings,
-    )?;
+    let (report, _) = analyse(cli, &args.source)?;
     let problems = report.problems();
     print_text(&report);
     if problems > args.max_flags {
