@@ -86,14 +86,18 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the temporary dataset")
     ap.add_argument("--json-out", help="write the scores here as JSON")
     ap.add_argument("--settings", help="analysis thresholds as JSON, passed to `report --settings`")
+    ap.add_argument("--embedder", help="embed with this embedder (sface, facenet); needs --fast and a dump made with it")
     args = ap.parse_args()
+    if args.embedder and not args.fast:
+        ap.error("--embedder needs --fast (report on a folder runs the default embedder)")
+    embed_flags = ["--embedder", args.embedder] if args.embedder else []
     rng = random.Random(args.seed)
     binary = os.path.abspath(args.binary)
 
     if args.embeddings:
         dump = json.load(open(args.embeddings))
     else:
-        out = subprocess.run([binary, "embed", "--json", args.dataset], check=True, capture_output=True, text=True)
+        out = subprocess.run([binary, "embed", "--json", *embed_flags, args.dataset], check=True, capture_output=True, text=True)
         dump = json.loads(out.stdout)
     photos = {rel(p["path"]): p for p in dump["photos"]}
     by_person = defaultdict(list)
@@ -164,13 +168,24 @@ def main():
     if args.fast:
         for c in copies:
             shutil.copy(os.path.join(root, c), os.path.join(copy_dir, c.replace("/", "__")))
-        out = subprocess.run([binary, "embed", "--json", copy_dir], check=True, capture_output=True, text=True)
+        out = subprocess.run([binary, "embed", "--json", *embed_flags, copy_dir], check=True, capture_output=True, text=True)
         embedded = json.loads(out.stdout)
         combined = {"photos": [], "failed": dump.get("failed", [])}
         for path, p in photos.items():
             combined["photos"].append(dict(p, path=os.path.join(root, new_path(path))))
         for p in embedded["photos"]:
             combined["photos"].append(dict(p, path=os.path.join(root, p["path"].split("/")[-1].replace("__", "/"))))
+        # How far each copy's face falls from its original's, in the
+        # embedder's cosine (what `duplicate_candidate_cosine` must admit).
+        copy_cos = []
+        for p in embedded["photos"]:
+            c = p["path"].split("/")[-1].replace("__", "/")
+            f, o = main_face(p), main_face(photos[copies[c][0]])
+            if f and o:
+                copy_cos.append((max(sum(a * b for a, b in zip(unit(g["embedding"]), unit(o["embedding"])))
+                                     for g in p["faces"]), copies[c][1]))
+        copy_cos.sort()
+        print("lowest cosine of a copy to its original:", [(round(c, 3), k) for c, k in copy_cos[:5]], file=sys.stderr)
         dump_path = os.path.join(tmp, "records.json")
         json.dump(combined, open(dump_path, "w"))
         cmd = [binary, "report", "--json", "--records-json", dump_path, root]

@@ -1,17 +1,14 @@
-//! Analysis thresholds for a workspace's embedder. The defaults in
-//! [`Settings`] were measured on SFace's cosines; another embedder's
-//! unit-length vectors live on the same cosine scale, so the defaults are a
-//! sensible start, but the typical same- and different-person cosines differ
-//! between models. When a workspace runs another embedder and leaves those
-//! thresholds unset, the user is told (once) which ones to tune.
+//! Analysis thresholds for a workspace's embedder. Where an embedder puts
+//! same- and different-person cosines differs between models (FaceNet's
+//! different-person cosines spread half as wide again as SFace's), so the
+//! cosine-scale thresholds have measured defaults per built-in embedder.
+//! A declared embedder starts from SFace's; when a workspace runs one and
+//! leaves those thresholds unset, the user is told (once) which to tune.
 
 use super::Settings;
 use crate::config::{ConfigError, Workspace};
 use serde::de::IgnoredAny;
 use std::collections::BTreeMap;
-
-/// The embedders the defaults were measured on.
-pub const MEASURED_ON: &[&str] = &["sface"];
 
 /// The thresholds that depend on where a model puts same- and
 /// different-person cosines.
@@ -26,10 +23,54 @@ pub const SCALE_KEYS: &[&str] = &[
     "merge_min_cosine",
 ];
 
-/// The workspace's `analysis:` settings, with a note when its embedder was
-/// not measured and some cosine-scale thresholds are left at SFace's values.
+/// The defaults for a built-in embedder, or None for one they were not
+/// measured on. SFace's are [`Settings::default`]. FaceNet 20170512's come
+/// from its cosines on LFW's View-1 training split (`python3
+/// bench/embedder_thresholds.py FACENET_DUMP --reference SFACE_DUMP`):
+/// different persons mean 0.027, sd 0.141 (SFace 0.089, 0.089); same
+/// person median 0.795 (SFace 0.700); the copy candidates and the similar
+/// shots carried over by their quantile among same-person pairs (lowest of
+/// 100 injected copies 0.787, 0.597 with SFace), split and merge by their
+/// distance above the different-person mean in its own spread, which
+/// `bench/eval_analysis.py --embedder facenet` found best of the ways tried
+/// (bench/ANALYSIS.md).
+pub fn defaults_for(embedder: &str) -> Option<Settings> {
+    match embedder {
+        "sface" => Some(Settings::default()),
+        "facenet" => Some(Settings {
+            different_mean: 0.027,
+            different_sd: 0.141,
+            same_mean: 0.694,
+            same_sd: 0.106,
+            duplicate_candidate_cosine: 0.606,
+            similar_cosine: 0.953,
+            split_link: 0.36,
+            merge_min_cosine: 0.60,
+            ..Settings::default()
+        }),
+        _ => None,
+    }
+}
+
+fn scale_field<'a>(settings: &'a mut Settings, key: &str) -> Option<&'a mut f32> {
+    Some(match key {
+        "different_mean" => &mut settings.different_mean,
+        "different_sd" => &mut settings.different_sd,
+        "same_mean" => &mut settings.same_mean,
+        "same_sd" => &mut settings.same_sd,
+        "duplicate_candidate_cosine" => &mut settings.duplicate_candidate_cosine,
+        "similar_cosine" => &mut settings.similar_cosine,
+        "split_link" => &mut settings.split_link,
+        "merge_min_cosine" => &mut settings.merge_min_cosine,
+        _ => return None,
+    })
+}
+
+/// The workspace's `analysis:` settings: what the file sets, the rest from
+/// its embedder's defaults; with a note when the embedder has no measured
+/// defaults and some cosine-scale thresholds are left at SFace's values.
 pub fn workspace_settings(ws: &Workspace) -> Result<(Settings, Option<String>), ConfigError> {
-    let settings = ws.section::<Settings>("analysis")?.unwrap_or_default();
+    let mut settings = ws.section::<Settings>("analysis")?.unwrap_or_default();
     let written: BTreeMap<String, IgnoredAny> = ws.section("analysis")?.unwrap_or_default();
     let unset: Vec<&str> = SCALE_KEYS
         .iter()
@@ -37,12 +78,95 @@ pub fn workspace_settings(ws: &Workspace) -> Result<(Settings, Option<String>), 
         .filter(|k| !written.contains_key(*k))
         .collect();
     let embedder = &ws.models.embedder;
-    let note = (!MEASURED_ON.contains(&embedder.as_str()) && !unset.is_empty()).then(|| {
-        format!(
-            "the analysis thresholds were measured on sface's cosines; `{embedder}` uses them as a start. Tune {} under `analysis:` in {} (see `bench/eval_analysis.py`)",
-            unset.join(", "),
-            ws.file.display()
-        )
-    });
-    Ok((settings, note))
+    let Some(mut measured) = defaults_for(embedder) else {
+        let note = (!unset.is_empty()).then(|| {
+            format!(
+                "the analysis thresholds were measured on sface's and facenet's cosines; `{embedder}` uses sface's as a start. Tune {} under `analysis:` in {} (see docs/REPORT.md)",
+                unset.join(", "),
+                ws.file.display()
+            )
+        });
+        return Ok((settings, note));
+    };
+    for key in unset {
+        if let (Some(to), Some(from)) = (
+            scale_field(&mut settings, key),
+            scale_field(&mut measured, key),
+        ) {
+            *to = *from;
+        }
+    }
+    Ok((settings, None))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn workspace(text: &str) -> (tempfile::TempDir, Workspace) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("data")).unwrap();
+        let file = dir.path().join("workspace.yaml");
+        let ws = Workspace::parse(&format!("dataset: data\n{text}"), &file).unwrap();
+        (dir, ws)
+    }
+
+    #[test]
+    fn sface_takes_the_defaults_without_a_note() {
+        let (_dir, ws) = workspace("");
+        assert_eq!(
+            workspace_settings(&ws).unwrap(),
+            (Settings::default(), None)
+        );
+    }
+
+    #[test]
+    fn facenet_takes_its_measured_scale_and_the_file_still_wins() {
+        let (_dir, ws) = workspace("models: {embedder: facenet}\n");
+        let (settings, note) = workspace_settings(&ws).unwrap();
+        assert_eq!(note, None);
+        assert_eq!(settings.different_sd, 0.141);
+        assert_eq!(settings.merge_min_cosine, 0.60);
+        // Thresholds that do not depend on the embedder stay as they are.
+        assert_eq!(
+            settings.copy_correlation,
+            Settings::default().copy_correlation
+        );
+
+        let (_dir, ws) = workspace(
+            "models: {embedder: facenet}\nanalysis: {merge_min_cosine: 0.7, flag_score: 12}\n",
+        );
+        let (settings, _) = workspace_settings(&ws).unwrap();
+        assert_eq!(settings.merge_min_cosine, 0.7);
+        assert_eq!(settings.flag_score, 12.0);
+        assert_eq!(settings.split_link, 0.36);
+    }
+
+    #[test]
+    fn a_declared_embedder_is_told_which_thresholds_to_tune() {
+        let declared = "models:\n  embedder: mine\n  embedders:\n    mine:\n      model: mine.onnx\n      width: 112\n      height: 112\n      layout: nchw\n      channels: rgb\n      normalize: {kind: prewhiten}\n      alignment: {kind: box, margin: 32}\n      output_dim: 128\n";
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("data")).unwrap();
+        std::fs::write(dir.path().join("mine.onnx"), b"").unwrap();
+        let file = dir.path().join("workspace.yaml");
+        let text = format!("dataset: data\n{declared}analysis: {{split_link: 0.4}}\n");
+        let ws = Workspace::parse(&text, &file).unwrap();
+        let (settings, note) = workspace_settings(&ws).unwrap();
+        assert_eq!(settings.split_link, 0.4);
+        assert_eq!(settings.different_sd, Settings::default().different_sd);
+        let note = note.expect("a note for an unmeasured embedder");
+        assert!(
+            note.contains("`mine`") && note.contains("merge_min_cosine"),
+            "{note}"
+        );
+        assert!(!note.contains("split_link"), "{note}");
+    }
+
+    #[test]
+    fn every_scale_key_names_a_field() {
+        let mut s = Settings::default();
+        for key in SCALE_KEYS {
+            assert!(scale_field(&mut s, key).is_some(), "{key}");
+        }
+    }
 }

@@ -93,7 +93,11 @@ watch:
   # (milliseconds), so files still being copied are not read half-written.
   settle_ms: 500
 
-# Settings of the analyses (duplicates, outliers, mislabels); empty: defaults.
+# Thresholds of the analyses (outliers, mislabels, split and merge folders,
+# duplicates); empty: the measured defaults of the embedder in use. Every key,
+# its default and what it was measured on: docs/REPORT.md. For example
+# `analysis: {flag_score: 15, copy_correlation: 0.98}` flags more photos and
+# calls looser pairs copies.
 analysis: {}
 
 # Settings of the classifier that learns from your decisions; empty: defaults.
