@@ -13,44 +13,35 @@ photos: mean and sd across persons, the prior the analysis shrinks small
 persons towards).
 
 With --reference (the dump of the embedder the defaults were set on, SFace),
-each cosine threshold is carried over by where it sits between the two
-distributions' centres: t = (x - different_mean) / (same_median -
-different_mean) on the reference, x' = different_mean' + t * (same_median' -
-different_mean') on this one. The pixel thresholds do not depend on the
-embedder. `different_mean` and `different_sd` are the measured ones,
-`same_sd` is SFace's 0.10 scaled by the ratio of the two embedders' spread
-of typical cosines.
+each cosine-scale threshold is carried over to this embedder by the rule
+that fits what it separates:
+  * `different_mean`, `different_sd`: measured;
+  * `same_mean`, `duplicate_candidate_cosine`: by where they sit between the
+    two distributions' centres, t = (x - different_mean) / (same_median -
+    different_mean) on the reference, x' = different_mean' + t *
+    (same_median' - different_mean') here;
+  * `same_sd`: SFace's scaled by the ratio of the spreads of typical cosines;
+  * `similar_cosine` (near 1, where the linear map overshoots): the same
+    quantile of same-person pairs;
+  * `split_link`, `merge_min_cosine` (they guard against chance likeness of
+    different people): the same number of different-person standard
+    deviations above the different-person mean.
+The pixel thresholds do not depend on the embedder.
 """
-import argparse, json, math, random
+import argparse, json, math, os, random, sys
 from collections import defaultdict
 
-# SFace's defaults (src/analysis/settings.rs) carried over by --reference.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from eval_analysis import main_face, unit  # noqa: E402  the same main face as the evaluation
+
+# SFace's defaults (src/analysis/settings.rs) and how each is carried over.
 CARRIED = {
-    "same_mean": 0.62,
-    "duplicate_candidate_cosine": 0.55,
-    "similar_cosine": 0.9,
-    "split_link": 0.3,
-    "merge_min_cosine": 0.45,
+    "same_mean": (0.62, "centres"),
+    "duplicate_candidate_cosine": (0.55, "centres"),
+    "similar_cosine": (0.9, "same_quantile"),
+    "split_link": (0.3, "different_sd"),
+    "merge_min_cosine": (0.45, "different_sd"),
 }
-
-
-def main_face(photo):
-    faces = [f for f in photo["faces"] if f.get("embedding")]
-    if not faces:
-        return None
-    cx, cy = photo["width"] / 2, photo["height"] / 2
-
-    def key(f):
-        b = f["bbox"]
-        dx, dy = b[0] + b[2] / 2 - cx, b[1] + b[3] / 2 - cy
-        return b[2] * b[3] - 2 * (dx * dx + dy * dy)
-
-    return max(faces, key=key)
-
-
-def unit(v):
-    n = math.sqrt(sum(x * x for x in v)) or 1.0
-    return [x / n for x in v]
 
 
 def dot(a, b):
@@ -63,6 +54,7 @@ def quantile(xs, q):
 
 
 def measure(path, seed=1, different_pairs=200_000):
+    """The distributions, and the sorted same-person pair cosines."""
     doc = json.load(open(path))
     persons = defaultdict(list)
     for photo in doc["photos"]:
@@ -88,7 +80,8 @@ def measure(path, seed=1, different_pairs=200_000):
     d_sd = math.sqrt(sum((x - d_mean) ** 2 for x in diff) / len(diff))
     t_mean = sum(typical) / len(typical)
     t_sd = math.sqrt(sum((x - t_mean) ** 2 for x in typical) / len(typical))
-    return {
+    same.sort()
+    return same, {
         "photos": len(flat),
         "persons": len(persons),
         "same_pairs": len(same),
@@ -109,18 +102,24 @@ def main():
     ap.add_argument("--reference", help="dump of the embedder the defaults were set on (SFace)")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
-    m = measure(args.dump, args.seed)
+    same, m = measure(args.dump, args.seed)
     out = {"measured": m}
     if args.reference:
-        r = measure(args.reference, args.seed)
+        ref_same, r = measure(args.reference, args.seed)
         out["reference"] = r
-        carried = {}
-        for key, x in CARRIED.items():
-            t = (x - r["different_mean"]) / (r["same_median"] - r["different_mean"])
-            carried[key] = round(m["different_mean"] + t * (m["same_median"] - m["different_mean"]), 3)
+        carried = {"different_mean": round(m["different_mean"], 3), "different_sd": round(m["different_sd"], 3)}
+        for key, (x, rule) in CARRIED.items():
+            if rule == "centres":
+                t = (x - r["different_mean"]) / (r["same_median"] - r["different_mean"])
+                y = m["different_mean"] + t * (m["same_median"] - m["different_mean"])
+            elif rule == "same_quantile":
+                q = sum(1 for v in ref_same if v < x) / len(ref_same)
+                y = same[int(q * (len(same) - 1))]
+            else:
+                z = (x - r["different_mean"]) / r["different_sd"]
+                y = m["different_mean"] + z * m["different_sd"]
+            carried[key] = round(y, 3)
         carried["same_sd"] = round(0.10 * m["typical_sd"] / r["typical_sd"], 3)
-        carried["different_mean"] = round(m["different_mean"], 3)
-        carried["different_sd"] = round(m["different_sd"], 3)
         out["carried"] = carried
     print(json.dumps(out, indent=2))
 

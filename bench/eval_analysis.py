@@ -28,8 +28,6 @@ Pillow.
 import argparse, json, os, random, shutil, subprocess, sys, tempfile, math
 from collections import defaultdict
 
-from PIL import Image, ImageEnhance, ImageOps
-
 KINDS = ["jpeg50", "half", "crop5", "mirror", "bright20"]
 
 
@@ -56,6 +54,8 @@ def main_face(photo):
 
 
 def transform(src, dst, kind):
+    from PIL import Image, ImageEnhance, ImageOps  # only the copies need Pillow
+
     im = Image.open(src).convert("RGB")
     quality = 95
     if kind == "jpeg50":

@@ -103,3 +103,116 @@ fn usage_errors_exit_2() {
     let (code, _, stderr) = facecurate(&["compare", "only-one.jpg"]);
     assert_eq!(code, 2, "{stderr}");
 }
+
+/// A small dataset of three persons with a photo filed under the wrong
+/// person, a byte-for-byte copy under another name and a photo of the sky.
+fn planted_dataset(root: &std::path::Path) -> (String, String, String) {
+    for person in ["madonna", "elton_john", "ben_afflek"] {
+        let folder = root.join(person);
+        std::fs::create_dir_all(&folder).expect("person folder");
+        for photo in person_photos(person) {
+            let photo = std::path::Path::new(&photo);
+            std::fs::copy(photo, folder.join(photo.file_name().expect("name"))).expect("copy");
+        }
+    }
+    let elton = photos_under(&root.join("elton_john"));
+    let misfiled = root
+        .join("madonna")
+        .join(elton[2].file_name().expect("name"));
+    std::fs::rename(&elton[2], &misfiled).expect("move");
+    let ben = photos_under(&root.join("ben_afflek"));
+    let copy = root.join("madonna/copy_of_ben.jpg");
+    std::fs::copy(&ben[0], &copy).expect("copy");
+    image::RgbImage::from_pixel(96, 96, image::Rgb([120, 160, 220]))
+        .save(root.join("elton_john/sky.png"))
+        .expect("write");
+    let rel = |p: &std::path::Path| {
+        p.strip_prefix(root)
+            .expect("inside")
+            .to_string_lossy()
+            .replace('\\', "/")
+    };
+    (rel(&misfiled), rel(&ben[0]), rel(&copy))
+}
+
+#[test]
+fn report_json_names_the_problems_and_lint_gates_on_their_count() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("photos");
+    let (misfiled, original, copy) = planted_dataset(&root);
+    let root_arg = root.to_str().expect("utf-8");
+
+    let (code, stdout, stderr) = facecurate(&["report", "--json", root_arg]);
+    assert_eq!(code, 0, "{stderr}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    let photos = doc["photos"].as_array().expect("photos");
+    let photo = |path: &str| {
+        photos
+            .iter()
+            .find(|p| p["path"] == path)
+            .unwrap_or_else(|| panic!("{path} not in {photos:?}"))
+    };
+    let flags = |path: &str| -> Vec<String> {
+        photo(path)["flags"]
+            .as_array()
+            .expect("flags")
+            .iter()
+            .filter_map(|f| f.as_str().map(str::to_owned))
+            .collect()
+    };
+    for key in [
+        "path",
+        "person",
+        "flags",
+        "score",
+        "suggested_person",
+        "margin",
+    ] {
+        assert!(
+            photos[0].get(key).is_some(),
+            "photo lacks {key}: {}",
+            photos[0]
+        );
+    }
+    // The misfiled photo is the worst and names its true person.
+    assert_eq!(photos[0]["path"], misfiled.as_str(), "{}", photos[0]);
+    assert!(flags(&misfiled).contains(&"mislabel".to_string()));
+    assert_eq!(photo(&misfiled)["suggested_person"], "elton_john");
+    assert!(photo(&misfiled)["margin"].as_f64().expect("margin") > 0.0);
+    assert!(flags("elton_john/sky.png").contains(&"no_face".to_string()));
+    assert!(flags(&copy).contains(&"duplicate".to_string()));
+    let exact = doc["duplicates"]
+        .as_array()
+        .expect("duplicates")
+        .iter()
+        .find(|d| {
+            (d["a"] == original.as_str() && d["b"] == copy.as_str())
+                || (d["a"] == copy.as_str() && d["b"] == original.as_str())
+        })
+        .expect("the copy is paired with its original");
+    assert_eq!(exact["kind"], "exact");
+    let persons = doc["persons"].as_array().expect("persons");
+    assert_eq!(persons.len(), 3);
+    assert!(
+        persons
+            .iter()
+            .all(|p| p["name"].is_string() && p["photos"].is_u64())
+    );
+
+    let (code, stdout, stderr) = facecurate(&["lint", root_arg]);
+    assert_eq!(code, 1, "problems and none allowed: exit 1\n{stderr}");
+    assert!(
+        stdout.contains(&misfiled) && stdout.contains("mislabel"),
+        "{stdout}"
+    );
+    let problems: usize = stderr
+        .split_whitespace()
+        .skip_while(|w| *w != "lint:")
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("problem count in {stderr}"));
+    assert!(problems >= 3, "{stderr}");
+    let allowed = problems.to_string();
+    let (code, _, stderr) = facecurate(&["lint", "--max-flags", &allowed, root_arg]);
+    assert_eq!(code, 0, "as many problems as allowed: exit 0\n{stderr}");
+}

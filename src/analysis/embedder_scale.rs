@@ -24,16 +24,14 @@ pub const SCALE_KEYS: &[&str] = &[
 ];
 
 /// The defaults for a built-in embedder, or None for one they were not
-/// measured on. SFace's are [`Settings::default`]. FaceNet 20170512's come
-/// from its cosines on LFW's View-1 training split (`python3
-/// bench/embedder_thresholds.py FACENET_DUMP --reference SFACE_DUMP`):
-/// different persons mean 0.027, sd 0.141 (SFace 0.089, 0.089); same
-/// person median 0.795 (SFace 0.700); the copy candidates and the similar
-/// shots carried over by their quantile among same-person pairs (lowest of
-/// 100 injected copies 0.787, 0.597 with SFace), split and merge by their
-/// distance above the different-person mean in its own spread, which
-/// `bench/eval_analysis.py --embedder facenet` found best of the ways tried
-/// (bench/ANALYSIS.md).
+/// measured on. SFace's are [`Settings::default`]. FaceNet 20170512's are
+/// SFace's carried over to FaceNet's cosines on LFW's View-1 training split
+/// by `python3 bench/embedder_thresholds.py FACENET_DUMP --reference
+/// SFACE_DUMP` (its docstring has the rule for each key): different persons
+/// mean 0.027, sd 0.141 (SFace 0.089, 0.089); same-person pairs median
+/// 0.795 (SFace 0.700); the lowest of 100 injected copies 0.787 (SFace
+/// 0.597). `bench/eval_analysis.py --embedder facenet` measured them
+/// against SFace's values on FaceNet (bench/ANALYSIS.md).
 pub fn defaults_for(embedder: &str) -> Option<Settings> {
     match embedder {
         "sface" => Some(Settings::default()),
@@ -44,7 +42,7 @@ pub fn defaults_for(embedder: &str) -> Option<Settings> {
             same_sd: 0.106,
             duplicate_candidate_cosine: 0.606,
             similar_cosine: 0.953,
-            split_link: 0.36,
+            split_link: 0.362,
             merge_min_cosine: 0.60,
             ..Settings::default()
         }),
@@ -139,7 +137,7 @@ mod tests {
         let (settings, _) = workspace_settings(&ws).unwrap();
         assert_eq!(settings.merge_min_cosine, 0.7);
         assert_eq!(settings.flag_score, 12.0);
-        assert_eq!(settings.split_link, 0.36);
+        assert_eq!(settings.split_link, 0.362);
     }
 
     #[test]

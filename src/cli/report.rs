@@ -156,13 +156,21 @@ pub fn lint(cli: &Cli, args: &LintArgs) -> Result<Outcome> {
     }
 }
 
+/// A flag or duplicate kind as the JSON names it (`multi_face`, `copy`).
+fn word<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
 pub fn print_text(report: &Report) {
     for p in report
         .photos
         .iter()
         .filter(|p| p.flags.iter().any(|f| f.is_problem()))
     {
-        let flags: Vec<String> = p.flags.iter().map(|f| format!("{f:?}")).collect();
+        let flags: Vec<String> = p.flags.iter().map(word).collect();
         let score = p
             .score
             .map(|s| format!("{s:.1}"))
@@ -181,12 +189,13 @@ pub fn print_text(report: &Report) {
             .cosine
             .map(|c| format!("{c:.3}"))
             .unwrap_or_else(|| "-".into());
-        println!("{:?}: {}  ==  {}  (cosine {cos})", d.kind, d.a, d.b);
+        println!("{}: {}  ==  {}  (cosine {cos})", word(&d.kind), d.a, d.b);
     }
     for p in report.persons.iter().filter(|p| !p.flags.is_empty()) {
-        let flags: Vec<String> = p.flags.iter().map(|f| format!("{f:?}")).collect();
+        let flags: Vec<String> = p.flags.iter().map(word).collect();
+        let photos = if p.photos == 1 { "photo" } else { "photos" };
         let mut line = format!(
-            "person {} ({} photos): {}",
+            "person {} ({} {photos}): {}",
             p.name,
             p.photos,
             flags.join(", ")
