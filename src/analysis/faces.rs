@@ -76,3 +76,135 @@ pub fn choose(
         ambiguous,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{Flag, Settings, analyze};
+    use crate::pipeline::Face;
+    use crate::records::PhotoStatus;
+
+    const DIM: usize = 8;
+
+    /// A unit vector mostly along axis `axis`, tilted by `tilt` along the last.
+    fn vector(axis: usize, tilt: f32) -> Vec<f32> {
+        let mut v = vec![0.0; DIM];
+        v[axis] = 1.0;
+        v[DIM - 1] += tilt;
+        let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        v.into_iter().map(|x| x / n).collect()
+    }
+
+    fn face(embedding: Vec<f32>, bbox: [f32; 4]) -> Face {
+        Face {
+            bbox,
+            landmarks: [[0.0; 2]; 5],
+            score: 0.95,
+            embedding,
+            thumb: Vec::new(),
+        }
+    }
+
+    const BIG_CENTRAL: [f32; 4] = [50.0, 50.0, 100.0, 100.0];
+    const SMALL_CORNER: [f32; 4] = [0.0, 0.0, 40.0, 40.0];
+
+    fn record(person: &str, n: usize, faces: Vec<Face>) -> PhotoRecord {
+        PhotoRecord {
+            path: format!("{person}/{person}_{n:04}.jpg").into(),
+            person: person.to_string(),
+            hash: format!("{person}{n}"),
+            width: 200,
+            height: 200,
+            status: PhotoStatus::Ok,
+            faces,
+            reviewed: false,
+            not_duplicate_of: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_face_like_the_person_wins_over_a_bigger_bystander() {
+        let mine = vector(0, 0.3);
+        let others = [vector(0, 0.2), vector(0, 0.4)];
+        let others: Vec<&[f32]> = others.iter().map(Vec::as_slice).collect();
+        let photo = record(
+            "A",
+            0,
+            vec![face(vector(1, 0.0), BIG_CENTRAL), face(mine, SMALL_CORNER)],
+        );
+        let s = Settings::default();
+        let plausible = s.same_mean - 2.0 * s.same_sd;
+        assert_eq!(initial(&photo, DIM), Some(0), "alone, the big central face");
+        let choice = choose(&photo, DIM, &others, s.ambiguous_face_margin, plausible);
+        assert_eq!(
+            choice,
+            Some(Choice {
+                face: 1,
+                ambiguous: false
+            })
+        );
+    }
+
+    #[test]
+    fn two_faces_that_both_fit_are_ambiguous_and_none_that_fits_means_the_main_one() {
+        let others = [vector(0, 0.2), vector(0, 0.4)];
+        let others: Vec<&[f32]> = others.iter().map(Vec::as_slice).collect();
+        let s = Settings::default();
+        let plausible = s.same_mean - 2.0 * s.same_sd;
+        let both = record(
+            "A",
+            0,
+            vec![
+                face(vector(0, 0.25), SMALL_CORNER),
+                face(vector(0, 0.35), BIG_CENTRAL),
+            ],
+        );
+        let choice = choose(&both, DIM, &others, s.ambiguous_face_margin, plausible);
+        assert!(choice.is_some_and(|c| c.ambiguous), "{choice:?}");
+        let strangers = record(
+            "A",
+            1,
+            vec![
+                face(vector(2, 0.0), SMALL_CORNER),
+                face(vector(3, 0.0), BIG_CENTRAL),
+            ],
+        );
+        let choice = choose(&strangers, DIM, &others, s.ambiguous_face_margin, plausible);
+        assert_eq!(
+            choice,
+            Some(Choice {
+                face: 1,
+                ambiguous: false
+            })
+        );
+    }
+
+    #[test]
+    fn a_bystander_does_not_make_a_photo_a_mislabel() {
+        // Two persons of five photos; one photo of A also holds B, larger.
+        let mut records: Vec<PhotoRecord> = (0..5)
+            .flat_map(|n| {
+                let t = 0.1 * n as f32;
+                [
+                    record("A", n, vec![face(vector(0, t), BIG_CENTRAL)]),
+                    record("B", n, vec![face(vector(1, t), BIG_CENTRAL)]),
+                ]
+            })
+            .collect();
+        records.push(record(
+            "A",
+            9,
+            vec![
+                face(vector(1, 0.25), BIG_CENTRAL),
+                face(vector(0, 0.25), SMALL_CORNER),
+            ],
+        ));
+        let report = analyze(&records, &Settings::default());
+        let group = report
+            .photos
+            .iter()
+            .find(|p| p.path == "A/A_0009.jpg")
+            .expect("in the report");
+        assert_eq!(group.flags, vec![Flag::MultiFace], "{group:?}");
+    }
+}
