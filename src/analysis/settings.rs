@@ -1,7 +1,8 @@
 //! The thresholds of the curation analysis in one place, so that the
 //! workspace file can override any of them and the defaults stay documented.
 //!
-//! The defaults are for SFace (128-d, cosine) and were derived from the
+//! The defaults are SFace's (128-d, cosine; FaceNet's cosine-scale ones
+//! are in [`crate::analysis::embedder_scale`]) and were derived from the
 //! distance distributions measured on LFW's View-1 training set (9,525
 //! photos, 4,038 persons; `bench/eval_analysis.py` reproduces them):
 //! same-person pairs have cosine median 0.70 (5th percentile 0.55),

@@ -5,7 +5,7 @@
 
 use super::{Cli, Outcome, setup};
 use anyhow::{Context, Result};
-use facecurate::analysis::{Analysis, Report, Settings};
+use facecurate::analysis::{Analysis, Flag, Report, Settings};
 use facecurate::records::PhotoRecord;
 use facecurate::store::Store;
 use std::path::{Path, PathBuf};
@@ -209,4 +209,20 @@ pub fn print_text(report: &Report) {
         }
         println!("{line}");
     }
+    // Informational flags: too many on a real dataset to list one per line.
+    let informational: Vec<String> = [Flag::MultiFace, Flag::TinyFace, Flag::LowScore]
+        .iter()
+        .map(|flag| {
+            let n = report
+                .photos
+                .iter()
+                .filter(|p| p.flags.contains(flag))
+                .count();
+            format!("{n} {}", word(flag))
+        })
+        .collect();
+    println!(
+        "also {} photos (not problems; `report --json` lists them)",
+        informational.join(", ")
+    );
 }
