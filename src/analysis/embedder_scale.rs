@@ -101,9 +101,12 @@ pub fn workspace_settings(ws: &Workspace) -> Result<(Settings, Option<String>), 
 mod tests {
     use super::*;
 
+    /// A workspace of `text` over a `data` folder; `model` is an (empty)
+    /// file beside it for a declared embedder to point at.
     fn workspace(text: &str) -> (tempfile::TempDir, Workspace) {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("data")).unwrap();
+        std::fs::write(dir.path().join("model.onnx"), b"").unwrap();
         let file = dir.path().join("workspace.yaml");
         let ws = Workspace::parse(&format!("dataset: data\n{text}"), &file).unwrap();
         (dir, ws)
@@ -142,13 +145,8 @@ mod tests {
 
     #[test]
     fn a_declared_embedder_is_told_which_thresholds_to_tune() {
-        let declared = "models:\n  embedder: mine\n  embedders:\n    mine:\n      model: mine.onnx\n      width: 112\n      height: 112\n      layout: nchw\n      channels: rgb\n      normalize: {kind: prewhiten}\n      alignment: {kind: box, margin: 32}\n      output_dim: 128\n";
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("data")).unwrap();
-        std::fs::write(dir.path().join("mine.onnx"), b"").unwrap();
-        let file = dir.path().join("workspace.yaml");
-        let text = format!("dataset: data\n{declared}analysis: {{split_link: 0.4}}\n");
-        let ws = Workspace::parse(&text, &file).unwrap();
+        let declared = "models:\n  embedder: mine\n  embedders:\n    mine:\n      model: model.onnx\n      width: 112\n      height: 112\n      layout: nchw\n      channels: rgb\n      normalize: {kind: prewhiten}\n      alignment: {kind: box, margin: 32}\n      output_dim: 128\n";
+        let (_dir, ws) = workspace(&format!("{declared}analysis: {{split_link: 0.4}}\n"));
         let (settings, note) = workspace_settings(&ws).unwrap();
         assert_eq!(settings.split_link, 0.4);
         assert_eq!(settings.different_sd, Settings::default().different_sd);

@@ -4,6 +4,7 @@
 //! person has no other photo to compare with, or where no face resembles
 //! the person (then the photo is likely misfiled and judged by that face).
 
+use super::Settings;
 use crate::pipeline::main_face_index;
 use crate::records::PhotoRecord;
 
@@ -35,9 +36,11 @@ pub fn choose(
     record: &PhotoRecord,
     dim: usize,
     others: &[&[f32]],
-    ambiguous_margin: f32,
-    plausible: f32,
+    settings: &Settings,
 ) -> Option<Choice> {
+    // Two standard deviations below a person's typical cosine: a face less
+    // alike than that does not look like the person at all.
+    let plausible = settings.same_mean - 2.0 * settings.same_sd;
     let first = initial(record, dim)?;
     if record.faces.len() < 2 || others.is_empty() {
         return Some(Choice {
@@ -70,7 +73,7 @@ pub fn choose(
     }
     let ambiguous = scored.len() >= 2
         && scored[1].1 >= plausible
-        && scored[0].1 - scored[1].1 < ambiguous_margin;
+        && scored[0].1 - scored[1].1 < settings.ambiguous_face_margin;
     Some(Choice {
         face: scored[0].0,
         ambiguous,
@@ -80,7 +83,7 @@ pub fn choose(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{Flag, Settings, analyze};
+    use crate::analysis::{Flag, analyze};
     use crate::pipeline::Face;
     use crate::records::PhotoStatus;
 
@@ -122,22 +125,25 @@ mod tests {
         }
     }
 
+    /// The face chosen for `photo` of person A, whose other photos lie
+    /// along the first axis.
+    fn choose_for_a(photo: &PhotoRecord) -> Option<Choice> {
+        let others = [vector(0, 0.2), vector(0, 0.4)];
+        let others: Vec<&[f32]> = others.iter().map(Vec::as_slice).collect();
+        choose(photo, DIM, &others, &Settings::default())
+    }
+
     #[test]
     fn the_face_like_the_person_wins_over_a_bigger_bystander() {
         let mine = vector(0, 0.3);
-        let others = [vector(0, 0.2), vector(0, 0.4)];
-        let others: Vec<&[f32]> = others.iter().map(Vec::as_slice).collect();
         let photo = record(
             "A",
             0,
             vec![face(vector(1, 0.0), BIG_CENTRAL), face(mine, SMALL_CORNER)],
         );
-        let s = Settings::default();
-        let plausible = s.same_mean - 2.0 * s.same_sd;
         assert_eq!(initial(&photo, DIM), Some(0), "alone, the big central face");
-        let choice = choose(&photo, DIM, &others, s.ambiguous_face_margin, plausible);
         assert_eq!(
-            choice,
+            choose_for_a(&photo),
             Some(Choice {
                 face: 1,
                 ambiguous: false
@@ -147,10 +153,6 @@ mod tests {
 
     #[test]
     fn two_faces_that_both_fit_are_ambiguous_and_none_that_fits_means_the_main_one() {
-        let others = [vector(0, 0.2), vector(0, 0.4)];
-        let others: Vec<&[f32]> = others.iter().map(Vec::as_slice).collect();
-        let s = Settings::default();
-        let plausible = s.same_mean - 2.0 * s.same_sd;
         let both = record(
             "A",
             0,
@@ -159,7 +161,7 @@ mod tests {
                 face(vector(0, 0.35), BIG_CENTRAL),
             ],
         );
-        let choice = choose(&both, DIM, &others, s.ambiguous_face_margin, plausible);
+        let choice = choose_for_a(&both);
         assert!(choice.is_some_and(|c| c.ambiguous), "{choice:?}");
         let strangers = record(
             "A",
@@ -169,9 +171,8 @@ mod tests {
                 face(vector(3, 0.0), BIG_CENTRAL),
             ],
         );
-        let choice = choose(&strangers, DIM, &others, s.ambiguous_face_margin, plausible);
         assert_eq!(
-            choice,
+            choose_for_a(&strangers),
             Some(Choice {
                 face: 1,
                 ambiguous: false

@@ -63,10 +63,6 @@ pub struct Analysis {
     pub(super) merges: Vec<Option<u32>>,
 }
 
-fn plausible(settings: &Settings) -> f32 {
-    settings.same_mean - 2.0 * settings.same_sd
-}
-
 impl Analysis {
     /// Analyses `records` from scratch.
     pub fn new(records: Vec<PhotoRecord>, settings: Settings) -> Analysis {
@@ -242,14 +238,7 @@ impl Analysis {
             .iter()
             .map(|&j| self.vectors.row(j as usize))
             .collect();
-        let s = &self.settings;
-        faces::choose(
-            &slot.record,
-            self.vectors.dim,
-            &rows,
-            s.ambiguous_face_margin,
-            plausible(s),
-        )
+        faces::choose(&slot.record, self.vectors.dim, &rows, &self.settings)
     }
 
     fn compute_evidence(
