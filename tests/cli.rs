@@ -105,7 +105,8 @@ fn usage_errors_exit_2() {
 }
 
 /// A small dataset of three persons with a photo filed under the wrong
-/// person, a byte-for-byte copy under another name and a photo of the sky.
+/// person, a byte-for-byte copy under another name, a photo of the sky and
+/// a truncated file.
 fn planted_dataset(root: &std::path::Path) -> (String, String, String) {
     for person in ["madonna", "elton_john", "ben_afflek"] {
         let folder = root.join(person);
@@ -126,6 +127,11 @@ fn planted_dataset(root: &std::path::Path) -> (String, String, String) {
     image::RgbImage::from_pixel(96, 96, image::Rgb([120, 160, 220]))
         .save(root.join("elton_john/sky.png"))
         .expect("write");
+    std::fs::write(
+        root.join("ben_afflek/broken.jpg"),
+        b"\xFF\xD8\xFF\xE0 cut off",
+    )
+    .expect("write");
     let rel = |p: &std::path::Path| {
         p.strip_prefix(root)
             .expect("inside")
@@ -181,6 +187,10 @@ fn report_json_names_the_problems_and_lint_gates_on_their_count() {
     assert!(photo(&misfiled)["margin"].as_f64().expect("margin") > 0.0);
     assert!(flags("elton_john/sky.png").contains(&"no_face".to_string()));
     assert!(flags(&copy).contains(&"duplicate".to_string()));
+    let broken = photo("ben_afflek/broken.jpg");
+    assert!(flags("ben_afflek/broken.jpg").contains(&"error".to_string()));
+    let cause = broken["error"].as_str().expect("the cause");
+    assert!(!cause.is_empty(), "{broken}");
     let exact = doc["duplicates"]
         .as_array()
         .expect("duplicates")

@@ -28,6 +28,9 @@ pub struct PhotoReport {
     pub suggested_person: Option<String>,
     /// Median cosine to `suggested_person`'s photos minus to its own.
     pub margin: Option<f32>,
+    /// Why a photo flagged `error` could not be read or processed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
     /// The other person its nearest neighbours point to, flagged or not
     /// (the terminal UI shows a photo of them beside it); not in the JSON.
     #[serde(skip)]
@@ -234,6 +237,10 @@ impl Analysis {
                     score,
                     suggested_person: best.map(|b| self.names[b.0 as usize].clone()),
                     margin: best.and_then(|_| evidence.and_then(|e| e.margin())),
+                    error: match &record.status {
+                        PhotoStatus::Error(cause) => Some(cause.clone()),
+                        PhotoStatus::Ok => None,
+                    },
                     resembles: evidence
                         .and_then(|e| e.best)
                         .map(|b| self.names[b.0 as usize].clone()),

@@ -182,7 +182,16 @@ pub fn print_text(report: &Report) {
             (Some(to), Some(m)) => format!("  nearest other person {to} (margin {m:.2})"),
             _ => String::new(),
         };
-        println!("{}  [{}]  score {score}{nearest}", p.path, flags.join(", "));
+        let cause = p
+            .error
+            .as_deref()
+            .map(|e| format!("  ({e})"))
+            .unwrap_or_default();
+        println!(
+            "{}  [{}]  score {score}{nearest}{cause}",
+            p.path,
+            flags.join(", ")
+        );
     }
     for d in &report.duplicates {
         let cos = d

@@ -51,6 +51,10 @@ pub enum DecodeError {
         max_side: u32,
         max_pixels: u64,
     },
+    /// The decoder stopped at its limits (a side over `MAX_SIDE`, or more
+    /// memory than `MAX_ALLOC`) before the dimensions reached us.
+    #[error("image too large: {0} (at most {MAX_SIDE} px a side and {MAX_ALLOC} bytes decoded)")]
+    OverLimits(String),
 }
 
 /// Reads and decodes the file at `path`.
@@ -122,7 +126,7 @@ fn too_large(width: u32, height: u32) -> DecodeError {
 fn classify(err: image::ImageError) -> DecodeError {
     use image::ImageError as E;
     match err {
-        E::Limits(_) => DecodeError::Corrupt(format!("over the decoder limits ({err})")),
+        E::Limits(e) => DecodeError::OverLimits(e.to_string()),
         E::Unsupported(u) => DecodeError::Unsupported(u.to_string()),
         E::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
             DecodeError::Corrupt("file ends early".to_string())
@@ -210,5 +214,13 @@ mod tests {
         png[16..20].copy_from_slice(&30_000u32.to_be_bytes());
         png[20..24].copy_from_slice(&30_000u32.to_be_bytes());
         assert!(decode_bytes(&png).is_err());
+    }
+
+    #[test]
+    fn a_side_over_the_limit_is_too_large_not_corrupt() {
+        let long = DynamicImage::ImageLuma8(image::ImageBuffer::new(MAX_SIDE + 1, 2));
+        let err = decode_bytes(&encode(&long, ImageFormat::Png)).unwrap_err();
+        assert!(matches!(err, DecodeError::OverLimits(_)), "{err:?}");
+        assert!(err.to_string().starts_with("image too large"), "{err}");
     }
 }
