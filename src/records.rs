@@ -68,7 +68,14 @@ pub fn list_dataset(root: &std::path::Path, warn: &mut dyn FnMut(String)) -> Vec
     let mut persons: Vec<_> = persons.flatten().filter(|e| e.path().is_dir()).collect();
     persons.sort_by_key(|e| e.file_name());
     for person in persons {
-        let name = person.file_name().to_string_lossy().to_string();
+        let folder = person.file_name();
+        let name = match crate::pathkey::name_of(&folder) {
+            Ok(name) => name,
+            Err(e) => {
+                warn(format!("{e}; folder skipped"));
+                continue;
+            }
+        };
         if name.starts_with('.') {
             continue;
         }
@@ -77,7 +84,7 @@ pub fn list_dataset(root: &std::path::Path, warn: &mut dyn FnMut(String)) -> Vec
             Err(e) => {
                 warn(format!(
                     "{}: cannot list folder: {e}",
-                    person.path().display()
+                    crate::shown::path(&person.path())
                 ));
                 continue;
             }
@@ -93,7 +100,7 @@ pub fn list_dataset(root: &std::path::Path, warn: &mut dyn FnMut(String)) -> Vec
         files.sort();
         for file in files {
             out.push(DatasetEntry {
-                path: PathBuf::from(&name).join(file),
+                path: PathBuf::from(&folder).join(file),
                 person: name.clone(),
             });
         }

@@ -84,7 +84,7 @@ impl Report {
 fn path_string(a: &Analysis, i: u32) -> String {
     a.slots[i as usize]
         .as_ref()
-        .map(|s| s.record.path.to_string_lossy().replace('\\', "/"))
+        .map(|s| crate::pathkey::key_or_lossy(&s.record.path))
         .unwrap_or_default()
 }
 

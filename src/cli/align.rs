@@ -52,10 +52,10 @@ pub fn run(cli: &Cli, args: &AlignArgs) -> Result<Outcome> {
         margin: args.margin,
         multiple: args.detect_multiple_faces,
     };
-    let mut jobs = plan(&args.src, &args.dst, &mut |w| eprintln!("{w}"));
+    let mut jobs = plan(&args.src, &args.dst, &mut |w| errln!("{w}"));
     let total = jobs.len();
     if total == 0 {
-        eprintln!(
+        errln!(
             "{}: no photos found; align expects one folder per person (SRC/<person>/<photo>)",
             args.src.display()
         );
@@ -66,9 +66,9 @@ pub fn run(cli: &Cli, args: &AlignArgs) -> Result<Outcome> {
     if args.random_order {
         shuffle(&mut jobs);
     }
-    let mut boxes = BoxesFile::open(&args.dst, &mut |w| eprintln!("{w}"))
+    let mut boxes = BoxesFile::open(&args.dst, &mut |w| errln!("{w}"))
         .with_context(|| format!("cannot write to {}", args.dst.display()))?;
-    eprintln!(
+    errln!(
         "{total} photos in {}, {skipped} already aligned, {} to align",
         args.src.display(),
         jobs.len()
@@ -146,12 +146,12 @@ pub fn run(cli: &Cli, args: &AlignArgs) -> Result<Outcome> {
     let listing = boxes
         .finish()
         .with_context(|| format!("cannot write to {}", args.dst.display()))?;
-    println!("Total number of images: {total}");
-    println!(
+    outln!("Total number of images: {total}");
+    outln!(
         "Number of successfully aligned images: {aligned} (and {skipped} aligned by earlier runs)"
     );
-    println!("Boxes: {}", listing.display());
-    eprintln!(
+    outln!("Boxes: {}", listing.display());
+    errln!(
         "{} photos in {seconds:.1} s ({:.1} photos/s, {} on {} worker(s))",
         jobs.len(),
         jobs.len() as f64 / seconds.max(1e-9),
@@ -169,9 +169,9 @@ pub fn run(cli: &Cli, args: &AlignArgs) -> Result<Outcome> {
 /// (indicatif drops `println` on a hidden bar).
 fn say(bar: &indicatif::ProgressBar, line: String) {
     if bar.is_hidden() {
-        eprintln!("{line}");
+        errln!("{line}");
     } else {
-        bar.println(line);
+        bar.println(facecurate::shown::escape_text(&line));
     }
 }
 

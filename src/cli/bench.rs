@@ -70,7 +70,7 @@ pub fn run(cli: &Cli, args: &BenchArgs) -> Result<Outcome> {
     let (rt, base) = (&ready.runtime, &ready.config);
     let mut out: Vec<Measure> = Vec::new();
     let mut push = |stage: &'static str, layout: String, v: f64| {
-        eprintln!("{stage:<8} {layout:<22} {v:>8.1} photos/s");
+        errln!("{stage:<8} {layout:<22} {v:>8.1} photos/s");
         out.push(Measure {
             stage,
             layout,
@@ -139,7 +139,7 @@ pub fn run(cli: &Cli, args: &BenchArgs) -> Result<Outcome> {
         })
         .collect();
     let faces: usize = crops.iter().map(Vec::len).sum();
-    eprintln!("({} photos decoded, {faces} faces)", images.len());
+    errln!("({} photos decoded, {faces} faces)", images.len());
     for (workers, threads) in [(1, 1), (2, 1), (1, 2)] {
         let v = parallel(
             &crops,

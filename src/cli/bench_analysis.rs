@@ -87,7 +87,7 @@ fn time_analysis(records: &[facecurate::records::PhotoRecord], repeat: usize) {
     }
     full.sort_by(|a, b| a.total_cmp(b));
     cpu.sort_by(|a, b| a.total_cmp(b));
-    println!(
+    outln!(
         "analyze: {} photos, wall best {:.0} ms, median {:.0} ms; CPU (all threads) best {:.0} ms",
         records.len(),
         full[0],
@@ -131,7 +131,7 @@ fn time_analysis(records: &[facecurate::records::PhotoRecord], repeat: usize) {
         let t = Instant::now();
         analysis.update(vec![Change::Added(photo.clone())]);
         times.push(ms(t));
-        println!(
+        outln!(
             "update ({} photos): move out of {} {:.1} ms, move back {:.1} ms, delete {:.1} ms, add {:.1} ms",
             records.len(),
             photo.person,

@@ -167,14 +167,14 @@ pub fn run(model: &Model, sizes: &[usize], exact_upto: usize, efs: &[usize], thr
     for &n in sizes {
         let (v, members) = model.generate(n, 0x2545_f491 + n as u64);
         let (same, dm, dsd) = stats(&v, &members);
-        println!(
+        outln!(
             "n={n}: {} persons; same-person cosine median {same:.2}, different mean {dm:.2} sd {dsd:.2}",
             members.len()
         );
         let exact = (n <= exact_upto).then(|| {
             let t = Instant::now();
             let s = similarity::scan(&v, k, pair_min, threads);
-            println!("  exact scan: {:.2} s", secs(t));
+            outln!("  exact scan: {:.2} s", secs(t));
             s
         });
         let ef = efs.first().copied().unwrap_or(64);
@@ -188,7 +188,7 @@ pub fn run(model: &Model, sizes: &[usize], exact_upto: usize, efs: &[usize], thr
         };
         let t = Instant::now();
         let (approx, index) = search::scan(&v, &q);
-        println!(
+        outln!(
             "  index scan (build + {n} queries ef={ef} + pairs): {:.2} s",
             secs(t)
         );
@@ -217,7 +217,7 @@ pub fn run(model: &Model, sizes: &[usize], exact_upto: usize, efs: &[usize], thr
                 let got = index.search(v.row(i as usize), k, ef, i, &mut visited);
                 hit += got.iter().filter(|e| want.contains(&e.0)).count();
             }
-            println!(
+            outln!(
                 "  ef={ef}: top-{k} recall {:.4} (300 sampled rows), {:.3} ms/query (1 thread)",
                 hit as f64 / (300 * k) as f64,
                 secs(t) * 1000.0 / 300.0
@@ -246,7 +246,7 @@ pub fn run(model: &Model, sizes: &[usize], exact_upto: usize, efs: &[usize], thr
                 })
                 .sum();
             let total: usize = exact.neighbours.iter().map(Vec::len).sum();
-            println!(
+            outln!(
                 "  vs exact: top-{k} recall {:.4} (all rows); pairs ≥ {pair_min}: {} exact, recall {:.4}; cross-person {} , recall {:.4}",
                 hit as f64 / total.max(1) as f64,
                 want.len(),

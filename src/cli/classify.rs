@@ -151,7 +151,7 @@ pub fn run(cli: &Cli, args: &ClassifyArgs) -> Result<Outcome> {
             } else {
                 format!("{} {:.2}", p.person, p.probability)
             };
-            println!(
+            outln!(
                 "{} [face {}]: {who}; then {}",
                 s.path.display(),
                 s.face,
@@ -159,10 +159,10 @@ pub fn run(cli: &Cli, args: &ClassifyArgs) -> Result<Outcome> {
             );
         }
         for e in &failed {
-            eprintln!("{e}");
+            errln!("{e}");
         }
         if let Some(a) = accuracy {
-            println!(
+            outln!(
                 "accuracy by person name: {:.2}% of {} labelled photos ({:.1}% of them called unknown)",
                 100.0 * a,
                 labelled.len(),
@@ -170,7 +170,7 @@ pub fn run(cli: &Cli, args: &ClassifyArgs) -> Result<Outcome> {
             );
         }
     }
-    eprintln!(
+    errln!(
         "{} photos, {} faces, {} without a face, {} failed (model: {})",
         photos.len(),
         scored.len(),

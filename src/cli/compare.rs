@@ -65,14 +65,14 @@ pub fn run(cli: &Cli, args: &CompareArgs) -> Result<Outcome> {
         let doc = serde_json::json!({"images": images, "distance": dist, "cosine": cos});
         println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
-        println!("Images:");
+        outln!("Images:");
         for (i, r) in rows.iter().enumerate() {
             let note = r
                 .note
                 .as_deref()
                 .map(|n| format!(" — {n}"))
                 .unwrap_or_default();
-            println!(
+            outln!(
                 "{i}: {} ({} face{}){note}",
                 r.path.display(),
                 r.faces,
@@ -86,7 +86,7 @@ pub fn run(cli: &Cli, args: &CompareArgs) -> Result<Outcome> {
         print_matrix("Cosine similarity", &cos);
     }
     if with_face < 2 {
-        eprintln!("fewer than two photos have a face: nothing to compare");
+        errln!("fewer than two photos have a face: nothing to compare");
         return Ok(Outcome::Failures);
     }
     Ok(Outcome::Ok)
@@ -128,20 +128,20 @@ fn to_row(path: &std::path::Path, result: Option<PhotoResult>) -> Row {
 }
 
 fn print_matrix(title: &str, m: &[Vec<Option<f32>>]) {
-    println!("\n{title}");
-    print!("    ");
+    outln!("\n{title}");
+    out!("    ");
     for j in 0..m.len() {
-        print!("{j:>9}");
+        out!("{j:>9}");
     }
-    println!();
+    outln!();
     for (i, row) in m.iter().enumerate() {
-        print!("{i:>3} ");
+        out!("{i:>3} ");
         for v in row {
             match v {
-                Some(v) => print!("{v:>9.4}"),
-                None => print!("{:>9}", "-"),
+                Some(v) => out!("{v:>9.4}"),
+                None => out!("{:>9}", "-"),
             }
         }
-        println!();
+        outln!();
     }
 }

@@ -34,9 +34,9 @@ pub fn run(cli: &Cli, args: &DemoArgs) -> Result<Outcome> {
         std::fs::create_dir_all(&args.dir)
             .with_context(|| format!("creating {}", args.dir.display()))?;
         build_dataset(&samples, &photos)?;
-        eprintln!("Demo dataset written to {}", photos.display());
+        errln!("Demo dataset written to {}", photos.display());
     } else {
-        eprintln!("Using the existing demo dataset at {}", photos.display());
+        errln!("Using the existing demo dataset at {}", photos.display());
     }
     let workspace = args.dir.join("workspace.yaml");
     super::open::ensure_workspace(&workspace, &photos)?;

@@ -91,19 +91,19 @@ pub fn run(cli: &Cli, args: &DetectArgs) -> Result<Outcome> {
         println!("{}", serde_json::to_string(&doc)?);
     } else {
         for f in &ok {
-            println!("{}: {} face(s)", f.path.display(), f.faces.len());
+            outln!("{}: {} face(s)", f.path.display(), f.faces.len());
             for d in &f.faces {
-                println!(
+                outln!(
                     "  box [{:.1}, {:.1}, {:.1}, {:.1}] score {:.3}",
                     d.bbox[0], d.bbox[1], d.bbox[2], d.bbox[3], d.score
                 );
             }
         }
         for (p, e) in &failed {
-            eprintln!("{}: {e}", p.display());
+            errln!("{}: {e}", p.display());
         }
     }
-    eprintln!(
+    errln!(
         "{} photos, {with_face} with a face, {} failed in {seconds:.2} s ({:.1} photos/s, {})",
         photos.len(),
         failed.len(),

@@ -74,7 +74,7 @@ pub fn run(cli: &Cli, command: &EditCommand) -> Result<Outcome> {
     let (mut ops, recovered) =
         Ops::open(&ws.dataset, &ws.journal_dir(), &ws.trash_dir(), &mut store)?;
     for line in recovered {
-        eprintln!("facecurate: {line}");
+        errln!("facecurate: {line}");
     }
     match command {
         EditCommand::Mv { args, new } => {
@@ -96,7 +96,7 @@ pub fn run(cli: &Cli, command: &EditCommand) -> Result<Outcome> {
                 println!("{}", serde_json::to_string_pretty(&entries)?);
             } else {
                 for e in entries {
-                    println!(
+                    outln!(
                         "#{:<4} {:<9} {:<8} {}",
                         e.id,
                         format!("{:?}", e.state).to_lowercase(),
@@ -112,7 +112,7 @@ pub fn run(cli: &Cli, command: &EditCommand) -> Result<Outcome> {
 }
 
 fn report(text: String) {
-    println!("{text}");
+    outln!("{text}");
 }
 
 fn repeat(
@@ -122,9 +122,9 @@ fn repeat(
 ) -> Result<()> {
     for i in 0..n {
         match f()? {
-            Some(change) => println!("{}", change.description),
+            Some(change) => outln!("{}", change.description),
             None => {
-                println!("nothing {}to {what}", if i > 0 { "more " } else { "" });
+                outln!("nothing {}to {what}", if i > 0 { "more " } else { "" });
                 break;
             }
         }
@@ -140,7 +140,7 @@ fn trash(ops: &mut Ops, action: &TrashAction) -> Result<()> {
                 .into_iter()
                 .filter(|e| e.kind == "rm" && format!("{:?}", e.state) == "Applied")
             {
-                println!("#{:<4} {} ({} photos)", e.id, e.description, e.steps.len());
+                outln!("#{:<4} {} ({} photos)", e.id, e.description, e.steps.len());
             }
         }
         TrashAction::Restore { id } => report(ops.restore(*id)?.description),
@@ -151,7 +151,7 @@ fn trash(ops: &mut Ops, action: &TrashAction) -> Result<()> {
                         "`trash empty` deletes photos for good; add --yes to confirm when not at a terminal"
                     );
                 }
-                print!(
+                out!(
                     "Delete every photo in {} for good? [y/N] ",
                     ops.trash_dir().display()
                 );
@@ -159,11 +159,11 @@ fn trash(ops: &mut Ops, action: &TrashAction) -> Result<()> {
                 let mut answer = String::new();
                 std::io::stdin().lock().read_line(&mut answer)?;
                 if !matches!(answer.trim(), "y" | "Y" | "yes") {
-                    println!("kept");
+                    outln!("kept");
                     return Ok(());
                 }
             }
-            println!(
+            outln!(
                 "removed {} photos from the trash for good",
                 ops.empty_trash()?
             );

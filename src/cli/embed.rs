@@ -62,9 +62,9 @@ pub fn run(cli: &Cli, args: &EmbedArgs) -> Result<Outcome> {
         println!("{}", serde_json::to_string(&doc)?);
     } else {
         for photo in &ok {
-            println!("{}: {} face(s)", photo.path.display(), photo.faces.len());
+            outln!("{}: {} face(s)", photo.path.display(), photo.faces.len());
             for (i, f) in photo.faces.iter().enumerate() {
-                println!(
+                outln!(
                     "  face {i}: box [{:.0}, {:.0}, {:.0}, {:.0}] score {:.3} vector [{:.3}, {:.3}, {:.3}, …]",
                     f.bbox[0],
                     f.bbox[1],
@@ -78,10 +78,10 @@ pub fn run(cli: &Cli, args: &EmbedArgs) -> Result<Outcome> {
             }
         }
         for e in &failed {
-            eprintln!("{e}");
+            errln!("{e}");
         }
     }
-    eprintln!(
+    errln!(
         "{} photos, {} faces, {} failed in {:.2} s ({:.1} photos/s)",
         photos.len(),
         faces,

@@ -34,7 +34,7 @@ pub fn run(cli: &Cli, args: &InitArgs) -> Result<Outcome> {
             .with_context(|| format!("{}: cannot create folder", parent.display()))?;
     }
     std::fs::write(&file, text).with_context(|| format!("{}: cannot write", file.display()))?;
-    eprintln!(
+    errln!(
         "wrote {} (dataset {}, state in {}); next: facecurate{} scan",
         file.display(),
         ws.dataset.display(),

@@ -2,6 +2,32 @@
 //! thin layer over library calls. Exit codes: 0 ok, 1 ran but found
 //! failures, 2 usage, configuration or setup error.
 
+/// `println!` for text meant for a person: names inside it come from the
+/// dataset, so control characters are escaped on the way out
+/// ([`facecurate::shown`]). JSON goes out with plain `println!`: it is exact.
+macro_rules! outln {
+    () => {
+        println!()
+    };
+    ($($arg:tt)*) => {
+        println!("{}", facecurate::shown::escape_text(&format!($($arg)*)))
+    };
+}
+
+/// `print!`, escaped like [`outln!`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        print!("{}", facecurate::shown::escape_text(&format!($($arg)*)))
+    };
+}
+
+/// `eprintln!`, escaped like [`outln!`].
+macro_rules! errln {
+    ($($arg:tt)*) => {
+        eprintln!("{}", facecurate::shown::escape_text(&format!($($arg)*)))
+    };
+}
+
 mod align;
 mod bench;
 mod bench_analysis;
@@ -132,7 +158,7 @@ pub fn main() -> ExitCode {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::Failures) => ExitCode::from(1),
         Err(err) => {
-            eprintln!("facecurate: {err:#}");
+            errln!("facecurate: {err:#}");
             ExitCode::from(2)
         }
     }
@@ -170,7 +196,7 @@ pub fn collect_photos(inputs: &[PathBuf]) -> Vec<PathBuf> {
         } else if input.exists() {
             out.push(input.clone());
         } else {
-            eprintln!("{}: no such file or folder", input.display());
+            errln!("{}: no such file or folder", input.display());
         }
     }
     out
@@ -180,7 +206,7 @@ fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            eprintln!("{}: cannot list folder: {e}", dir.display());
+            errln!("{}: cannot list folder: {e}", dir.display());
             return;
         }
     };

@@ -17,7 +17,7 @@ pub fn run(action: &ModelsAction) -> Result<Outcome> {
                 names.push(extra.as_str());
             }
             setup::ensure(&cache, &manifest, &names)?;
-            println!(
+            outln!(
                 "all {} artifacts present in {}",
                 names.len(),
                 cache.root().display()
@@ -25,7 +25,7 @@ pub fn run(action: &ModelsAction) -> Result<Outcome> {
             Ok(Outcome::Ok)
         }
         ModelsAction::List => {
-            println!("cache: {}", cache.root().display());
+            outln!("cache: {}", cache.root().display());
             for a in &manifest.artifacts {
                 let state = describe(&fetch::status(&cache, a)?);
                 let optional = if a.optional || a.kind == "photos" {
@@ -33,10 +33,10 @@ pub fn run(action: &ModelsAction) -> Result<Outcome> {
                 } else {
                     ""
                 };
-                println!("{:<12} {:<9} {state}{optional}", a.name, a.kind);
-                println!("    package  {} -> {}", a.package, a.member);
-                println!("    license  {}", a.license);
-                println!("    expects  {}", a.expects);
+                outln!("{:<12} {:<9} {state}{optional}", a.name, a.kind);
+                outln!("    package  {} -> {}", a.package, a.member);
+                outln!("    license  {}", a.license);
+                outln!("    expects  {}", a.expects);
             }
             Ok(Outcome::Ok)
         }
@@ -45,7 +45,7 @@ pub fn run(action: &ModelsAction) -> Result<Outcome> {
                 format!("unknown artifact `{name}`; `facecurate models list` shows the names")
             })?;
             setup::ensure(&cache, &manifest, &[name.as_str()])?;
-            println!("{}", cache.path_of(&artifact.file).display());
+            outln!("{}", cache.path_of(&artifact.file).display());
             Ok(Outcome::Ok)
         }
         ModelsAction::Verify => {
@@ -55,7 +55,7 @@ pub fn run(action: &ModelsAction) -> Result<Outcome> {
                 if matches!(status, Status::Corrupt { .. }) {
                     bad += 1;
                 }
-                println!("{:<12} {}", a.name, describe(&status));
+                outln!("{:<12} {}", a.name, describe(&status));
             }
             Ok(if bad > 0 {
                 Outcome::Failures

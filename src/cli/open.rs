@@ -39,7 +39,7 @@ pub fn ensure_workspace(file: &Path, dataset: &Path) -> Result<()> {
     Workspace::parse(&text, file)?;
     std::fs::write(file, text)
         .with_context(|| format!("{}: cannot write the workspace file", file.display()))?;
-    eprintln!(
+    errln!(
         "facecurate: wrote {} for {}",
         file.display(),
         dataset.display()

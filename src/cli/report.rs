@@ -7,6 +7,7 @@ use super::{Cli, Outcome, setup};
 use anyhow::{Context, Result};
 use facecurate::analysis::{Analysis, Flag, Report, Settings};
 use facecurate::records::PhotoRecord;
+use facecurate::shown::escape;
 use facecurate::store::Store;
 use std::path::{Path, PathBuf};
 
@@ -53,7 +54,7 @@ fn settings(cli: &Cli, path: Option<&Path>, dataset: Option<&Path>) -> Result<Se
             let ws = super::workspace::load(cli)?;
             let (settings, note) = facecurate::analysis::embedder_scale::workspace_settings(&ws)?;
             if let Some(note) = note {
-                eprintln!("facecurate: {note}");
+                errln!("facecurate: {note}");
             }
             return Ok(settings);
         }
@@ -102,7 +103,7 @@ fn analyse(cli: &Cli, source: &AnalysisSource) -> Result<(Report, f64)> {
         let report = analysis.report();
         let seconds = start.elapsed().as_secs_f64();
         for e in problems {
-            eprintln!("facecurate: {e} (remembered duplicate pairs; only costs time)");
+            errln!("facecurate: {e} (remembered duplicate pairs; only costs time)");
         }
         return Ok((report, seconds));
     };
@@ -127,7 +128,7 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> Result<Outcome> {
     } else {
         print_text(&report);
     }
-    eprintln!(
+    errln!(
         "{} photos, {} problems, {} duplicate pairs; analysis {:.2} s",
         report.photos.len(),
         report.problems(),
@@ -142,13 +143,13 @@ pub fn lint(cli: &Cli, args: &LintArgs) -> Result<Outcome> {
     let problems = report.problems();
     print_text(&report);
     if problems > args.max_flags {
-        eprintln!(
+        errln!(
             "lint: {problems} problems, more than the {} allowed",
             args.max_flags
         );
         Ok(Outcome::Failures)
     } else {
-        eprintln!(
+        errln!(
             "lint: {problems} problems (at most {} allowed)",
             args.max_flags
         );
@@ -178,18 +179,18 @@ pub fn print_text(report: &Report) {
         // A negative margin means the photo is still nearer its own person:
         // "closer to X by -0.5" would read as the opposite.
         let nearest = match (&p.suggested_person, p.margin) {
-            (Some(to), Some(m)) if m > 0.0 => format!("  closer to {to} by {m:.2}"),
-            (Some(to), Some(m)) => format!("  nearest other person {to} (margin {m:.2})"),
+            (Some(to), Some(m)) if m > 0.0 => format!("  closer to {} by {m:.2}", escape(to)),
+            (Some(to), Some(m)) => format!("  nearest other person {} (margin {m:.2})", escape(to)),
             _ => String::new(),
         };
         let cause = p
             .error
             .as_deref()
-            .map(|e| format!("  ({e})"))
+            .map(|e| format!("  ({})", escape(e)))
             .unwrap_or_default();
-        println!(
+        outln!(
             "{}  [{}]  score {score}{nearest}{cause}",
-            p.path,
+            escape(&p.path),
             flags.join(", ")
         );
     }
@@ -198,25 +199,31 @@ pub fn print_text(report: &Report) {
             .cosine
             .map(|c| format!("{c:.3}"))
             .unwrap_or_else(|| "-".into());
-        println!("{}: {}  ==  {}  (cosine {cos})", word(&d.kind), d.a, d.b);
+        outln!(
+            "{}: {}  ==  {}  (cosine {cos})",
+            word(&d.kind),
+            escape(&d.a),
+            escape(&d.b)
+        );
     }
     for p in report.persons.iter().filter(|p| !p.flags.is_empty()) {
         let flags: Vec<String> = p.flags.iter().map(word).collect();
         let photos = if p.photos == 1 { "photo" } else { "photos" };
         let mut line = format!(
             "person {} ({} {photos}): {}",
-            p.name,
+            escape(&p.name),
             p.photos,
             flags.join(", ")
         );
         if !p.merge_with.is_empty() {
-            line += &format!("; same person as {}", p.merge_with.join(", "));
+            let names: Vec<_> = p.merge_with.iter().map(|n| escape(n)).collect();
+            line += &format!("; same person as {}", names.join(", "));
         }
         if !p.split_groups.is_empty() {
             let sizes: Vec<String> = p.split_groups.iter().map(|g| g.len().to_string()).collect();
             line += &format!("; groups of {}", sizes.join(" + "));
         }
-        println!("{line}");
+        outln!("{line}");
     }
     // Informational flags: too many on a real dataset to list one per line.
     let informational: Vec<String> = [Flag::MultiFace, Flag::TinyFace, Flag::LowScore]
@@ -230,7 +237,7 @@ pub fn print_text(report: &Report) {
             format!("{n} {}", word(flag))
         })
         .collect();
-    println!(
+    outln!(
         "also {} photos (not problems; `report --json` lists them)",
         informational.join(", ")
     );

@@ -82,7 +82,7 @@ pub fn run(cli: &Cli, args: &ScanArgs) -> Result<Outcome> {
         bar.finish();
         match outcome {
             Err(ScanError::Store(e)) if e.is_corrupt() && !check => {
-                eprintln!("facecurate: {e}; checking the store");
+                errln!("facecurate: {e}; checking the store");
                 check = true;
             }
             other => break other?,
@@ -98,21 +98,21 @@ pub fn run(cli: &Cli, args: &ScanArgs) -> Result<Outcome> {
 
 fn report(outcome: &ScanOutcome, json: bool) -> Result<()> {
     for w in &outcome.warnings {
-        eprintln!("{w}");
+        errln!("{w}");
     }
     for (path, cause) in &outcome.changes.failed {
-        eprintln!("{}: {cause}", path.display());
+        errln!("{}: {cause}", path.display());
     }
     let s = &outcome.summary;
     if json {
         println!("{}", serde_json::to_string(s)?);
     }
-    eprintln!(
+    errln!(
         "{} photos: {} new, {} changed, {} moved, {} removed; {} embedded, {} failed in {:.2} s",
         s.photos, s.new, s.changed, s.moved, s.removed, s.embedded, s.failed, s.seconds
     );
     if outcome.stopped {
-        eprintln!(
+        errln!(
             "facecurate: scan stopped early; what was embedded is kept, run `facecurate scan` again to finish"
         );
     }

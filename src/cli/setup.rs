@@ -38,8 +38,9 @@ pub fn ensure(cache: &Cache, manifest: &Manifest, names: &[&str]) -> Result<()> 
     }
     let bar = spinner();
     let result = fetch::ensure(cache, manifest, &missing, &mut |line| {
-        bar.println(line);
-        bar.set_message(line.to_string());
+        let line = facecurate::shown::escape_text(line);
+        bar.println(line.as_ref());
+        bar.set_message(line.into_owned());
     });
     bar.finish_and_clear();
     result.context("provisioning failed")?;
@@ -78,7 +79,7 @@ pub fn ready(cli: &Cli) -> Result<Ready> {
     if let Some(t) = cli.threads {
         config.intra_threads = t.max(1);
     }
-    eprintln!(
+    errln!(
         "facecurate: {} provider, {} worker(s) x {} thread(s), ONNX Runtime {}",
         runtime.provider,
         config.workers,

@@ -140,7 +140,7 @@ pub fn run(cli: &Cli, args: &TrainArgs) -> Result<Outcome> {
         .collect();
     for r in &failed {
         if let PhotoStatus::Error(cause) = &r.status {
-            eprintln!("{}: {cause}", r.path.display());
+            errln!("{}: {cause}", r.path.display());
         }
     }
     let faceless = records
@@ -212,13 +212,13 @@ pub fn run(cli: &Cli, args: &TrainArgs) -> Result<Outcome> {
             min_images,
         );
         if let Some(rate) = outsider_unknown {
-            println!(
+            outln!(
                 "open set: {:.1}% of {} photos of persons not in the model came back unknown",
                 100.0 * rate,
                 outsiders.len()
             );
         }
-        println!(
+        outln!(
             "model: {} persons, {} photos, cross-validated accuracy {}, unknown below {:.3}; fitted in {:.2} s, saved to {}",
             full.model.classes.len(),
             full.model.photos,
@@ -229,7 +229,7 @@ pub fn run(cli: &Cli, args: &TrainArgs) -> Result<Outcome> {
         );
     }
     if faceless > 0 || !failed.is_empty() {
-        eprintln!(
+        errln!(
             "skipped {} photo(s) without a face and {} that failed",
             faceless,
             failed.len()
@@ -255,7 +255,7 @@ fn print_report(
     seconds: f64,
     min: usize,
 ) {
-    println!(
+    outln!(
         "{} persons with {min}+ photos: {} training photos, {} held out",
         samples.classes.len(),
         train.len(),
@@ -265,7 +265,7 @@ fn print_report(
         .accuracy
         .map(|a| (a * e.photos as f64).round() as usize)
         .unwrap_or(0);
-    println!(
+    outln!(
         "held-out accuracy {} ({correct}/{}), {} called unknown; training took {seconds:.3} s",
         percent(e.accuracy),
         e.photos,
@@ -278,7 +278,7 @@ fn print_report(
         .collect();
     weakest.sort_by(|a, b| a.recall.unwrap_or(1.0).total_cmp(&b.recall.unwrap_or(1.0)));
     for c in weakest.iter().take(10) {
-        println!(
+        outln!(
             "  {:<32} recall {}  precision {}  ({} test photos)",
             c.person,
             percent(c.recall),
@@ -287,9 +287,9 @@ fn print_report(
         );
     }
     if !e.confused.is_empty() {
-        println!("most confused:");
+        outln!("most confused:");
         for c in &e.confused {
-            println!("  {} taken for {} ({}x)", c.person, c.taken_for, c.count);
+            outln!("  {} taken for {} ({}x)", c.person, c.taken_for, c.count);
         }
     }
 }

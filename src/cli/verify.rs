@@ -38,7 +38,7 @@ pub fn run(cli: &Cli, args: &VerifyArgs) -> Result<Outcome> {
     let parsed = lfw::read_pairs(&args.pairs)
         .with_context(|| format!("cannot read the pair file {}", args.pairs.display()))?;
     for line in &parsed.skipped {
-        eprintln!("{line} (skipped)");
+        errln!("{line} (skipped)");
     }
     anyhow::ensure!(
         !parsed.pairs.is_empty(),
@@ -159,7 +159,7 @@ pub fn run(cli: &Cli, args: &VerifyArgs) -> Result<Outcome> {
         });
         println!("{}", serde_json::to_string_pretty(&doc)?);
     } else {
-        println!(
+        outln!(
             "Pairs: {} ({same} same, {} different), {} folds; embedder {}, detector {}{}",
             report.pairs,
             report.pairs - same,
@@ -172,34 +172,34 @@ pub fn run(cli: &Cli, args: &VerifyArgs) -> Result<Outcome> {
                 ""
             }
         );
-        println!(
+        outln!(
             "Accuracy: {:.5}+-{:.5}",
             report.accuracy, report.accuracy_std
         );
-        println!(
+        outln!(
             "Validation rate: {:.5}+-{:.5} @ FAR={:.5}",
             report.val_at_far, report.val_std, report.far
         );
-        println!("Area Under Curve (AUC): {:.3}", report.auc);
-        println!("Equal Error Rate (EER): {:.3}", report.eer);
-        println!(
+        outln!("Area Under Curve (AUC): {:.3}", report.auc);
+        outln!("Equal Error Rate (EER): {:.3}", report.eer);
+        outln!(
             "Threshold: distance {:.3} (cosine {:.3}; squared distance {:.3}), mean over folds; same person below it",
             report.threshold_distance(),
             report.threshold_cosine(),
             report.threshold_squared
         );
         if report.missing > 0 {
-            println!(
+            outln!(
                 "Missing: {} pair(s) scored as wrong answers, {} photo(s) without a usable face:",
                 report.missing,
                 missing_photos.len()
             );
             for (path, cause) in &missing_photos {
-                println!("  {path}: {cause}");
+                outln!("  {path}: {cause}");
             }
         }
     }
-    eprintln!(
+    errln!(
         "{} photos embedded in {seconds:.1} s ({:.1} photos/s)",
         found.len(),
         found.len() as f64 / seconds.max(1e-9)

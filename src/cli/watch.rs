@@ -38,7 +38,7 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Result<Outcome> {
         !args.no_scan,
         tx,
     )?;
-    eprintln!(
+    errln!(
         "facecurate: watching {}{} (Ctrl-C to stop)",
         ws.dataset.display(),
         if args.poll || ws.watch.poll {
@@ -66,7 +66,7 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Result<Outcome> {
         }
         match event {
             DatasetEvent::Progress(_) => {}
-            DatasetEvent::Scanned { summary: s, .. } => eprintln!(
+            DatasetEvent::Scanned { summary: s, .. } => errln!(
                 "scanned: {} photos, {} new, {} changed, {} moved, {} removed; {} embedded, {} failed in {:.2} s",
                 s.photos, s.new, s.changed, s.moved, s.removed, s.embedded, s.failed, s.seconds
             ),
@@ -75,9 +75,9 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Result<Outcome> {
                     print_changes(&c);
                 }
             }
-            DatasetEvent::Warning { message } => eprintln!("{message}"),
+            DatasetEvent::Warning { message } => errln!("{message}"),
             DatasetEvent::Stopped { cause } => {
-                eprintln!("facecurate: watching stopped: {cause}");
+                errln!("facecurate: watching stopped: {cause}");
                 failed = true;
                 break;
             }
@@ -93,18 +93,18 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Result<Outcome> {
 
 fn print_changes(c: &Changes) {
     for p in &c.added {
-        println!("added    {}", p.display());
+        outln!("added    {}", p.display());
     }
     for p in &c.changed {
-        println!("changed  {}", p.display());
+        outln!("changed  {}", p.display());
     }
     for (from, to) in &c.moved {
-        println!("moved    {} -> {}", from.display(), to.display());
+        outln!("moved    {} -> {}", from.display(), to.display());
     }
     for p in &c.removed {
-        println!("removed  {}", p.display());
+        outln!("removed  {}", p.display());
     }
     for (p, cause) in &c.failed {
-        println!("failed   {}: {cause}", p.display());
+        outln!("failed   {}: {cause}", p.display());
     }
 }

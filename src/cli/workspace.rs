@@ -29,7 +29,7 @@ pub fn open_store(ws: &Workspace, fingerprint: &str, check: bool) -> Result<Stor
         Store::open(&ws.store_path(), fingerprint)?
     };
     if let Some(r) = store.recovery() {
-        eprintln!(
+        errln!(
             "facecurate: {}: {}; kept it aside as {} and started a new store",
             ws.store_path().display(),
             r.reason,
@@ -89,7 +89,7 @@ fn build(s: &EngineSettings) -> Result<Engine> {
         .or(ws.workers)
         .unwrap_or(cores / config.intra_threads)
         .max(1);
-    eprintln!(
+    errln!(
         "facecurate: {} + {}, {} provider, {} worker(s) x {} thread(s), ONNX Runtime {}",
         ws.models.detector,
         ws.models.embedder,
@@ -111,10 +111,10 @@ pub fn stop_on_ctrl_c() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
         if flag.swap(true, Ordering::SeqCst) {
             std::process::exit(130);
         }
-        eprintln!("\nfacecurate: stopping after the photos in flight (Ctrl-C again to quit now)");
+        errln!("\nfacecurate: stopping after the photos in flight (Ctrl-C again to quit now)");
     });
     if let Err(e) = result {
-        eprintln!("facecurate: Ctrl-C will not stop cleanly: {e}");
+        errln!("facecurate: Ctrl-C will not stop cleanly: {e}");
     }
     stop
 }

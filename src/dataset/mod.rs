@@ -146,7 +146,7 @@ impl Changes {
 /// The person folder a dataset-relative path is filed under.
 pub fn person_of(path: &Path) -> Option<String> {
     let mut parts = path.components();
-    let first = parts.next()?.as_os_str().to_str()?.to_string();
+    let first = crate::pathkey::name_of(parts.next()?.as_os_str()).ok()?;
     parts.next().map(|_| first)
 }
 
@@ -161,7 +161,7 @@ pub fn list_person(
     person: &str,
     warn: &mut dyn FnMut(String),
 ) -> Vec<crate::records::DatasetEntry> {
-    let dir = root.join(person);
+    let dir = root.join(crate::pathkey::os_of(person));
     if person.starts_with('.') || !dir.is_dir() {
         return Vec::new();
     }
@@ -185,7 +185,7 @@ pub fn list_person(
     names
         .into_iter()
         .map(|name| crate::records::DatasetEntry {
-            path: PathBuf::from(person).join(name),
+            path: crate::pathkey::path_of(person).join(name),
             person: person.to_string(),
         })
         .collect()

@@ -13,7 +13,8 @@ use super::batches::embed;
 use super::engine::LazyEngine;
 use super::{Changes, list_person};
 use crate::records::{DatasetEntry, hash_file, list_dataset};
-use crate::store::{FileRow, Store, StoreError, queries::path_key};
+use crate::pathkey::path_of;
+use crate::store::{FileRow, Store, StoreError};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs::Metadata;
 use std::path::{Path, PathBuf};
@@ -170,12 +171,12 @@ pub(crate) fn reconcile(
     let mut to_embed: Vec<Pending> = Vec::new();
     for entry in entries {
         let abs = root.join(&entry.path);
-        let Some(key) = path_key(&entry.path) else {
-            out.warnings.push(format!(
-                "{}: file name is not valid UTF-8; skipped",
-                abs.display()
-            ));
-            continue;
+        let key = match crate::pathkey::key_of(&entry.path) {
+            Ok(key) => key,
+            Err(e) => {
+                out.warnings.push(format!("{e}; skipped"));
+                continue;
+            }
         };
         let meta = match std::fs::metadata(&abs) {
             Ok(meta) => meta,
@@ -300,10 +301,10 @@ pub(crate) fn reconcile(
         .iter()
         .filter(|k| !moved_away.contains(k.as_str()))
     {
-        out.changes.removed.push(PathBuf::from(key.as_str()));
-        out.changes.touch(Path::new(key.as_str()));
+        out.changes.removed.push(path_of(key));
+        out.changes.touch(&path_of(key));
         if let Some(h) = &known[*key].hash {
-            out.hashes.insert(PathBuf::from(key.as_str()), h.clone());
+            out.hashes.insert(path_of(key), h.clone());
         }
     }
     // Moves whose content must be embedded are reported once written.
@@ -350,12 +351,12 @@ fn vanished_origin(
     Ok(store
         .paths_with_hash(hash)?
         .into_iter()
-        .find(|p| !known.contains_key(p) && !claimed.contains(p) && !root.join(p).exists()))
+        .find(|p| !known.contains_key(p) && !claimed.contains(p) && !root.join(path_of(p)).exists()))
 }
 
 /// Adds one written path to the outcome. `failure` is the pipeline's cause.
 pub(super) fn report(out: &mut ScanOutcome, p: &Pending, failure: Option<&str>) {
-    let path = PathBuf::from(&p.key);
+    let path = path_of(&p.key);
     match p.kind {
         Kind::Same => {}
         Kind::New => {
@@ -366,7 +367,7 @@ pub(super) fn report(out: &mut ScanOutcome, p: &Pending, failure: Option<&str>) 
         }
         Kind::Changed => out.changes.changed.push(path.clone()),
         Kind::Moved => {
-            let from = PathBuf::from(p.moved_from.clone().unwrap_or_default());
+            let from = path_of(p.moved_from.as_deref().unwrap_or_default());
             out.changes.touch(&from);
             out.changes.moved.push((from, path.clone()));
         }

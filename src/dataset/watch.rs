@@ -237,9 +237,10 @@ impl State {
                         let Ok(rel) = path.strip_prefix(&self.root) else {
                             continue;
                         };
-                        match rel.components().next().and_then(|c| c.as_os_str().to_str()) {
+                        let first = rel.components().next();
+                        match first.and_then(|c| crate::pathkey::name_of(c.as_os_str()).ok()) {
                             Some(person) if !person.starts_with('.') => {
-                                dirty.insert(person.to_string());
+                                dirty.insert(person);
                             }
                             _ => {}
                         }

@@ -4,6 +4,7 @@
 
 use super::journal::{Loc, Step};
 use super::{OpError, fault};
+use crate::pathkey::path_of;
 use crate::records::hash_file;
 use std::fs;
 use std::io;
@@ -17,8 +18,8 @@ pub struct Places<'a> {
 impl Places<'_> {
     pub fn abs(&self, loc: &Loc) -> PathBuf {
         match loc {
-            Loc::Data(rel) => self.root.join(rel),
-            Loc::Trash(rel) => self.trash.join(rel),
+            Loc::Data(rel) => self.root.join(path_of(rel)),
+            Loc::Trash(rel) => self.trash.join(path_of(rel)),
         }
     }
 }
@@ -63,7 +64,7 @@ pub fn check(places: &Places, step: &Step) -> Result<(), OpError> {
             Ok(())
         }
         Step::MoveDir { from, to } => {
-            let (src, dst) = (places.root.join(from), places.root.join(to));
+            let (src, dst) = (places.root.join(path_of(from)), places.root.join(path_of(to)));
             if !exists(&src) && !exists(&dst) {
                 return Err(OpError::Changed(format!("{} is gone", src.display())));
             }
@@ -84,7 +85,7 @@ pub fn run(places: &Places, step: &Step) -> Result<(), OpError> {
     match step {
         Step::MoveFile { from, to, hash } => move_file(&places.abs(from), &places.abs(to), hash),
         Step::MoveDir { from, to } => {
-            let (src, dst) = (places.root.join(from), places.root.join(to));
+            let (src, dst) = (places.root.join(path_of(from)), places.root.join(path_of(to)));
             if exists(&src) && !exists(&dst) {
                 fs::rename(&src, &dst).map_err(io_err("renaming", &src))?;
                 sync_dir(places.root);
@@ -92,12 +93,12 @@ pub fn run(places: &Places, step: &Step) -> Result<(), OpError> {
             Ok(())
         }
         Step::MakeDir { dir } => {
-            let d = places.root.join(dir);
+            let d = places.root.join(path_of(dir));
             fs::create_dir_all(&d).map_err(io_err("creating", &d))
         }
         Step::RemoveDir { dir } => {
             // Only an empty folder goes; anything the user left stays.
-            let _ = fs::remove_dir(places.root.join(dir));
+            let _ = fs::remove_dir(places.root.join(path_of(dir)));
             Ok(())
         }
         Step::Review { .. } | Step::NotDuplicate { .. } => Ok(()),

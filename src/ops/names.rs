@@ -2,6 +2,7 @@
 //! escape the dataset or hide in it, photo paths that stay inside the root,
 //! and fresh names so a destination is never overwritten.
 
+use std::ffi::{OsStr, OsString};
 use std::path::{Component, Path, PathBuf};
 
 /// Longest person name accepted, in bytes (file systems allow 255).
@@ -119,22 +120,25 @@ pub fn photo_rel(root: &Path, arg: &Path) -> Result<PathBuf, NameError> {
 
 /// `dir/name`, or `dir/stem-2.ext`, `dir/stem-3.ext`… — the first that is
 /// neither on disk nor in `taken`.
-pub fn fresh_name(dir: &Path, name: &str, taken: &dyn Fn(&Path) -> bool) -> PathBuf {
+pub fn fresh_name(dir: &Path, name: &OsStr, taken: &dyn Fn(&Path) -> bool) -> PathBuf {
     let first = dir.join(name);
     if !exists(&first) && !taken(&first) {
         return first;
     }
     let p = Path::new(name);
-    let stem = p
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let ext = p
-        .extension()
-        .map(|e| format!(".{}", e.to_string_lossy()))
-        .unwrap_or_default();
+    let stem = p.file_stem().unwrap_or_default();
+    let candidate = |n: usize| {
+        // The name's own bytes, so a name that is not UTF-8 stays as it was.
+        let mut c = OsString::from(stem);
+        c.push(format!("-{n}"));
+        if let Some(ext) = p.extension() {
+            c.push(".");
+            c.push(ext);
+        }
+        dir.join(c)
+    };
     (2..)
-        .map(|n| dir.join(format!("{stem}-{n}{ext}")))
+        .map(candidate)
         .find(|c| !exists(c) && !taken(c))
         .unwrap_or(first)
 }
@@ -224,16 +228,16 @@ mod tests {
         std::fs::write(dir.path().join("a.jpg"), b"x").unwrap();
         std::fs::write(dir.path().join("a-2.jpg"), b"x").unwrap();
         assert_eq!(
-            fresh_name(dir.path(), "a.jpg", &|_| false),
+            fresh_name(dir.path(), OsStr::new("a.jpg"), &|_| false),
             dir.path().join("a-3.jpg")
         );
         assert_eq!(
-            fresh_name(dir.path(), "b.jpg", &|_| false),
+            fresh_name(dir.path(), OsStr::new("b.jpg"), &|_| false),
             dir.path().join("b.jpg")
         );
         let taken = dir.path().join("b.jpg");
         assert_eq!(
-            fresh_name(dir.path(), "b.jpg", &|p| p == taken),
+            fresh_name(dir.path(), OsStr::new("b.jpg"), &|p| p == taken),
             dir.path().join("b-2.jpg")
         );
     }

@@ -4,6 +4,7 @@
 use super::journal::{Loc, Step};
 use super::names;
 use super::{OpError, Ops};
+use crate::pathkey;
 use crate::records::hash_file;
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
@@ -27,18 +28,15 @@ pub fn describe_steps(steps: &[Step]) -> String {
     }
 }
 
-/// The store's key for a relative path: `/`-separated UTF-8.
+/// The store's key for a relative path: `/`-separated text, byte for byte.
 pub fn key(rel: &Path) -> Result<String, OpError> {
-    let parts: Option<Vec<&str>> = rel.components().map(|c| c.as_os_str().to_str()).collect();
-    parts
-        .map(|p| p.join("/"))
-        .ok_or_else(|| OpError::Invalid(format!("{}: the path is not valid UTF-8", rel.display())))
+    pathkey::key_of(rel).map_err(|e| OpError::Invalid(e.to_string()))
 }
 
 fn person_of(rel: &Path) -> String {
     rel.components()
         .next()
-        .map(|c| c.as_os_str().to_string_lossy().to_string())
+        .and_then(|c| pathkey::name_of(c.as_os_str()).ok())
         .unwrap_or_default()
 }
 
@@ -81,13 +79,13 @@ fn resolve(ops: &Ops, photos: &[PathBuf]) -> Result<Vec<PathBuf>, OpError> {
 }
 
 fn person_dir_exists(ops: &Ops, person: &str) -> bool {
-    std::fs::symlink_metadata(ops.root.join(person))
+    std::fs::symlink_metadata(ops.root.join(pathkey::os_of(person)))
         .map(|m| m.is_dir())
         .unwrap_or(false)
 }
 
 fn moves_into(ops: &Ops, rels: &[PathBuf], person: &str) -> Result<Vec<Step>, OpError> {
-    let dir = ops.root.join(person);
+    let dir = ops.root.join(pathkey::os_of(person));
     let mut taken: HashSet<PathBuf> = HashSet::new();
     let mut steps = Vec::new();
     for rel in rels {
@@ -95,13 +93,10 @@ fn moves_into(ops: &Ops, rels: &[PathBuf], person: &str) -> Result<Vec<Step>, Op
             continue;
         }
         let hash = current_hash(ops, rel)?;
-        let name = rel
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let dst = names::fresh_name(&dir, &name, &|p| taken.contains(p));
+        let name = rel.file_name().unwrap_or_default();
+        let dst = names::fresh_name(&dir, name, &|p| taken.contains(p));
         taken.insert(dst.clone());
-        let dst_rel = PathBuf::from(person).join(dst.file_name().unwrap_or_default());
+        let dst_rel = pathkey::path_of(person).join(dst.file_name().unwrap_or_default());
         steps.push(Step::MoveFile {
             from: Loc::Data(key(rel)?),
             to: Loc::Data(key(&dst_rel)?),
@@ -160,15 +155,16 @@ pub fn merge(ops: &Ops, from: &str, into: &str) -> Result<Vec<Step>, OpError> {
         }
     }
     let mut rels = Vec::new();
-    let entries = std::fs::read_dir(ops.root.join(from)).map_err(|source| OpError::Io {
+    let from_dir = ops.root.join(pathkey::os_of(from));
+    let entries = std::fs::read_dir(&from_dir).map_err(|source| OpError::Io {
         action: "listing",
-        path: ops.root.join(from),
+        path: from_dir.clone(),
         source,
     })?;
     for entry in entries.flatten() {
         let meta = std::fs::symlink_metadata(entry.path());
         if meta.map(|m| m.is_file()).unwrap_or(false) {
-            rels.push(PathBuf::from(from).join(entry.file_name()));
+            rels.push(pathkey::path_of(from).join(entry.file_name()));
         }
     }
     rels.sort();

@@ -6,14 +6,14 @@ use super::journal::{Loc, Step};
 use super::{Change, OpError};
 use crate::store::{FileRow, Reviewed, Store};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn person_of(key: &str) -> String {
     key.split('/').next().unwrap_or_default().to_string()
 }
 
 fn row_for(root: &Path, key: &str, hash: &str) -> Option<FileRow> {
-    let meta = std::fs::metadata(root.join(key)).ok()?;
+    let meta = std::fs::metadata(root.join(crate::pathkey::path_of(key))).ok()?;
     let mtime_ns = meta
         .modified()
         .ok()
@@ -33,7 +33,7 @@ pub fn store(store: &mut Store, root: &Path, steps: &[Step]) -> Result<Change, O
     let mut change = Change::default();
     let mut touch = |key: &str| {
         change.persons.insert(person_of(key));
-        change.paths.insert(PathBuf::from(key));
+        change.paths.insert(crate::pathkey::path_of(key));
     };
     let mut dir_moves = Vec::new();
     for step in steps {

@@ -30,10 +30,10 @@ pub enum Reviewed<'a> {
     Path(&'a Path),
 }
 
-/// The store's key for a dataset-relative path: `/`-separated text.
+/// The store's key for a dataset-relative path: `/`-separated text, byte
+/// for byte (see [`crate::pathkey`]); `None` for a name it cannot hold.
 pub fn path_key(path: &Path) -> Option<String> {
-    let parts: Option<Vec<&str>> = path.components().map(|c| c.as_os_str().to_str()).collect();
-    parts.map(|p| p.join("/"))
+    crate::pathkey::key_of(path).ok()
 }
 
 fn f32s_to_blob(values: impl IntoIterator<Item = f32>) -> Vec<u8> {
@@ -117,7 +117,7 @@ impl Store {
             };
             let not_duplicate_of = not_duplicates.get(&hash).cloned().unwrap_or_default();
             out.push(PhotoRecord {
-                path: PathBuf::from(path),
+                path: crate::pathkey::path_of(&path),
                 person: row.get(1).map_err(|e| self.err(e))?,
                 faces: faces.get(&hash).cloned().unwrap_or_default(),
                 hash,

@@ -5,7 +5,7 @@ use super::model::{DatasetView, DuplicateRow, PersonRow, PhotoRow, ProblemRow};
 use facecurate::analysis::{Flag, Report};
 use facecurate::records::{PhotoRecord, PhotoStatus};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn flag_name(flag: &Flag) -> String {
     serde_json::to_value(flag)
@@ -20,10 +20,10 @@ pub fn view_of_report(root: &Path, records: &[PhotoRecord], report: Report) -> D
         .iter()
         .filter_map(|r| match &r.status {
             PhotoStatus::Error(cause) => {
-                Some((r.path.to_string_lossy().replace('\\', "/"), cause.as_str()))
+                Some((facecurate::pathkey::key_or_lossy(&r.path), cause.as_str()))
             }
             PhotoStatus::Ok if r.faces.is_empty() => {
-                Some((r.path.to_string_lossy().replace('\\', "/"), "no face found"))
+                Some((facecurate::pathkey::key_or_lossy(&r.path), "no face found"))
             }
             PhotoStatus::Ok => None,
         })
@@ -33,7 +33,7 @@ pub fn view_of_report(root: &Path, records: &[PhotoRecord], report: Report) -> D
         .iter()
         .filter_map(|p| {
             causes.get(&p.path).map(|c| ProblemRow {
-                path: PathBuf::from(&p.path),
+                path: facecurate::pathkey::path_of(&p.path),
                 cause: c.to_string(),
             })
         })
@@ -43,7 +43,7 @@ pub fn view_of_report(root: &Path, records: &[PhotoRecord], report: Report) -> D
         .photos
         .iter()
         .map(|p| PhotoRow {
-            path: PathBuf::from(&p.path),
+            path: facecurate::pathkey::path_of(&p.path),
             person: p.person.clone(),
             // Informational flags (a second face in the background) do not put a photo up for review.
             flags: p
@@ -78,8 +78,8 @@ pub fn view_of_report(root: &Path, records: &[PhotoRecord], report: Report) -> D
         .duplicates
         .iter()
         .map(|d| DuplicateRow {
-            a: PathBuf::from(&d.a),
-            b: PathBuf::from(&d.b),
+            a: facecurate::pathkey::path_of(&d.a),
+            b: facecurate::pathkey::path_of(&d.b),
             cosine: d.cosine.unwrap_or(0.0),
             kind: serde_json::to_value(d.kind)
                 .ok()
@@ -128,7 +128,7 @@ fn centre_distances(records: &[PhotoRecord]) -> HashMap<String, f32> {
                 .filter(|f| f.embedding.len() == c.len())
                 .map(|f| 1.0 - dot(&unit(&f.embedding), c))
                 .min_by(|a, b| a.total_cmp(b))?;
-            Some((r.path.to_string_lossy().replace('\\', "/"), best))
+            Some((facecurate::pathkey::key_or_lossy(&r.path), best))
         })
         .collect()
 }

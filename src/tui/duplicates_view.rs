@@ -5,7 +5,7 @@
 use super::app::App;
 use super::keys::{Action, key_label};
 use super::model::DuplicateRow;
-use super::view::{draw_thumb, highlight, table_state, window};
+use super::view::{draw_thumb, highlight, safe_path, table_state, window};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Style, Stylize};
@@ -35,8 +35,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Row::new(vec![
                 Cell::from(d.kind.clone()),
                 Cell::from(format!("{:.3}", d.cosine)),
-                Cell::from(d.a.display().to_string()),
-                Cell::from(d.b.display().to_string()),
+                Cell::from(safe_path(&d.a).into_owned()),
+                Cell::from(safe_path(&d.b).into_owned()),
             ])
         })
         .collect();
@@ -100,7 +100,7 @@ fn render_pair(app: &App, frame: &mut Frame, area: Rect, pair: &DuplicateRow) {
             Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(half);
         draw_thumb(app, frame, img, path);
         let picked = app.dup_right == (side == 1);
-        let text = format!("{} {}", if picked { "▶" } else { " " }, path.display());
+        let text = format!("{} {}", if picked { "▶" } else { " " }, safe_path(path));
         let style = if picked { highlight(app) } else { Style::new() };
         frame.render_widget(Paragraph::new(Span::styled(text, style)), caption);
     }

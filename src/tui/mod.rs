@@ -272,3 +272,5 @@ mod grid_tests;
 mod tests;
 #[cfg(test)]
 mod tests_duplicates;
+#[cfg(test)]
+mod tests_hostile;

@@ -10,6 +10,7 @@ use super::grid::Grid;
 use super::image_widget::HalfBlocks;
 use super::model::PhotoRow;
 use super::thumbs::Request;
+use super::view::{safe, safe_path};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
@@ -50,13 +51,13 @@ pub fn details(photo: &PhotoRow) -> Vec<Line<'static>> {
         .map(|d| format!("dist {d:.2} · "))
         .unwrap_or_default();
     let suggestion = match (&photo.suggested, photo.margin) {
-        (Some(s), Some(m)) => format!("→ {s} ({m:+.2}), a accepts"),
-        (Some(s), None) => format!("→ {s}, a accepts"),
+        (Some(s), Some(m)) => format!("→ {} ({m:+.2}), a accepts", safe(s)),
+        (Some(s), None) => format!("→ {}, a accepts", safe(s)),
         _ => String::new(),
     };
     vec![
         Line::from(format!("{distance}score {:.2} · {flags}", photo.score)),
-        Line::from(format!("{} {suggestion}", photo.path.display())),
+        Line::from(format!("{} {suggestion}", safe_path(&photo.path))),
     ]
 }
 
@@ -67,12 +68,12 @@ pub fn render_preview(app: &App, frame: &mut Frame, area: Rect, photo: &PhotoRow
     );
     let ([left, right], [left_cap, right_cap], details_area) = slots(area);
     draw_image(app, frame, left, &photo.path);
-    frame.render_widget(Paragraph::new(format!("filed: {}", photo.person)), left_cap);
+    frame.render_widget(Paragraph::new(format!("filed: {}", safe(&photo.person))), left_cap);
     if let Some(other) = photo.lookalike()
         && let Some(example) = example_of(app, other)
     {
         draw_image(app, frame, right, &example.path);
-        frame.render_widget(Paragraph::new(format!("looks like: {other}")), right_cap);
+        frame.render_widget(Paragraph::new(format!("looks like: {}", safe(other))), right_cap);
     }
     frame.render_widget(Paragraph::new(details(photo)), details_area);
 }
