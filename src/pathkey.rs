@@ -55,9 +55,7 @@ pub fn key_of(rel: &Path) -> Result<String, KeyError> {
         match c {
             Component::Normal(name) => parts.push(name_of(name)?),
             _ => {
-                return Err(KeyError::NotRelative(
-                    crate::shown::path(rel).into_owned(),
-                ));
+                return Err(KeyError::NotRelative(crate::shown::path(rel).into_owned()));
             }
         }
     }
@@ -104,7 +102,11 @@ mod tests {
 
     #[test]
     fn names_that_are_not_utf8_round_trip_byte_for_byte() {
-        for raw in [&b"Jos\xe9/x\xff\xfe.jpg"[..], b"\x80/\xc3", b"a\xed\xa0\x80b/c"] {
+        for raw in [
+            &b"Jos\xe9/x\xff\xfe.jpg"[..],
+            b"\x80/\xc3",
+            b"a\xed\xa0\x80b/c",
+        ] {
             let p = Path::new(OsStr::from_bytes(raw));
             let key = key_of(p).unwrap();
             assert_eq!(path_of(&key).as_os_str().as_bytes(), raw);
@@ -117,7 +119,13 @@ mod tests {
             key_of(Path::new("a/\u{10ff90}.jpg")),
             Err(KeyError::Reserved(_))
         ));
-        assert!(matches!(key_of(Path::new("../x.jpg")), Err(KeyError::NotRelative(_))));
-        assert!(matches!(key_of(Path::new("/x.jpg")), Err(KeyError::NotRelative(_))));
+        assert!(matches!(
+            key_of(Path::new("../x.jpg")),
+            Err(KeyError::NotRelative(_))
+        ));
+        assert!(matches!(
+            key_of(Path::new("/x.jpg")),
+            Err(KeyError::NotRelative(_))
+        ));
     }
 }

@@ -123,7 +123,12 @@ mod tests {
 
     #[test]
     fn plain_names_are_borrowed_unchanged() {
-        for name in ["Aaron_Peirsol/Aaron_Peirsol_0001.jpg", "José Ñúñez", "王楠", "a\\b"] {
+        for name in [
+            "Aaron_Peirsol/Aaron_Peirsol_0001.jpg",
+            "José Ñúñez",
+            "王楠",
+            "a\\b",
+        ] {
             assert!(matches!(escape(name), Cow::Borrowed(s) if s == name));
         }
     }

@@ -95,7 +95,11 @@ pub fn run(cli: &Cli, args: &DetectArgs) -> Result<Outcome> {
             for d in &f.faces {
                 outln!(
                     "  box [{:.1}, {:.1}, {:.1}, {:.1}] score {:.3}",
-                    d.bbox[0], d.bbox[1], d.bbox[2], d.bbox[3], d.score
+                    d.bbox[0],
+                    d.bbox[1],
+                    d.bbox[2],
+                    d.bbox[3],
+                    d.score
                 );
             }
         }

@@ -109,7 +109,14 @@ fn report(outcome: &ScanOutcome, json: bool) -> Result<()> {
     }
     errln!(
         "{} photos: {} new, {} changed, {} moved, {} removed; {} embedded, {} failed in {:.2} s",
-        s.photos, s.new, s.changed, s.moved, s.removed, s.embedded, s.failed, s.seconds
+        s.photos,
+        s.new,
+        s.changed,
+        s.moved,
+        s.removed,
+        s.embedded,
+        s.failed,
+        s.seconds
     );
     if outcome.stopped {
         errln!(

@@ -174,11 +174,14 @@ pub fn run(cli: &Cli, args: &VerifyArgs) -> Result<Outcome> {
         );
         outln!(
             "Accuracy: {:.5}+-{:.5}",
-            report.accuracy, report.accuracy_std
+            report.accuracy,
+            report.accuracy_std
         );
         outln!(
             "Validation rate: {:.5}+-{:.5} @ FAR={:.5}",
-            report.val_at_far, report.val_std, report.far
+            report.val_at_far,
+            report.val_std,
+            report.far
         );
         outln!("Area Under Curve (AUC): {:.3}", report.auc);
         outln!("Equal Error Rate (EER): {:.3}", report.eer);

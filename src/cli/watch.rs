@@ -68,7 +68,14 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Result<Outcome> {
             DatasetEvent::Progress(_) => {}
             DatasetEvent::Scanned { summary: s, .. } => errln!(
                 "scanned: {} photos, {} new, {} changed, {} moved, {} removed; {} embedded, {} failed in {:.2} s",
-                s.photos, s.new, s.changed, s.moved, s.removed, s.embedded, s.failed, s.seconds
+                s.photos,
+                s.new,
+                s.changed,
+                s.moved,
+                s.removed,
+                s.embedded,
+                s.failed,
+                s.seconds
             ),
             DatasetEvent::Changed(c) => {
                 if !args.json {

@@ -42,7 +42,10 @@ pub(super) fn embed(
         out.stopped = true;
         return Ok(());
     }
-    let paths: Vec<PathBuf> = groups.iter().map(|(_, ps)| root.join(crate::pathkey::path_of(&ps[0].key))).collect();
+    let paths: Vec<PathBuf> = groups
+        .iter()
+        .map(|(_, ps)| root.join(crate::pathkey::path_of(&ps[0].key)))
+        .collect();
     let engine = engine.get().map_err(ScanError::Engine)?;
     // A store error or the caller's stop halts the pipeline feeder.
     let halt = AtomicBool::new(stop.load(Ordering::Relaxed));

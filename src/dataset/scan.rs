@@ -12,8 +12,8 @@
 use super::batches::embed;
 use super::engine::LazyEngine;
 use super::{Changes, list_person};
-use crate::records::{DatasetEntry, hash_file, list_dataset};
 use crate::pathkey::path_of;
+use crate::records::{DatasetEntry, hash_file, list_dataset};
 use crate::store::{FileRow, Store, StoreError};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs::Metadata;
@@ -348,10 +348,9 @@ fn vanished_origin(
     known: &HashMap<String, FileRow>,
     claimed: &[String],
 ) -> Result<Option<String>, StoreError> {
-    Ok(store
-        .paths_with_hash(hash)?
-        .into_iter()
-        .find(|p| !known.contains_key(p) && !claimed.contains(p) && !root.join(path_of(p)).exists()))
+    Ok(store.paths_with_hash(hash)?.into_iter().find(|p| {
+        !known.contains_key(p) && !claimed.contains(p) && !root.join(path_of(p)).exists()
+    }))
 }
 
 /// Adds one written path to the outcome. `failure` is the pipeline's cause.

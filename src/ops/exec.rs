@@ -64,7 +64,10 @@ pub fn check(places: &Places, step: &Step) -> Result<(), OpError> {
             Ok(())
         }
         Step::MoveDir { from, to } => {
-            let (src, dst) = (places.root.join(path_of(from)), places.root.join(path_of(to)));
+            let (src, dst) = (
+                places.root.join(path_of(from)),
+                places.root.join(path_of(to)),
+            );
             if !exists(&src) && !exists(&dst) {
                 return Err(OpError::Changed(format!("{} is gone", src.display())));
             }
@@ -85,7 +88,10 @@ pub fn run(places: &Places, step: &Step) -> Result<(), OpError> {
     match step {
         Step::MoveFile { from, to, hash } => move_file(&places.abs(from), &places.abs(to), hash),
         Step::MoveDir { from, to } => {
-            let (src, dst) = (places.root.join(path_of(from)), places.root.join(path_of(to)));
+            let (src, dst) = (
+                places.root.join(path_of(from)),
+                places.root.join(path_of(to)),
+            );
             if exists(&src) && !exists(&dst) {
                 fs::rename(&src, &dst).map_err(io_err("renaming", &src))?;
                 sync_dir(places.root);

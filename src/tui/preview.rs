@@ -68,12 +68,18 @@ pub fn render_preview(app: &App, frame: &mut Frame, area: Rect, photo: &PhotoRow
     );
     let ([left, right], [left_cap, right_cap], details_area) = slots(area);
     draw_image(app, frame, left, &photo.path);
-    frame.render_widget(Paragraph::new(format!("filed: {}", safe(&photo.person))), left_cap);
+    frame.render_widget(
+        Paragraph::new(format!("filed: {}", safe(&photo.person))),
+        left_cap,
+    );
     if let Some(other) = photo.lookalike()
         && let Some(example) = example_of(app, other)
     {
         draw_image(app, frame, right, &example.path);
-        frame.render_widget(Paragraph::new(format!("looks like: {}", safe(other))), right_cap);
+        frame.render_widget(
+            Paragraph::new(format!("looks like: {}", safe(other))),
+            right_cap,
+        );
     }
     frame.render_widget(Paragraph::new(details(photo)), details_area);
 }

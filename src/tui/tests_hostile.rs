@@ -40,8 +40,20 @@ fn hostile_app() -> super::app::App {
         7.0,
         Some("madonna"),
     );
-    let cr = photo("madonna/bel\u{7}cr\r.jpg", "madonna", &["mislabel"], 6.0, None);
-    let longest = photo(&format!("madonna/{long}"), "madonna", &["outlier"], 5.0, None);
+    let cr = photo(
+        "madonna/bel\u{7}cr\r.jpg",
+        "madonna",
+        &["mislabel"],
+        6.0,
+        None,
+    );
+    let longest = photo(
+        &format!("madonna/{long}"),
+        "madonna",
+        &["outlier"],
+        5.0,
+        None,
+    );
     app.data.persons.insert(
         0,
         PersonRow {
@@ -50,7 +62,9 @@ fn hostile_app() -> super::app::App {
             flags: vec!["merge".into(), "split".into(), "x".into()],
         },
     );
-    app.data.photos.splice(0..0, [clip, bytes, bidi, cr, longest]);
+    app.data
+        .photos
+        .splice(0..0, [clip, bytes, bidi, cr, longest]);
     app.data.duplicates.insert(
         0,
         DuplicateRow {
@@ -77,7 +91,10 @@ fn assert_clean(screen: &str) {
         .chars()
         .filter(|&c| c != '\n' && facecurate::shown::needs_escape(c))
         .collect();
-    assert!(bad.is_empty(), "control characters reached the screen: {bad:?}\n{screen}");
+    assert!(
+        bad.is_empty(),
+        "control characters reached the screen: {bad:?}\n{screen}"
+    );
 }
 
 #[test]
@@ -101,7 +118,10 @@ fn hostile_names_are_drawn_escaped_on_every_screen() {
         r"bel\x07cr\r.jpg",
         r"t\e[2J.jpg",
     ] {
-        assert!(seen.contains(expected), "{expected} not shown escaped:\n{seen}");
+        assert!(
+            seen.contains(expected),
+            "{expected} not shown escaped:\n{seen}"
+        );
     }
     app.screen = Screen::Review;
     insta::assert_snapshot!("hostile_review", draw(&app, 140, 14));
@@ -118,7 +138,10 @@ fn hostile_person_screen_status_and_picker_are_clean() {
     update(&mut app, Msg::Failed(format!("cannot move {TITLE}")));
     let status = draw(&app, 120, 30);
     assert_clean(&status);
-    assert!(status.contains(r"error: cannot move x\e]0;PWNED"), "{status}");
+    assert!(
+        status.contains(r"error: cannot move x\e]0;PWNED"),
+        "{status}"
+    );
     app.error = None;
     update(&mut app, super::tests::key('m'));
     for c in "\u{1b}]0;T\u{7}".chars() {
@@ -136,5 +159,8 @@ fn the_last_guard_replaces_a_raw_control_character() {
     super::view::scrub(&mut buf);
     assert_eq!(buf[(0, 0)].symbol(), "?");
     assert_eq!(buf[(1, 0)].symbol(), "?");
-    assert!(buf[(2, 0)].symbol().starts_with('\u{1b}'), "image cells keep their sequence");
+    assert!(
+        buf[(2, 0)].symbol().starts_with('\u{1b}'),
+        "image cells keep their sequence"
+    );
 }

@@ -25,6 +25,11 @@ mv "$work/ds/madonna/$first_photo" "$work/ds/elton_john/$photo"
 # The seeded exact copy, named to stand out.
 copy_from=$(ls "$work/ds/mindy_kaling" | sort | head -n 1)
 cp "$work/ds/mindy_kaling/$copy_from" "$work/ds/madonna/zz_copy.jpg"
+# A hostile name: an OSC title sequence and ESC colour codes in a truncated
+# photo, so the Problems screen must show it; it must show escaped, and
+# the pane title must stay what it was.
+hostile=$(printf 'x\033]0;PWNED\007\033[31mRED.jpg')
+head -c 2000 "$work/ds/mindy_kaling/$copy_from" > "$work/ds/ben_afflek/$hostile"
 "$bin" -w "$work/workspace.yaml" init "$work/ds" 2>/dev/null
 
 screen() { tmux -L "$sock" capture-pane -p -t e2e; }
@@ -41,6 +46,14 @@ key() { tmux -L "$sock" send-keys -t e2e "$@"; }
 tmux -L "$sock" new-session -d -s e2e -x 120 -y 32 \
   "${FACECURATE_CACHE:+FACECURATE_CACHE='$FACECURATE_CACHE' }'$bin' -w '$work/workspace.yaml'; echo \"EXIT=\$?\"; stty -a | tr ' ' '\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\n' ' '; echo; sleep 60"
 wait_for "[0-9][0-9] photos │" 180
+title() { tmux -L "$sock" display-message -p -t e2e '#{pane_title}'; }
+title_before=$(title)
+key BTab
+wait_for "Problems ([1-9]" 10
+screen | grep -qF 'ben_afflek/x\e]0;PWNED\x07\e[31mRED.jpg' || fail "the hostile name is not shown escaped"
+[ "$(title)" = "$title_before" ] || fail "the pane title changed to: $(title)"
+echo "hostile name: shown escaped, pane title unchanged ($title_before)"
+key Tab
 key Tab
 wait_for "Review · [1-9][0-9]* flagged" 10
 screen | grep -q "$photo" || fail "the injected photo is not on the Review screen"
@@ -101,6 +114,7 @@ for _ in $(seq 1 40); do [ -e "$work/ds/madonna/zz_copy.jpg" ] || break; sleep 0
 [ ! -e "$work/ds/madonna/zz_copy.jpg" ] || fail "keeping the original left the copy in place"
 [ -e "$work/ds/mindy_kaling/$copy_from" ] || fail "keeping the original removed it"
 echo "keep: the copy is in the trash, the original stays"
+[ "$(title)" = "$title_before" ] || fail "the pane title changed to: $(title)"
 key q
 wait_for "EXIT=0" 10
 screen | grep -q -- "icanon echo" || fail "the terminal was not restored (stty shows raw mode)"
