@@ -26,6 +26,9 @@ pub enum JobOutcome<T> {
     /// Stopped by [`Jobs::cancel`] or by a newer request of its kind; what it
     /// returned, if anything, is dropped.
     Cancelled,
+    /// The job panicked (a bug); the message says where. Its kind runs
+    /// again on the next request.
+    Panicked(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -222,11 +225,10 @@ fn run_job<K, T>(shared: &Shared<K, T>, kind: K, job: Pending<T>, stop: &AtomicB
 where
     K: Eq + Hash + Clone,
 {
-    let output = (job.work)(stop);
-    let outcome = if stop.load(Ordering::Relaxed) {
-        JobOutcome::Cancelled
-    } else {
-        JobOutcome::Done(output)
+    let outcome = match crate::panics::catch(|| (job.work)(stop)) {
+        Err(message) => JobOutcome::Panicked(message),
+        Ok(_) if stop.load(Ordering::Relaxed) => JobOutcome::Cancelled,
+        Ok(output) => JobOutcome::Done(output),
     };
     let mut state = shared.lock();
     if state

@@ -30,15 +30,13 @@ impl Analysis {
                     })
                 })
                 .collect();
-            for h in handles {
-                for judged in h.join().unwrap_or_default() {
-                    if let Some(entry) = judged.memo_entry {
-                        fresh |= entry.fresh;
-                        used.insert(entry.pair, entry.correlation);
-                    }
-                    if let Some(v) = judged.verdict {
-                        out.insert(judged.key, v);
-                    }
+            for judged in crate::panics::join_all(handles).into_iter().flatten() {
+                if let Some(entry) = judged.memo_entry {
+                    fresh |= entry.fresh;
+                    used.insert(entry.pair, entry.correlation);
+                }
+                if let Some(v) = judged.verdict {
+                    out.insert(judged.key, v);
                 }
             }
         });

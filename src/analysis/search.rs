@@ -59,11 +59,7 @@ fn par_map<T: Send>(
                 })
             })
             .collect();
-        for h in handles {
-            if let Ok(part) = h.join() {
-                parts.extend(part);
-            }
-        }
+        parts.extend(crate::panics::join_all(handles).into_iter().flatten());
     });
     parts.sort_by_key(|p| p.0);
     parts.into_iter().flat_map(|p| p.1).collect()

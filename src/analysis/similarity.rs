@@ -120,11 +120,7 @@ pub fn scan(v: &Vectors, k: usize, pair_min: f32, threads: usize) -> Scan {
                 })
             })
             .collect();
-        for h in handles {
-            if let Ok(part) = h.join() {
-                parts.push(part);
-            }
-        }
+        parts = crate::panics::join_all(handles);
     });
     let mut neighbours = vec![NeighbourList::new(); n];
     let mut pairs = Vec::new();

@@ -271,9 +271,7 @@ impl Analysis {
                 .chunks(chunk)
                 .map(|part| scope.spawn(|| part.iter().map(|&i| one(i)).collect::<Vec<_>>()))
                 .collect();
-            for h in handles {
-                out.extend(h.join().unwrap_or_default());
-            }
+            out.extend(crate::panics::join_all(handles).into_iter().flatten());
         });
         out
     }

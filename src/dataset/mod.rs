@@ -11,6 +11,7 @@ mod batches;
 pub mod engine;
 pub mod scan;
 mod settle;
+mod store_guard;
 pub mod watch;
 
 use crate::config::Workspace;

@@ -13,6 +13,7 @@
 use super::engine::LazyEngine;
 use super::scan::{Progress, Scope, reconcile};
 use super::settle::{Waiting, settled};
+use super::store_guard::StoreGuard;
 use super::{Changes, ScanSummary, person_of};
 use crate::config::WatchSettings;
 use crate::store::{Store, StoreError};
@@ -124,6 +125,7 @@ impl Watcher {
         let stop = Arc::new(AtomicBool::new(false));
         let mut state = State {
             root,
+            guard: StoreGuard::new(&store),
             store,
             engine,
             settle: settings.settle,
@@ -169,6 +171,7 @@ impl Drop for Watcher {
 struct State {
     root: PathBuf,
     store: Store,
+    guard: StoreGuard,
     engine: LazyEngine,
     settle: Duration,
     events: Sender<DatasetEvent>,
@@ -196,6 +199,12 @@ impl State {
         let mut rescan = initial_scan;
         let mut dirty: BTreeSet<String> = BTreeSet::new();
         while !self.stop.load(Ordering::Relaxed) {
+            if let Some(why) = self.guard.damage() {
+                if !self.rebuild(&why) {
+                    return;
+                }
+                rescan = true;
+            }
             if rescan {
                 rescan = false;
                 dirty.clear();
@@ -323,15 +332,32 @@ impl State {
         }
     }
 
+    /// Reopens a store damaged under the watcher and rescans into it;
+    /// false (after saying why) when it cannot be reopened.
+    fn rebuild(&mut self, why: &str) -> bool {
+        match self.guard.reopen(&mut self.store, why) {
+            Ok(message) => self.send(DatasetEvent::Warning { message }) && self.full_scan(),
+            Err(e) => {
+                self.send(DatasetEvent::Stopped {
+                    cause: format!("{why}, and it cannot be opened again: {e}"),
+                });
+                false
+            }
+        }
+    }
+
     /// Reports a failed reconciliation: the pipeline failing to start is a
     /// warning (the store is still right about everything else); a store
-    /// failure ends watching.
+    /// that fails is rebuilt once, and failing again ends watching.
     fn fail(&mut self, e: super::ScanError) -> bool {
         match e {
             super::ScanError::Engine(_) | super::ScanError::Dataset(_) => {
                 self.send(DatasetEvent::Warning {
                     message: e.to_string(),
                 })
+            }
+            super::ScanError::Store(e) if self.guard.may_rebuild(&e) => {
+                self.rebuild(&format!("the store failed ({e})"))
             }
             other => {
                 self.send(DatasetEvent::Stopped {

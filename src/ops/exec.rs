@@ -2,8 +2,9 @@
 //! already happened is recognised and skipped, so an interrupted operation
 //! can simply be run again.
 
+use super::OpError;
 use super::journal::{Loc, Step};
-use super::{OpError, fault};
+use crate::fault;
 use crate::pathkey::path_of;
 use crate::records::hash_file;
 use std::fs;

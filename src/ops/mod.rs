@@ -9,7 +9,7 @@
 //! (embeddings follow the photos, by content hash) → mark the entry done.
 
 pub mod exec;
-pub mod fault;
+
 pub mod journal;
 pub mod names;
 mod plan;
@@ -261,7 +261,7 @@ impl<'s> Ops<'s> {
             exec::check(&self.places(), step)?;
         }
         let id = self.journal.begin(kind, description, &steps)?;
-        fault::point();
+        crate::fault::point();
         let entry = self
             .journal
             .get(id)?
@@ -281,7 +281,7 @@ impl<'s> Ops<'s> {
             exec::run(&self.places(), step)?;
         }
         let change = sync::store(self.store, &self.root, &steps)?;
-        fault::point();
+        crate::fault::point();
         self.journal
             .set_state(entry.id, if undo { State::Undone } else { State::Applied })?;
         let verb = if undo { "undid: " } else { "" };

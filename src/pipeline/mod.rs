@@ -72,6 +72,9 @@ pub enum Failure {
     Decode(#[from] DecodeError),
     #[error("model error: {0}")]
     Model(String),
+    /// A panic while processing the photo: a bug, reported with the photo.
+    #[error("{0}")]
+    Internal(String),
 }
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -157,6 +160,7 @@ impl Worker {
             path: path.to_path_buf(),
             cause,
         };
+        crate::fault::panic_on(path);
         let image = decode::decode_file(path).map_err(|e| fail(e.into()))?;
         let faces = self
             .process_image(&image)
@@ -230,7 +234,14 @@ pub fn run(
             let res_tx = res_tx.clone();
             scope.spawn(move || {
                 for i in job_rx {
-                    if res_tx.send((i, worker.process_path(&paths[i]))).is_err() {
+                    let result = crate::panics::catch(|| worker.process_path(&paths[i]))
+                        .unwrap_or_else(|cause| {
+                            Err(PhotoError {
+                                path: paths[i].clone(),
+                                cause: Failure::Internal(cause),
+                            })
+                        });
+                    if res_tx.send((i, result)).is_err() {
                         break;
                     }
                 }

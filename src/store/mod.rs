@@ -125,6 +125,21 @@ impl Store {
         })
     }
 
+    /// An empty store in memory: a stand-in while the real one is closed
+    /// and opened again.
+    pub fn placeholder(fingerprint: &str) -> Result<Store, StoreError> {
+        let conn = Connection::open_in_memory().map_err(|source| StoreError::Sqlite {
+            path: PathBuf::from(":memory:"),
+            source,
+        })?;
+        Ok(Store {
+            conn,
+            path: PathBuf::new(),
+            fingerprint: fingerprint.to_string(),
+            recovery: None,
+        })
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -39,8 +39,10 @@ impl Retrainer {
         let (results, shown) = (jobs.results().clone(), Arc::clone(&view));
         std::thread::spawn(move || {
             for result in results {
-                let JobOutcome::Done(outcome) = result.outcome else {
-                    continue;
+                let outcome = match result.outcome {
+                    JobOutcome::Done(outcome) => outcome,
+                    JobOutcome::Cancelled => continue,
+                    JobOutcome::Panicked(message) => Err(message),
                 };
                 let Ok(mut v) = shown.lock() else { return };
                 v.training = false;
@@ -120,7 +122,15 @@ impl LiveBackend {
     }
 }
 
+/// [`view`], with a panic in the analysis reported instead of ending the
+/// thread that refreshes the view.
 fn send_view(ws: &Workspace, fingerprint: &str, tx: &Sender<Msg>) {
+    if let Err(message) = facecurate::panics::catch(|| view(ws, fingerprint, tx)) {
+        let _ = tx.send(Msg::Failed(format!("analysis: {message}")));
+    }
+}
+
+fn view(ws: &Workspace, fingerprint: &str, tx: &Sender<Msg>) {
     let settings = match facecurate::analysis::embedder_scale::workspace_settings(ws) {
         Ok((s, note)) => {
             static NOTED: std::sync::Once = std::sync::Once::new();

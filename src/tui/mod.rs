@@ -124,9 +124,15 @@ fn event_loop(
         let tx = tx.clone();
         std::thread::spawn(move || {
             lower_priority();
-            backend.start(&tx);
+            // A panic (a bug) is reported on the status bar; the UI goes on.
+            let report = |r: Result<(), String>| {
+                if let Err(message) = r {
+                    let _ = tx.send(Msg::Failed(message));
+                }
+            };
+            report(facecurate::panics::catch(|| backend.start(&tx)));
             for effect in effect_rx {
-                backend.apply(effect, &tx);
+                report(facecurate::panics::catch(|| backend.apply(effect, &tx)));
             }
         });
     }

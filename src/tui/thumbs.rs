@@ -181,7 +181,9 @@ fn image_for(root: &Path, rel: &Path, cache: &mut ThumbCache) -> Option<Arc<RgbI
     if let Some(img) = cache.get(rel) {
         return Some(Arc::clone(img));
     }
-    let img = Arc::new(load_preview(root, rel)?);
+    // A photo whose decoding panics (a decoder bug) is one preview that fails,
+    // not the end of every preview.
+    let img = Arc::new(facecurate::panics::catch(|| load_preview(root, rel)).ok()??);
     cache.insert(rel.to_path_buf(), Arc::clone(&img));
     Some(img)
 }
