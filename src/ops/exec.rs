@@ -153,10 +153,18 @@ fn move_file(src: &Path, dst: &Path, hash: &str) -> Result<(), OpError> {
 /// The trash may sit on another file system: copy, sync, verify, then remove.
 fn copy_across(src: &Path, dst: &Path, hash: &str) -> Result<(), OpError> {
     let partial = dst.with_extension("facecurate-partial");
-    fs::copy(src, &partial).map_err(io_err("copying", src))?;
-    fs::File::open(&partial)
-        .and_then(|f| f.sync_all())
-        .map_err(io_err("syncing", &partial))?;
+    // A copy that fails half-way (a full disk) leaves no partial file behind.
+    let copied = fs::copy(src, &partial)
+        .map_err(io_err("copying", src))
+        .and_then(|_| {
+            fs::File::open(&partial)
+                .and_then(|f| f.sync_all())
+                .map_err(io_err("syncing", &partial))
+        });
+    if let Err(e) = copied {
+        let _ = fs::remove_file(&partial);
+        return Err(e);
+    }
     if hash_file(&partial).map_err(io_err("reading", &partial))? != hash {
         let _ = fs::remove_file(&partial);
         return Err(OpError::Changed(format!(

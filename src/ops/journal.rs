@@ -123,10 +123,9 @@ pub struct Entry {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("journal {path}: {source}")]
+#[error("journal {}: {}", path.display(), crate::store::describe(source))]
 pub struct JournalError {
     pub path: PathBuf,
-    #[source]
     pub source: rusqlite::Error,
 }
 

@@ -30,13 +30,16 @@ pub enum OpError {
     Changed(String),
     #[error("{0}")]
     Invalid(String),
-    #[error("cannot {action} {path}: {source}")]
+    #[error("{action} {}: {source}", crate::shown::Shown(path))]
     Io {
         action: &'static str,
         path: PathBuf,
-        #[source]
         source: std::io::Error,
     },
+    /// A step failed (a full disk, a read-only folder) and the steps done
+    /// before it were put back: the operation did not happen.
+    #[error("{0}; nothing was changed")]
+    RolledBack(Box<OpError>),
     #[error(transparent)]
     Journal(#[from] JournalError),
     #[error(transparent)]
@@ -73,7 +76,7 @@ impl<'s> Ops<'s> {
         store: &'s mut Store,
     ) -> Result<(Ops<'s>, Vec<String>), OpError> {
         std::fs::create_dir_all(journal_dir).map_err(|source| OpError::Io {
-            action: "create",
+            action: "creating",
             path: journal_dir.to_path_buf(),
             source,
         })?;
@@ -87,7 +90,13 @@ impl<'s> Ops<'s> {
         let mut recovered = Vec::new();
         for entry in ops.journal.unfinished()? {
             let undoing = entry.state == State::Undoing;
-            ops.finish(&entry, undoing)?;
+            if let Err(e) = ops.finish_or_roll_back(&entry, undoing) {
+                recovered.push(format!(
+                    "could not finish the interrupted #{} ({}): {e}",
+                    entry.id, entry.description
+                ));
+                continue;
+            }
             recovered.push(format!(
                 "recovered an interrupted {} (#{}: {}): {}",
                 if undoing { "undo" } else { "operation" },
@@ -230,7 +239,7 @@ impl<'s> Ops<'s> {
             for batch in batches.flatten() {
                 removed += count_files(&batch.path());
                 std::fs::remove_dir_all(batch.path()).map_err(|source| OpError::Io {
-                    action: "empty the trash at",
+                    action: "emptying the trash at",
                     path: batch.path(),
                     source,
                 })?;
@@ -245,7 +254,7 @@ impl<'s> Ops<'s> {
             exec::check(&self.places(), step)?;
         }
         self.journal.set_state(entry.id, State::Undoing)?;
-        self.finish(&entry, true)
+        self.finish_or_roll_back(&entry, true)
     }
 
     fn apply(
@@ -266,7 +275,42 @@ impl<'s> Ops<'s> {
             .journal
             .get(id)?
             .ok_or_else(|| OpError::Invalid(format!("journal entry #{id} vanished")))?;
-        self.finish(&entry, false)
+        self.finish_or_roll_back(&entry, false)
+    }
+
+    /// [`Ops::finish`]; when a step fails with an error (not a crash), the
+    /// steps already done are put back and the entry is closed as it was
+    /// before, so a failed operation is never completed behind the user's
+    /// back at the next start. When putting back fails too, the entry stays
+    /// unfinished and the next start tries again.
+    fn finish_or_roll_back(&mut self, entry: &Entry, undo: bool) -> Result<Change, OpError> {
+        let error = match self.finish(entry, undo) {
+            Ok(change) => return Ok(change),
+            Err(e) => e,
+        };
+        let back: Vec<Step> = if undo {
+            entry.steps.clone()
+        } else {
+            entry.steps.iter().rev().map(Step::inverse).collect()
+        };
+        if back
+            .iter()
+            .try_for_each(|step| exec::run(&self.places(), step))
+            .is_err()
+        {
+            return Err(error);
+        }
+        // The store may have followed some steps before the failure.
+        let _ = sync::store(self.store, &self.root, &back);
+        self.journal.set_state(
+            entry.id,
+            if undo {
+                State::Applied
+            } else {
+                State::Discarded
+            },
+        )?;
+        Err(OpError::RolledBack(Box::new(error)))
     }
 
     /// Runs an entry's steps (or their inverses) to the end, syncs the

@@ -27,7 +27,7 @@ pub enum StoreError {
         action: &'static str,
         source: std::io::Error,
     },
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {}", path.display(), describe(source))]
     Sqlite {
         path: PathBuf,
         source: rusqlite::Error,
@@ -47,6 +47,22 @@ impl StoreError {
             ),
             _ => false,
         }
+    }
+}
+
+/// SQLite's error in words a user can act on: its I/O errors (a `-shm`
+/// file that cannot grow, a write that fails) most often mean a full or
+/// failing disk, which its own text does not say.
+pub fn describe(e: &rusqlite::Error) -> String {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::DiskFull => {
+            "the disk is full (SQLite: database or disk is full)".to_string()
+        }
+        rusqlite::Error::SqliteFailure(f, _) if f.code == ErrorCode::SystemIoFailure => format!(
+            "disk I/O error (SQLite code {}): is the disk holding it full, read-only or failing?",
+            f.extended_code
+        ),
+        other => other.to_string(),
     }
 }
 
