@@ -9,6 +9,8 @@ pub mod config;
 pub mod dataset;
 pub mod facenet;
 pub mod fault;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod jobs;
 pub mod lfw;
 pub mod models;

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use models::{BUILTIN_DETECTORS, BUILTIN_EMBEDDERS, MTCNN_NAMES, ModelSettings};
-pub use spec_file::load_embedder_spec;
+pub use spec_file::{load_embedder_spec, parse_embedder_spec};
 pub use template::{EXAMPLE_DATASET, template};
 
 /// The workspace file commands use unless `-w/--workspace` says otherwise.

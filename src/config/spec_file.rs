@@ -19,14 +19,19 @@ pub fn load_embedder_spec(path: &Path) -> Result<EmbedderSpec, ConfigError> {
             });
         }
     };
+    parse_embedder_spec(&text, path)
+}
+
+/// Checks `text` as the spec file at `path` (which need not exist).
+pub fn parse_embedder_spec(text: &str, path: &Path) -> Result<EmbedderSpec, ConfigError> {
     let file = super::absolute(path);
     let base = file.parent().map(Path::to_path_buf).unwrap_or_default();
-    let mut spec: EmbedderSpec = super::parse::parse_tracked(&text, &file, "")?;
+    let mut spec: EmbedderSpec = super::parse::parse_tracked(text, &file, "")?;
     if spec.name.is_empty() {
         spec.name = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "custom".to_string());
     }
-    check_spec(spec, &text, &file, &base, &[])
+    check_spec(spec, text, &file, &base, &[])
 }

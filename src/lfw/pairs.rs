@@ -84,26 +84,35 @@ fn number(token: &str) -> Result<u32, String> {
         .map_err(|_| format!("`{token}` is not a photo number"))
 }
 
+/// A person token must name a folder directly under the root: a pair file
+/// from elsewhere cannot point `verify` at files outside it.
+fn person(token: &str) -> Result<String, String> {
+    if token == "." || token == ".." || token.contains('/') || token.contains('\\') {
+        return Err(format!("`{token}` is not a person folder name"));
+    }
+    Ok(token.to_string())
+}
+
 fn parse_line(tokens: &[&str]) -> Result<(PairSide, PairSide, bool), String> {
     match tokens {
         [name, a, b] => Ok((
             PairSide {
-                person: name.to_string(),
+                person: person(name)?,
                 number: number(a)?,
             },
             PairSide {
-                person: name.to_string(),
+                person: person(name)?,
                 number: number(b)?,
             },
             true,
         )),
         [n1, a, n2, b] => Ok((
             PairSide {
-                person: n1.to_string(),
+                person: person(n1)?,
                 number: number(a)?,
             },
             PairSide {
-                person: n2.to_string(),
+                person: person(n2)?,
                 number: number(b)?,
             },
             false,

@@ -76,6 +76,44 @@ impl Step {
     }
 }
 
+/// The steps of a journal entry as stored. A journal is replayed at every
+/// start, so a damaged one must fail by name, never run a step that leaves
+/// the dataset or the trash: every place must be a plain relative path.
+pub fn decode_steps(text: &str) -> Result<Vec<Step>, String> {
+    let steps: Vec<Step> =
+        serde_json::from_str(text).map_err(|e| format!("damaged journal steps: {e}"))?;
+    for step in &steps {
+        for place in step.places() {
+            let plain = !place.is_empty()
+                && crate::pathkey::key_of(&crate::pathkey::path_of(place)).as_deref() == Ok(place);
+            if !plain {
+                return Err(format!(
+                    "damaged journal steps: `{}` is not a plain relative path",
+                    crate::shown::escape(place)
+                ));
+            }
+        }
+    }
+    Ok(steps)
+}
+
+impl Step {
+    /// Every dataset or trash path the step names.
+    pub fn places(&self) -> Vec<&str> {
+        fn loc(l: &Loc) -> &str {
+            match l {
+                Loc::Data(p) | Loc::Trash(p) => p,
+            }
+        }
+        match self {
+            Step::MoveFile { from, to, .. } => vec![loc(from), loc(to)],
+            Step::MoveDir { from, to } => vec![from, to],
+            Step::MakeDir { dir } | Step::RemoveDir { dir } => vec![dir],
+            Step::Review { .. } | Step::NotDuplicate { .. } => Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum State {
@@ -227,7 +265,13 @@ impl Journal {
                     created: r.get(1)?,
                     kind: r.get(2)?,
                     description: r.get(3)?,
-                    steps: serde_json::from_str(&steps).unwrap_or_default(),
+                    steps: decode_steps(&steps).map_err(|e| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            4,
+                            rusqlite::types::Type::Text,
+                            e.into(),
+                        )
+                    })?,
                     state: State::parse(&r.get::<_, String>(5)?),
                 })
             })
