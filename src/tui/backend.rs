@@ -120,6 +120,32 @@ impl LiveBackend {
     fn send_view(&self, tx: &Sender<Msg>) {
         send_view(&self.ws, &self.fingerprint, tx);
     }
+
+    /// Finishes an edit a crash interrupted (the journal rolls it forward)
+    /// before anything is shown, and says so.
+    fn recover(&self, tx: &Sender<Msg>) {
+        let opened =
+            Store::open(&self.ws.store_path(), &self.fingerprint).map_err(|e| e.to_string());
+        let recovered = opened.and_then(|mut store| {
+            Ops::open(
+                &self.ws.dataset,
+                &self.ws.journal_dir(),
+                &self.ws.trash_dir(),
+                &mut store,
+            )
+            .map(|(_, lines)| lines)
+            .map_err(|e| e.to_string())
+        });
+        match recovered {
+            Ok(lines) if lines.is_empty() => {}
+            Ok(lines) => {
+                let _ = tx.send(Msg::Done(lines.join("; ")));
+            }
+            Err(e) => {
+                let _ = tx.send(Msg::Failed(e));
+            }
+        }
+    }
 }
 
 /// [`view`], with a panic in the analysis reported instead of ending the
@@ -173,6 +199,7 @@ fn analyse(
 
 impl Backend for LiveBackend {
     fn start(&mut self, tx: &Sender<Msg>) {
+        self.recover(tx);
         // What the store already knows shows at once; the scan then catches up.
         self.send_view(tx);
         let retrainer = Retrainer::new(self.ws.clone(), self.fingerprint.clone(), tx.clone());

@@ -119,4 +119,34 @@ key q
 wait_for "EXIT=0" 10
 screen | grep -q -- "icanon echo" || fail "the terminal was not restored (stty shows raw mode)"
 echo "quit: exit 0, terminal restored"
+
+# SIGKILL in the middle of an accepted move: the photo is put back in
+# elton_john by hand, accepted again with a fault point armed that kills
+# the process after the rename and before the store and journal are told;
+# the next start rolls the journal forward and says so.
+tmux -L "$sock" kill-session -t e2e
+mv "$work/ds/madonna/$photo" "$work/ds/elton_john/$photo"
+tmux -L "$sock" new-session -d -s e2e -x 120 -y 32 \
+  "FACECURATE_FAULT_AT=2 ${FACECURATE_CACHE:+FACECURATE_CACHE='$FACECURATE_CACHE' }'$bin' -w '$work/workspace.yaml'; echo \"EXIT=\$?\"; sleep 60"
+wait_for "[0-9][0-9] photos │" 120
+key Tab
+wait_for "Review · [1-9][0-9]* flagged" 10
+for _ in $(seq 1 40); do screen | grep "elton_john/$photo" | grep -q "→ madonna" && break; sleep 0.25; done
+row=$(screen | grep -n "elton_john/$photo" | head -n 1 | cut -d: -f1)
+first=$(screen | grep -n "^│score" | head -n 1 | cut -d: -f1)
+[ -n "$row" ] || fail "the photo put back is not on the Review screen"
+for _ in $(seq 1 $(( row - first - 1 ))); do key j; done
+key a
+wait_for "=137" 20  # (drawn over the dead UI, the line may be cut)
+[ -e "$work/ds/madonna/$photo" ] || fail "killed after the rename, yet the photo is not in madonna"
+echo "kill: SIGKILL after the rename, before the store and journal were told"
+tmux -L "$sock" kill-session -t e2e
+tmux -L "$sock" new-session -d -s e2e -x 120 -y 32 \
+  "${FACECURATE_CACHE:+FACECURATE_CACHE='$FACECURATE_CACHE' }'$bin' -w '$work/workspace.yaml'; echo \"EXIT=\$?\"; sleep 60"
+wait_for "recovered an interrupted operation" 30
+key q
+wait_for "EXIT=0" 10
+"$bin" -w "$work/workspace.yaml" log 2>/dev/null | head -n 1 | grep -q "applied" || fail "the journal did not roll the move forward"
+[ -e "$work/ds/madonna/$photo" ] && [ ! -e "$work/ds/elton_john/$photo" ] || fail "the photo is not exactly once, in madonna"
+echo "restart: the journal rolled the move forward and the status bar said so"
 echo "e2e: 1 passed, 0 failed"
