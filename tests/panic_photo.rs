@@ -41,7 +41,12 @@ fn a_photo_whose_processing_panics_is_named_and_the_scan_goes_on() {
         .collect();
     assert_eq!(failed.len(), 1, "only the one photo failed: {failed:?}");
     assert_eq!(failed[0]["path"], "madonna/madonna_001.jpg");
-    assert!(failed[0]["error"].as_str().unwrap().contains("injected fault"));
+    assert!(
+        failed[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("injected fault")
+    );
     assert_eq!(
         photos.len(),
         common::photos_under(&root).len(),
