@@ -107,21 +107,19 @@ fn report(outcome: &ScanOutcome, json: bool) -> Result<()> {
     if json {
         println!("{}", serde_json::to_string(s)?);
     }
-    errln!(
-        "{} photos: {} new, {} changed, {} moved, {} removed; {} embedded, {} failed in {:.2} s",
-        s.photos,
-        s.new,
-        s.changed,
-        s.moved,
-        s.removed,
-        s.embedded,
-        s.failed,
-        s.seconds
-    );
+    errln!("{}", summary_line(s));
     if outcome.stopped {
         errln!(
             "facecurate: scan stopped early; what was embedded is kept, run `facecurate scan` again to finish"
         );
     }
     Ok(())
+}
+
+/// One line for a scan's counts (`scan`, and `watch` after its first scan).
+pub fn summary_line(s: &facecurate::dataset::ScanSummary) -> String {
+    format!(
+        "{} photos: {} new, {} changed, {} moved, {} removed; {} embedded, {} failed in {:.2} s",
+        s.photos, s.new, s.changed, s.moved, s.removed, s.embedded, s.failed, s.seconds
+    )
 }

@@ -66,17 +66,9 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Result<Outcome> {
         }
         match event {
             DatasetEvent::Progress(_) => {}
-            DatasetEvent::Scanned { summary: s, .. } => errln!(
-                "scanned: {} photos, {} new, {} changed, {} moved, {} removed; {} embedded, {} failed in {:.2} s",
-                s.photos,
-                s.new,
-                s.changed,
-                s.moved,
-                s.removed,
-                s.embedded,
-                s.failed,
-                s.seconds
-            ),
+            DatasetEvent::Scanned { summary: s, .. } => {
+                errln!("scanned: {}", super::scan::summary_line(&s))
+            }
             DatasetEvent::Changed(c) => {
                 if !args.json {
                     print_changes(&c);
