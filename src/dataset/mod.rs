@@ -13,6 +13,7 @@ pub mod scan;
 mod settle;
 mod store_guard;
 pub mod watch;
+mod watch_moves;
 
 use crate::config::Workspace;
 use crate::models::Manifest;

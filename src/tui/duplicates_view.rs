@@ -5,7 +5,8 @@
 use super::app::App;
 use super::keys::{Action, key_label};
 use super::model::DuplicateRow;
-use super::view::{draw_thumb, highlight, safe_path, table_state, window};
+use super::safe::safe_path;
+use super::view::{draw_thumb, highlight, table_state, window};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Style, Stylize};

@@ -133,7 +133,7 @@ pub fn label(rank: usize, photo: &PhotoRow, selected: bool) -> String {
         text.push_str(&format!(" !{flag}"));
     }
     if let Some(s) = &photo.suggested {
-        text.push_str(&format!("→{}", super::view::safe(s)));
+        text.push_str(&format!("→{}", super::safe::safe(s)));
     }
     text.chars().take(usize::from(CELL_W - 1)).collect()
 }
@@ -148,7 +148,7 @@ pub fn render_person(app: &App, frame: &mut Frame, grid: Grid) {
         .min(grid.cols * grid.rows);
     let title = format!(
         " {} · {}-{} of {} · farthest from the centre first ",
-        super::view::safe(app.person.as_deref().unwrap_or("")),
+        super::safe::safe(app.person.as_deref().unwrap_or("")),
         if shown > 0 { first + 1 } else { 0 },
         first + shown,
         photos.len(),

@@ -14,6 +14,7 @@ pub mod image_widget;
 pub mod keys;
 pub mod model;
 pub mod preview;
+pub mod safe;
 pub mod thumbs;
 pub mod trace;
 pub mod update;

@@ -156,7 +156,7 @@ fn the_last_guard_replaces_a_raw_control_character() {
     buf[(0, 0)].set_symbol("\u{1b}");
     buf[(1, 0)].set_symbol("\u{202e}");
     buf[(2, 0)].set_symbol("\u{1b}_Gf=100;AAAA\u{1b}\\");
-    super::view::scrub(&mut buf);
+    super::safe::scrub(&mut buf);
     assert_eq!(buf[(0, 0)].symbol(), "?");
     assert_eq!(buf[(1, 0)].symbol(), "?");
     assert!(

@@ -6,6 +6,7 @@ use super::duplicates_view;
 use super::grid::Grid;
 use super::keys::{Action, key_label};
 use super::model::PhotoRow;
+use super::safe::{safe, safe_path};
 use facecurate::shown;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -14,17 +15,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{
     Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState, Tabs, Wrap,
 };
-
-/// A name (person, photo, cause, message) made safe to draw: see
-/// [`facecurate::shown`]. Every string from the dataset passes here.
-pub(super) fn safe(s: &str) -> std::borrow::Cow<'_, str> {
-    shown::escape_text(s)
-}
-
-/// A dataset path made safe to draw, bytes that are not UTF-8 as `\xNN`.
-pub(super) fn safe_path(p: &std::path::Path) -> std::borrow::Cow<'_, str> {
-    shown::path(p)
-}
 
 fn areas(size: Rect) -> [Rect; 3] {
     Layout::vertical([
@@ -84,21 +74,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         }
         Some(Overlay::Search) | None => {}
     }
-    scrub(frame.buffer_mut());
-}
-
-/// The last guard: a cell still holding a character that must not reach
-/// the terminal (a name some view forgot to pass through [`safe`]) shows
-/// `?` instead. Image protocol cells, whose one symbol is a whole escape
-/// sequence made by ratatui-image, are the only ones allowed an ESC.
-pub(super) fn scrub(buf: &mut ratatui::buffer::Buffer) {
-    for cell in buf.content.iter_mut() {
-        let symbol = cell.symbol();
-        let image = symbol.len() > 1 && symbol.starts_with('\u{1b}');
-        if !image && symbol.chars().any(shown::needs_escape) {
-            cell.set_symbol("?");
-        }
-    }
+    super::safe::scrub(frame.buffer_mut());
 }
 
 pub(super) fn highlight(app: &App) -> Style {

@@ -146,7 +146,9 @@ tmux -L "$sock" new-session -d -s e2e -x 120 -y 32 \
 wait_for "recovered an interrupted operation" 30
 key q
 wait_for "EXIT=0" 10
-"$bin" -w "$work/workspace.yaml" log 2>/dev/null | head -n 1 | grep -q "applied" || fail "the journal did not roll the move forward"
+journal=$("$bin" -w "$work/workspace.yaml" log 2>&1)
+# (the newest entry comes last)
+echo "$journal" | tail -n 1 | grep "applied" | grep -q "$photo" || fail "the journal did not roll the move forward: $journal"
 [ -e "$work/ds/madonna/$photo" ] && [ ! -e "$work/ds/elton_john/$photo" ] || fail "the photo is not exactly once, in madonna"
 echo "restart: the journal rolled the move forward and the status bar said so"
 echo "e2e: 1 passed, 0 failed"
