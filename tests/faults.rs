@@ -247,6 +247,17 @@ fn a_person_folder_deleted_during_a_scan_leaves_a_store_that_agrees() {
     })
     .expect("the scan goes on");
     assert!(deleted, "the folder went during the scan");
+    let named = outcome
+        .changes
+        .failed
+        .iter()
+        .any(|(p, cause)| p.starts_with("mindy_kaling") && cause.contains("No such file"))
+        || outcome.warnings.iter().any(|w| w.contains("mindy_kaling"));
+    assert!(
+        named,
+        "the vanished photos are named with their cause: {:?} {:?}",
+        outcome.changes.failed, outcome.warnings
+    );
     let second =
         facecurate::dataset::scan(&mut store, &root, &mut engine, &stop, &mut |_| {}).unwrap();
     let paths: Vec<PathBuf> = store
