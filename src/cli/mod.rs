@@ -158,10 +158,26 @@ pub fn main() -> ExitCode {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
         Ok(Outcome::Failures) => ExitCode::from(1),
         Err(err) => {
-            errln!("facecurate: {err:#}");
+            errln!("facecurate: {}", error_text(&err));
             ExitCode::from(2)
         }
     }
+}
+
+/// An error and its causes on one line, each cause once: many errors
+/// already quote their source (`store.sqlite: the disk is full`), and
+/// `{:#}` would repeat it, sometimes twice.
+fn error_text(err: &anyhow::Error) -> String {
+    let mut text = err.to_string();
+    for cause in err.chain().skip(1) {
+        let cause = cause.to_string();
+        let last_part = cause.rsplit(": ").next().unwrap_or(&cause);
+        if !text.contains(&cause) && !text.contains(last_part) {
+            text.push_str(": ");
+            text.push_str(&cause);
+        }
+    }
+    text
 }
 
 fn run_command(cli: &Cli, command: &Command) -> anyhow::Result<Outcome> {
