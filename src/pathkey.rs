@@ -89,6 +89,11 @@ pub fn path_of(key: &str) -> PathBuf {
     PathBuf::from(os_of(key))
 }
 
+/// Where a key (a path or a person) is under `root` on disk.
+pub fn join(root: &Path, key: &str) -> PathBuf {
+    root.join(os_of(key))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -281,23 +281,7 @@ fn watch(dir: &Path) -> (PathBuf, Watcher, crossbeam_channel::Receiver<DatasetEv
     let root = common::dataset(dir, 2);
     let db = dir.join("state/store.sqlite");
     let (tx, rx) = crossbeam_channel::unbounded();
-    let settings = facecurate::config::WatchSettings {
-        poll: false,
-        poll_interval: Duration::from_millis(200),
-        debounce: Duration::from_millis(200),
-        settle: Duration::from_millis(300),
-    };
-    let engine = LazyEngine::ready(common::engine(2));
-    let w = Watcher::start(
-        &root,
-        &db,
-        &common::fingerprint(),
-        engine,
-        settings,
-        true,
-        tx,
-    )
-    .unwrap();
+    let w = common::quick_watch(&root, &db, false, tx);
     wait_for(&rx, Duration::from_secs(120), |e| {
         matches!(e, DatasetEvent::Scanned { .. })
     });

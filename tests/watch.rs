@@ -6,8 +6,7 @@ mod common;
 
 use common::wait_until;
 use crossbeam_channel::Receiver;
-use facecurate::config::WatchSettings;
-use facecurate::dataset::{Changes, DatasetEvent, LazyEngine, Watcher};
+use facecurate::dataset::{Changes, DatasetEvent, Watcher};
 use facecurate::records::PhotoRecord;
 use facecurate::store::Store;
 use std::io::Write;
@@ -38,24 +37,8 @@ impl Fixture {
             .flat_map(|(_, p)| p.into_iter().skip(2))
             .collect();
         let db = dir.path().join("state/store.sqlite");
-        let settings = WatchSettings {
-            poll,
-            poll_interval: Duration::from_millis(200),
-            debounce: Duration::from_millis(200),
-            settle: Duration::from_millis(400),
-        };
         let (tx, rx) = crossbeam_channel::unbounded();
-        let engine = LazyEngine::ready(common::engine(2));
-        let watcher = Watcher::start(
-            &root,
-            &db,
-            &common::fingerprint(),
-            engine,
-            settings,
-            true,
-            tx,
-        )
-        .unwrap();
+        let watcher = common::quick_watch(&root, &db, poll, tx);
         let mut f = Fixture {
             _dir: dir,
             root,

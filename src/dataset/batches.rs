@@ -44,7 +44,7 @@ pub(super) fn embed(
     }
     let paths: Vec<PathBuf> = groups
         .iter()
-        .map(|(_, ps)| root.join(crate::pathkey::path_of(&ps[0].key)))
+        .map(|(_, ps)| crate::pathkey::join(root, &ps[0].key))
         .collect();
     let engine = engine.get().map_err(ScanError::Engine)?;
     // A store error or the caller's stop halts the pipeline feeder.

@@ -163,7 +163,7 @@ pub fn list_person(
     person: &str,
     warn: &mut dyn FnMut(String),
 ) -> Vec<crate::records::DatasetEntry> {
-    let dir = root.join(crate::pathkey::os_of(person));
+    let dir = crate::pathkey::join(root, person);
     if person.starts_with('.') || !dir.is_dir() {
         return Vec::new();
     }

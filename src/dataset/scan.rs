@@ -349,7 +349,7 @@ fn vanished_origin(
     claimed: &[String],
 ) -> Result<Option<String>, StoreError> {
     Ok(store.paths_with_hash(hash)?.into_iter().find(|p| {
-        !known.contains_key(p) && !claimed.contains(p) && !root.join(path_of(p)).exists()
+        !known.contains_key(p) && !claimed.contains(p) && !crate::pathkey::join(root, p).exists()
     }))
 }
 

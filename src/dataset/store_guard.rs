@@ -65,7 +65,7 @@ impl StoreGuard {
         let recent = self
             .rebuilt
             .is_some_and(|t| t.elapsed() < REBUILD_AT_MOST_EVERY);
-        !recent && (e.is_corrupt() || matches!(e, StoreError::Sqlite { .. }))
+        !recent && matches!(e, StoreError::Sqlite { .. })
     }
 
     /// Closes `store` and opens it again from its path, checking every page

@@ -5,7 +5,7 @@
 use super::OpError;
 use super::journal::{Loc, Step};
 use crate::fault;
-use crate::pathkey::path_of;
+use crate::pathkey::join;
 use crate::records::hash_file;
 use std::fs;
 use std::io;
@@ -19,8 +19,8 @@ pub struct Places<'a> {
 impl Places<'_> {
     pub fn abs(&self, loc: &Loc) -> PathBuf {
         match loc {
-            Loc::Data(rel) => self.root.join(path_of(rel)),
-            Loc::Trash(rel) => self.trash.join(path_of(rel)),
+            Loc::Data(rel) => join(self.root, rel),
+            Loc::Trash(rel) => join(self.trash, rel),
         }
     }
 }
@@ -65,10 +65,7 @@ pub fn check(places: &Places, step: &Step) -> Result<(), OpError> {
             Ok(())
         }
         Step::MoveDir { from, to } => {
-            let (src, dst) = (
-                places.root.join(path_of(from)),
-                places.root.join(path_of(to)),
-            );
+            let (src, dst) = (join(places.root, from), join(places.root, to));
             if !exists(&src) && !exists(&dst) {
                 return Err(OpError::Changed(format!("{} is gone", src.display())));
             }
@@ -89,10 +86,7 @@ pub fn run(places: &Places, step: &Step) -> Result<(), OpError> {
     match step {
         Step::MoveFile { from, to, hash } => move_file(&places.abs(from), &places.abs(to), hash),
         Step::MoveDir { from, to } => {
-            let (src, dst) = (
-                places.root.join(path_of(from)),
-                places.root.join(path_of(to)),
-            );
+            let (src, dst) = (join(places.root, from), join(places.root, to));
             if exists(&src) && !exists(&dst) {
                 fs::rename(&src, &dst).map_err(io_err("renaming", &src))?;
                 sync_dir(places.root);
@@ -100,12 +94,12 @@ pub fn run(places: &Places, step: &Step) -> Result<(), OpError> {
             Ok(())
         }
         Step::MakeDir { dir } => {
-            let d = places.root.join(path_of(dir));
+            let d = join(places.root, dir);
             fs::create_dir_all(&d).map_err(io_err("creating", &d))
         }
         Step::RemoveDir { dir } => {
             // Only an empty folder goes; anything the user left stays.
-            let _ = fs::remove_dir(places.root.join(path_of(dir)));
+            let _ = fs::remove_dir(join(places.root, dir));
             Ok(())
         }
         Step::Review { .. } | Step::NotDuplicate { .. } => Ok(()),

@@ -34,10 +34,7 @@ pub fn key(rel: &Path) -> Result<String, OpError> {
 }
 
 fn person_of(rel: &Path) -> String {
-    rel.components()
-        .next()
-        .and_then(|c| pathkey::name_of(c.as_os_str()).ok())
-        .unwrap_or_default()
+    crate::dataset::person_of(rel).unwrap_or_default()
 }
 
 /// The photo's current hash, refusing when it differs from what the store
@@ -79,13 +76,13 @@ fn resolve(ops: &Ops, photos: &[PathBuf]) -> Result<Vec<PathBuf>, OpError> {
 }
 
 fn person_dir_exists(ops: &Ops, person: &str) -> bool {
-    std::fs::symlink_metadata(ops.root.join(pathkey::os_of(person)))
+    std::fs::symlink_metadata(pathkey::join(&ops.root, person))
         .map(|m| m.is_dir())
         .unwrap_or(false)
 }
 
 fn moves_into(ops: &Ops, rels: &[PathBuf], person: &str) -> Result<Vec<Step>, OpError> {
-    let dir = ops.root.join(pathkey::os_of(person));
+    let dir = pathkey::join(&ops.root, person);
     let mut taken: HashSet<PathBuf> = HashSet::new();
     let mut steps = Vec::new();
     for rel in rels {
@@ -155,7 +152,7 @@ pub fn merge(ops: &Ops, from: &str, into: &str) -> Result<Vec<Step>, OpError> {
         }
     }
     let mut rels = Vec::new();
-    let from_dir = ops.root.join(pathkey::os_of(from));
+    let from_dir = pathkey::join(&ops.root, from);
     let entries = std::fs::read_dir(&from_dir).map_err(|source| OpError::Io {
         action: "listing",
         path: from_dir.clone(),

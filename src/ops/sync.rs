@@ -13,7 +13,7 @@ fn person_of(key: &str) -> String {
 }
 
 fn row_for(root: &Path, key: &str, hash: &str) -> Option<FileRow> {
-    let meta = std::fs::metadata(root.join(crate::pathkey::path_of(key))).ok()?;
+    let meta = std::fs::metadata(crate::pathkey::join(root, key)).ok()?;
     let mtime_ns = meta
         .modified()
         .ok()

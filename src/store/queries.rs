@@ -30,12 +30,6 @@ pub enum Reviewed<'a> {
     Path(&'a Path),
 }
 
-/// The store's key for a dataset-relative path: `/`-separated text, byte
-/// for byte (see [`crate::pathkey`]); `None` for a name it cannot hold.
-pub fn path_key(path: &Path) -> Option<String> {
-    crate::pathkey::key_of(path).ok()
-}
-
 fn f32s_to_blob(values: impl IntoIterator<Item = f32>) -> Vec<u8> {
     values.into_iter().flat_map(f32::to_le_bytes).collect()
 }
@@ -221,7 +215,7 @@ impl Store {
         let hash = match target {
             Reviewed::Hash(h) => Some(h.to_string()),
             Reviewed::Path(p) => {
-                let key = path_key(p).unwrap_or_default();
+                let key = crate::pathkey::key_of(p).unwrap_or_default();
                 self.conn
                     .query_row("SELECT hash FROM files WHERE path = ?1", [key], |r| {
                         r.get::<_, Option<String>>(0)

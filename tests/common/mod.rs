@@ -135,6 +135,26 @@ pub fn fingerprint_with(detect: &facecurate::pipeline::detect::DetectSettings) -
     facecurate::dataset::fingerprint(&sha("yunet"), &sha("sface"), detect)
 }
 
+/// A watcher the tests can wait on: short debounce and settle, polling or
+/// notifications.
+pub fn quick_watch(
+    root: &Path,
+    db: &Path,
+    poll: bool,
+    events: crossbeam_channel::Sender<facecurate::dataset::DatasetEvent>,
+) -> facecurate::dataset::Watcher {
+    let ms = std::time::Duration::from_millis;
+    let settings = facecurate::config::WatchSettings {
+        poll,
+        poll_interval: ms(200),
+        debounce: ms(200),
+        settle: ms(400),
+    };
+    let engine = facecurate::dataset::LazyEngine::ready(engine(2));
+    facecurate::dataset::Watcher::start(root, db, &fingerprint(), engine, settings, true, events)
+        .expect("watcher starts")
+}
+
 /// Waits (polling) until `ok()` holds or `limit` passes; returns whether it held.
 pub fn wait_until(limit: std::time::Duration, mut ok: impl FnMut() -> bool) -> bool {
     let start = std::time::Instant::now();
