@@ -20,5 +20,6 @@ pub mod pathkey;
 pub mod pipeline;
 pub mod records;
 pub mod runtime;
+pub mod session;
 pub mod shown;
 pub mod store;

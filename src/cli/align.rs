@@ -74,9 +74,9 @@ pub fn run(cli: &Cli, args: &AlignArgs) -> Result<Outcome> {
         jobs.len()
     );
     let ready = setup::ready(cli)?;
-    let files = detector_files(&ready.cache, &ready.manifest, args.detector)?;
+    let files = detector_files(&ready.session, args.detector)?;
     let bar = indicatif::ProgressBar::new(jobs.len() as u64);
-    bar.set_style(super::bench::bar_style());
+    bar.set_style(super::progress::bar_style());
     let (mut aligned, mut problems) = (0usize, 0usize);
     let mut io_error = None;
     let start = std::time::Instant::now();

@@ -9,7 +9,6 @@ use facecurate::pipeline::detect::Detection;
 use facecurate::pipeline::{self, PipelineConfig, align, decode};
 use facecurate::runtime::Runtime;
 use image::RgbImage;
-use indicatif::ProgressStyle;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
@@ -25,11 +24,6 @@ pub struct BenchArgs {
     /// Also print the results as JSON.
     #[arg(long)]
     pub json: bool,
-}
-
-pub fn bar_style() -> ProgressStyle {
-    ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} ETA {eta}")
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
 }
 
 #[derive(serde::Serialize)]

@@ -2,11 +2,12 @@
 //! model, with `unknown` for faces of nobody it knows. Photos inside a folder
 //! named after a known person are scored, by name, as a labelled test set.
 
-use super::train::embedder_fingerprint;
-use super::{Cli, Outcome, collect_photos, setup};
-use anyhow::{Context, Result};
-use facecurate::classify::{self, Model, Prediction, model_file};
-use facecurate::pipeline::{self, PhotoResult};
+use super::session::{self, Printer};
+use super::{Cli, Outcome, collect_photos};
+use anyhow::Result;
+use facecurate::classify::{self, Model, Prediction};
+use facecurate::pipeline::{PhotoError, PhotoResult};
+use facecurate::session::Session;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -25,20 +26,6 @@ pub struct ClassifyArgs {
     pub json: bool,
 }
 
-/// Loads the model and refuses one made from another embedder's vectors.
-pub fn load_model(state_dir: &Path, embedder_sha256: &str) -> Result<(Model, PathBuf)> {
-    let path = model_file::path_in(state_dir);
-    anyhow::ensure!(
-        path.exists(),
-        "{}: no model there; train one with `facecurate train DATASET --state-dir {}`",
-        path.display(),
-        state_dir.display()
-    );
-    let model = Model::load(&path)?;
-    model.check_embedder(&path, embedder_sha256)?;
-    Ok((model, path))
-}
-
 /// The person folder a photo sits in, when the model knows that person.
 fn label_of<'a>(path: &Path, model: &'a Model) -> Option<&'a str> {
     let folder = path.parent()?.file_name()?.to_str()?;
@@ -53,32 +40,49 @@ struct Scored {
 }
 
 pub fn run(cli: &Cli, args: &ClassifyArgs) -> Result<Outcome> {
-    let manifest = facecurate::models::Manifest::builtin()
-        .context("the built-in model manifest is invalid")?;
-    let (model, model_path) = load_model(
-        &super::train::model_dir(cli, args.state_dir.as_deref()),
-        &embedder_fingerprint(&manifest)?,
-    )?;
+    let session = session::workspace_or_bare(cli, &Printer::default())?;
+    // The model must come from this session's embedder, and the photos go
+    // through the same detector and embedder.
+    let (model, model_path) = session.classifier(args.state_dir.as_deref())?;
     let photos = collect_photos(&args.paths);
-    let ready = setup::ready(cli)?;
+    let (scored, failed, faceless) = score(&session, &model, &photos)?;
+    let summary = Summary::of(&scored, &model);
+    if args.json {
+        print_json(&scored, &failed, &summary, &model_path)?;
+    } else {
+        print_text(&scored, &failed, &summary);
+    }
+    errln!(
+        "{} photos, {} faces, {} without a face, {} failed (model: {})",
+        photos.len(),
+        scored.len(),
+        faceless,
+        failed.len(),
+        model_path.display()
+    );
+    Ok(if failed.is_empty() {
+        Outcome::Ok
+    } else {
+        Outcome::Failures
+    })
+}
+
+/// Every face of `photos` with the model's prediction; the photos that
+/// failed; how many had no face.
+fn score(
+    session: &Session,
+    model: &Model,
+    photos: &[PathBuf],
+) -> Result<(Vec<Scored>, Vec<PhotoError>, usize)> {
     let mut results: Vec<Option<PhotoResult>> = vec![None; photos.len()];
     let bar = indicatif::ProgressBar::new(photos.len() as u64);
-    bar.set_style(super::bench::bar_style());
-    pipeline::run(
-        &ready.runtime,
-        &ready.config,
-        &photos,
-        &AtomicBool::new(false),
-        |i, r| {
-            bar.inc(1);
-            results[i] = Some(r);
-        },
-    )?;
+    bar.set_style(super::progress::bar_style());
+    session.embed_photos(photos, &AtomicBool::new(false), |i, r| {
+        bar.inc(1);
+        results[i] = Some(r);
+    })?;
     bar.finish_and_clear();
-
-    let mut scored = Vec::new();
-    let mut failed = Vec::new();
-    let mut faceless = 0;
+    let (mut scored, mut failed, mut faceless) = (Vec::new(), Vec::new(), 0);
     for result in results.into_iter().flatten() {
         match result {
             Ok(photo) => {
@@ -96,91 +100,103 @@ pub fn run(cli: &Cli, args: &ClassifyArgs) -> Result<Outcome> {
             Err(e) => failed.push(e),
         }
     }
-    // Accuracy by name over each labelled photo's main face.
-    let labelled: Vec<(&Scored, &str)> = scored
-        .iter()
-        .filter(|s| s.main)
-        .filter_map(|s| label_of(&s.path, &model).map(|l| (s, l)))
-        .collect();
-    let ratio = |n: usize, d: usize| (d > 0).then(|| n as f64 / d as f64);
-    let accuracy = ratio(
-        labelled
-            .iter()
-            .filter(|(s, l)| s.prediction.person == *l)
-            .count(),
-        labelled.len(),
-    );
-    let labelled_unknown = ratio(
-        labelled
-            .iter()
-            .filter(|(s, _)| s.prediction.unknown)
-            .count(),
-        labelled.len(),
-    );
+    Ok((scored, failed, faceless))
+}
 
-    if args.json {
-        let predictions: Vec<_> = scored
+/// Accuracy by person name over each labelled photo's main face.
+struct Summary {
+    labelled: usize,
+    accuracy: Option<f64>,
+    labelled_unknown: Option<f64>,
+}
+
+impl Summary {
+    fn of(scored: &[Scored], model: &Model) -> Summary {
+        let labelled: Vec<(&Scored, &str)> = scored
             .iter()
-            .map(|s| {
-                json!({
-                    "path": s.path, "face": s.face, "person": s.prediction.person,
-                    "probability": s.prediction.probability, "top": s.prediction.top, "unknown": s.prediction.unknown,
-                })
-            })
+            .filter(|s| s.main)
+            .filter_map(|s| label_of(&s.path, model).map(|l| (s, l)))
             .collect();
-        let failed_json: Vec<_> = failed
-            .iter()
-            .map(|e| json!({"path": e.path, "error": e.cause.to_string()}))
-            .collect();
-        let doc = json!({
-            "predictions": predictions, "accuracy": accuracy, "labelled_photos": labelled.len(),
-            "labelled_unknown_rate": labelled_unknown, "failed": failed_json, "model": model_path,
-        });
-        println!("{}", serde_json::to_string(&doc)?);
-    } else {
-        for s in &scored {
-            let p = &s.prediction;
-            let others: Vec<String> = p
-                .top
+        let ratio = |n: usize, d: usize| (d > 0).then(|| n as f64 / d as f64);
+        let accuracy = ratio(
+            labelled
                 .iter()
-                .skip(1)
-                .map(|c| format!("{} {:.2}", c.person, c.probability))
-                .collect();
-            let who = if p.unknown {
-                format!("unknown (closest: {} {:.2})", p.person, p.probability)
-            } else {
-                format!("{} {:.2}", p.person, p.probability)
-            };
-            outln!(
-                "{} [face {}]: {who}; then {}",
-                s.path.display(),
-                s.face,
-                others.join(", ")
-            );
-        }
-        for e in &failed {
-            errln!("{e}");
-        }
-        if let Some(a) = accuracy {
-            outln!(
-                "accuracy by person name: {:.2}% of {} labelled photos ({:.1}% of them called unknown)",
-                100.0 * a,
-                labelled.len(),
-                100.0 * labelled_unknown.unwrap_or(0.0)
-            );
+                .filter(|(s, l)| s.prediction.person == *l)
+                .count(),
+            labelled.len(),
+        );
+        let labelled_unknown = ratio(
+            labelled
+                .iter()
+                .filter(|(s, _)| s.prediction.unknown)
+                .count(),
+            labelled.len(),
+        );
+        Summary {
+            labelled: labelled.len(),
+            accuracy,
+            labelled_unknown,
         }
     }
-    errln!(
-        "{} photos, {} faces, {} without a face, {} failed (model: {})",
-        photos.len(),
-        scored.len(),
-        faceless,
-        failed.len(),
-        model_path.display()
-    );
-    Ok(if failed.is_empty() {
-        Outcome::Ok
-    } else {
-        Outcome::Failures
-    })
+}
+
+fn print_json(
+    scored: &[Scored],
+    failed: &[PhotoError],
+    summary: &Summary,
+    model_path: &Path,
+) -> Result<()> {
+    let predictions: Vec<_> = scored
+        .iter()
+        .map(|s| {
+            json!({
+                "path": s.path, "face": s.face, "person": s.prediction.person,
+                "probability": s.prediction.probability, "top": s.prediction.top, "unknown": s.prediction.unknown,
+            })
+        })
+        .collect();
+    let failed_json: Vec<_> = failed
+        .iter()
+        .map(|e| json!({"path": e.path, "error": e.cause.to_string()}))
+        .collect();
+    let doc = json!({
+        "predictions": predictions, "accuracy": summary.accuracy, "labelled_photos": summary.labelled,
+        "labelled_unknown_rate": summary.labelled_unknown, "failed": failed_json, "model": model_path,
+    });
+    println!("{}", serde_json::to_string(&doc)?);
+    Ok(())
+}
+
+fn print_text(scored: &[Scored], failed: &[PhotoError], summary: &Summary) {
+    for s in scored {
+        let p = &s.prediction;
+        let others: Vec<String> = p
+            .top
+            .iter()
+            .skip(1)
+            .map(|c| format!("{} {:.2}", c.person, c.probability))
+            .collect();
+        let who = if p.unknown {
+            format!("unknown (closest: {} {:.2})", p.person, p.probability)
+        } else {
+            format!("{} {:.2}", p.person, p.probability)
+        };
+        outln!(
+            "{} [face {}]: {who}; then {}",
+            s.path.display(),
+            s.face,
+            others.join(", ")
+        );
+    }
+    for e in failed {
+        errln!("{e}");
+    }
+    if let Some(a) = summary.accuracy {
+        outln!(
+            "accuracy by person name: {:.2}% of {} labelled photos ({:.1}% of them called unknown)",
+            100.0 * a,
+            summary.labelled,
+            100.0 * summary.labelled_unknown.unwrap_or(0.0)
+        );
+    }
 }

@@ -4,6 +4,7 @@
 //! face, a truncated file), writes a workspace for it and opens the terminal
 //! UI on it — or, without a terminal, prints what facecurate finds.
 
+use super::session::{self, Printer};
 use super::{Cli, Outcome, setup};
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
@@ -20,11 +21,12 @@ pub struct DemoArgs {
 }
 
 pub fn run(cli: &Cli, args: &DemoArgs) -> Result<Outcome> {
-    let ready = setup::ready(cli)?;
-    setup::ensure(&ready.cache, &ready.manifest, &["celeb5"])?;
-    let samples = ready.cache.path_of(
-        &ready
-            .manifest
+    let printer = Printer::default();
+    let bare = session::bare(cli, &printer)?;
+    setup::ensure(&bare, &["celeb5"])?;
+    let samples = bare.cache().path_of(
+        &bare
+            .manifest()
             .get("celeb5")
             .context("manifest lacks the sample photos")?
             .file,
@@ -40,15 +42,13 @@ pub fn run(cli: &Cli, args: &DemoArgs) -> Result<Outcome> {
     }
     let workspace = args.dir.join("workspace.yaml");
     super::open::ensure_workspace(&workspace, &photos)?;
+    let session = session::open_file(cli, &workspace, &printer)?;
     if !args.print && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-        let ws = facecurate::config::Workspace::load(&workspace)?;
-        return super::open::open(cli, ws);
+        return super::open::open(session);
     }
-    let records = setup::folder_records(&ready, &photos)?;
-    let settings = facecurate::config::Workspace::load(&workspace)?
-        .section::<facecurate::analysis::Settings>("analysis")?
-        .unwrap_or_default();
-    super::report::print_text(&facecurate::analysis::analyze(&records, &settings));
+    let records = setup::folder_records(&session, &photos)?;
+    let (report, _) = session.review_records(records, session.settings()?);
+    super::report::print_text(&report);
     Ok(Outcome::Ok)
 }
 

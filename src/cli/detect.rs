@@ -36,9 +36,9 @@ struct Found {
 pub fn run(cli: &Cli, args: &DetectArgs) -> Result<Outcome> {
     let photos = collect_photos(&args.paths);
     let ready = setup::ready(cli)?;
-    let files = detector_files(&ready.cache, &ready.manifest, args.detector)?;
+    let files = detector_files(&ready.session, args.detector)?;
     let bar = indicatif::ProgressBar::new(photos.len() as u64);
-    bar.set_style(super::bench::bar_style());
+    bar.set_style(super::progress::bar_style());
     let mut results: Vec<Option<Result<Found, String>>> = vec![None; photos.len()];
     let start = std::time::Instant::now();
     pool::run(

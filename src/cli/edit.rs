@@ -1,7 +1,8 @@
 //! `mv`, `rename`, `merge`, `rm`, `ok`, `undo`, `redo`, `log`, `trash`: the
 //! journaled label edits from the command line.
 
-use super::{Cli, Outcome, workspace};
+use super::session::{self, Printer};
+use super::{Cli, Outcome};
 use anyhow::{Result, bail};
 use facecurate::ops::Ops;
 use std::io::{BufRead, IsTerminal, Write};
@@ -68,14 +69,17 @@ pub enum TrashAction {
 }
 
 pub fn run(cli: &Cli, command: &EditCommand) -> Result<Outcome> {
-    let ws = workspace::load(cli)?;
-    let fingerprint = workspace::fingerprint(&ws)?;
-    let mut store = workspace::open_store(&ws, &fingerprint, false)?;
-    let (mut ops, recovered) =
-        Ops::open(&ws.dataset, &ws.journal_dir(), &ws.trash_dir(), &mut store)?;
-    for line in recovered {
+    let session = session::open(cli, &Printer::default())?;
+    // What a crash interrupted is finished first, and said before the
+    // command's own output.
+    for line in session.recover()? {
         errln!("facecurate: {line}");
     }
+    session.edit(|ops| apply(ops, command))?;
+    Ok(Outcome::Ok)
+}
+
+fn apply(ops: &mut Ops<'_>, command: &EditCommand) -> Result<()> {
     match command {
         EditCommand::Mv { args, new } => {
             let (person, photos) = args
@@ -90,25 +94,28 @@ pub fn run(cli: &Cli, command: &EditCommand) -> Result<Outcome> {
         EditCommand::Ok { photos } => report(ops.ok(photos)?.description),
         EditCommand::Undo { n } => repeat(*n, "undo", || ops.undo())?,
         EditCommand::Redo { n } => repeat(*n, "redo", || ops.redo())?,
-        EditCommand::Log { json } => {
-            let entries = ops.log()?;
-            if *json {
-                println!("{}", serde_json::to_string_pretty(&entries)?);
-            } else {
-                for e in entries {
-                    outln!(
-                        "#{:<4} {:<9} {:<8} {}",
-                        e.id,
-                        format!("{:?}", e.state).to_lowercase(),
-                        e.kind,
-                        e.description
-                    );
-                }
-            }
-        }
-        EditCommand::Trash { action } => trash(&mut ops, action)?,
+        EditCommand::Log { json } => log(ops, *json)?,
+        EditCommand::Trash { action } => trash(ops, action)?,
     }
-    Ok(Outcome::Ok)
+    Ok(())
+}
+
+fn log(ops: &mut Ops<'_>, json: bool) -> Result<()> {
+    let entries = ops.log()?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&entries)?);
+        return Ok(());
+    }
+    for e in entries {
+        outln!(
+            "#{:<4} {:<9} {:<8} {}",
+            e.id,
+            format!("{:?}", e.state).to_lowercase(),
+            e.kind,
+            e.description
+        );
+    }
+    Ok(())
 }
 
 fn report(text: String) {
@@ -132,7 +139,7 @@ fn repeat(
     Ok(())
 }
 
-fn trash(ops: &mut Ops, action: &TrashAction) -> Result<()> {
+fn trash(ops: &mut Ops<'_>, action: &TrashAction) -> Result<()> {
     match action {
         TrashAction::List => {
             for e in ops

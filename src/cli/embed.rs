@@ -30,7 +30,7 @@ pub fn run(cli: &Cli, args: &EmbedArgs) -> Result<Outcome> {
     };
     let mut results: Vec<Option<PhotoResult>> = vec![None; photos.len()];
     let bar = indicatif::ProgressBar::new(photos.len() as u64);
-    bar.set_style(super::bench::bar_style());
+    bar.set_style(super::progress::bar_style());
     let start = std::time::Instant::now();
     pipeline::run(
         &m.ready.runtime,

@@ -9,6 +9,7 @@ use anyhow::{Context, Result, bail};
 use facecurate::facenet::mtcnn::MtcnnFiles;
 use facecurate::facenet::{DetectorFiles, DetectorKind, EmbedderSpec};
 use facecurate::models::{Cache, Manifest};
+use facecurate::session::Session;
 
 use facecurate::config::MTCNN_NAMES;
 
@@ -43,19 +44,15 @@ fn file(cache: &Cache, manifest: &Manifest, name: &str) -> Result<std::path::Pat
 
 /// The spec `choice` names: a spec file, a built-in (its model fetched
 /// when missing) or an embedder declared in the workspace file.
-pub fn embedder_spec(
-    cli: &Cli,
-    cache: &Cache,
-    manifest: &Manifest,
-    choice: &ModelChoice,
-) -> Result<EmbedderSpec> {
+pub fn embedder_spec(cli: &Cli, session: &Session, choice: &ModelChoice) -> Result<EmbedderSpec> {
+    let (cache, manifest) = (&session.cache(), session.manifest());
     if let Some(path) = &choice.embedder_spec {
         return Ok(facecurate::config::load_embedder_spec(path)?);
     }
     match choice.embedder.as_deref().unwrap_or("sface") {
         "sface" => Ok(EmbedderSpec::sface(file(cache, manifest, "sface")?)),
         "facenet" => {
-            setup::ensure(cache, manifest, &["facenet"])?;
+            setup::ensure(session, &["facenet"])?;
             Ok(EmbedderSpec::facenet(file(cache, manifest, "facenet")?))
         }
         other => {
@@ -80,13 +77,10 @@ pub fn embedder_spec(
 }
 
 /// Detector files, fetching MTCNN's weights when `kind` needs them.
-pub fn detector_files(
-    cache: &Cache,
-    manifest: &Manifest,
-    kind: DetectorKind,
-) -> Result<DetectorFiles> {
+pub fn detector_files(session: &Session, kind: DetectorKind) -> Result<DetectorFiles> {
+    let (cache, manifest) = (&session.cache(), session.manifest());
     let mtcnn = if kind == DetectorKind::Mtcnn {
-        setup::ensure(cache, manifest, &MTCNN_NAMES)?;
+        setup::ensure(session, &MTCNN_NAMES)?;
         Some(MtcnnFiles {
             pnet: file(cache, manifest, MTCNN_NAMES[0])?,
             rnet: file(cache, manifest, MTCNN_NAMES[1])?,
@@ -104,9 +98,9 @@ pub fn detector_files(
 /// Provisions and loads what `choice` names.
 pub fn models(cli: &Cli, choice: &ModelChoice) -> Result<Models> {
     let ready = setup::ready(cli)?;
-    let spec = embedder_spec(cli, &ready.cache, &ready.manifest, choice)?;
+    let spec = embedder_spec(cli, &ready.session, choice)?;
     let detector = choice.detector.unwrap_or_else(|| spec.preferred_detector());
-    let files = detector_files(&ready.cache, &ready.manifest, detector)?;
+    let files = detector_files(&ready.session, detector)?;
     Ok(Models {
         ready,
         files,

@@ -43,14 +43,15 @@ mod facenet_setup;
 mod init;
 mod models_cmd;
 mod open;
+mod progress;
 mod records_json;
 mod report;
 mod scan;
+mod session;
 mod setup;
 mod train;
 mod verify;
 mod watch;
-mod workspace;
 
 use clap::{Parser, Subcommand};
 use facecurate::runtime::Device;
@@ -182,7 +183,7 @@ fn error_text(err: &anyhow::Error) -> String {
 
 fn run_command(cli: &Cli, command: &Command) -> anyhow::Result<Outcome> {
     match command {
-        Command::Models { action } => models_cmd::run(action),
+        Command::Models { action } => models_cmd::run(cli, action),
         Command::Compare(args) => compare::run(cli, args),
         Command::Embed(args) => embed::run(cli, args),
         Command::Demo(args) => demo::run(cli, args),

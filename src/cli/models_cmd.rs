@@ -1,12 +1,13 @@
 //! `facecurate models fetch|list|verify`.
 
-use super::{ModelsAction, Outcome, setup};
+use super::session::{self, Printer};
+use super::{Cli, ModelsAction, Outcome, setup};
 use anyhow::{Context, Result, bail};
-use facecurate::models::{Cache, Manifest, Status, fetch};
+use facecurate::models::{Status, fetch};
 
-pub fn run(action: &ModelsAction) -> Result<Outcome> {
-    let cache = Cache::default_location();
-    let manifest = Manifest::builtin().context("the built-in model manifest is invalid")?;
+pub fn run(cli: &Cli, action: &ModelsAction) -> Result<Outcome> {
+    let session = session::bare(cli, &Printer::default())?;
+    let (cache, manifest) = (session.cache(), session.manifest().clone());
     match action {
         ModelsAction::Fetch { with } => {
             let mut names = fetch::default_names(&manifest);
@@ -16,7 +17,7 @@ pub fn run(action: &ModelsAction) -> Result<Outcome> {
                 }
                 names.push(extra.as_str());
             }
-            setup::ensure(&cache, &manifest, &names)?;
+            setup::ensure(&session, &names)?;
             outln!(
                 "all {} artifacts present in {}",
                 names.len(),
@@ -44,7 +45,7 @@ pub fn run(action: &ModelsAction) -> Result<Outcome> {
             let artifact = manifest.get(name).with_context(|| {
                 format!("unknown artifact `{name}`; `facecurate models list` shows the names")
             })?;
-            setup::ensure(&cache, &manifest, &[name.as_str()])?;
+            setup::ensure(&session, &[name.as_str()])?;
             outln!("{}", cache.path_of(&artifact.file).display());
             Ok(Outcome::Ok)
         }

@@ -2,7 +2,8 @@
 //! terminal UI. A dataset given without a workspace gets one written beside
 //! the current folder's `workspace.yaml`, as `facecurate init` would.
 
-use super::{Cli, Outcome, workspace};
+use super::session::{self, Printer};
+use super::{Cli, Outcome};
 use anyhow::{Context, Result, bail};
 use facecurate::config::{self, Workspace};
 use std::collections::BTreeMap;
@@ -13,9 +14,9 @@ pub fn run(cli: &Cli) -> Result<Outcome> {
     if let Some(dataset) = &cli.dataset {
         ensure_workspace(&cli.workspace, dataset)?;
     }
-    let ws = workspace::load(cli)
+    let session = session::open(cli, &Printer::default())
         .context("open a dataset with `facecurate DATASET`, or run `facecurate init DATASET`")?;
-    open(cli, ws)
+    open(session)
 }
 
 /// Writes a workspace for `dataset` at `file` unless one exists; an
@@ -48,20 +49,19 @@ pub fn ensure_workspace(file: &Path, dataset: &Path) -> Result<()> {
 }
 
 #[cfg(feature = "tui")]
-pub fn open(cli: &Cli, ws: Workspace) -> Result<Outcome> {
+pub fn open(session: facecurate::session::Session) -> Result<Outcome> {
     use crate::tui::{app::App, backend::LiveBackend, keys::Keymap};
     if !std::io::stdout().is_terminal() {
         bail!(
             "the terminal UI needs a terminal; for scripts use `facecurate scan`, `report` or `lint`"
         );
     }
+    let ws = session.workspace();
     let overrides: BTreeMap<String, Vec<String>> = ws.section("keys")?.unwrap_or_default();
     let keymap = Keymap::default()
         .with_overrides(&overrides)
         .map_err(|e| anyhow::anyhow!("{}: {e}", ws.file.display()))?;
-    let fingerprint = workspace::fingerprint(&ws)?;
-    let engine = workspace::lazy_engine(cli, &ws);
-    let device = format!("{:?}", cli.device.unwrap_or(ws.device)).to_lowercase();
+    let device = format!("{:?}", session.device()).to_lowercase();
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut app = App::new(Default::default(), keymap, color);
     if let Some(text) = std::env::var_os("FACECURATE_GRAPHICS") {
@@ -70,17 +70,12 @@ pub fn open(cli: &Cli, ws: Workspace) -> Result<Outcome> {
     }
     let root = ws.dataset.clone();
     let log = ws.state_dir.join("tui.log");
-    crate::tui::run(
-        app,
-        root,
-        LiveBackend::new(ws, fingerprint, engine, device),
-        &log,
-    )?;
+    crate::tui::run(app, root, LiveBackend::new(session, device), &log)?;
     Ok(Outcome::Ok)
 }
 
 #[cfg(not(feature = "tui"))]
-pub fn open(_cli: &Cli, _ws: Workspace) -> Result<Outcome> {
+pub fn open(_session: facecurate::session::Session) -> Result<Outcome> {
     let _ = (
         BTreeMap::<String, Vec<String>>::new(),
         std::io::stdout().is_terminal(),

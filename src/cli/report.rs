@@ -3,12 +3,11 @@
 //! to date first, which is instant when nothing changed), or over any
 //! dataset folder given on the command line (processed without a store).
 
+use super::session::{self, Printer};
 use super::{Cli, Outcome, setup};
 use anyhow::{Context, Result};
-use facecurate::analysis::{Analysis, Flag, Report, Settings};
-use facecurate::records::PhotoRecord;
+use facecurate::analysis::{Flag, Report, Settings};
 use facecurate::shown::escape;
-use facecurate::store::Store;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
@@ -43,69 +42,33 @@ pub struct AnalysisSource {
     pub records_json: Option<PathBuf>,
 }
 
-/// The records of a dataset folder, straight from the pipeline (no store).
-pub fn load_records(cli: &Cli, dataset: &Path) -> Result<Vec<PhotoRecord>> {
-    setup::folder_records(&setup::ready(cli)?, dataset)
-}
-
-fn settings(cli: &Cli, path: Option<&Path>, dataset: Option<&Path>) -> Result<Settings> {
-    let Some(path) = path else {
-        if dataset.is_none() {
-            let ws = super::workspace::load(cli)?;
-            let (settings, note) = facecurate::analysis::embedder_scale::workspace_settings(&ws)?;
-            if let Some(note) = note {
-                errln!("facecurate: {note}");
-            }
-            return Ok(settings);
-        }
-        return Ok(Settings::default());
-    };
+/// Analysis thresholds from a `--settings` file.
+fn settings_file(path: &Path) -> Result<Settings> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("{}: cannot read", path.display()))?;
     serde_json::from_str(&text)
         .with_context(|| format!("{}: invalid analysis settings", path.display()))
 }
 
-/// The workspace's records, after an incremental scan.
-pub fn workspace_records(cli: &Cli) -> Result<Vec<PhotoRecord>> {
-    Ok(scanned_store(cli)?.records()?)
-}
-
-/// The workspace's store, brought up to date with its dataset folder.
-fn scanned_store(cli: &Cli) -> Result<Store> {
-    use super::workspace;
-    let ws = workspace::load(cli)?;
-    let fingerprint = workspace::fingerprint(&ws)?;
-    let mut engine = workspace::lazy_engine(cli, &ws);
-    let stop = workspace::stop_on_ctrl_c();
-    let mut store = workspace::open_store(&ws, &fingerprint, false)?;
-    let mut bar = super::scan::Bar::new();
-    let outcome =
-        facecurate::dataset::scan(&mut store, &ws.dataset, &mut engine, &stop, &mut |p| {
-            bar.update(p)
-        })?;
-    bar.finish();
-    anyhow::ensure!(!outcome.stopped, "stopped before the scan finished");
-    Ok(store)
-}
-
-/// The analysis of the workspace's dataset (its store's registered pairs
-/// reused and saved back for the next run) or of a folder given on the
-/// command line; also the seconds the analysis itself took.
+/// The analysis of the workspace's dataset (its store brought up to date
+/// first, its registered pairs reused and saved back for the next run) or
+/// of a folder given on the command line; also the seconds the analysis
+/// itself took.
 fn analyse(cli: &Cli, source: &AnalysisSource) -> Result<(Report, f64)> {
-    let dataset = source.dataset.as_deref();
-    let settings = settings(cli, source.settings.as_deref(), dataset)?;
-    let Some(dataset) = dataset else {
-        let store = scanned_store(cli)?;
-        let records = store.records()?;
-        let start = std::time::Instant::now();
-        let (analysis, problems) = store.analyse(records, settings);
-        let report = analysis.report();
-        let seconds = start.elapsed().as_secs_f64();
-        for e in problems {
-            errln!("facecurate: {e} (remembered duplicate pairs; only costs time)");
-        }
-        return Ok((report, seconds));
+    let printer = Printer::default();
+    let session = match source.dataset {
+        Some(_) => session::workspace_or_bare(cli, &printer)?,
+        None => session::open(cli, &printer)?,
+    };
+    let settings = match source.settings.as_deref() {
+        Some(path) => settings_file(path)?,
+        None => session.settings()?,
+    };
+    let Some(dataset) = source.dataset.as_deref() else {
+        let store = session.scanned_store(&session::stop_on_ctrl_c())?;
+        printer.finish();
+        let reviewed = session.review_store(&store, settings)?;
+        return Ok((reviewed.report, reviewed.seconds));
     };
     anyhow::ensure!(
         dataset.is_dir(),
@@ -114,11 +77,9 @@ fn analyse(cli: &Cli, source: &AnalysisSource) -> Result<(Report, f64)> {
     );
     let records = match source.records_json.as_deref() {
         Some(dump) => super::records_json::load(dump, dataset)?,
-        None => load_records(cli, dataset)?,
+        None => setup::folder_records(&session, dataset)?,
     };
-    let start = std::time::Instant::now();
-    let report = Analysis::new(records, settings).report();
-    Ok((report, start.elapsed().as_secs_f64()))
+    Ok(session.review_records(records, settings))
 }
 
 pub fn run(cli: &Cli, args: &ReportArgs) -> Result<Outcome> {

@@ -2,18 +2,16 @@
 //! on a seeded held-out split, then fit on every photo and save the model in
 //! the state folder.
 
+use super::session::{self, Printer};
 use super::{Cli, Outcome, setup};
 use anyhow::{Context, Result};
 use facecurate::classify::eval::{self, Evaluation, Split};
-use facecurate::classify::{self, KernelKind, Samples, TrainSettings, model_file};
-use facecurate::models::Manifest;
+use facecurate::classify::{self, KernelKind, Model, Samples, TrainSettings, model_file};
 use facecurate::records::{PhotoRecord, PhotoStatus};
+use facecurate::session::Session;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
-
-/// Where models are kept until the workspace store takes over.
-pub const DEFAULT_STATE_DIR: &str = "./facecurate-state";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum KernelArg {
@@ -61,45 +59,29 @@ pub struct TrainArgs {
     pub export_split: Option<PathBuf>,
 }
 
-/// The sha256 the manifest pins for the embedder: models trained on other
-/// vectors are refused.
-pub fn embedder_fingerprint(manifest: &Manifest) -> Result<String> {
-    manifest
-        .get("sface")
-        .map(|a| a.sha256.clone())
-        .context("the manifest lacks the `sface` embedder")
-}
-
-/// Where the model lives: `--state-dir`, else the workspace's classifier
-/// folder, else `./facecurate-state`.
-pub fn model_dir(cli: &Cli, given: Option<&Path>) -> PathBuf {
-    if let Some(dir) = given {
-        return dir.to_path_buf();
-    }
-    match super::workspace::load(cli) {
-        Ok(ws) => ws.classifier_dir(),
-        Err(_) => PathBuf::from(DEFAULT_STATE_DIR),
-    }
-}
-
 /// The labelled photos to train on: an `embed --json` dump, a dataset
-/// folder run through the pipeline, or (by default) the workspace's store.
-fn training_records(cli: &Cli, args: &TrainArgs) -> Result<Vec<PhotoRecord>> {
+/// folder run through the session's pipeline, or (by default) the
+/// workspace's store after a scan.
+fn training_records(
+    session: &Session,
+    printer: &Printer,
+    args: &TrainArgs,
+) -> Result<Vec<PhotoRecord>> {
     if let Some(file) = &args.embeddings {
         return super::embed_json::records(file);
     }
     let Some(dataset) = args.dataset.as_deref() else {
-        return super::report::workspace_records(cli);
+        let store = session.scanned_store(&session::stop_on_ctrl_c())?;
+        printer.finish();
+        return Ok(store.records()?);
     };
     anyhow::ensure!(dataset.is_dir(), "{}: not a folder", dataset.display());
-    setup::folder_records(&setup::ready(cli)?, dataset)
+    setup::folder_records(session, dataset)
 }
 
-pub fn run(cli: &Cli, args: &TrainArgs) -> Result<Outcome> {
-    let preset = |facenet: usize, plain: usize| if args.facenet { facenet } else { plain };
-    let min_images = args.min_images.unwrap_or(preset(20, 5)).max(2);
-    let seed = args.seed.unwrap_or(666);
-    let rule = match (args.train_per_class, args.test_fraction) {
+/// The held-out split rule the flags ask for.
+fn split_rule(args: &TrainArgs) -> Result<Split> {
+    Ok(match (args.train_per_class, args.test_fraction) {
         (Some(n), _) => Split::TrainPerClass(n.max(1)),
         (None, Some(f)) => {
             anyhow::ensure!(
@@ -110,57 +92,50 @@ pub fn run(cli: &Cli, args: &TrainArgs) -> Result<Outcome> {
         }
         (None, None) if args.facenet => Split::TrainPerClass(10),
         (None, None) => Split::TestFraction(0.2),
-    };
-    let settings = TrainSettings {
-        kernel: match args.kernel {
-            KernelArg::Linear => KernelKind::Linear,
-            KernelArg::Rbf => {
-                anyhow::ensure!(
-                    args.gamma.is_finite() && args.gamma > 0.0,
-                    "--gamma must be positive"
-                );
-                KernelKind::Rbf { gamma: args.gamma }
-            }
-        },
-        ..TrainSettings::default()
-    };
-    let manifest = Manifest::builtin().context("the built-in model manifest is invalid")?;
-    // The workspace's store holds its own embedder's vectors.
-    let fingerprint = if args.dataset.is_none() && args.embeddings.is_none() {
-        let ws = super::workspace::load(cli)?;
-        facecurate::dataset::embedder_identity(&ws, &manifest).map_err(anyhow::Error::msg)?
-    } else {
-        embedder_fingerprint(&manifest)?
-    };
+    })
+}
 
-    let records = training_records(cli, args)?;
-    let failed: Vec<&PhotoRecord> = records
-        .iter()
-        .filter(|r| matches!(r.status, PhotoStatus::Error(_)))
-        .collect();
-    for r in &failed {
+fn train_settings(args: &TrainArgs) -> Result<TrainSettings> {
+    let kernel = match args.kernel {
+        KernelArg::Linear => KernelKind::Linear,
+        KernelArg::Rbf => {
+            anyhow::ensure!(
+                args.gamma.is_finite() && args.gamma > 0.0,
+                "--gamma must be positive"
+            );
+            KernelKind::Rbf { gamma: args.gamma }
+        }
+    };
+    Ok(TrainSettings {
+        kernel,
+        ..TrainSettings::default()
+    })
+}
+
+/// The photos that could not be used: failed (each named on stderr) and
+/// without a face.
+fn unusable(records: &[PhotoRecord]) -> (usize, usize) {
+    let mut failed = 0;
+    for r in records {
         if let PhotoStatus::Error(cause) = &r.status {
             errln!("{}: {cause}", r.path.display());
+            failed += 1;
         }
     }
     let faceless = records
         .iter()
         .filter(|r| r.status == PhotoStatus::Ok && !r.has_face())
         .count();
-    let samples = Samples::from_records(&records, min_images);
-    anyhow::ensure!(
-        samples.classes.len() >= 2,
-        "need at least 2 persons with {min_images}+ photos with a face; found {}",
-        samples.classes.len()
-    );
-    let (train_rows, test_rows) = eval::split(&samples, rule, seed);
-    if let Some(path) = &args.export_split {
-        export_split(path, &records, &samples, &train_rows, &test_rows)?;
-    }
-    let stop = AtomicBool::new(false);
-    let held_out = classify::train(&samples.subset(&train_rows), &settings, &fingerprint, &stop)?;
-    let test_eval = eval::evaluate(&held_out.model, &samples, &test_rows);
-    // Photos of persons left out of the model: real strangers to it.
+    (failed, faceless)
+}
+
+/// How often the held-out model calls photos of persons it was not
+/// trained on (left out for too few photos) unknown: real strangers.
+fn outsider_rate(
+    records: &[PhotoRecord],
+    samples: &Samples,
+    model: &Model,
+) -> (usize, Option<f64>) {
     let in_model: std::collections::HashSet<usize> = samples.origin.iter().copied().collect();
     let outsiders: Vec<&[f32]> = records
         .iter()
@@ -168,78 +143,145 @@ pub fn run(cli: &Cli, args: &TrainArgs) -> Result<Outcome> {
         .filter(|(i, _)| !in_model.contains(i))
         .filter_map(|(_, r)| classify::face_of(r).map(|f| f.embedding.as_slice()))
         .collect();
-    let outsider_unknown = (!outsiders.is_empty()).then(|| {
-        outsiders
+    let rate = (!outsiders.is_empty()).then(|| {
+        let unknown = outsiders
             .iter()
-            .filter(|x| held_out.model.predict(x).unknown)
-            .count() as f64
-            / outsiders.len() as f64
+            .filter(|x| model.predict(x).unknown)
+            .count();
+        unknown as f64 / outsiders.len() as f64
     });
+    (outsiders.len(), rate)
+}
 
-    let mut full = classify::train(&samples, &settings, &fingerprint, &stop)?;
-    full.model.held_out_accuracy = test_eval.accuracy;
-    let model_path = model_file::path_in(&model_dir(cli, args.state_dir.as_deref()));
-    full.model.save(&model_path)?;
+/// What one training run found, for printing.
+struct Trained {
+    samples: Samples,
+    train_rows: Vec<usize>,
+    test_rows: Vec<usize>,
+    test_eval: Evaluation,
+    held_out_seconds: f64,
+    outsiders: (usize, Option<f64>),
+    full: classify::Trained,
+    model_path: PathBuf,
+    min_images: usize,
+    failed: usize,
+    faceless: usize,
+}
 
-    if args.json {
-        let doc = json!({
-            "accuracy": test_eval.accuracy,
-            "classes": samples.classes.len(),
-            "train_photos": train_rows.len(),
-            "test_photos": test_rows.len(),
-            "seconds": held_out.seconds,
-            "per_class": test_eval.per_class,
-            "confused": test_eval.confused,
-            "unknown_rate": test_eval.unknown_rate,
-            "outsiders": {"photos": outsiders.len(), "unknown_rate": outsider_unknown},
-            "skipped": {"failed": failed.len(), "no_face": faceless},
-            "model": {
-                "path": model_path,
-                "photos": full.model.photos,
-                "cv_accuracy": full.model.cv_accuracy,
-                "threshold": full.model.threshold,
-                "seconds": full.seconds,
-            },
-        });
-        println!("{}", serde_json::to_string(&doc)?);
+pub fn run(cli: &Cli, args: &TrainArgs) -> Result<Outcome> {
+    let printer = Printer::default();
+    // The workspace's store holds its own embedder's vectors; a folder is
+    // embedded with the workspace's models too, so `classify` agrees.
+    let session = if args.dataset.is_none() && args.embeddings.is_none() {
+        session::open(cli, &printer)?
     } else {
-        print_report(
-            &samples,
-            &train_rows,
-            &test_rows,
-            &test_eval,
-            held_out.seconds,
-            min_images,
-        );
-        if let Some(rate) = outsider_unknown {
-            outln!(
-                "open set: {:.1}% of {} photos of persons not in the model came back unknown",
-                100.0 * rate,
-                outsiders.len()
-            );
-        }
-        outln!(
-            "model: {} persons, {} photos, cross-validated accuracy {}, unknown below {:.3}; fitted in {:.2} s, saved to {}",
-            full.model.classes.len(),
-            full.model.photos,
-            percent(full.model.cv_accuracy),
-            full.model.threshold,
-            full.seconds,
-            model_path.display()
-        );
+        session::workspace_or_bare(cli, &printer)?
+    };
+    let trained = train(&session, &printer, args)?;
+    if args.json {
+        print_json(&trained)?;
+    } else {
+        print_text(&trained);
     }
-    if faceless > 0 || !failed.is_empty() {
+    if trained.faceless > 0 || trained.failed > 0 {
         errln!(
             "skipped {} photo(s) without a face and {} that failed",
-            faceless,
-            failed.len()
+            trained.faceless,
+            trained.failed
         );
     }
-    Ok(if failed.is_empty() {
+    Ok(if trained.failed == 0 {
         Outcome::Ok
     } else {
         Outcome::Failures
     })
+}
+
+/// Fits on the training split, evaluates on the held-out photos, then fits
+/// on every photo and saves that model.
+fn train(session: &Session, printer: &Printer, args: &TrainArgs) -> Result<Trained> {
+    let preset = |facenet: usize, plain: usize| if args.facenet { facenet } else { plain };
+    let min_images = args.min_images.unwrap_or(preset(20, 5)).max(2);
+    let (rule, settings) = (split_rule(args)?, train_settings(args)?);
+    let identity = session.embedder_identity();
+    let records = training_records(session, printer, args)?;
+    let (failed, faceless) = unusable(&records);
+    let samples = Samples::from_records(&records, min_images);
+    anyhow::ensure!(
+        samples.classes.len() >= 2,
+        "need at least 2 persons with {min_images}+ photos with a face; found {}",
+        samples.classes.len()
+    );
+    let (train_rows, test_rows) = eval::split(&samples, rule, args.seed.unwrap_or(666));
+    if let Some(path) = &args.export_split {
+        export_split(path, &records, &samples, &train_rows, &test_rows)?;
+    }
+    let stop = AtomicBool::new(false);
+    let held_out = classify::train(&samples.subset(&train_rows), &settings, identity, &stop)?;
+    let test_eval = eval::evaluate(&held_out.model, &samples, &test_rows);
+    let outsiders = outsider_rate(&records, &samples, &held_out.model);
+    let mut full = classify::train(&samples, &settings, identity, &stop)?;
+    full.model.held_out_accuracy = test_eval.accuracy;
+    let model_path = model_file::path_in(&session.classifier_dir(args.state_dir.as_deref()));
+    full.model.save(&model_path)?;
+    Ok(Trained {
+        samples,
+        train_rows,
+        test_rows,
+        test_eval,
+        held_out_seconds: held_out.seconds,
+        outsiders,
+        full,
+        model_path,
+        min_images,
+        failed,
+        faceless,
+    })
+}
+
+fn print_json(t: &Trained) -> Result<()> {
+    let model = &t.full.model;
+    let doc = json!({
+        "accuracy": t.test_eval.accuracy,
+        "classes": t.samples.classes.len(),
+        "train_photos": t.train_rows.len(),
+        "test_photos": t.test_rows.len(),
+        "seconds": t.held_out_seconds,
+        "per_class": t.test_eval.per_class,
+        "confused": t.test_eval.confused,
+        "unknown_rate": t.test_eval.unknown_rate,
+        "outsiders": {"photos": t.outsiders.0, "unknown_rate": t.outsiders.1},
+        "skipped": {"failed": t.failed, "no_face": t.faceless},
+        "model": {
+            "path": t.model_path,
+            "photos": model.photos,
+            "cv_accuracy": model.cv_accuracy,
+            "threshold": model.threshold,
+            "seconds": t.full.seconds,
+        },
+    });
+    println!("{}", serde_json::to_string(&doc)?);
+    Ok(())
+}
+
+fn print_text(t: &Trained) {
+    print_report(t);
+    if let (n, Some(rate)) = t.outsiders {
+        outln!(
+            "open set: {:.1}% of {n} photos of persons not in the model came back unknown",
+            100.0 * rate,
+        );
+    }
+    let model = &t.full.model;
+    outln!(
+        "model: {} persons, {} photos, cross-validated accuracy {}, unknown below {:.3}; fitted in {:.2} s, saved to {}",
+        model.classes.len(),
+        model.photos,
+        percent(model.cv_accuracy),
+        model.threshold,
+        t.full.seconds,
+        t.model_path.display()
+    );
 }
 
 fn percent(v: Option<f64>) -> String {
@@ -247,29 +289,24 @@ fn percent(v: Option<f64>) -> String {
         .unwrap_or_else(|| "n/a".into())
 }
 
-fn print_report(
-    samples: &Samples,
-    train: &[usize],
-    test: &[usize],
-    e: &Evaluation,
-    seconds: f64,
-    min: usize,
-) {
+fn print_report(t: &Trained) {
+    let (samples, e, min) = (&t.samples, &t.test_eval, t.min_images);
     outln!(
         "{} persons with {min}+ photos: {} training photos, {} held out",
         samples.classes.len(),
-        train.len(),
-        test.len()
+        t.train_rows.len(),
+        t.test_rows.len()
     );
     let correct = e
         .accuracy
         .map(|a| (a * e.photos as f64).round() as usize)
         .unwrap_or(0);
     outln!(
-        "held-out accuracy {} ({correct}/{}), {} called unknown; training took {seconds:.3} s",
+        "held-out accuracy {} ({correct}/{}), {} called unknown; training took {:.3} s",
         percent(e.accuracy),
         e.photos,
-        percent(e.unknown_rate)
+        percent(e.unknown_rate),
+        t.held_out_seconds
     );
     let mut weakest: Vec<_> = e
         .per_class

@@ -61,7 +61,7 @@ pub fn run(cli: &Cli, args: &VerifyArgs) -> Result<Outcome> {
     let m = models(cli, &args.model)?;
     let config = &m.ready.config;
     let bar = ProgressBar::new(found.len() as u64);
-    bar.set_style(super::bench::bar_style());
+    bar.set_style(super::progress::bar_style());
     let start = std::time::Instant::now();
     let mut vectors: BTreeMap<PairSide, Result<Vec<f32>, String>> = BTreeMap::new();
     pool::run(

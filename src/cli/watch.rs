@@ -1,10 +1,10 @@
 //! `facecurate watch [--poll] [--json]`: scans, then keeps the store in step
 //! with the dataset folder and prints each change until Ctrl-C.
 
-use super::scan::Bar;
-use super::{Cli, Outcome, workspace};
+use super::session::{self, Printer};
+use super::{Cli, Outcome};
 use anyhow::Result;
-use facecurate::dataset::{Changes, DatasetEvent, Watcher};
+use facecurate::dataset::{Changes, DatasetEvent};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -22,32 +22,19 @@ pub struct WatchArgs {
 }
 
 pub fn run(cli: &Cli, args: &WatchArgs) -> Result<Outcome> {
-    let ws = workspace::load(cli)?;
-    let fingerprint = workspace::fingerprint(&ws)?;
-    let mut settings = ws.watch.clone();
-    settings.poll |= args.poll;
     let (tx, rx) = crossbeam_channel::unbounded();
-    let engine = workspace::lazy_engine(cli, &ws);
-    let stop = workspace::stop_on_ctrl_c();
-    let watcher = Watcher::start(
-        &ws.dataset,
-        &ws.store_path(),
-        &fingerprint,
-        engine,
-        settings,
-        !args.no_scan,
-        tx,
-    )?;
+    let session = session::open(cli, &Printer::watching(tx))?;
+    let stop = session::stop_on_ctrl_c();
+    let watcher = session.watch(!args.no_scan, args.poll)?;
     errln!(
         "facecurate: watching {}{} (Ctrl-C to stop)",
-        ws.dataset.display(),
-        if args.poll || ws.watch.poll {
+        session.workspace().dataset.display(),
+        if args.poll || session.workspace().watch.poll {
             " by polling"
         } else {
             ""
         }
     );
-    let mut bar = Bar::new();
     let mut failed = false;
     while !stop.load(Ordering::Relaxed) {
         let event = match rx.recv_timeout(Duration::from_millis(200)) {
@@ -55,31 +42,12 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Result<Outcome> {
             Err(crossbeam_channel::RecvTimeoutError::Timeout) => continue,
             Err(crossbeam_channel::RecvTimeoutError::Disconnected) => break,
         };
-        if let DatasetEvent::Progress(p) = &event {
-            bar.update(p);
-            continue;
-        }
-        bar.finish();
-        bar = Bar::new();
         if args.json {
             println!("{}", serde_json::to_string(&event)?);
         }
-        match event {
-            DatasetEvent::Progress(_) => {}
-            DatasetEvent::Scanned { summary: s, .. } => {
-                errln!("scanned: {}", super::scan::summary_line(&s))
-            }
-            DatasetEvent::Changed(c) => {
-                if !args.json {
-                    print_changes(&c);
-                }
-            }
-            DatasetEvent::Warning { message } => errln!("{message}"),
-            DatasetEvent::Stopped { cause } => {
-                errln!("facecurate: watching stopped: {cause}");
-                failed = true;
-                break;
-            }
+        if !show(&event, args.json) {
+            failed = true;
+            break;
         }
     }
     watcher.stop();
@@ -88,6 +56,25 @@ pub fn run(cli: &Cli, args: &WatchArgs) -> Result<Outcome> {
     } else {
         Outcome::Ok
     })
+}
+
+/// Prints one event (the changes only when not printing JSON); false when
+/// watching has stopped.
+fn show(event: &DatasetEvent, json: bool) -> bool {
+    match event {
+        DatasetEvent::Progress(_) => {}
+        DatasetEvent::Scanned { summary, .. } => {
+            errln!("scanned: {}", super::scan::summary_line(summary))
+        }
+        DatasetEvent::Changed(c) if !json => print_changes(c),
+        DatasetEvent::Changed(_) => {}
+        DatasetEvent::Warning { message } => errln!("{message}"),
+        DatasetEvent::Stopped { cause } => {
+            errln!("facecurate: watching stopped: {cause}");
+            return false;
+        }
+    }
+    true
 }
 
 fn print_changes(c: &Changes) {

@@ -121,6 +121,14 @@ impl Workspace {
         raw.validate(text, &file, &base)
     }
 
+    /// The workspace of a folder that has no workspace file: see
+    /// [`raw::RawWorkspace::defaults`].
+    pub fn defaults(path: &Path) -> Result<Workspace, ConfigError> {
+        let file = absolute(path);
+        let base = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        raw::RawWorkspace::defaults(&file, &base)
+    }
+
     /// Parses one top-level section (e.g. `analysis`) into the owner's type;
     /// `None` when the file does not have it. Errors carry the line, as for
     /// the keys this module owns.

@@ -10,7 +10,7 @@ use crate::pipeline::detect::DetectSettings;
 use crate::runtime::Device;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 #[derive(Debug, Deserialize)]
@@ -177,6 +177,33 @@ impl RawWorkspace {
                 ),
             ));
         }
+        self.into_workspace(text, file, base, dataset, state_dir)
+    }
+
+    /// Every default, for a folder without a workspace file (commands run
+    /// on bare folders and photos): the state in `facecurate-state` beside
+    /// `file`, and `file`'s folder as the dataset, unchecked, since those
+    /// commands name their own folders.
+    pub fn defaults(file: &Path, base: &Path) -> Result<Workspace, ConfigError> {
+        let text = "dataset: .\n";
+        let raw: RawWorkspace = parse(text, file)?;
+        raw.into_workspace(
+            text,
+            file,
+            base,
+            base.to_path_buf(),
+            base.join(DEFAULT_STATE_DIR),
+        )
+    }
+
+    fn into_workspace(
+        self,
+        text: &str,
+        file: &Path,
+        base: &Path,
+        dataset: PathBuf,
+        state_dir: PathBuf,
+    ) -> Result<Workspace, ConfigError> {
         let models = self.models.validate(text, file, base)?;
         Ok(Workspace {
             file: file.to_path_buf(),

@@ -1,345 +1,287 @@
-//! The live backend behind the UI: the watcher keeps the store in step with
-//! the folder (scanning and embedding on its own threads), every change is
-//! turned into a fresh view, and the user's edits go through the journaled
-//! label operations.
+//! The live backend behind the UI, a thin adapter over the library
+//! [`Session`]: the session's watcher keeps the store in step with the
+//! folder, its retrainer keeps the classifier current, and its journaled
+//! edits carry out the user's changes. This file only turns the session's
+//! events into the UI's messages and decides when to refresh the view.
 
 use super::Backend;
 use super::data::view_of_report;
 use super::model::{ClassifierView, Progress};
 use super::update::{Effect, Msg};
 use crossbeam_channel::Sender;
-use facecurate::analysis::{Report, Settings};
-use facecurate::classify::retrain::{Retrained, retrain};
-use facecurate::config::Workspace;
-use facecurate::dataset::LazyEngine;
-use facecurate::dataset::watch::{DatasetEvent, Watcher};
-use facecurate::jobs::{JobOutcome, Jobs};
-use facecurate::ops::Ops;
-use facecurate::records::PhotoRecord;
-use facecurate::store::Store;
+use facecurate::analysis::Settings;
+use facecurate::dataset::{DatasetEvent, Watcher};
+use facecurate::ops::{Change, OpError, Ops};
+use facecurate::session::{ClassifierEvent, Event, Retrainer, Session, SessionError};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
-type RetrainJobs = Jobs<&'static str, Result<Retrained, String>>;
-
-/// Retraining in the background: debounced, one pending job at a time (a
-/// newer request replaces the stale one), cancelled when superseded.
-#[derive(Clone)]
-struct Retrainer {
-    jobs: Arc<RetrainJobs>,
-    view: Arc<Mutex<ClassifierView>>,
-    ws: Workspace,
-    fingerprint: String,
-}
-
-impl Retrainer {
-    fn new(ws: Workspace, fingerprint: String, tx: Sender<Msg>) -> Retrainer {
-        let jobs: Arc<RetrainJobs> = Arc::new(Jobs::new(Duration::from_secs(2)));
-        let view = Arc::new(Mutex::new(ClassifierView::default()));
-        let (results, shown) = (jobs.results().clone(), Arc::clone(&view));
-        std::thread::spawn(move || {
-            for result in results {
-                let outcome = match result.outcome {
-                    JobOutcome::Done(outcome) => outcome,
-                    JobOutcome::Cancelled => continue,
-                    JobOutcome::Panicked(message) => Err(message),
-                };
-                let Ok(mut v) = shown.lock() else { return };
-                v.training = false;
-                match outcome {
-                    Ok(r) => {
-                        v.previous_accuracy = v.accuracy;
-                        v.accuracy = r.accuracy;
-                        v.classes = r.classes;
-                        v.confused = r
-                            .confused
-                            .into_iter()
-                            .map(|c| (c.person, c.taken_for, c.count))
-                            .collect();
-                    }
-                    Err(e) => {
-                        let _ = tx.send(Msg::Failed(format!("classifier: {e}")));
-                    }
-                }
-                if tx.send(Msg::Classifier(v.clone())).is_err() {
-                    return;
-                }
-            }
-        });
-        Retrainer {
-            jobs,
-            view,
-            ws,
-            fingerprint,
-        }
-    }
-
-    fn request(&self, tx: &Sender<Msg>) {
-        if let Ok(mut v) = self.view.lock() {
-            v.training = true;
-            let _ = tx.send(Msg::Classifier(v.clone()));
-        }
-        let (ws, fp) = (self.ws.clone(), self.fingerprint.clone());
-        self.jobs.submit("retrain", move |stop| {
-            let records = Store::open(&ws.store_path(), &fp)
-                .and_then(|s| s.records())
-                .map_err(|e| e.to_string())?;
-            let manifest = facecurate::models::Manifest::builtin().map_err(|e| e.to_string())?;
-            let embedder = facecurate::dataset::embedder_identity(&ws, &manifest)?;
-            retrain(&records, &ws.classifier_dir(), &embedder, stop).map_err(|e| e.to_string())
-        });
-    }
-}
+use std::time::Instant;
 
 pub struct LiveBackend {
-    ws: Workspace,
-    fingerprint: String,
-    engine: Option<LazyEngine>,
-    watcher: Option<Watcher>,
+    session: Session,
+    /// The workspace's analysis thresholds, read once at start.
+    settings: Settings,
     provider: String,
+    watcher: Option<Watcher>,
     retrainer: Option<Retrainer>,
 }
 
 impl LiveBackend {
-    pub fn new(
-        ws: Workspace,
-        fingerprint: String,
-        engine: LazyEngine,
-        provider: String,
-    ) -> LiveBackend {
+    pub fn new(session: Session, provider: String) -> LiveBackend {
         LiveBackend {
-            ws,
-            fingerprint,
-            engine: Some(engine),
-            watcher: None,
+            session,
+            settings: Settings::default(),
             provider,
+            watcher: None,
             retrainer: None,
         }
-    }
-
-    fn send_view(&self, tx: &Sender<Msg>) {
-        send_view(&self.ws, &self.fingerprint, tx);
     }
 
     /// Finishes an edit a crash interrupted (the journal rolls it forward)
     /// before anything is shown, and says so.
     fn recover(&self, tx: &Sender<Msg>) {
-        let opened =
-            Store::open(&self.ws.store_path(), &self.fingerprint).map_err(|e| e.to_string());
-        let recovered = opened.and_then(|mut store| {
-            Ops::open(
-                &self.ws.dataset,
-                &self.ws.journal_dir(),
-                &self.ws.trash_dir(),
-                &mut store,
-            )
-            .map(|(_, lines)| lines)
-            .map_err(|e| e.to_string())
-        });
-        match recovered {
+        match self.session.recover() {
             Ok(lines) if lines.is_empty() => {}
             Ok(lines) => {
                 let _ = tx.send(Msg::Done(lines.join("; ")));
             }
             Err(e) => {
-                let _ = tx.send(Msg::Failed(e));
+                let _ = tx.send(Msg::Failed(e.to_string()));
             }
         }
     }
 }
 
-/// [`view`], with a panic in the analysis reported instead of ending the
-/// thread that refreshes the view.
-fn send_view(ws: &Workspace, fingerprint: &str, tx: &Sender<Msg>) {
-    if let Err(message) = facecurate::panics::catch(|| view(ws, fingerprint, tx)) {
-        let _ = tx.send(Msg::Failed(format!("analysis: {message}")));
-    }
-}
-
-fn view(ws: &Workspace, fingerprint: &str, tx: &Sender<Msg>) {
-    let settings = match facecurate::analysis::embedder_scale::workspace_settings(ws) {
-        Ok((s, note)) => {
-            static NOTED: std::sync::Once = std::sync::Once::new();
-            if let Some(note) = note {
-                NOTED.call_once(|| {
-                    let _ = tx.send(Msg::Done(note));
-                });
-            }
-            s
-        }
-        Err(e) => {
-            let _ = tx.send(Msg::Failed(e.to_string()));
-            Settings::default()
-        }
+/// The view of the store's records and their analysis (the store's
+/// registered pairs reused and saved back, so a fresh view after an edit
+/// costs little more than reading the store); a panic in the analysis is
+/// reported instead of ending the thread that refreshes the view.
+fn send_view(session: &Session, settings: &Settings, tx: &Sender<Msg>) {
+    let view = || -> Result<Msg, SessionError> {
+        let settings = settings.clone();
+        let store = session.store(false)?;
+        let reviewed = session.review_store(&store, settings)?;
+        let root = &session.workspace().dataset;
+        Ok(Msg::Data(view_of_report(
+            root,
+            &reviewed.records,
+            reviewed.report,
+        )))
     };
-    match analyse(ws, fingerprint, settings) {
-        Ok((records, report)) => {
-            let _ = tx.send(Msg::Data(view_of_report(&ws.dataset, &records, report)));
+    let msg = match facecurate::panics::catch(view) {
+        Ok(Ok(msg)) => msg,
+        Ok(Err(e)) => Msg::Failed(e.to_string()),
+        Err(message) => Msg::Failed(format!("analysis: {message}")),
+    };
+    let _ = tx.send(msg);
+}
+
+/// Turns the session's events into the UI's messages: scan progress with
+/// its rate and ETA, the classifier's state, notes and warnings. Dataset
+/// changes are handed on to the refresher.
+struct Relay {
+    tx: Sender<Msg>,
+    provider: String,
+    started: Instant,
+    classifier: Mutex<ClassifierView>,
+    changes: Sender<DatasetEvent>,
+}
+
+impl Relay {
+    fn relay(&self, event: Event) {
+        let msg = match event {
+            // Diagnostics go to the log (stderr is redirected while the UI runs).
+            Event::Log(line) => {
+                eprintln!("facecurate: {line}");
+                return;
+            }
+            Event::Note(text) => Msg::Done(text),
+            Event::Warning(text) => Msg::Failed(text),
+            Event::Progress(p) => self.progress(p.done, p.total, p.faces),
+            Event::Dataset(event) => {
+                let _ = self.changes.send(event);
+                return;
+            }
+            Event::Classifier(event) => Msg::Classifier(self.classifier(event)),
+        };
+        let _ = self.tx.send(msg);
+    }
+
+    fn progress(&self, done: usize, total: usize, faces: usize) -> Msg {
+        let secs = self.started.elapsed().as_secs_f64().max(1e-3);
+        let rate = done as f64 / secs;
+        Msg::Progress(Progress {
+            done,
+            total,
+            failed: 0,
+            faces_per_s: faces as f64 / secs,
+            eta_s: (rate > 0.0).then(|| total.saturating_sub(done) as f64 / rate),
+            provider: self.provider.clone(),
+            activity: None,
+        })
+    }
+
+    fn classifier(&self, event: ClassifierEvent) -> ClassifierView {
+        let Ok(mut v) = self.classifier.lock() else {
+            return ClassifierView::default();
+        };
+        v.training = matches!(event, ClassifierEvent::Training);
+        match event {
+            ClassifierEvent::Training => {}
+            ClassifierEvent::Trained(r) => {
+                v.previous_accuracy = v.accuracy;
+                v.accuracy = r.accuracy;
+                v.classes = r.classes;
+                v.confused = r
+                    .confused
+                    .into_iter()
+                    .map(|c| (c.person, c.taken_for, c.count))
+                    .collect();
+            }
+            ClassifierEvent::Failed(e) => {
+                let _ = self.tx.send(Msg::Failed(format!("classifier: {e}")));
+            }
         }
-        Err(e) => {
-            let _ = tx.send(Msg::Failed(e.to_string()));
-        }
+        v.clone()
     }
 }
 
-/// The store's records and their analysis, reusing (and saving back) the
-/// store's registered pairs: a fresh view after an edit then costs little
-/// more than reading the store.
-fn analyse(
-    ws: &Workspace,
-    fingerprint: &str,
+/// Refreshes the view as the watcher reports, coalescing a burst of events
+/// into one refresh, and asks for a retrain whenever labels changed.
+fn refresh_on_changes(
+    session: Session,
     settings: Settings,
-) -> Result<(Vec<PhotoRecord>, Report), facecurate::store::StoreError> {
-    let store = Store::open(&ws.store_path(), fingerprint)?;
-    let records = store.records()?;
-    // A memo that cannot be read or written only costs time.
-    let (analysis, _) = store.analyse(records.clone(), settings);
-    Ok((records, analysis.report()))
+    retrainer: Retrainer,
+    relay: Arc<Relay>,
+    changes: crossbeam_channel::Receiver<DatasetEvent>,
+) {
+    let tx = relay.tx.clone();
+    while let Ok(first) = changes.recv() {
+        let mut refresh = false;
+        for event in std::iter::once(first).chain(changes.try_iter()) {
+            match event {
+                DatasetEvent::Progress(p) => {
+                    let _ = tx.send(relay.progress(p.done, p.total, p.faces));
+                    // Show photos as they are embedded, not only at the end.
+                    refresh |= p.done % 200 == 0;
+                }
+                DatasetEvent::Scanned { summary, changes } => {
+                    if !changes.is_empty() || summary.photos > 0 {
+                        retrainer.request();
+                    }
+                    let done = relay.progress(summary.photos, summary.photos, 0);
+                    if let Msg::Progress(mut p) = done {
+                        (p.faces_per_s, p.eta_s) = (0.0, None);
+                        let _ = tx.send(Msg::Progress(p));
+                    }
+                    refresh = true;
+                }
+                DatasetEvent::Changed(_) => {
+                    retrainer.request();
+                    refresh = true;
+                }
+                DatasetEvent::Warning { message } => {
+                    let _ = tx.send(Msg::Failed(message));
+                }
+                DatasetEvent::Stopped { cause } => {
+                    let _ = tx.send(Msg::Failed(format!("watching stopped: {cause}")));
+                }
+            }
+        }
+        if refresh {
+            send_view(&session, &settings, &tx);
+        }
+    }
 }
 
 impl Backend for LiveBackend {
     fn start(&mut self, tx: &Sender<Msg>) {
+        let (changes_tx, changes) = crossbeam_channel::unbounded();
+        let relay = Arc::new(Relay {
+            tx: tx.clone(),
+            provider: self.provider.clone(),
+            started: Instant::now(),
+            classifier: Mutex::new(ClassifierView::default()),
+            changes: changes_tx,
+        });
+        let to_relay = Arc::clone(&relay);
+        self.session = self
+            .session
+            .with_sink(Arc::new(move |event| to_relay.relay(event)));
         self.recover(tx);
+        // A bad `analysis:` section is said once and the defaults used.
+        self.settings = self.session.settings().unwrap_or_else(|e| {
+            let _ = tx.send(Msg::Failed(e.to_string()));
+            Settings::default()
+        });
         // What the store already knows shows at once; the scan then catches up.
-        self.send_view(tx);
-        let retrainer = Retrainer::new(self.ws.clone(), self.fingerprint.clone(), tx.clone());
+        send_view(&self.session, &self.settings, tx);
+        let retrainer = Retrainer::new(&self.session);
         self.retrainer = Some(retrainer.clone());
-        let Some(engine) = self.engine.take() else {
-            return;
-        };
-        let (ev_tx, ev_rx) = crossbeam_channel::unbounded::<DatasetEvent>();
-        match Watcher::start(
-            &self.ws.dataset,
-            &self.ws.store_path(),
-            &self.fingerprint,
-            engine,
-            self.ws.watch.clone(),
-            true,
-            ev_tx,
-        ) {
+        match self.session.watch(true, false) {
             Ok(w) => self.watcher = Some(w),
             Err(e) => {
                 let _ = tx.send(Msg::Failed(e.to_string()));
                 return;
             }
         }
-        let (ws, fp, tx, provider) = (
-            self.ws.clone(),
-            self.fingerprint.clone(),
-            tx.clone(),
-            self.provider.clone(),
-        );
+        let (session, settings) = (self.session.clone(), self.settings.clone());
         std::thread::spawn(move || {
-            let started = Instant::now();
-            while let Ok(first) = ev_rx.recv() {
-                // Coalesce a burst of events into one refresh.
-                let mut refresh = false;
-                for ev in std::iter::once(first).chain(ev_rx.try_iter()) {
-                    match ev {
-                        DatasetEvent::Progress(p) => {
-                            let secs = started.elapsed().as_secs_f64().max(1e-3);
-                            let rate = p.done as f64 / secs;
-                            let progress = Progress {
-                                done: p.done,
-                                total: p.total,
-                                failed: 0,
-                                faces_per_s: p.faces as f64 / secs,
-                                eta_s: (rate > 0.0)
-                                    .then(|| p.total.saturating_sub(p.done) as f64 / rate),
-                                provider: provider.clone(),
-                                activity: None,
-                            };
-                            if tx.send(Msg::Progress(progress)).is_err() {
-                                return;
-                            }
-                            // Show photos as they are embedded, not only at the end.
-                            refresh |= p.done % 200 == 0;
-                        }
-                        DatasetEvent::Scanned { summary, changes } => {
-                            if !changes.is_empty() || summary.photos > 0 {
-                                retrainer.request(&tx);
-                            }
-                            let _ = tx.send(Msg::Progress(Progress {
-                                done: summary.photos,
-                                total: summary.photos,
-                                provider: provider.clone(),
-                                ..Progress::default()
-                            }));
-                            refresh = true;
-                        }
-                        DatasetEvent::Changed(_) => {
-                            retrainer.request(&tx);
-                            refresh = true;
-                        }
-                        DatasetEvent::Warning { message } => {
-                            let _ = tx.send(Msg::Failed(message));
-                        }
-                        DatasetEvent::Stopped { cause } => {
-                            let _ = tx.send(Msg::Failed(format!("watching stopped: {cause}")));
-                        }
-                    }
-                }
-                if refresh {
-                    send_view(&ws, &fp, &tx);
-                }
-            }
+            refresh_on_changes(session, settings, retrainer, relay, changes)
         });
     }
 
     fn apply(&mut self, effect: Effect, tx: &Sender<Msg>) {
-        let result = (|| -> Result<String, String> {
-            let mut store =
-                Store::open(&self.ws.store_path(), &self.fingerprint).map_err(|e| e.to_string())?;
-            let (mut ops, recovered) = Ops::open(
-                &self.ws.dataset,
-                &self.ws.journal_dir(),
-                &self.ws.trash_dir(),
-                &mut store,
-            )
-            .map_err(|e| e.to_string())?;
-            let recovered = recovered.join("; ");
-            let text = match effect {
-                Effect::Move { photo, to } => ops
-                    .mv(&[self.ws.dataset.join(&photo)], &to, true)
-                    .map(|c| c.description),
-                Effect::Delete { photo } => ops
-                    .rm(&[self.ws.dataset.join(&photo)])
-                    .map(|c| c.description),
-                Effect::Reviewed { photo } => ops
-                    .ok(&[self.ws.dataset.join(&photo)])
-                    .map(|c| c.description),
-                Effect::NotDuplicate { a, b } => ops
-                    .not_duplicate(&self.ws.dataset.join(&a), &self.ws.dataset.join(&b))
-                    .map(|c| c.description),
-                Effect::Undo => ops.undo().map(|c| {
-                    c.map(|c| c.description)
-                        .unwrap_or_else(|| "nothing to undo".into())
-                }),
-                Effect::Redo => ops.redo().map(|c| {
-                    c.map(|c| c.description)
-                        .unwrap_or_else(|| "nothing to redo".into())
-                }),
-                Effect::Retrain => Ok("retraining the classifier".into()),
-            }
-            .map_err(|e| e.to_string())?;
-            Ok(if recovered.is_empty() {
-                text
-            } else {
-                format!("{recovered}; {text}")
-            })
-        })();
+        let root = self.session.workspace().dataset.clone();
+        let result = self
+            .session
+            .edit(|ops| apply(ops, &root, effect))
+            .map(|(text, recovered)| {
+                if recovered.is_empty() {
+                    text
+                } else {
+                    format!("{}; {text}", recovered.join("; "))
+                }
+            });
         match result {
             Ok(text) => {
                 // Every change of labels (and the retrain key) retrains in the background.
                 if let Some(r) = &self.retrainer {
-                    r.request(tx);
+                    r.request();
                 }
                 let _ = tx.send(Msg::Done(text));
             }
             Err(e) => {
-                let _ = tx.send(Msg::Failed(e));
+                let _ = tx.send(Msg::Failed(e.to_string()));
             }
         }
-        self.send_view(tx);
+        send_view(&self.session, &self.settings, tx);
     }
+}
+
+/// Carries out one of the UI's effects; the text says what was done.
+fn apply(ops: &mut Ops<'_>, root: &std::path::Path, effect: Effect) -> Result<String, EditError> {
+    let described = |c: Result<Change, OpError>| c.map(|c| c.description);
+    let or_nothing = |c: Result<Option<Change>, OpError>, what: &str| {
+        c.map(|c| c.map_or_else(|| format!("nothing to {what}"), |c| c.description))
+    };
+    Ok(match effect {
+        Effect::Move { photo, to } => described(ops.mv(&[root.join(&photo)], &to, true)),
+        Effect::Delete { photo } => described(ops.rm(&[root.join(&photo)])),
+        Effect::Reviewed { photo } => described(ops.ok(&[root.join(&photo)])),
+        Effect::NotDuplicate { a, b } => {
+            described(ops.not_duplicate(&root.join(&a), &root.join(&b)))
+        }
+        Effect::Undo => or_nothing(ops.undo(), "undo"),
+        Effect::Redo => or_nothing(ops.redo(), "redo"),
+        Effect::Retrain => Ok("retraining the classifier".into()),
+    }?)
+}
+
+/// An edit's failure: opening the session's store and journal, or the edit.
+#[derive(Debug, thiserror::Error)]
+enum EditError {
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    #[error(transparent)]
+    Op(#[from] OpError),
 }

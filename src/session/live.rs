@@ -1,0 +1,82 @@
+//! The session kept live: the watcher keeping the store in step with the
+//! folder, its events forwarded into the session's stream, and the
+//! classifier retrained in the background whenever labels change — debounced,
+//! at most one pending job (a newer request replaces a stale one, and a
+//! running one is cancelled when superseded).
+
+use super::{ClassifierEvent, Event, Session, SessionError};
+use crate::classify::retrain::Retrained;
+use crate::dataset::{DatasetEvent, Watcher};
+use crate::jobs::{JobOutcome, Jobs};
+use std::sync::Arc;
+use std::time::Duration;
+
+impl Session {
+    /// Starts watching the dataset (after a full scan when `scan_first`);
+    /// what it sees arrives as [`Event::Dataset`]. `poll` forces polling.
+    pub fn watch(&self, scan_first: bool, poll: bool) -> Result<Watcher, SessionError> {
+        let (tx, rx) = crossbeam_channel::unbounded::<DatasetEvent>();
+        let mut settings = self.ws.watch.clone();
+        settings.poll |= poll;
+        let watcher = Watcher::start(
+            &self.ws.dataset,
+            &self.ws.store_path(),
+            &self.fingerprint,
+            self.lazy_engine(),
+            settings,
+            scan_first,
+            tx,
+        )?;
+        let sink = self.sink.clone();
+        // Ends when the watcher stops and drops its sender.
+        std::thread::spawn(move || {
+            for event in rx {
+                sink(Event::Dataset(event));
+            }
+        });
+        Ok(watcher)
+    }
+}
+
+type RetrainJobs = Jobs<&'static str, Result<Retrained, String>>;
+
+/// Background retraining of the session's classifier.
+#[derive(Clone)]
+pub struct Retrainer {
+    jobs: Arc<RetrainJobs>,
+    session: Session,
+}
+
+impl Retrainer {
+    /// Outcomes arrive as [`Event::Classifier`] on the session's sink.
+    pub fn new(session: &Session) -> Retrainer {
+        let jobs: Arc<RetrainJobs> = Arc::new(Jobs::new(Duration::from_secs(2)));
+        let (results, sink) = (jobs.results().clone(), session.sink.clone());
+        std::thread::spawn(move || {
+            for result in results {
+                let event = match result.outcome {
+                    JobOutcome::Done(Ok(r)) => ClassifierEvent::Trained(r),
+                    JobOutcome::Done(Err(e)) | JobOutcome::Panicked(e) => {
+                        ClassifierEvent::Failed(e)
+                    }
+                    JobOutcome::Cancelled => continue,
+                };
+                sink(Event::Classifier(event));
+            }
+        });
+        Retrainer {
+            jobs,
+            session: session.clone(),
+        }
+    }
+
+    /// Asks for a retrain soon; says at once that training is under way.
+    pub fn request(&self) {
+        self.session
+            .emit(Event::Classifier(ClassifierEvent::Training));
+        let session = self.session.clone();
+        self.jobs.submit("retrain", move |stop| {
+            session.retrain(stop).map_err(|e| e.to_string())
+        });
+    }
+}

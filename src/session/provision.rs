@@ -1,0 +1,107 @@
+//! From a bare machine to a loaded pipeline for the session's models:
+//! fetch what is missing from the cache, load ONNX Runtime on the session's
+//! device, and size the worker pool from the cores and the overrides.
+
+use super::{Event, Session, SessionError};
+use crate::dataset::{Engine, LazyEngine};
+use crate::models::{Cache, fetch};
+use crate::pipeline::PipelineConfig;
+use crate::runtime::{self, Runtime};
+
+/// A loaded runtime and the pipeline settings of the session's models.
+pub struct Pipeline {
+    pub cache: Cache,
+    pub runtime: Runtime,
+    pub config: PipelineConfig,
+}
+
+impl Session {
+    /// The model cache the workspace names, else the default one.
+    pub fn cache(&self) -> Cache {
+        self.ws
+            .models
+            .cache
+            .clone()
+            .map(Cache::new)
+            .unwrap_or_else(Cache::default_location)
+    }
+
+    /// Fetches each named artifact that is missing; each step is logged.
+    pub fn provision(&self, names: &[&str]) -> Result<(), SessionError> {
+        let cache = self.cache();
+        let missing: Vec<&str> = names
+            .iter()
+            .copied()
+            .filter(|n| {
+                self.manifest
+                    .get(n)
+                    .map(|a| !matches!(fetch::status(&cache, a), Ok(fetch::Status::Present)))
+                    .unwrap_or(true)
+            })
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        fetch::ensure(&cache, &self.manifest, &missing, &mut |line| {
+            self.emit(Event::Log(line.to_string()))
+        })?;
+        Ok(())
+    }
+
+    /// Loads ONNX Runtime (fetching it when missing) on the session's device.
+    pub fn runtime(&self) -> Result<Runtime, SessionError> {
+        let mut names = fetch::default_names(&self.manifest);
+        names.retain(|n| self.manifest.get(n).is_some_and(|a| a.kind == "runtime"));
+        self.provision(&names)?;
+        let library = runtime::library_path(&self.cache(), &self.manifest);
+        Ok(runtime::init(&library, self.device())?)
+    }
+
+    /// The workspace's detector and embedder, fetched and ready to load.
+    pub fn pipeline(&self) -> Result<Pipeline, SessionError> {
+        self.provision(&self.ws.models.manifest_names())?;
+        let runtime = self.runtime()?;
+        let cache = self.cache();
+        let models = self
+            .ws
+            .models
+            .files(&cache, &self.manifest)
+            .map_err(SessionError::Message)?;
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1);
+        let mut config = PipelineConfig::for_cores(models, cores);
+        config.detect = self.ws.detect;
+        config.intra_threads = self.overrides.threads.unwrap_or(self.ws.threads).max(1);
+        config.workers = self
+            .overrides
+            .workers
+            .or(self.ws.workers)
+            .unwrap_or(cores / config.intra_threads)
+            .max(1);
+        self.emit(Event::Log(format!(
+            "{} + {}, {} provider, {} worker(s) x {} thread(s), ONNX Runtime {}",
+            self.ws.models.detector,
+            self.ws.models.embedder,
+            runtime.provider,
+            config.workers,
+            config.intra_threads,
+            runtime.library.display()
+        )));
+        Ok(Pipeline {
+            cache,
+            runtime,
+            config,
+        })
+    }
+
+    /// The pipeline engine, built only when a photo first needs it (a warm
+    /// rescan never loads ONNX Runtime).
+    pub fn lazy_engine(&self) -> LazyEngine {
+        let session = self.clone();
+        LazyEngine::new(move || {
+            let p = session.pipeline().map_err(|e| e.to_string())?;
+            Ok(Engine::new(p.runtime, p.config))
+        })
+    }
+}

@@ -1,0 +1,76 @@
+//! The curation analysis as the front ends ask for it: the workspace's
+//! thresholds (with the embedder's scale), run over the store (reusing and
+//! saving back its registered pairs) or over a bare folder run through the
+//! pipeline.
+
+use super::{Event, Session, SessionError};
+use crate::analysis::{Analysis, Report, Settings};
+use crate::records::PhotoRecord;
+use crate::store::Store;
+use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+/// The records analysed, their report, and the seconds the analysis took.
+pub struct Reviewed {
+    pub records: Vec<PhotoRecord>,
+    pub report: Report,
+    pub seconds: f64,
+}
+
+impl Session {
+    /// The workspace's analysis thresholds; when the embedder is not the
+    /// one they were measured on, a note says which to tune.
+    pub fn settings(&self) -> Result<Settings, SessionError> {
+        let (settings, note) = crate::analysis::embedder_scale::workspace_settings(&self.ws)?;
+        if let Some(note) = note {
+            self.emit(Event::Note(note));
+        }
+        Ok(settings)
+    }
+
+    /// The analysis of everything in `store`. Registered pairs that cannot
+    /// be read or saved back only cost time: they are warned about.
+    pub fn review_store(
+        &self,
+        store: &Store,
+        settings: Settings,
+    ) -> Result<Reviewed, SessionError> {
+        let records = store.records()?;
+        let start = Instant::now();
+        let (analysis, problems) = store.analyse(records.clone(), settings);
+        let report = analysis.report();
+        let seconds = start.elapsed().as_secs_f64();
+        for e in problems {
+            self.emit(Event::Warning(format!(
+                "{e} (remembered duplicate pairs; only costs time)"
+            )));
+        }
+        Ok(Reviewed {
+            records,
+            report,
+            seconds,
+        })
+    }
+
+    /// Every photo of `folder` run through the session's pipeline, without
+    /// a store; `on_progress(done, total)`.
+    pub fn folder_records(
+        &self,
+        folder: &Path,
+        stop: &AtomicBool,
+        on_progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Vec<PhotoRecord>, SessionError> {
+        let p = self.pipeline()?;
+        crate::records::from_pipeline(&p.runtime, &p.config, folder, stop, on_progress)
+            .map_err(|e| SessionError::Message(e.to_string()))
+    }
+
+    /// The analysis of records from anywhere (a folder, a dump), with the
+    /// seconds it took.
+    pub fn review_records(&self, records: Vec<PhotoRecord>, settings: Settings) -> (Report, f64) {
+        let start = Instant::now();
+        let report = Analysis::new(records, settings).report();
+        (report, start.elapsed().as_secs_f64())
+    }
+}

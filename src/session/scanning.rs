@@ -1,0 +1,75 @@
+//! Bringing the store in line with the dataset folder: the store opened
+//! (kept aside and restarted when unusable), the scan run with its progress
+//! on the session's stream, and a scan that meets damage retried once on a
+//! checked store.
+
+use super::{Event, Session, SessionError};
+use crate::dataset::{self, LazyEngine, ScanError, ScanOutcome};
+use crate::store::Store;
+use std::sync::atomic::AtomicBool;
+
+impl Session {
+    /// The workspace's store, reading every page first when `check`; an
+    /// unusable one is kept aside (with a warning) and a new one started.
+    pub fn store(&self, check: bool) -> Result<Store, SessionError> {
+        let path = self.ws.store_path();
+        let store = if check {
+            Store::open_checked(&path, &self.fingerprint)?
+        } else {
+            Store::open(&path, &self.fingerprint)?
+        };
+        if let Some(r) = store.recovery() {
+            self.emit(Event::Warning(format!(
+                "{}: {}; kept it aside as {} and started a new store",
+                path.display(),
+                r.reason,
+                r.kept_aside.display()
+            )));
+        }
+        Ok(store)
+    }
+
+    /// Scans with `engine`, reporting progress; `stop` ends it after the
+    /// photos in flight (the next scan resumes).
+    pub fn scan_with(
+        &self,
+        engine: &mut LazyEngine,
+        stop: &AtomicBool,
+    ) -> Result<(Store, ScanOutcome), SessionError> {
+        // Opening reads only the header (a warm scan must not read the whole
+        // store); damage met during the scan makes a checked reopen, which
+        // keeps the damaged store aside, and the scan starts over.
+        let mut check = false;
+        loop {
+            let mut store = self.store(check)?;
+            let outcome = dataset::scan(&mut store, &self.ws.dataset, engine, stop, &mut |p| {
+                self.emit(Event::Progress(p.clone()))
+            });
+            match outcome {
+                Err(ScanError::Store(e)) if e.is_corrupt() && !check => {
+                    self.emit(Event::Warning(format!("{e}; checking the store")));
+                    check = true;
+                }
+                Err(e) => return Err(e.into()),
+                Ok(outcome) => return Ok((store, outcome)),
+            }
+        }
+    }
+
+    /// [`Session::scan_with`] on the session's own engine.
+    pub fn scan(&self, stop: &AtomicBool) -> Result<(Store, ScanOutcome), SessionError> {
+        self.scan_with(&mut self.lazy_engine(), stop)
+    }
+
+    /// The store after a complete scan; a stopped scan is an error.
+    pub fn scanned_store(&self, stop: &AtomicBool) -> Result<Store, SessionError> {
+        let (store, outcome) = self.scan(stop)?;
+        for w in &outcome.warnings {
+            self.emit(Event::Warning(w.clone()));
+        }
+        if outcome.stopped {
+            return Err(SessionError::Stopped);
+        }
+        Ok(store)
+    }
+}

@@ -1,0 +1,59 @@
+//! The session's own promises, without models: a missing workspace file
+//! gives the bare defaults, and an edit reports what it recovered.
+
+use super::*;
+use std::sync::Arc;
+use std::sync::Mutex;
+
+#[test]
+fn a_bare_session_has_the_defaults_beside_its_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("workspace.yaml");
+    let session = Session::bare(&file, Overrides::default(), quiet()).expect("opens");
+    assert_eq!(session.workspace().models.embedder, "sface");
+    let state = dir.path().join("facecurate-state");
+    assert_eq!(session.classifier_dir(None), state);
+    let given = dir.path().join("elsewhere");
+    assert_eq!(session.classifier_dir(Some(&given)), given);
+}
+
+#[test]
+fn a_workspace_file_keeps_its_classifier_in_its_state() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("workspace.yaml");
+    std::fs::create_dir(dir.path().join("data")).expect("dataset");
+    std::fs::write(&file, "dataset: data\nstate_dir: state\n").expect("write");
+    let session = Session::open(&file, Overrides::default(), quiet()).expect("opens");
+    assert_eq!(
+        session.classifier_dir(None),
+        dir.path().join("state").join("classifier")
+    );
+}
+
+#[test]
+fn the_sink_hears_the_store_kept_aside() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("workspace.yaml");
+    std::fs::create_dir(dir.path().join("data")).expect("dataset");
+    std::fs::create_dir(dir.path().join("state")).expect("state");
+    std::fs::write(&file, "dataset: data\nstate_dir: state\n").expect("write");
+    std::fs::write(
+        dir.path().join("state/store.sqlite"),
+        b"not a database at all",
+    )
+    .expect("write");
+    let heard = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&heard);
+    let sink: Sink = Arc::new(move |e| {
+        if let Event::Warning(w) = e {
+            log.lock().expect("log").push(w);
+        }
+    });
+    let session = Session::open(&file, Overrides::default(), sink).expect("opens");
+    session.store(false).expect("a new store");
+    let heard = heard.lock().expect("log");
+    assert!(
+        heard.iter().any(|w| w.contains("kept it aside")),
+        "{heard:?}"
+    );
+}
