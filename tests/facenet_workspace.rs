@@ -1,0 +1,68 @@
+//! A workspace that declares the FaceNet embedder, used from the command
+//! line: `train` learns from the workspace's store and `classify` embeds
+//! new photos with the same workspace models, so the saved model is
+//! accepted and names held-out photos of the same people. A workspace with
+//! another embedder over the same state refuses that model.
+
+mod common;
+
+use common::{person_of, photos_under, setup};
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn facecurate(workspace: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_facecurate"))
+        .arg("-w")
+        .arg(workspace)
+        .args(args)
+        .output()
+        .expect("run facecurate")
+}
+
+fn json_of(args: &[&str], out: &Output) -> serde_json::Value {
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON output")
+}
+
+#[test]
+fn a_facenet_workspace_trains_and_classifies_with_facenet() {
+    let celeb5 = &setup().celeb5;
+    let dir = tempfile::tempdir().expect("temp dir");
+    for photo in photos_under(&celeb5.join("train")) {
+        let person = dir.path().join("dataset").join(person_of(&photo));
+        std::fs::create_dir_all(&person).expect("person folder");
+        let name = photo.file_name().expect("file name");
+        std::fs::copy(&photo, person.join(name)).expect("copy photo");
+    }
+    let facenet = dir.path().join("facenet.yaml");
+    let text = "dataset: dataset\nstate_dir: state\nmodels:\n  embedder: facenet\n";
+    std::fs::write(&facenet, text).expect("workspace file");
+
+    let args = ["train", "--min-images", "5", "--json"];
+    let trained = json_of(&args, &facecurate(&facenet, &args));
+    assert_eq!(trained["classes"], 5, "{trained}");
+
+    let val = celeb5.join("val");
+    let args = ["classify", val.to_str().expect("utf-8 path"), "--json"];
+    let classified = json_of(&args, &facecurate(&facenet, &args));
+    let accuracy = classified["accuracy"]
+        .as_f64()
+        .expect("an accuracy by name");
+    assert!(accuracy >= 0.9, "FaceNet accuracy by name {accuracy}");
+    assert!(
+        classified["labelled_photos"].as_u64() >= Some(20),
+        "{classified}"
+    );
+
+    // The same state under SFace: the FaceNet model is refused, not misused.
+    let sface = dir.path().join("sface.yaml");
+    std::fs::write(&sface, "dataset: dataset\nstate_dir: state\n").expect("workspace file");
+    let out = facecurate(&sface, &["classify", val.to_str().expect("utf-8 path")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("another embedder"), "{stderr}");
+}
