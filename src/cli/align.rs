@@ -6,7 +6,7 @@ use super::facenet_setup::detector_files;
 use super::{Cli, Outcome, setup};
 use anyhow::{Context, Result};
 use facecurate::facenet::align_dataset::{
-    AlignOutcome, AlignSettings, BoxesFile, align_image, plan,
+    AlignJob, AlignOutcome, AlignSettings, BoxesFile, align_image, plan,
 };
 use facecurate::facenet::engine::open_detector;
 use facecurate::facenet::{DetectorKind, pool};
@@ -74,14 +74,104 @@ pub fn run(cli: &Cli, args: &AlignArgs) -> Result<Outcome> {
         jobs.len()
     );
     let ready = setup::ready(cli)?;
+    let start = std::time::Instant::now();
+    let tally = align_all(&ready, args, &settings, &jobs, &mut boxes)?;
+    let seconds = start.elapsed().as_secs_f64();
+    if let Some(e) = tally.io_error {
+        return Err(e).context(format!(
+            "cannot write {}",
+            args.dst.join("bounding_boxes.txt").display()
+        ));
+    }
+    let listing = boxes
+        .finish()
+        .with_context(|| format!("cannot write to {}", args.dst.display()))?;
+    outln!("Total number of images: {total}");
+    outln!(
+        "Number of successfully aligned images: {} (and {skipped} aligned by earlier runs)",
+        tally.aligned
+    );
+    outln!("Boxes: {}", listing.display());
+    errln!(
+        "{} photos in {seconds:.1} s ({:.1} photos/s, {} on {} worker(s))",
+        jobs.len(),
+        jobs.len() as f64 / seconds.max(1e-9),
+        args.detector,
+        ready.config.workers
+    );
+    Ok(if tally.problems > 0 {
+        Outcome::Failures
+    } else {
+        Outcome::Ok
+    })
+}
+
+/// What became of the photos: aligned, without a face or failed, and the
+/// first error writing the box file.
+#[derive(Default)]
+struct Tally {
+    aligned: usize,
+    problems: usize,
+    io_error: Option<std::io::Error>,
+}
+
+impl Tally {
+    /// Counts one photo's outcome, says what is worth saying above the
+    /// bar, and records its boxes.
+    fn record(
+        &mut self,
+        bar: &indicatif::ProgressBar,
+        boxes: &mut BoxesFile,
+        job: &AlignJob,
+        result: Result<AlignOutcome, String>,
+    ) {
+        let src = job.source.display();
+        let recorded = match result {
+            Ok(AlignOutcome::Aligned {
+                outputs,
+                faces,
+                chosen,
+            }) => {
+                self.aligned += 1;
+                if let (Some(c), true) = (chosen, faces > 1) {
+                    let kept = "(largest, nearest the centre)";
+                    say(bar, format!("{src}: {faces} faces, kept face {c} {kept}"));
+                }
+                outputs
+                    .iter()
+                    .try_for_each(|(path, b)| boxes.record(path, Some(*b)))
+            }
+            Ok(AlignOutcome::NoFace) => {
+                self.problems += 1;
+                say(bar, format!("Unable to align {src}: no face found"));
+                boxes.record(&job.output(None), None)
+            }
+            Err(cause) => {
+                self.problems += 1;
+                say(bar, format!("{src}: {cause}"));
+                Ok(())
+            }
+        };
+        if let Err(e) = recorded {
+            self.io_error.get_or_insert(e);
+        }
+    }
+}
+
+/// Detects and crops every job's photo on the worker pool, with a bar.
+fn align_all(
+    ready: &setup::Ready,
+    args: &AlignArgs,
+    settings: &AlignSettings,
+    jobs: &[AlignJob],
+    boxes: &mut BoxesFile,
+) -> Result<Tally> {
     let files = detector_files(&ready.session, args.detector)?;
     let bar = indicatif::ProgressBar::new(jobs.len() as u64);
     bar.set_style(super::progress::bar_style());
-    let (mut aligned, mut problems) = (0usize, 0usize);
-    let mut io_error = None;
-    let start = std::time::Instant::now();
+    let mut tally = Tally::default();
     pool::run(
-        &jobs,
+        jobs,
         ready.config.workers,
         || {
             open_detector(
@@ -93,76 +183,13 @@ pub fn run(cli: &Cli, args: &AlignArgs) -> Result<Outcome> {
         },
         |detector, job| {
             let image = decode::decode_file(&job.source).map_err(|e| e.to_string())?;
-            align_image(detector, &image, job, &settings)
+            align_image(detector, &image, job, settings)
         },
         &AtomicBool::new(false),
-        |i, result| {
-            bar.inc(1);
-            let job = &jobs[i];
-            let src = job.source.display();
-            let recorded = match result {
-                Ok(AlignOutcome::Aligned {
-                    outputs,
-                    faces,
-                    chosen,
-                }) => {
-                    aligned += 1;
-                    if let (Some(c), true) = (chosen, faces > 1) {
-                        say(
-                            &bar,
-                            format!(
-                                "{src}: {faces} faces, kept face {c} (largest, nearest the centre)"
-                            ),
-                        );
-                    }
-                    outputs
-                        .iter()
-                        .try_for_each(|(path, b)| boxes.record(path, Some(*b)))
-                }
-                Ok(AlignOutcome::NoFace) => {
-                    problems += 1;
-                    say(&bar, format!("Unable to align {src}: no face found"));
-                    boxes.record(&job.output(None), None)
-                }
-                Err(cause) => {
-                    problems += 1;
-                    say(&bar, format!("{src}: {cause}"));
-                    Ok(())
-                }
-            };
-            if let Err(e) = recorded {
-                io_error.get_or_insert(e);
-            }
-        },
+        |i, result| tally.record(&bar, boxes, &jobs[i], result),
     )?;
     bar.finish_and_clear();
-    let seconds = start.elapsed().as_secs_f64();
-    if let Some(e) = io_error {
-        return Err(e).context(format!(
-            "cannot write {}",
-            args.dst.join("bounding_boxes.txt").display()
-        ));
-    }
-    let listing = boxes
-        .finish()
-        .with_context(|| format!("cannot write to {}", args.dst.display()))?;
-    outln!("Total number of images: {total}");
-    outln!(
-        "Number of successfully aligned images: {aligned} (and {skipped} aligned by earlier runs)"
-    );
-    outln!("Boxes: {}", listing.display());
-    errln!(
-        "{} photos in {seconds:.1} s ({:.1} photos/s, {} on {} worker(s))",
-        jobs.len(),
-        jobs.len() as f64 / seconds.max(1e-9),
-        args.detector,
-        ready.config.workers
-    );
-    Ok(if problems > 0 {
-        Outcome::Failures
-    } else {
-        Outcome::Ok
-    })
+    Ok(tally)
 }
 
 /// A line above the progress bar, or on stderr when there is no bar

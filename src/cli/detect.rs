@@ -35,14 +35,56 @@ struct Found {
 
 pub fn run(cli: &Cli, args: &DetectArgs) -> Result<Outcome> {
     let photos = collect_photos(&args.paths);
+    let start = std::time::Instant::now();
+    let results = detect_all(cli, args, &photos)?;
+    let seconds = start.elapsed().as_secs_f64();
+    let (mut ok, mut failed) = (Vec::new(), Vec::new());
+    for (path, r) in photos.iter().zip(results) {
+        match r {
+            Some(Ok(found)) => ok.push(found),
+            Some(Err(cause)) => failed.push((path.clone(), cause)),
+            None => failed.push((path.clone(), "not processed".to_string())),
+        }
+    }
+    if args.json {
+        let failed_json: Vec<_> = failed
+            .iter()
+            .map(|(p, e)| serde_json::json!({"path": p, "error": e}))
+            .collect();
+        let doc = serde_json::json!({"photos": ok, "failed": failed_json, "seconds": seconds,
+            "detector": args.detector.to_string()});
+        println!("{}", serde_json::to_string(&doc)?);
+    } else {
+        print_text(&ok, &failed);
+    }
+    let with_face = ok.iter().filter(|f| !f.faces.is_empty()).count();
+    errln!(
+        "{} photos, {with_face} with a face, {} failed in {seconds:.2} s ({:.1} photos/s, {})",
+        photos.len(),
+        failed.len(),
+        photos.len() as f64 / seconds.max(1e-9),
+        args.detector
+    );
+    Ok(if failed.is_empty() {
+        Outcome::Ok
+    } else {
+        Outcome::Failures
+    })
+}
+
+/// Every photo's faces (or why not), in the order of `photos`.
+fn detect_all(
+    cli: &Cli,
+    args: &DetectArgs,
+    photos: &[PathBuf],
+) -> Result<Vec<Option<Result<Found, String>>>> {
     let ready = setup::ready(cli)?;
     let files = detector_files(&ready.session, args.detector)?;
     let bar = indicatif::ProgressBar::new(photos.len() as u64);
     bar.set_style(super::progress::bar_style());
     let mut results: Vec<Option<Result<Found, String>>> = vec![None; photos.len()];
-    let start = std::time::Instant::now();
     pool::run(
-        &photos,
+        photos,
         ready.config.workers,
         || {
             open_detector(
@@ -71,52 +113,24 @@ pub fn run(cli: &Cli, args: &DetectArgs) -> Result<Outcome> {
         },
     )?;
     bar.finish_and_clear();
-    let seconds = start.elapsed().as_secs_f64();
-    let (mut ok, mut failed) = (Vec::new(), Vec::new());
-    for (path, r) in photos.iter().zip(results) {
-        match r {
-            Some(Ok(found)) => ok.push(found),
-            Some(Err(cause)) => failed.push((path.clone(), cause)),
-            None => failed.push((path.clone(), "not processed".to_string())),
+    Ok(results)
+}
+
+fn print_text(ok: &[Found], failed: &[(PathBuf, String)]) {
+    for f in ok {
+        outln!("{}: {} face(s)", f.path.display(), f.faces.len());
+        for d in &f.faces {
+            outln!(
+                "  box [{:.1}, {:.1}, {:.1}, {:.1}] score {:.3}",
+                d.bbox[0],
+                d.bbox[1],
+                d.bbox[2],
+                d.bbox[3],
+                d.score
+            );
         }
     }
-    let with_face = ok.iter().filter(|f| !f.faces.is_empty()).count();
-    if args.json {
-        let failed_json: Vec<_> = failed
-            .iter()
-            .map(|(p, e)| serde_json::json!({"path": p, "error": e}))
-            .collect();
-        let doc = serde_json::json!({"photos": ok, "failed": failed_json, "seconds": seconds,
-            "detector": args.detector.to_string()});
-        println!("{}", serde_json::to_string(&doc)?);
-    } else {
-        for f in &ok {
-            outln!("{}: {} face(s)", f.path.display(), f.faces.len());
-            for d in &f.faces {
-                outln!(
-                    "  box [{:.1}, {:.1}, {:.1}, {:.1}] score {:.3}",
-                    d.bbox[0],
-                    d.bbox[1],
-                    d.bbox[2],
-                    d.bbox[3],
-                    d.score
-                );
-            }
-        }
-        for (p, e) in &failed {
-            errln!("{}: {e}", p.display());
-        }
+    for (p, e) in failed {
+        errln!("{}: {e}", p.display());
     }
-    errln!(
-        "{} photos, {with_face} with a face, {} failed in {seconds:.2} s ({:.1} photos/s, {})",
-        photos.len(),
-        failed.len(),
-        photos.len() as f64 / seconds.max(1e-9),
-        args.detector
-    );
-    Ok(if failed.is_empty() {
-        Outcome::Ok
-    } else {
-        Outcome::Failures
-    })
 }
