@@ -70,3 +70,70 @@ impl Previews {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::state::graphics::Graphics;
+    use crate::tui::state::keys::Keymap;
+    use crate::tui::state::model::{DatasetView, PhotoRow};
+    use ratatui_image::picker::ProtocolType;
+    use std::path::Path;
+    use std::time::Duration;
+
+    /// A Review screen wide enough for the large preview of one flagged
+    /// photo, drawn through kitty graphics.
+    fn review_app(rel: &str) -> App {
+        let photo = PhotoRow {
+            path: rel.into(),
+            person: "a".into(),
+            flags: vec!["mislabel".into()],
+            ..PhotoRow::default()
+        };
+        let data = DatasetView {
+            photos: vec![photo],
+            ..DatasetView::default()
+        };
+        let mut app = App::new(data, Keymap::default(), true);
+        app.screen = crate::tui::state::app::Screen::Review;
+        app.graphics = Graphics::Kitty;
+        app.size = (120, 36);
+        app
+    }
+
+    #[test]
+    fn encoded_previews_reach_this_cache_and_wake_the_loop() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("a")).expect("person folder");
+        let red = image::RgbImage::from_pixel(32, 32, image::Rgb([200, 30, 30]));
+        red.save(dir.path().join("a/1.png")).expect("png");
+        let mut picker = Picker::from_fontsize((10, 20));
+        picker.set_protocol_type(ProtocolType::Kitty);
+        let (tx, rx) = unbounded();
+        let mut previews = Previews::start(dir.path().to_path_buf(), Some(picker), tx);
+        let app = review_app("a/1.png");
+        previews.request(&app);
+        // The decoded photo goes to the state; the encoded one is announced
+        // by a tick, sent once its reply is waiting for `receive`.
+        let (mut ticked, mut decoded) = (false, false);
+        while !(ticked && decoded) {
+            match rx.recv_timeout(Duration::from_secs(20)) {
+                Ok(Msg::Tick) => ticked = true,
+                Ok(Msg::Thumb(path, _)) => decoded = path == Path::new("a/1.png"),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        previews.receive();
+        let encodes: Vec<Request> = preview::wanted(&app)
+            .into_iter()
+            .filter(|r| matches!(r, Request::Encode { .. }))
+            .collect();
+        assert_eq!(encodes.len(), 1, "{encodes:?}");
+        assert!(previews.satisfied(&app, &encodes[0]), "not kept");
+        previews.request(&app);
+        assert!(
+            !previews.in_flight.contains(&encodes[0]),
+            "a kept preview is not asked again"
+        );
+    }
+}
