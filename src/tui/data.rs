@@ -1,7 +1,7 @@
 //! Building the UI's [`DatasetView`] from the store's records through the
 //! curation analysis. Runs on the backend's threads, never on the UI thread.
 
-use super::model::{DatasetView, DuplicateRow, PersonRow, PhotoRow, ProblemRow};
+use super::state::model::{DatasetView, DuplicateRow, PersonRow, PhotoRow, ProblemRow};
 use facecurate::analysis::{Flag, Report};
 use facecurate::records::{PhotoRecord, PhotoStatus};
 use std::collections::HashMap;

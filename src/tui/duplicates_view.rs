@@ -2,18 +2,21 @@
 //! side with the keys that resolve it (keep one, move or delete the picked
 //! photo, not a duplicate). Pure, like the rest of `view`.
 
-use super::app::App;
-use super::keys::{Action, key_label};
-use super::model::DuplicateRow;
+use super::encoded::EncodedCache;
+use super::preview::draw_image;
 use super::safe::safe_path;
-use super::view::{draw_thumb, highlight, table_state, window};
+use super::state::app::App;
+use super::state::key::key_label;
+use super::state::keys::Action;
+use super::state::model::DuplicateRow;
+use super::widgets::{highlight, table_state, window};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Style, Stylize};
 use ratatui::text::Span;
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+pub fn render(app: &App, encoded: &EncodedCache, frame: &mut Frame, area: Rect) {
     // The pair side by side under the list, when there is room for faces.
     // Kept about the size of the Person screen's preview: every half-block
     // cell is two true colours to send, and a screen-wide pair made frames
@@ -27,7 +30,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         (area, None)
     };
     if let (Some(pair_area), Some(pair)) = (pair_area, app.data.duplicates.get(app.dup_sel)) {
-        render_pair(app, frame, pair_area, pair);
+        render_pair(app, encoded, frame, pair_area, pair);
     }
     let shown = window(app.data.duplicates.len(), app.dup_sel, area.height);
     let rows: Vec<Row> = app.data.duplicates[shown.clone()]
@@ -72,7 +75,13 @@ fn first_key(app: &App, action: Action) -> String {
         .unwrap_or_default()
 }
 
-fn render_pair(app: &App, frame: &mut Frame, area: Rect, pair: &DuplicateRow) {
+fn render_pair(
+    app: &App,
+    encoded: &EncodedCache,
+    frame: &mut Frame,
+    area: Rect,
+    pair: &DuplicateRow,
+) {
     // The last default binding of back/open is the arrow, which reads best here.
     let last_key = |action| {
         app.keymap
@@ -99,7 +108,9 @@ fn render_pair(app: &App, frame: &mut Frame, area: Rect, pair: &DuplicateRow) {
     for (side, (half, path)) in halves.into_iter().zip([&pair.a, &pair.b]).enumerate() {
         let [img, caption] =
             Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(half);
-        draw_thumb(app, frame, img, path);
+        // The same path as the previews: a graphics protocol where one is
+        // in use, else half-blocks.
+        draw_image(app, encoded, frame, img, path);
         let picked = app.dup_right == (side == 1);
         let text = format!("{} {}", if picked { "▶" } else { " " }, safe_path(path));
         let style = if picked { highlight(app) } else { Style::new() };

@@ -6,64 +6,25 @@
 //! answers costs at most [`QUERY_TIMEOUT`] and leaves no reader behind to
 //! swallow keys. Inside tmux or screen nothing is asked (the multiplexer,
 //! not the terminal, would answer): outer-terminal hints or
-//! `FACECURATE_GRAPHICS` decide, half-blocks otherwise.
+//! `FACECURATE_GRAPHICS` decide, half-blocks otherwise. The choice itself
+//! is plain state (`state/graphics.rs`); detecting it and building the
+//! encoder for it need the terminal, so they live here.
 
+pub use super::state::graphics::{Graphics, Setting, parse_setting};
 use ratatui_image::picker::cap_parser::{Parser, QueryStdioOptions, Response};
 use ratatui_image::picker::{Picker, ProtocolType};
 use std::time::{Duration, Instant};
 
 pub const QUERY_TIMEOUT: Duration = Duration::from_millis(800);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Graphics {
-    #[default]
-    Halfblocks,
-    Kitty,
-    Iterm2,
-    Sixel,
-}
-
-impl Graphics {
-    pub fn name(self) -> &'static str {
-        match self {
-            Graphics::Halfblocks => "halfblocks",
-            Graphics::Kitty => "kitty",
-            Graphics::Iterm2 => "iterm2",
-            Graphics::Sixel => "sixel",
-        }
+/// The protocol's encoder for a choice of graphics.
+fn protocol_type(graphics: Graphics) -> ProtocolType {
+    match graphics {
+        Graphics::Halfblocks => ProtocolType::Halfblocks,
+        Graphics::Kitty => ProtocolType::Kitty,
+        Graphics::Iterm2 => ProtocolType::Iterm2,
+        Graphics::Sixel => ProtocolType::Sixel,
     }
-
-    fn protocol_type(self) -> ProtocolType {
-        match self {
-            Graphics::Halfblocks => ProtocolType::Halfblocks,
-            Graphics::Kitty => ProtocolType::Kitty,
-            Graphics::Iterm2 => ProtocolType::Iterm2,
-            Graphics::Sixel => ProtocolType::Sixel,
-        }
-    }
-}
-
-/// What the user asked for (`FACECURATE_GRAPHICS`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Setting {
-    #[default]
-    Auto,
-    Fixed(Graphics),
-}
-
-pub fn parse_setting(text: &str) -> Result<Setting, String> {
-    Ok(match text.trim().to_lowercase().as_str() {
-        "" | "auto" => Setting::Auto,
-        "halfblocks" | "half-blocks" | "blocks" => Setting::Fixed(Graphics::Halfblocks),
-        "kitty" => Setting::Fixed(Graphics::Kitty),
-        "iterm2" | "iterm" => Setting::Fixed(Graphics::Iterm2),
-        "sixel" => Setting::Fixed(Graphics::Sixel),
-        other => {
-            return Err(format!(
-                "FACECURATE_GRAPHICS: unknown value `{other}`; allowed: auto, halfblocks, kitty, iterm2, sixel"
-            ));
-        }
-    })
 }
 
 /// What to do before the first frame.
@@ -148,7 +109,7 @@ pub fn detect(setting: Setting) -> (Graphics, Option<Picker>) {
     }
     let cell = cell.or_else(cell_size_from_winsize).unwrap_or((10, 20));
     let mut picker = Picker::from_fontsize(cell);
-    picker.set_protocol_type(graphics.protocol_type());
+    picker.set_protocol_type(protocol_type(graphics));
     (graphics, Some(picker))
 }
 

@@ -1,27 +1,14 @@
-//! The Person screen as a grid of thumbnails, farthest from the person's
-//! centre first, each labelled with its rank, flags and suggestion; the
-//! selection moves in two dimensions. Where the terminal is too small for
-//! two cells across (or has no colour) it falls back to the list. The
-//! geometry is a pure function of the screen size, shared by `render`, by
-//! `update` (how far ↑/↓ move) and by the run loop (which cells to decode).
+//! Where the Person screen's grid of thumbnails sits on screen: its block,
+//! its cells and the preview beside or under it. Where the terminal is too
+//! small for two cells across (or has no colour) there is no grid and the
+//! screen is a list. A pure function of the screen size, read by drawing
+//! (`person_view`) and by the run loop (which cells to decode); `update`
+//! counts the same cells without a layout library (`state/grid.rs`), and a
+//! test below holds the two to the same numbers.
 
-use super::app::{App, Screen};
-use super::image_widget::HalfBlocks;
-use super::keys::Action;
-use super::model::PhotoRow;
-use super::preview;
-use super::thumbs::{ENCODED_KEPT, Encoded};
-use crossterm::event::{KeyCode, KeyEvent};
-use ratatui::Frame;
+use super::state::grid::{CELL_H, CELL_W, WIDE};
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Color, Style, Stylize};
-use ratatui::widgets::{Block, Borders, Paragraph};
-
-/// A cell: a 14×7 half-block thumbnail (14×14 pixels) over one label line.
-pub const CELL_W: u16 = 16;
-pub const CELL_H: u16 = 8;
-/// Below this width the preview goes under the grid as two lines of text.
-const WIDE: u16 = 100;
+use ratatui::widgets::{Block, Borders};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Grid {
@@ -60,9 +47,10 @@ impl Grid {
     }
 
     /// The grid for the whole terminal of `size`, as `render` lays it out.
+    #[cfg(test)]
     pub fn for_terminal(size: (u16, u16), color: bool) -> Option<Grid> {
         Grid::for_area(
-            super::view::main_area(Rect::new(0, 0, size.0, size.1)),
+            super::layout::main_area(Rect::new(0, 0, size.0, size.1)),
             color,
         )
     }
@@ -92,95 +80,39 @@ impl Grid {
     }
 }
 
-/// Grid moves on the Person screen; `false` leaves the key to the usual
-/// handling (lists, Esc back, Home/End).
-pub fn on_action(app: &mut App, action: Action, key: &KeyEvent) -> bool {
-    if app.screen != Screen::Person {
-        return false;
-    }
-    let Some(grid) = Grid::for_terminal(app.size, app.color) else {
-        return false;
-    };
-    let len = app.person_photos().len();
-    let cols = grid.cols;
-    let sel = app.person_sel;
-    app.person_sel = match action {
-        Action::Up => sel.saturating_sub(if sel >= cols { cols } else { 0 }),
-        Action::Down if sel + cols < len => sel + cols,
-        // The last row may be short: go to its last photo.
-        Action::Down if sel / cols < len.saturating_sub(1) / cols => len - 1,
-        Action::Down => sel,
-        Action::Back if key.code != KeyCode::Esc => sel - usize::from(!sel.is_multiple_of(cols)),
-        Action::Open if key.code == KeyCode::Enter => sel,
-        Action::Open => sel + usize::from(sel % cols + 1 < cols && sel + 1 < len),
-        _ => return false,
-    };
-    true
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::state::grid::{Shape, shape};
 
-/// Keeps a freshly encoded preview, dropping the oldest past the bound.
-pub fn keep_encoded(app: &mut App, e: Encoded) {
-    app.encoded.retain(|old| old != &e);
-    app.encoded.push(e);
-    let excess = app.encoded.len().saturating_sub(ENCODED_KEPT);
-    app.encoded.drain(..excess);
-}
+    fn drawn(size: (u16, u16), color: bool) -> Option<Shape> {
+        Grid::for_terminal(size, color).map(|g| Shape {
+            cols: g.cols,
+            rows: g.rows,
+            wide: g.wide,
+        })
+    }
 
-/// `3 !mislabel→madonna`: rank, first flag and suggestion, cut to the cell.
-pub fn label(rank: usize, photo: &PhotoRow, selected: bool) -> String {
-    let mut text = format!("{}{rank}", if selected { ">" } else { " " });
-    if let Some(flag) = photo.flags.first() {
-        text.push_str(&format!(" !{flag}"));
-    }
-    if let Some(s) = &photo.suggested {
-        text.push_str(&format!("→{}", super::safe::safe(s)));
-    }
-    text.chars().take(usize::from(CELL_W - 1)).collect()
-}
-
-pub fn render_person(app: &App, frame: &mut Frame, grid: Grid) {
-    let photos = app.person_photos();
-    let selected = app.person_sel.min(photos.len().saturating_sub(1));
-    let first = grid.first_shown(selected);
-    let shown = photos
-        .len()
-        .saturating_sub(first)
-        .min(grid.cols * grid.rows);
-    let title = format!(
-        " {} · {}-{} of {} · farthest from the centre first ",
-        super::safe::safe(app.person.as_deref().unwrap_or("")),
-        if shown > 0 { first + 1 } else { 0 },
-        first + shown,
-        photos.len(),
-    );
-    frame.render_widget(
-        Block::default().borders(Borders::ALL).title(title),
-        grid.block,
-    );
-    for (i, image, label_area) in grid.cells(selected, photos.len()) {
-        let photo = photos[i];
-        match app.thumbs.get(&photo.path) {
-            Some(img) => frame.render_widget(HalfBlocks::new(img), image),
-            None => frame.render_widget(Paragraph::new("…"), image),
+    /// `update` moves by the state's count of cells; drawing places them
+    /// with ratatui's layout. Every width and height a terminal is likely to
+    /// have must give both the same grid, or ↓ would skip or repeat a row.
+    #[test]
+    fn the_state_counts_the_cells_the_layout_draws() {
+        // Widths and heights are laid out independently: each is swept
+        // with a few values of the other, across every grid boundary.
+        for w in 0..=400 {
+            for h in [0, 12, 13, 14, 24] {
+                assert_eq!(shape((w, h), true), drawn((w, h), true), "{w}x{h}");
+            }
         }
-        let mut style = Style::new();
-        if !photo.flags.is_empty() {
-            style = style.fg(Color::LightRed);
+        for h in 0..=200 {
+            for w in [40, 99, 100, 101, 165] {
+                assert_eq!(shape((w, h), true), drawn((w, h), true), "{w}x{h}");
+            }
         }
-        if i == selected {
-            style = style.reversed().bold();
-        }
-        frame.render_widget(
-            Paragraph::new(label(i + 1, photo, i == selected)).style(style),
-            label_area,
-        );
-    }
-    let Some(photo) = photos.get(selected) else {
-        return;
-    };
-    if grid.wide {
-        preview::render_preview(app, frame, grid.side, photo);
-    } else {
-        frame.render_widget(Paragraph::new(preview::details(photo)), grid.side);
+        let huge = (u16::MAX, u16::MAX);
+        assert_eq!(shape(huge, true), drawn(huge, true));
+        assert_eq!(shape((120, 36), false), None, "no colour, no grid");
+        assert_eq!(drawn((120, 36), false), None);
     }
 }

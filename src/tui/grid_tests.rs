@@ -1,14 +1,14 @@
 //! The Person grid: snapshots at 80×24 and 120×36, two-dimensional moves,
 //! the list fallback, and which photos the worker is asked for.
 
-use super::app::{App, Screen};
-use super::graphics::Graphics;
 use super::grid::Grid;
 use super::preview;
+use super::state::app::{App, Screen};
+use super::state::graphics::Graphics;
+use super::state::key::KeyCode;
+use super::state::update::{Msg, update};
 use super::tests::{code, draw, fixture, key, photo};
 use super::thumbs::Request;
-use super::update::{Msg, update};
-use crossterm::event::KeyCode;
 use std::path::PathBuf;
 use std::sync::Arc;
 

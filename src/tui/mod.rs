@@ -3,33 +3,43 @@
 //! thread drains it, updates the state, then renders at most once a frame.
 //! Everything slow (scanning, embedding, moving files, retraining, decoding
 //! previews) happens on other threads.
+//!
+//! Two layers. `state/` is the UI's state and `update`, with no terminal
+//! type in it. The files here are the terminal layer: input translation
+//! (`term_input`), drawing (`view` and the files it uses), images encoded
+//! for the terminal's graphics protocol (`encoded`, `previews`, `thumbs`)
+//! and this run loop. The layer above imports the state, never the reverse.
 
-pub mod app;
 pub mod backend;
 pub mod data;
 pub mod duplicates_view;
+pub mod encoded;
 pub mod graphics;
 pub mod grid;
 pub mod image_widget;
-pub mod keys;
-pub mod model;
+pub mod layout;
+pub mod person_view;
 pub mod preview;
+pub mod previews;
 pub mod safe;
+pub mod state;
+pub mod term_input;
 pub mod thumbs;
 pub mod trace;
-pub mod update;
 pub mod view;
+pub mod widgets;
 
-use app::App;
-use crossbeam_channel::{Receiver, Sender, unbounded};
-use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
-use std::collections::HashSet;
+// The paths `backend.rs` and `cli/open.rs` name the state by.
+pub use state::{app, keys, model, update};
+
+use crossbeam_channel::{Sender, unbounded};
+use previews::Previews;
+use state::app::App;
+use state::update::{Effect, Msg};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-use thumbs::Request;
-use update::{Effect, Msg};
 
 /// Where the UI's data comes from and where its changes go. Runs on its own
 /// thread; it reports through the channel it is given.
@@ -104,39 +114,17 @@ fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     mut app: App,
     root: PathBuf,
-    mut backend: impl Backend,
+    backend: impl Backend,
     picker: Option<ratatui_image::picker::Picker>,
     terminate: &AtomicBool,
 ) -> std::io::Result<()> {
     let (tx, rx) = unbounded::<Msg>();
     let (mut trace, stamps) = trace::Trace::from_env().unzip();
     let size = terminal.size()?;
-    update::update(&mut app, Msg::Resize(size.width, size.height));
-    spawn_terminal_reader(tx.clone(), stamps);
-    let (done_tx, done) = unbounded();
-    let worker = thumbs::spawn(root, picker, tx.clone(), done_tx);
-    let mut pending = Pending {
-        done,
-        in_flight: HashSet::new(),
-        failed: HashSet::new(),
-    };
-    let (effect_tx, effect_rx) = unbounded::<Effect>();
-    {
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            lower_priority();
-            // A panic (a bug) is reported on the status bar; the UI goes on.
-            let report = |r: Result<(), String>| {
-                if let Err(message) = r {
-                    let _ = tx.send(Msg::Failed(message));
-                }
-            };
-            report(facecurate::panics::catch(|| backend.start(&tx)));
-            for effect in effect_rx {
-                report(facecurate::panics::catch(|| backend.apply(effect, &tx)));
-            }
-        });
-    }
+    state::update::update(&mut app, Msg::Resize(size.width, size.height));
+    term_input::spawn_reader(tx.clone(), stamps);
+    let mut previews = Previews::start(root, picker, tx.clone());
+    let effect_tx = spawn_backend(backend, tx.clone());
     let mut last_draw = Instant::now() - FRAME;
     loop {
         let timeout = Duration::from_millis(250);
@@ -162,7 +150,7 @@ fn event_loop(
         if app.quit || terminate.load(Ordering::Relaxed) {
             break;
         }
-        request_images(&app, &worker, &mut pending);
+        previews.request(&app);
         let since = last_draw.elapsed();
         if since < FRAME {
             std::thread::sleep(FRAME - since);
@@ -172,18 +160,50 @@ fn event_loop(
                 }
             }
         }
-        let drawing = Instant::now();
-        let mut rendered = Duration::ZERO;
-        terminal.draw(|frame| {
-            view::render(&app, frame);
-            rendered = drawing.elapsed();
-        })?;
+        draw(terminal, &app, &mut previews, trace.as_mut())?;
         last_draw = Instant::now();
-        if let Some(t) = trace.as_mut() {
-            t.frame(drawing, rendered, &app);
-        }
     }
     Ok(())
+}
+
+/// One frame, with the previews encoded while waiting for it.
+fn draw(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &App,
+    previews: &mut Previews,
+    trace: Option<&mut trace::Trace>,
+) -> std::io::Result<()> {
+    previews.receive();
+    let drawing = Instant::now();
+    let mut rendered = Duration::ZERO;
+    terminal.draw(|frame| {
+        view::render(app, &previews.encoded, frame);
+        rendered = drawing.elapsed();
+    })?;
+    if let Some(t) = trace {
+        t.frame(drawing, rendered, app);
+    }
+    Ok(())
+}
+
+/// Runs the backend on its own thread: it starts, then carries out each
+/// effect sent on the returned channel.
+fn spawn_backend(mut backend: impl Backend, tx: Sender<Msg>) -> Sender<Effect> {
+    let (effect_tx, effect_rx) = unbounded::<Effect>();
+    std::thread::spawn(move || {
+        lower_priority();
+        // A panic (a bug) is reported on the status bar; the UI goes on.
+        let report = |r: Result<(), String>| {
+            if let Err(message) = r {
+                let _ = tx.send(Msg::Failed(message));
+            }
+        };
+        report(facecurate::panics::catch(|| backend.start(&tx)));
+        for effect in effect_rx {
+            report(facecurate::panics::catch(|| backend.apply(effect, &tx)));
+        }
+    });
+    effect_tx
 }
 
 /// Lowers the calling thread's scheduling priority (nice 10). On Linux the
@@ -201,76 +221,20 @@ fn lower_priority() {
 /// `update`, with the key (if it is one) noted in the trace.
 fn handle(app: &mut App, msg: Msg, trace: Option<&mut trace::Trace>) -> Vec<Effect> {
     let Some(t) = trace else {
-        return update::update(app, msg);
+        return state::update::update(app, msg);
     };
     match &msg {
-        Msg::Key(key) => t.key(keys::key_label(key)),
+        Msg::Key(key) => t.key(state::key::key_label(key)),
         Msg::Data(data) => {
             // A fresh view replaces (and drops) the whole old one: timed on its own.
             let (started, photos) = (Instant::now(), data.photos.len());
-            let effects = update::update(app, msg);
+            let effects = state::update::update(app, msg);
             t.data(started, photos);
             return effects;
         }
         _ => {}
     }
-    update::update(app, msg)
-}
-
-fn spawn_terminal_reader(tx: Sender<Msg>, stamps: Option<trace::Stamps>) {
-    std::thread::spawn(move || {
-        loop {
-            let msg = match event::read() {
-                Ok(Event::Key(key)) if key.kind == KeyEventKind::Press => {
-                    if let Some(s) = &stamps {
-                        s.key_arrived();
-                    }
-                    // Raw mode swallows SIGINT: Ctrl-C quits like `q`.
-                    if key.code == KeyCode::Char('c')
-                        && key.modifiers.contains(KeyModifiers::CONTROL)
-                    {
-                        Msg::Key(crossterm::event::KeyEvent::new(
-                            KeyCode::Char('q'),
-                            KeyModifiers::NONE,
-                        ))
-                    } else {
-                        Msg::Key(key)
-                    }
-                }
-                Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
-                Ok(_) => continue,
-                Err(_) => break,
-            };
-            if tx.send(msg).is_err() {
-                break;
-            }
-        }
-    });
-}
-
-/// Asks the worker for what the screen shows and it does not hold yet,
-/// once per request until it is answered; failures are not asked again.
-fn request_images(app: &App, worker: &Sender<Request>, pending: &mut Pending) {
-    for (request, ok) in pending.done.try_iter() {
-        pending.in_flight.remove(&request);
-        if !ok {
-            pending.failed.insert(request);
-        }
-    }
-    for request in preview::wanted(app) {
-        if !preview::satisfied(app, &request)
-            && !pending.failed.contains(&request)
-            && pending.in_flight.insert(request.clone())
-        {
-            let _ = worker.send(request);
-        }
-    }
-}
-
-struct Pending {
-    done: Receiver<(Request, bool)>,
-    in_flight: HashSet<Request>,
-    failed: HashSet<Request>,
+    state::update::update(app, msg)
 }
 
 #[cfg(test)]

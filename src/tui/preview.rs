@@ -4,26 +4,20 @@
 //! The same layout functions tell the run loop what to decode and encode,
 //! so what is requested is what `render` will look up.
 
-use super::app::{App, Screen};
-use super::graphics::Graphics;
+use super::encoded::EncodedCache;
 use super::grid::Grid;
 use super::image_widget::HalfBlocks;
-use super::model::PhotoRow;
+use super::layout::{list_preview_area, main_area};
 use super::safe::{safe, safe_path};
+use super::state::app::{App, Screen};
+use super::state::graphics::Graphics;
+use super::state::model::PhotoRow;
 use super::thumbs::Request;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph};
 use std::path::{Path, PathBuf};
-
-/// The photo that stands for `person`: the one nearest their centre.
-pub fn example_of<'a>(app: &'a App, person: &'a str) -> Option<&'a PhotoRow> {
-    app.data.photos_of(person).min_by(|a, b| {
-        let d = |p: &PhotoRow| p.distance.unwrap_or(f32::INFINITY);
-        d(a).total_cmp(&d(b))
-    })
-}
 
 /// (image, caption) for the photo and for its lookalike, inside `area`.
 fn slots(area: Rect) -> ([Rect; 2], [Rect; 2], Rect) {
@@ -61,21 +55,27 @@ pub fn details(photo: &PhotoRow) -> Vec<Line<'static>> {
     ]
 }
 
-pub fn render_preview(app: &App, frame: &mut Frame, area: Rect, photo: &PhotoRow) {
+pub fn render_preview(
+    app: &App,
+    encoded: &EncodedCache,
+    frame: &mut Frame,
+    area: Rect,
+    photo: &PhotoRow,
+) {
     frame.render_widget(
         Block::default().borders(Borders::ALL).title(" preview "),
         area,
     );
     let ([left, right], [left_cap, right_cap], details_area) = slots(area);
-    draw_image(app, frame, left, &photo.path);
+    draw_image(app, encoded, frame, left, &photo.path);
     frame.render_widget(
         Paragraph::new(format!("filed: {}", safe(&photo.person))),
         left_cap,
     );
     if let Some(other) = photo.lookalike()
-        && let Some(example) = example_of(app, other)
+        && let Some(example) = app.example_of(other)
     {
-        draw_image(app, frame, right, &example.path);
+        draw_image(app, encoded, frame, right, &example.path);
         frame.render_widget(
             Paragraph::new(format!("looks like: {}", safe(other))),
             right_cap,
@@ -85,11 +85,11 @@ pub fn render_preview(app: &App, frame: &mut Frame, area: Rect, photo: &PhotoRow
 }
 
 /// The encoded protocol image when there is one for this size, else half-blocks.
-pub(super) fn draw_image(app: &App, frame: &mut Frame, area: Rect, path: &Path) {
+pub fn draw_image(app: &App, encoded: &EncodedCache, frame: &mut Frame, area: Rect, path: &Path) {
     if !app.color {
         frame.render_widget(Paragraph::new("(no preview: NO_COLOR)"), area);
     } else if let Some(e) = (app.graphics != Graphics::Halfblocks)
-        .then(|| app.encoded.iter().rev().find(|e| e.fits(path, area)))
+        .then(|| encoded.fitting(path, area))
         .flatten()
     {
         frame.render_widget(ratatui_image::Image::new(&e.protocol), area);
@@ -105,9 +105,9 @@ fn preview_area(app: &App, main: Rect) -> Option<Rect> {
     match app.screen {
         Screen::Person => match Grid::for_area(main, app.color) {
             Some(grid) => grid.wide.then_some(grid.side),
-            None => super::view::list_preview_area(main),
+            None => list_preview_area(main),
         },
-        Screen::Review => super::view::list_preview_area(main),
+        Screen::Review => list_preview_area(main),
         _ => None,
     }
 }
@@ -115,7 +115,7 @@ fn preview_area(app: &App, main: Rect) -> Option<Rect> {
 /// What the screen needs from the worker, most urgent first: the preview
 /// pair (encoded when a graphics protocol is in use), then visible grid cells.
 pub fn wanted(app: &App) -> Vec<Request> {
-    let main = super::view::main_area(Rect::new(0, 0, app.size.0, app.size.1));
+    let main = main_area(Rect::new(0, 0, app.size.0, app.size.1));
     let mut out = Vec::new();
     if !app.color {
         return out;
@@ -132,7 +132,7 @@ pub fn wanted(app: &App) -> Vec<Request> {
         return out;
     };
     let mut pair: Vec<PathBuf> = vec![photo.path.clone()];
-    if let Some(example) = photo.lookalike().and_then(|o| example_of(app, o)) {
+    if let Some(example) = photo.lookalike().and_then(|o| app.example_of(o)) {
         pair.push(example.path.clone());
     }
     if let Some(area) = preview_area(app, main) {
@@ -157,15 +157,4 @@ pub fn wanted(app: &App) -> Vec<Request> {
         }
     }
     out
-}
-
-/// Whether the app already holds what `request` would produce.
-pub fn satisfied(app: &App, request: &Request) -> bool {
-    match request {
-        Request::Decode(path) => app.thumbs.contains_key(path),
-        Request::Encode { path, cols, rows } => app
-            .encoded
-            .iter()
-            .any(|e| e.fits(path, Rect::new(0, 0, *cols, *rows))),
-    }
 }

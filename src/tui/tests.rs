@@ -1,12 +1,13 @@
 //! Snapshot tests of every screen on a fixed state (ratatui's TestBackend +
 //! insta) and `update` tests for every key action.
 
-use super::app::{App, Overlay, Screen, SortBy};
-use super::keys::Keymap;
-use super::model::*;
-use super::update::{Effect, Msg, update};
+use super::encoded::EncodedCache;
+use super::state::app::{App, Overlay, Screen, SortBy};
+use super::state::key::{Key, KeyCode, Mods};
+use super::state::keys::Keymap;
+use super::state::model::*;
+use super::state::update::{Effect, Msg, update};
 use super::view::render;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::path::PathBuf;
@@ -100,16 +101,18 @@ pub(super) fn fixture() -> App {
 }
 
 pub(super) fn key(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
+    Msg::Key(Key::plain(KeyCode::Char(c)))
 }
 
 pub(super) fn code(c: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(c, KeyModifiers::NONE))
+    Msg::Key(Key::plain(c))
 }
 
 pub(super) fn draw(app: &App, w: u16, h: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    terminal.draw(|f| render(app, f)).expect("draw");
+    // Nothing encoded: previews draw in half-blocks, as before the worker answers.
+    let encoded = EncodedCache::default();
+    terminal.draw(|f| render(app, &encoded, f)).expect("draw");
     let buffer = terminal.backend().buffer().clone();
     let mut out = String::new();
     for y in 0..h {
@@ -287,10 +290,7 @@ fn reviewed_undo_redo_retrain_and_quit() {
     );
     assert_eq!(update(&mut app, key('u')), vec![Effect::Undo]);
     assert_eq!(
-        update(
-            &mut app,
-            Msg::Key(KeyEvent::new(KeyCode::Char('r'), KeyModifiers::CONTROL))
-        ),
+        update(&mut app, Msg::Key(Key::new(KeyCode::Char('r'), Mods::CTRL))),
         vec![Effect::Redo]
     );
     assert_eq!(update(&mut app, key('t')), vec![Effect::Retrain]);

@@ -1,14 +1,14 @@
 //! The Duplicates screen: the pair side by side, and what each key does
 //! with it (keep one, move or delete the picked side, not a duplicate).
 
-use super::app::{Overlay, Screen};
-use super::keys::Keymap;
-use super::model::{DuplicateRow, PersonRow};
+use super::state::app::{App, Overlay, Screen};
+use super::state::key::KeyCode;
+use super::state::keys::Keymap;
+use super::state::model::{DuplicateRow, PersonRow};
+use super::state::update::{Effect, Msg, update};
 use super::tests::{code, draw, fixture, key};
-use super::update::{Effect, Msg, update};
-use crossterm::event::KeyCode;
 
-fn on_duplicates() -> super::app::App {
+fn on_duplicates() -> App {
     let mut app = fixture();
     update(&mut app, code(KeyCode::Tab));
     update(&mut app, code(KeyCode::Tab));

@@ -3,11 +3,11 @@
 //! are not UTF-8 and a 255-byte name. What reaches the terminal must hold no
 //! control character, and the names must read escaped (`\e`, `\x07`).
 
-use super::app::Screen;
-use super::model::*;
+use super::state::app::{App, Screen};
+use super::state::key::KeyCode;
+use super::state::model::*;
+use super::state::update::{Msg, update};
 use super::tests::{code, draw, fixture, photo};
-use super::update::{Msg, update};
-use crossterm::event::KeyCode;
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
@@ -20,7 +20,7 @@ fn hostile_person() -> String {
     facecurate::pathkey::name_of(std::ffi::OsStr::from_bytes(&raw)).expect("keyable")
 }
 
-fn hostile_app() -> super::app::App {
+fn hostile_app() -> App {
     let mut app = fixture();
     let person = hostile_person();
     let long = format!("{}.jpg", "L".repeat(251));

@@ -1,180 +1,130 @@
 //! Photos for the screen, made off the UI thread: one worker decodes and
 //! shrinks photos (for half-blocks and grid cells) and encodes the large
 //! previews for the terminal's graphics protocol, which for sixel or a big
-//! PNG takes long enough to drop keys if done while drawing. Results come
-//! back as `Msg`s; the UI keeps them in a cache bounded by count and bytes.
+//! PNG takes long enough to drop keys if done while drawing. Decoded
+//! photos go to the state as `Msg`s; encoded ones, which only this
+//! terminal can use, go back to the run loop's cache with each reply.
 
-use super::update::Msg;
+use super::encoded::Encoded;
+use super::state::thumb_cache::ThumbCache;
+use super::state::update::Msg;
 use crossbeam_channel::{Receiver, Sender, unbounded};
 use image::RgbImage;
 use ratatui::layout::Rect;
 use ratatui_image::Resize;
 use ratatui_image::picker::Picker;
-use ratatui_image::protocol::Protocol;
-use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Longest side of a decoded photo: enough for a preview in pixels at a
 /// common cell size, small enough to keep hundreds cached.
 pub const PREVIEW_SIDE: u32 = 256;
-const CACHE_COUNT: usize = 400;
-const CACHE_BYTES: usize = 48 << 20;
-/// Encoded previews kept: the current pair and a few recent ones.
-pub const ENCODED_KEPT: usize = 8;
-
-/// Decoded photos by relative path, least recently added dropped first.
-#[derive(Debug, Clone, Default)]
-pub struct ThumbCache {
-    images: HashMap<PathBuf, Arc<RgbImage>>,
-    order: VecDeque<PathBuf>,
-    bytes: usize,
-}
-
-impl ThumbCache {
-    pub fn get(&self, path: &Path) -> Option<&Arc<RgbImage>> {
-        self.images.get(path)
-    }
-
-    pub fn contains_key(&self, path: &Path) -> bool {
-        self.images.contains_key(path)
-    }
-
-    #[cfg(test)]
-    fn len(&self) -> usize {
-        self.images.len()
-    }
-
-    #[cfg(test)]
-    fn bytes(&self) -> usize {
-        self.bytes
-    }
-
-    pub fn insert(&mut self, path: PathBuf, image: Arc<RgbImage>) {
-        self.remove(&path);
-        self.bytes += image.as_raw().len();
-        self.order.push_back(path.clone());
-        self.images.insert(path, image);
-        while self.images.len() > CACHE_COUNT || self.bytes > CACHE_BYTES {
-            let Some(oldest) = self.order.front().cloned() else {
-                break;
-            };
-            self.remove(&oldest);
-        }
-    }
-
-    fn remove(&mut self, path: &Path) {
-        if let Some(old) = self.images.remove(path) {
-            self.bytes -= old.as_raw().len();
-            self.order.retain(|p| p != path);
-        }
-    }
-}
-
-/// A photo encoded for the graphics protocol at one size in cells.
-#[derive(Clone)]
-pub struct Encoded {
-    pub path: PathBuf,
-    pub cols: u16,
-    pub rows: u16,
-    pub protocol: Protocol,
-}
-
-impl Encoded {
-    pub fn fits(&self, path: &Path, area: Rect) -> bool {
-        self.path == path && self.cols == area.width && self.rows == area.height
-    }
-}
-
-impl std::fmt::Debug for Encoded {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "Encoded({}, {}x{})",
-            self.path.display(),
-            self.cols,
-            self.rows
-        )
-    }
-}
-
-impl PartialEq for Encoded {
-    fn eq(&self, other: &Self) -> bool {
-        self.path == other.path && self.cols == other.cols && self.rows == other.rows
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Request {
     Decode(PathBuf),
     Encode { path: PathBuf, cols: u16, rows: u16 },
 }
 
-/// Starts the worker. Every request is answered on `done` with whether it
-/// may be asked again (`false`: the photo cannot be read or encoded);
-/// results go to `tx` as `Msg`s.
+/// The worker's answer to one request.
+pub struct Reply {
+    pub request: Request,
+    /// `false`: the photo cannot be read or encoded; it is not asked again.
+    pub ok: bool,
+    /// What an encode made, for the run loop's cache (not the state's).
+    pub encoded: Option<Encoded>,
+}
+
+/// Starts the worker. Every request is answered on `done`; decoded photos
+/// go to `tx` as `Msg::Thumb`, for the state.
 pub fn spawn(
     root: PathBuf,
     picker: Option<Picker>,
     tx: Sender<Msg>,
-    done: Sender<(Request, bool)>,
+    done: Sender<Reply>,
 ) -> Sender<Request> {
     let (req_tx, req_rx): (Sender<Request>, Receiver<Request>) = unbounded();
     std::thread::spawn(move || {
-        let mut decoded = ThumbCache::default();
+        let mut worker = Worker {
+            root,
+            picker,
+            decoded: ThumbCache::default(),
+        };
         while let Ok(first) = req_rx.recv() {
-            // Encodes first: they are for the photo under the cursor. Only
-            // the newest pair is worth a sixel's quarter second; older ones
-            // are answered unmade, so they are asked again if still shown.
-            let mut batch: Vec<Request> = std::iter::once(first).chain(req_rx.try_iter()).collect();
-            let encodes = batch
-                .iter()
-                .filter(|r| matches!(r, Request::Encode { .. }))
-                .count();
-            let mut stale = encodes.saturating_sub(2);
-            batch.retain(|r| {
-                let drop = stale > 0 && matches!(r, Request::Encode { .. });
-                if drop {
-                    stale -= 1;
-                    let _ = done.send((r.clone(), true));
-                }
-                !drop
-            });
-            batch.sort_by_key(|r| matches!(r, Request::Decode(_)));
-            for request in batch {
-                let ok = match &request {
-                    Request::Decode(rel) => match image_for(&root, rel, &mut decoded) {
-                        Some(img) => {
-                            if tx.send(Msg::Thumb(rel.clone(), img)).is_err() {
-                                return;
-                            }
-                            true
-                        }
-                        None => false,
-                    },
-                    Request::Encode { path, cols, rows } => {
-                        let encoded = picker.as_ref().and_then(|picker| {
-                            let img = image_for(&root, path, &mut decoded)?;
-                            encode(picker, path, &img, *cols, *rows)
-                        });
-                        match encoded {
-                            Some(e) => {
-                                if tx.send(Msg::Encoded(Box::new(e))).is_err() {
-                                    return;
-                                }
-                                true
-                            }
-                            None => false,
-                        }
-                    }
-                };
-                if done.send((request, ok)).is_err() {
+            let batch = std::iter::once(first).chain(req_rx.try_iter()).collect();
+            for request in prioritise(batch, &done) {
+                if worker.serve(request, &tx, &done).is_none() {
                     return;
                 }
             }
         }
     });
     req_tx
+}
+
+/// Encodes first: they are for the photo under the cursor. Only the
+/// newest pair is worth a sixel's quarter second; older ones are answered
+/// unmade, so they are asked again if still shown.
+fn prioritise(mut batch: Vec<Request>, done: &Sender<Reply>) -> Vec<Request> {
+    let encodes = batch
+        .iter()
+        .filter(|r| matches!(r, Request::Encode { .. }))
+        .count();
+    let mut stale = encodes.saturating_sub(2);
+    batch.retain(|r| {
+        let drop = stale > 0 && matches!(r, Request::Encode { .. });
+        if drop {
+            stale -= 1;
+            let _ = done.send(Reply {
+                request: r.clone(),
+                ok: true,
+                encoded: None,
+            });
+        }
+        !drop
+    });
+    batch.sort_by_key(|r| matches!(r, Request::Decode(_)));
+    batch
+}
+
+struct Worker {
+    root: PathBuf,
+    picker: Option<Picker>,
+    decoded: ThumbCache,
+}
+
+impl Worker {
+    /// Answers one request; `None` once the UI has gone.
+    fn serve(&mut self, request: Request, tx: &Sender<Msg>, done: &Sender<Reply>) -> Option<()> {
+        let (ok, encoded) = match &request {
+            Request::Decode(rel) => match image_for(&self.root, rel, &mut self.decoded) {
+                Some(img) => {
+                    tx.send(Msg::Thumb(rel.clone(), img)).ok()?;
+                    (true, None)
+                }
+                None => (false, None),
+            },
+            Request::Encode { path, cols, rows } => {
+                let encoded = self.picker.as_ref().and_then(|picker| {
+                    let img = image_for(&self.root, path, &mut self.decoded)?;
+                    encode(picker, path, &img, *cols, *rows)
+                });
+                (encoded.is_some(), encoded)
+            }
+        };
+        let made = encoded.is_some();
+        done.send(Reply {
+            request,
+            ok,
+            encoded,
+        })
+        .ok()?;
+        // The reply is on `done` before this wakes the run loop, which
+        // then draws the new preview.
+        if made {
+            tx.send(Msg::Tick).ok()?;
+        }
+        Some(())
+    }
 }
 
 fn image_for(root: &Path, rel: &Path, cache: &mut ThumbCache) -> Option<Arc<RgbImage>> {
@@ -231,26 +181,6 @@ fn load_preview(root: &Path, rel: &Path) -> Option<RgbImage> {
 mod tests {
     use super::*;
     use ratatui_image::picker::ProtocolType;
-
-    #[test]
-    fn the_cache_drops_the_oldest_past_its_bounds() {
-        let mut cache = ThumbCache::default();
-        let img = Arc::new(RgbImage::new(4, 4));
-        for i in 0..CACHE_COUNT + 5 {
-            cache.insert(PathBuf::from(format!("p/{i}.jpg")), Arc::clone(&img));
-        }
-        assert_eq!(cache.len(), CACHE_COUNT);
-        assert!(!cache.contains_key(Path::new("p/0.jpg")), "oldest dropped");
-        assert!(cache.contains_key(Path::new(&format!("p/{}.jpg", CACHE_COUNT + 4))));
-        assert_eq!(cache.bytes(), CACHE_COUNT * 48);
-        let big = Arc::new(RgbImage::new(2048, 2048)); // 12 MiB each
-        for i in 0..6 {
-            cache.insert(PathBuf::from(format!("big/{i}.jpg")), Arc::clone(&big));
-        }
-        assert!(cache.bytes() <= CACHE_BYTES);
-        assert!(cache.contains_key(Path::new("big/5.jpg")));
-        assert!(!cache.contains_key(Path::new("big/0.jpg")));
-    }
 
     /// The escape sequences each protocol writes into the first cell.
     fn encoded_symbol(kind: ProtocolType) -> String {

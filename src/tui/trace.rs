@@ -14,7 +14,7 @@
 //! - `key`: from the key's arrival (right after the terminal read) to the
 //!   end of the first draw that reflects it (`detail` = the key).
 
-use super::app::App;
+use super::state::app::App;
 use crossbeam_channel::{Receiver, Sender};
 use std::fs::File;
 use std::io::{BufWriter, Write};

@@ -1,56 +1,42 @@
-//! `render(&App, &mut Frame)`: a pure function of the state. Nothing here
-//! changes the app, touches the disk or waits.
+//! `render(&App, &EncodedCache, &mut Frame)`: a pure function of the state
+//! (and of the previews the terminal layer has encoded for it). Nothing
+//! here changes the app, touches the disk or waits.
 
-use super::app::{App, Overlay, Screen, SortBy};
 use super::duplicates_view;
+use super::encoded::EncodedCache;
 use super::grid::Grid;
-use super::keys::{Action, key_label};
-use super::model::PhotoRow;
+use super::layout::{areas, list_preview_area};
 use super::safe::{safe, safe_path};
+use super::state::app::{App, Overlay, Screen, SortBy};
+use super::state::graphics::Graphics;
+use super::state::key::key_label;
+use super::state::keys::Action;
+use super::state::model::PhotoRow;
+use super::widgets::{highlight, table_state, window};
 use facecurate::shown;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style, Stylize};
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Stylize;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Block, Borders, Cell, Clear, Paragraph, Row, Table, TableState, Tabs, Wrap,
-};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Tabs, Wrap};
 
-fn areas(size: Rect) -> [Rect; 3] {
-    Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(3),
-        Constraint::Length(1),
-    ])
-    .areas(size)
-}
-
-/// The screen's area between the tabs and the status bar.
-pub fn main_area(size: Rect) -> Rect {
-    areas(size)[1]
-}
-
-/// The preview beside a photo list, on terminals wide enough for one.
-pub fn list_preview_area(main: Rect) -> Option<Rect> {
-    (main.width >= 100).then(|| {
-        Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
-            .areas::<2>(main)[1]
-    })
-}
-
-pub fn render(app: &App, frame: &mut Frame) {
+pub fn render(app: &App, encoded: &EncodedCache, frame: &mut Frame) {
     let [tabs, main, status] = areas(frame.area());
     render_tabs(app, frame, tabs);
     match app.screen {
         Screen::People => render_people(app, frame, main),
         Screen::Person => match Grid::for_area(main, app.color) {
-            Some(grid) => super::grid::render_person(app, frame, grid),
-            None => render_photos(app, frame, main, &app.person_photos(), app.person_sel, true),
+            Some(grid) => super::person_view::render(app, encoded, frame, grid),
+            None => {
+                let photos = app.person_photos();
+                render_photos(app, encoded, frame, main, &photos, app.person_sel, true)
+            }
         },
         Screen::Review => {
-            render_photos(app, frame, main, &app.review_rows(), app.review_sel, false)
+            let photos = app.review_rows();
+            render_photos(app, encoded, frame, main, &photos, app.review_sel, false)
         }
-        Screen::Duplicates => duplicates_view::render(app, frame, main),
+        Screen::Duplicates => duplicates_view::render(app, encoded, frame, main),
         Screen::Classifier => render_classifier(app, frame, main),
         Screen::Problems => render_problems(app, frame, main),
     }
@@ -77,14 +63,6 @@ pub fn render(app: &App, frame: &mut Frame) {
     super::safe::scrub(frame.buffer_mut());
 }
 
-pub(super) fn highlight(app: &App) -> Style {
-    if app.color {
-        Style::new().reversed().bold()
-    } else {
-        Style::new().add_modifier(Modifier::REVERSED)
-    }
-}
-
 fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
     let current = if app.screen == Screen::Person {
         Screen::People
@@ -108,19 +86,6 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
             .divider("|"),
         area,
     );
-}
-
-pub(super) fn table_state(selected: usize, len: usize) -> TableState {
-    TableState::default().with_selected(if len == 0 { None } else { Some(selected) })
-}
-
-/// The rows worth building for a table `height` lines tall: a fresh table
-/// scrolls so the selection sits on its last visible line, so rows more
-/// than a screen away never show, and building them for thousands of
-/// people every frame is what would make a frame slow.
-pub(super) fn window(len: usize, selected: usize, height: u16) -> std::ops::Range<usize> {
-    let start = selected.min(len).saturating_sub(usize::from(height));
-    start..len.min(start + 2 * usize::from(height))
 }
 
 fn render_people(app: &App, frame: &mut Frame, area: Rect) {
@@ -189,6 +154,7 @@ fn photo_row(p: &PhotoRow, with_person: bool) -> Row<'static> {
 
 fn render_photos(
     app: &App,
+    encoded: &EncodedCache,
     frame: &mut Frame,
     area: Rect,
     photos: &[&PhotoRow],
@@ -235,14 +201,8 @@ fn render_photos(
         &mut table_state(selected - shown.start, photos.len()),
     );
     if let (Some(preview), Some(photo)) = (preview, photos.get(selected)) {
-        super::preview::render_preview(app, frame, preview, photo);
+        super::preview::render_preview(app, encoded, frame, preview, photo);
     }
-}
-
-/// A photo of a duplicate pair, through the same path as the previews
-/// (a graphics protocol where one is in use, else half-blocks).
-pub(super) fn draw_thumb(app: &App, frame: &mut Frame, area: Rect, path: &std::path::Path) {
-    super::preview::draw_image(app, frame, area, path);
 }
 
 fn render_classifier(app: &App, frame: &mut Frame, area: Rect) {
@@ -328,7 +288,7 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     if !p.provider.is_empty() {
         parts.push(p.provider.clone());
     }
-    if app.graphics != super::graphics::Graphics::Halfblocks {
+    if app.graphics != Graphics::Halfblocks {
         parts.push(format!("images: {}", app.graphics.name()));
     }
     if let Some(activity) = &p.activity {

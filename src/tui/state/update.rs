@@ -3,14 +3,14 @@
 //! the run loop to hand to the library off the UI thread.
 
 use super::app::{App, Overlay, Screen, SortBy};
+use super::key::{Key, KeyCode};
 use super::keys::Action;
 use super::model::{ClassifierView, DatasetView, Progress};
-use crossterm::event::{KeyCode, KeyEvent};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Msg {
-    Key(KeyEvent),
+    Key(Key),
     /// A fresh analysis of the dataset.
     Data(DatasetView),
     Progress(Progress),
@@ -20,10 +20,9 @@ pub enum Msg {
     Failed(String),
     /// A preview decoded off the UI thread.
     Thumb(PathBuf, std::sync::Arc<image::RgbImage>),
-    /// A preview encoded for the terminal's graphics protocol, off the UI thread.
-    Encoded(Box<super::thumbs::Encoded>),
     /// The terminal's size in cells.
     Resize(u16, u16),
+    /// Time passed, or the terminal layer has something new to draw.
     Tick,
 }
 
@@ -67,14 +66,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Thumb(path, img) => {
             app.thumbs.insert(path, img);
         }
-        Msg::Encoded(e) => super::grid::keep_encoded(app, *e),
         Msg::Resize(w, h) => app.size = (w, h),
         Msg::Tick => {}
     }
     Vec::new()
 }
 
-fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
+fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
     if let Some(overlay) = app.overlay.clone() {
         return on_overlay_key(app, overlay, key);
     }
@@ -82,9 +80,15 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     };
     app.error = None;
-    if super::grid::on_action(app, action, &key) {
+    if super::grid::on_action(app, action, &key) || navigate(app, action) {
         return Vec::new();
     }
+    change(app, action)
+}
+
+/// Moves, screens, search and sort: the actions that only change what is
+/// shown. `false` leaves the action to [`change`].
+fn navigate(app: &mut App, action: Action) -> bool {
     match action {
         Action::Quit => app.quit = true,
         Action::Help => app.overlay = Some(Overlay::Help),
@@ -124,6 +128,15 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
             };
             app.people_sel = 0;
         }
+        _ => return false,
+    }
+    true
+}
+
+/// Actions on the selected photo or pair and on the dataset: an effect for
+/// the library to carry out, or an overlay that asks first.
+fn change(app: &mut App, action: Action) -> Vec<Effect> {
+    match action {
         Action::Accept => {
             if let Some(p) = app.selected_photo() {
                 match &p.suggested {
@@ -164,35 +177,39 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Effect> {
                 });
             }
         }
-        Action::KeepLeft | Action::KeepRight => {
-            if let Some(pair) = app.selected_pair() {
-                let (kept, photo) = if action == Action::KeepLeft {
-                    (&pair.a, &pair.b)
-                } else {
-                    (&pair.b, &pair.a)
-                };
-                app.overlay = Some(Overlay::ConfirmDelete {
-                    photo: photo.clone(),
-                    kept: Some(kept.clone()),
-                });
-            }
-        }
-        Action::NotDuplicate => {
-            if let Some(pair) = app.selected_pair() {
-                return vec![Effect::NotDuplicate {
-                    a: pair.a.clone(),
-                    b: pair.b.clone(),
-                }];
-            }
-        }
+        Action::KeepLeft | Action::KeepRight | Action::NotDuplicate => return on_pair(app, action),
         Action::Undo => return vec![Effect::Undo],
         Action::Redo => return vec![Effect::Redo],
         Action::Retrain => return vec![Effect::Retrain],
+        _ => {}
     }
     Vec::new()
 }
 
-fn on_overlay_key(app: &mut App, overlay: Overlay, key: KeyEvent) -> Vec<Effect> {
+/// The Duplicates screen's own actions on the selected pair.
+fn on_pair(app: &mut App, action: Action) -> Vec<Effect> {
+    let Some(pair) = app.selected_pair() else {
+        return Vec::new();
+    };
+    if action == Action::NotDuplicate {
+        return vec![Effect::NotDuplicate {
+            a: pair.a.clone(),
+            b: pair.b.clone(),
+        }];
+    }
+    let (kept, photo) = if action == Action::KeepLeft {
+        (&pair.a, &pair.b)
+    } else {
+        (&pair.b, &pair.a)
+    };
+    app.overlay = Some(Overlay::ConfirmDelete {
+        photo: photo.clone(),
+        kept: Some(kept.clone()),
+    });
+    Vec::new()
+}
+
+fn on_overlay_key(app: &mut App, overlay: Overlay, key: Key) -> Vec<Effect> {
     match overlay {
         Overlay::Help => {
             if matches!(
@@ -220,48 +237,9 @@ fn on_overlay_key(app: &mut App, overlay: Overlay, key: KeyEvent) -> Vec<Effect>
         },
         Overlay::Picker {
             photo,
-            mut query,
-            mut selected,
-        } => {
-            match key.code {
-                KeyCode::Esc => {
-                    app.overlay = None;
-                    return Vec::new();
-                }
-                KeyCode::Enter => {
-                    app.overlay = None;
-                    let matches = app.picker_matches(&query);
-                    // With no match the typed name is a new person.
-                    let to = matches
-                        .get(selected)
-                        .cloned()
-                        .unwrap_or_else(|| query.trim().to_string());
-                    if to.is_empty() {
-                        return Vec::new();
-                    }
-                    return vec![Effect::Move { photo, to }];
-                }
-                KeyCode::Up => selected = selected.saturating_sub(1),
-                KeyCode::Down => {
-                    selected =
-                        (selected + 1).min(app.picker_matches(&query).len().saturating_sub(1))
-                }
-                KeyCode::Backspace => {
-                    query.pop();
-                    selected = 0;
-                }
-                KeyCode::Char(c) => {
-                    query.push(c);
-                    selected = 0;
-                }
-                _ => {}
-            }
-            app.overlay = Some(Overlay::Picker {
-                photo,
-                query,
-                selected,
-            });
-        }
+            query,
+            selected,
+        } => return on_picker_key(app, photo, query, selected, key),
         Overlay::ConfirmDelete { photo, .. } => {
             app.overlay = None;
             if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
@@ -269,6 +247,55 @@ fn on_overlay_key(app: &mut App, overlay: Overlay, key: KeyEvent) -> Vec<Effect>
             }
         }
     }
+    Vec::new()
+}
+
+/// The move picker: typing narrows the people, ↑/↓ choose, Enter moves the
+/// photo (to a new person when nothing matches), Esc cancels.
+fn on_picker_key(
+    app: &mut App,
+    photo: PathBuf,
+    mut query: String,
+    mut selected: usize,
+    key: Key,
+) -> Vec<Effect> {
+    match key.code {
+        KeyCode::Esc => {
+            app.overlay = None;
+            return Vec::new();
+        }
+        KeyCode::Enter => {
+            app.overlay = None;
+            let matches = app.picker_matches(&query);
+            // With no match the typed name is a new person.
+            let to = matches
+                .get(selected)
+                .cloned()
+                .unwrap_or_else(|| query.trim().to_string());
+            if to.is_empty() {
+                return Vec::new();
+            }
+            return vec![Effect::Move { photo, to }];
+        }
+        KeyCode::Up => selected = selected.saturating_sub(1),
+        KeyCode::Down => {
+            selected = (selected + 1).min(app.picker_matches(&query).len().saturating_sub(1))
+        }
+        KeyCode::Backspace => {
+            query.pop();
+            selected = 0;
+        }
+        KeyCode::Char(c) => {
+            query.push(c);
+            selected = 0;
+        }
+        _ => {}
+    }
+    app.overlay = Some(Overlay::Picker {
+        photo,
+        query,
+        selected,
+    });
     Vec::new()
 }
 

@@ -1,10 +1,12 @@
 //! The UI's whole state. It changes only in `update` (on the UI thread);
-//! `render` reads it.
+//! `render` reads it. It says what is on screen (which photo, which
+//! overlay) but holds nothing made for a particular terminal: images
+//! encoded for a graphics protocol are the terminal layer's.
 
 use super::graphics::{Graphics, Setting};
 use super::keys::Keymap;
-use super::model::{DatasetView, DuplicateRow, PhotoRow, Progress};
-use super::thumbs::{Encoded, ThumbCache};
+use super::model::{DatasetView, DuplicateRow, PersonRow, PhotoRow, Progress};
+use super::thumb_cache::ThumbCache;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,8 +96,6 @@ pub struct App {
     pub quit: bool,
     /// Decoded previews by relative path, filled by the thumbnail worker.
     pub thumbs: ThumbCache,
-    /// Large previews encoded for `graphics`, newest last.
-    pub encoded: Vec<Encoded>,
     /// How photos are drawn (resolved from `graphics_setting` at start).
     pub graphics: Graphics,
     pub graphics_setting: Setting,
@@ -125,7 +125,6 @@ impl App {
             color,
             quit: false,
             thumbs: ThumbCache::default(),
-            encoded: Vec::new(),
             graphics: Graphics::Halfblocks,
             graphics_setting: Setting::Auto,
             size: (0, 0),
@@ -133,7 +132,7 @@ impl App {
     }
 
     /// People as listed: filtered by the search, in the chosen order.
-    pub fn people(&self) -> Vec<&super::model::PersonRow> {
+    pub fn people(&self) -> Vec<&PersonRow> {
         let query = self.search.to_lowercase();
         let mut rows: Vec<_> = self
             .data
@@ -193,6 +192,15 @@ impl App {
         }
         let pair = self.selected_pair()?;
         Some(if self.dup_right { &pair.b } else { &pair.a })
+    }
+
+    /// The photo that stands for `person`: the one nearest their centre.
+    /// The large preview shows it beside a photo that resembles them.
+    pub fn example_of<'a>(&'a self, person: &'a str) -> Option<&'a PhotoRow> {
+        self.data.photos_of(person).min_by(|a, b| {
+            let d = |p: &PhotoRow| p.distance.unwrap_or(f32::INFINITY);
+            d(a).total_cmp(&d(b))
+        })
     }
 
     /// Candidates for the move picker, best match first.

@@ -1,7 +1,7 @@
 //! Key bindings: terminal conventions by default (arrows and vim keys, Tab,
 //! Enter, Esc, `/`, `?`, `q`), each action remappable by name.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use super::key::{Key, Mods, parse_key};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -112,57 +112,9 @@ impl Action {
     }
 }
 
-/// A key as written in the configuration: `q`, `?`, `tab`, `ctrl-r`, `down`…
-pub fn parse_key(text: &str) -> Option<KeyEvent> {
-    let (mods, name) = match text.strip_prefix("ctrl-") {
-        Some(rest) => (KeyModifiers::CONTROL, rest),
-        None => (KeyModifiers::NONE, text),
-    };
-    let code = match name {
-        "enter" => KeyCode::Enter,
-        "esc" => KeyCode::Esc,
-        "tab" => KeyCode::Tab,
-        "backtab" | "shift-tab" => KeyCode::BackTab,
-        "up" => KeyCode::Up,
-        "down" => KeyCode::Down,
-        "left" => KeyCode::Left,
-        "right" => KeyCode::Right,
-        "home" => KeyCode::Home,
-        "end" => KeyCode::End,
-        "pageup" => KeyCode::PageUp,
-        "pagedown" => KeyCode::PageDown,
-        "space" => KeyCode::Char(' '),
-        s if s.chars().count() == 1 => KeyCode::Char(s.chars().next()?),
-        _ => return None,
-    };
-    Some(KeyEvent::new(code, mods))
-}
-
-/// Human label of a key for the help overlay.
-pub fn key_label(key: &KeyEvent) -> String {
-    let base = match key.code {
-        KeyCode::Char(' ') => "space".to_string(),
-        KeyCode::Char(c) => c.to_string(),
-        KeyCode::Enter => "enter".into(),
-        KeyCode::Esc => "esc".into(),
-        KeyCode::Tab => "tab".into(),
-        KeyCode::BackTab => "shift-tab".into(),
-        KeyCode::Up => "↑".into(),
-        KeyCode::Down => "↓".into(),
-        KeyCode::Home => "home".into(),
-        KeyCode::End => "end".into(),
-        other => format!("{other:?}").to_lowercase(),
-    };
-    if key.modifiers.contains(KeyModifiers::CONTROL) {
-        format!("ctrl-{base}")
-    } else {
-        base
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct Keymap {
-    bindings: BTreeMap<Action, Vec<KeyEvent>>,
+    bindings: BTreeMap<Action, Vec<Key>>,
 }
 
 impl Default for Keymap {
@@ -219,10 +171,15 @@ impl Keymap {
         Ok(self)
     }
 
-    pub fn action(&self, key: &KeyEvent) -> Option<Action> {
-        let wanted = KeyEvent::new(
+    /// The action bound to `key`. Shift is not compared: it is already in
+    /// the character (`G`), and terminals differ in whether they report it.
+    pub fn action(&self, key: &Key) -> Option<Action> {
+        let wanted = Key::new(
             key.code,
-            key.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT),
+            Mods {
+                shift: false,
+                ..key.mods
+            },
         );
         self.bindings
             .iter()
@@ -230,7 +187,54 @@ impl Keymap {
             .map(|(a, _)| *a)
     }
 
-    pub fn keys_of(&self, action: Action) -> &[KeyEvent] {
+    pub fn keys_of(&self, action: Action) -> &[Key] {
         self.bindings.get(&action).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::state::key::KeyCode;
+
+    #[test]
+    fn overrides_bind_the_own_key_type_as_written() {
+        let mut overrides = BTreeMap::new();
+        overrides.insert("quit".to_string(), vec!["q".into(), "ctrl-q".into()]);
+        let keymap = Keymap::default().with_overrides(&overrides).expect("valid");
+        let ctrl_q = Key::new(KeyCode::Char('q'), Mods::CTRL);
+        assert_eq!(
+            keymap.keys_of(Action::Quit),
+            [Key::plain(KeyCode::Char('q')), ctrl_q]
+        );
+        assert_eq!(keymap.action(&ctrl_q), Some(Action::Quit));
+        let alt_q = Key::new(
+            KeyCode::Char('q'),
+            Mods {
+                alt: true,
+                ..Mods::NONE
+            },
+        );
+        assert_eq!(keymap.action(&alt_q), None, "alt is compared");
+        let shifted = Key::new(
+            KeyCode::Char('G'),
+            Mods {
+                shift: true,
+                ..Mods::NONE
+            },
+        );
+        assert_eq!(
+            keymap.action(&shifted),
+            Some(Action::Bottom),
+            "shift is not"
+        );
+        overrides.insert("quit".to_string(), vec!["ctrl-hyper".into()]);
+        let err = Keymap::default()
+            .with_overrides(&overrides)
+            .expect_err("bad key");
+        assert!(
+            err.contains("keys.quit") && err.contains("ctrl-hyper"),
+            "{err}"
+        );
     }
 }
