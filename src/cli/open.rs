@@ -50,7 +50,8 @@ pub fn ensure_workspace(file: &Path, dataset: &Path) -> Result<()> {
 
 #[cfg(feature = "tui")]
 pub fn open(session: facecurate::session::Session) -> Result<Outcome> {
-    use crate::tui::{app::App, backend::LiveBackend, keys::Keymap};
+    use crate::tui::backend::LiveBackend;
+    use crate::tui::state::{app::App, graphics::parse_setting, keys::Keymap};
     if !std::io::stdout().is_terminal() {
         bail!(
             "the terminal UI needs a terminal; for scripts use `facecurate scan`, `report` or `lint`"
@@ -65,8 +66,8 @@ pub fn open(session: facecurate::session::Session) -> Result<Outcome> {
     let color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let mut app = App::new(Default::default(), keymap, color);
     if let Some(text) = std::env::var_os("FACECURATE_GRAPHICS") {
-        app.graphics_setting = crate::tui::graphics::parse_setting(&text.to_string_lossy())
-            .map_err(anyhow::Error::msg)?;
+        app.graphics_setting =
+            parse_setting(&text.to_string_lossy()).map_err(anyhow::Error::msg)?;
     }
     let root = ws.dataset.clone();
     let log = ws.state_dir.join("tui.log");

@@ -143,9 +143,7 @@ fn missing_photos(sides: &Sides, vectors: &Vectors, root: &Path) -> Vec<(String,
             },
         };
         if let Some(cause) = cause {
-            let path = resolved
-                .clone()
-                .unwrap_or_else(|_| root.join(side.stem()));
+            let path = resolved.clone().unwrap_or_else(|_| root.join(side.stem()));
             missing.push((path.display().to_string(), cause));
         }
     }

@@ -6,8 +6,8 @@
 
 use super::Backend;
 use super::data::view_of_report;
-use super::model::{ClassifierView, Progress};
-use super::update::{Effect, Msg};
+use super::state::model::{ClassifierView, Progress};
+use super::state::update::{Effect, Msg};
 use crossbeam_channel::Sender;
 use facecurate::analysis::Settings;
 use facecurate::dataset::{DatasetEvent, Watcher};

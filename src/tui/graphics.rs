@@ -10,7 +10,7 @@
 //! is plain state (`state/graphics.rs`); detecting it and building the
 //! encoder for it need the terminal, so they live here.
 
-pub use super::state::graphics::{Graphics, Setting, parse_setting};
+pub use super::state::graphics::{Graphics, Setting};
 use ratatui_image::picker::cap_parser::{Parser, QueryStdioOptions, Response};
 use ratatui_image::picker::{Picker, ProtocolType};
 use std::time::{Duration, Instant};

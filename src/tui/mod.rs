@@ -29,9 +29,6 @@ pub mod trace;
 pub mod view;
 pub mod widgets;
 
-// The paths `backend.rs` and `cli/open.rs` name the state by.
-pub use state::{app, keys, model, update};
-
 use crossbeam_channel::{Sender, unbounded};
 use previews::Previews;
 use state::app::App;
