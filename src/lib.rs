@@ -18,6 +18,7 @@ pub mod ops;
 pub mod panics;
 pub mod pathkey;
 pub mod pipeline;
+pub mod raw_bytes;
 pub mod records;
 pub mod runtime;
 pub mod session;

@@ -13,7 +13,7 @@ use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Component, Path, PathBuf};
 
-const FIRST: u32 = 0x10_FF80;
+use crate::raw_bytes::{char_of, raw_byte};
 
 /// Why a path cannot be keyed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -22,12 +22,6 @@ pub enum KeyError {
     Reserved(String),
     #[error("{0}: not a plain relative path")]
     NotRelative(String),
-}
-
-/// The byte a key character stands for, when it stands for one.
-pub fn raw_byte(c: char) -> Option<u8> {
-    let c = c as u32;
-    (c >= FIRST).then(|| (c - FIRST + 0x80) as u8)
 }
 
 /// One file or folder name as key text.
@@ -42,7 +36,7 @@ pub fn name_of(name: &OsStr) -> Result<String, KeyError> {
         }
         out.push_str(chunk.valid());
         for &b in chunk.invalid() {
-            out.extend(char::from_u32(FIRST + u32::from(b) - 0x80));
+            out.push(char_of(b));
         }
     }
     Ok(out)

@@ -24,7 +24,7 @@ pub fn needs_escape(c: char) -> bool {
         || matches!(c,
             '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}'
             | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-        || crate::pathkey::raw_byte(c).is_some()
+        || crate::raw_bytes::raw_byte(c).is_some()
 }
 
 /// `s` with every unsafe character escaped; borrowed when nothing needed it.
@@ -89,7 +89,7 @@ fn push_char(out: &mut String, c: char) {
         '\n' => out.write_str("\\n"),
         '\r' => out.write_str("\\r"),
         c if (c as u32) < 0x80 => write!(out, "\\x{:02X}", c as u32),
-        c => match crate::pathkey::raw_byte(c) {
+        c => match crate::raw_bytes::raw_byte(c) {
             Some(b) => write!(out, "\\x{b:02X}"),
             None => write!(out, "\\u{{{:x}}}", c as u32),
         },

@@ -3,7 +3,9 @@
 //! progress bar; photos already aligned by an earlier run are skipped.
 
 use super::facenet_setup::detector_files;
-use super::{Cli, Outcome, setup};
+use super::global::GlobalArgs;
+use super::outcome::Outcome;
+use super::setup;
 use anyhow::{Context, Result};
 use facecurate::facenet::align_dataset::{
     AlignJob, AlignOutcome, AlignSettings, BoxesFile, align_image, plan,
@@ -37,7 +39,7 @@ pub struct AlignArgs {
     pub random_order: bool,
 }
 
-pub fn run(cli: &Cli, args: &AlignArgs) -> Result<Outcome> {
+pub fn run(cli: &GlobalArgs, args: &AlignArgs) -> Result<Outcome> {
     anyhow::ensure!(
         (8..=4096).contains(&args.image_size),
         "--image-size must be between 8 and 4096"

@@ -1,7 +1,10 @@
 //! `facecurate bench DIR`: photos/s for each stage (decode, detect, align,
 //! embed) and end to end, at 1 and 2 threads, on the same photos.
 
-use super::{Cli, Outcome, collect_photos, setup};
+use super::global::GlobalArgs;
+use super::outcome::Outcome;
+use super::photos::collect_photos;
+use super::setup;
 use anyhow::{Context, Result};
 use facecurate::facenet::SpecEmbedder;
 use facecurate::facenet::engine::{FaceDetector, open_model};
@@ -56,7 +59,7 @@ fn parallel<T: Sync, S: Send>(
     Ok(items.len() as f64 / start.elapsed().as_secs_f64().max(1e-9))
 }
 
-pub fn run(cli: &Cli, args: &BenchArgs) -> Result<Outcome> {
+pub fn run(cli: &GlobalArgs, args: &BenchArgs) -> Result<Outcome> {
     let mut photos = collect_photos(&args.paths);
     photos.truncate(args.limit);
     anyhow::ensure!(!photos.is_empty(), "no photos found to measure");

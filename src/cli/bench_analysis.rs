@@ -3,7 +3,7 @@
 //! candidate search scales, exact and indexed (the numbers behind the
 //! analysis section of `BENCHMARKS.md`).
 
-use super::Outcome;
+use super::outcome::Outcome;
 use anyhow::Result;
 use facecurate::analysis::{Analysis, Change, Settings};
 use std::path::PathBuf;

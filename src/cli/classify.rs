@@ -2,8 +2,10 @@
 //! model, with `unknown` for faces of nobody it knows. Photos inside a folder
 //! named after a known person are scored, by name, as a labelled test set.
 
+use super::global::GlobalArgs;
+use super::outcome::Outcome;
+use super::photos::collect_photos;
 use super::session::{self, Printer};
-use super::{Cli, Outcome, collect_photos};
 use anyhow::Result;
 use facecurate::classify::{self, Model, Prediction};
 use facecurate::pipeline::{PhotoError, PhotoResult};
@@ -39,7 +41,7 @@ struct Scored {
     prediction: Prediction,
 }
 
-pub fn run(cli: &Cli, args: &ClassifyArgs) -> Result<Outcome> {
+pub fn run(cli: &GlobalArgs, args: &ClassifyArgs) -> Result<Outcome> {
     let session = session::workspace_or_bare(cli, &Printer::default())?;
     // The model must come from this session's embedder, and the photos go
     // through the same detector and embedder.

@@ -1,7 +1,9 @@
 //! `facecurate compare IMG IMG [IMG...] [--json]`: facenet's compare.py, with
 //! cosine beside the distance and photos without a face named, not dropped.
 
-use super::{Cli, Outcome, setup};
+use super::global::GlobalArgs;
+use super::outcome::Outcome;
+use super::setup;
 use anyhow::Result;
 use facecurate::pipeline::embed::{cosine, distance};
 use facecurate::pipeline::{self, PhotoResult, main_face_index};
@@ -25,7 +27,7 @@ struct Row {
     note: Option<String>,
 }
 
-pub fn run(cli: &Cli, args: &CompareArgs) -> Result<Outcome> {
+pub fn run(cli: &GlobalArgs, args: &CompareArgs) -> Result<Outcome> {
     let ready = setup::ready(cli)?;
     let mut results: Vec<Option<PhotoResult>> = vec![None; args.images.len()];
     pipeline::run(

@@ -4,8 +4,10 @@
 //! face, a truncated file), writes a workspace for it and opens the terminal
 //! UI on it — or, without a terminal, prints what facecurate finds.
 
+use super::global::GlobalArgs;
+use super::outcome::Outcome;
 use super::session::{self, Printer};
-use super::{Cli, Outcome, setup};
+use super::setup;
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 
@@ -20,7 +22,7 @@ pub struct DemoArgs {
     pub print: bool,
 }
 
-pub fn run(cli: &Cli, args: &DemoArgs) -> Result<Outcome> {
+pub fn run(cli: &GlobalArgs, args: &DemoArgs) -> Result<Outcome> {
     let printer = Printer::default();
     let bare = session::bare(cli, &printer)?;
     setup::ensure(&bare, &["celeb5"])?;

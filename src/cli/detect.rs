@@ -3,7 +3,10 @@
 //! against a reference, and as the detect-only speed baseline of `align`.
 
 use super::facenet_setup::detector_files;
-use super::{Cli, Outcome, collect_photos, setup};
+use super::global::GlobalArgs;
+use super::outcome::Outcome;
+use super::photos::collect_photos;
+use super::setup;
 use anyhow::Result;
 use facecurate::facenet::engine::open_detector;
 use facecurate::facenet::{DetectorKind, pool};
@@ -33,7 +36,7 @@ struct Found {
     faces: Vec<Detection>,
 }
 
-pub fn run(cli: &Cli, args: &DetectArgs) -> Result<Outcome> {
+pub fn run(cli: &GlobalArgs, args: &DetectArgs) -> Result<Outcome> {
     let photos = collect_photos(&args.paths);
     let start = std::time::Instant::now();
     let results = detect_all(cli, args, &photos)?;
@@ -74,7 +77,7 @@ pub fn run(cli: &Cli, args: &DetectArgs) -> Result<Outcome> {
 
 /// Every photo's faces (or why not), in the order of `photos`.
 fn detect_all(
-    cli: &Cli,
+    cli: &GlobalArgs,
     args: &DetectArgs,
     photos: &[PathBuf],
 ) -> Result<Vec<Option<Result<Found, String>>>> {

@@ -1,8 +1,9 @@
 //! `mv`, `rename`, `merge`, `rm`, `ok`, `undo`, `redo`, `log`, `trash`: the
 //! journaled label edits from the command line.
 
+use super::global::GlobalArgs;
+use super::outcome::Outcome;
 use super::session::{self, Printer};
-use super::{Cli, Outcome};
 use anyhow::{Result, bail};
 use facecurate::ops::Ops;
 use std::io::{BufRead, IsTerminal, Write};
@@ -68,7 +69,7 @@ pub enum TrashAction {
     },
 }
 
-pub fn run(cli: &Cli, command: &EditCommand) -> Result<Outcome> {
+pub fn run(cli: &GlobalArgs, command: &EditCommand) -> Result<Outcome> {
     let session = session::open(cli, &Printer::default())?;
     // What a crash interrupted is finished first, and said before the
     // command's own output.

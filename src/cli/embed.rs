@@ -2,7 +2,9 @@
 //! with any embedder (`--embedder`, `--embedder-spec`).
 
 use super::facenet_setup::{ModelChoice, models};
-use super::{Cli, Outcome, collect_photos};
+use super::global::GlobalArgs;
+use super::outcome::Outcome;
+use super::photos::collect_photos;
 use anyhow::Result;
 use facecurate::pipeline::{self, ModelFiles, PhotoResult};
 use std::path::PathBuf;
@@ -20,7 +22,7 @@ pub struct EmbedArgs {
     pub model: ModelChoice,
 }
 
-pub fn run(cli: &Cli, args: &EmbedArgs) -> Result<Outcome> {
+pub fn run(cli: &GlobalArgs, args: &EmbedArgs) -> Result<Outcome> {
     let photos = collect_photos(&args.paths);
     let m = models(cli, &args.model)?;
     let mut config = m.ready.config.clone();

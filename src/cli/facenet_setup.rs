@@ -4,7 +4,8 @@
 //! `--embedder-spec FILE.yaml`, `--detector mtcnn|yunet`; built-ins are
 //! fetched on first use.
 
-use super::{Cli, setup};
+use super::global::GlobalArgs;
+use super::setup;
 use anyhow::{Context, Result, bail};
 use facecurate::facenet::mtcnn::MtcnnFiles;
 use facecurate::facenet::{DetectorFiles, DetectorKind, EmbedderSpec};
@@ -44,7 +45,11 @@ fn file(cache: &Cache, manifest: &Manifest, name: &str) -> Result<std::path::Pat
 
 /// The spec `choice` names: a spec file, a built-in (its model fetched
 /// when missing) or an embedder declared in the workspace file.
-pub fn embedder_spec(cli: &Cli, session: &Session, choice: &ModelChoice) -> Result<EmbedderSpec> {
+pub fn embedder_spec(
+    cli: &GlobalArgs,
+    session: &Session,
+    choice: &ModelChoice,
+) -> Result<EmbedderSpec> {
     let (cache, manifest) = (&session.cache(), session.manifest());
     if let Some(path) = &choice.embedder_spec {
         return Ok(facecurate::config::load_embedder_spec(path)?);
@@ -96,7 +101,7 @@ pub fn detector_files(session: &Session, kind: DetectorKind) -> Result<DetectorF
 }
 
 /// Provisions and loads what `choice` names.
-pub fn models(cli: &Cli, choice: &ModelChoice) -> Result<Models> {
+pub fn models(cli: &GlobalArgs, choice: &ModelChoice) -> Result<Models> {
     let ready = setup::ready(cli)?;
     let spec = embedder_spec(cli, &ready.session, choice)?;
     let detector = choice.detector.unwrap_or_else(|| spec.preferred_detector());

@@ -1,7 +1,8 @@
 //! `facecurate init DATASET [-w FILE]`: writes the commented workspace file
 //! that every other command reads, after checking it would be valid.
 
-use super::{Cli, Outcome};
+use super::global::GlobalArgs;
+use super::outcome::Outcome;
 use anyhow::{Context, Result};
 use facecurate::config::{self, Workspace};
 use std::path::PathBuf;
@@ -15,7 +16,7 @@ pub struct InitArgs {
     pub force: bool,
 }
 
-pub fn run(cli: &Cli, args: &InitArgs) -> Result<Outcome> {
+pub fn run(cli: &GlobalArgs, args: &InitArgs) -> Result<Outcome> {
     let file = config::absolute(&cli.workspace);
     if file.exists() && !args.force {
         anyhow::bail!(

@@ -40,9 +40,12 @@ mod edit;
 mod embed;
 mod embed_json;
 mod facenet_setup;
+mod global;
 mod init;
 mod models_cmd;
 mod open;
+mod outcome;
+mod photos;
 mod progress;
 mod records_json;
 mod report;
@@ -54,7 +57,8 @@ mod verify;
 mod watch;
 
 use clap::{Parser, Subcommand};
-use facecurate::runtime::Device;
+use global::GlobalArgs;
+use outcome::{Outcome, error_text};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -65,19 +69,8 @@ use std::process::ExitCode;
     about = "Clean face-recognition training datasets (one folder per person)"
 )]
 pub struct Cli {
-    /// Execution device: auto (CUDA when the loaded ONNX Runtime has it), cpu or cuda
-    /// [default: the workspace's `device`, else auto].
-    #[arg(long, global = true)]
-    pub device: Option<Device>,
-    /// The workspace file (`facecurate init` writes one).
-    #[arg(short = 'w', long, global = true, default_value = facecurate::config::DEFAULT_WORKSPACE)]
-    pub workspace: PathBuf,
-    /// Pipeline workers (each owns its model sessions); default: one per core.
-    #[arg(long, global = true)]
-    pub workers: Option<usize>,
-    /// Intra-op threads per worker session; workers × threads should not exceed the cores.
-    #[arg(long, global = true)]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub global: GlobalArgs,
     /// Open the terminal UI on this dataset (writes the workspace file when missing).
     #[arg(value_name = "DATASET")]
     pub dataset: Option<PathBuf>,
@@ -90,7 +83,7 @@ pub enum Command {
     /// Fetch, list or verify the ONNX Runtime library and the models.
     Models {
         #[command(subcommand)]
-        action: ModelsAction,
+        action: models_cmd::ModelsAction,
     },
     /// Distance matrix between the faces of photos (like facenet's compare.py).
     Compare(compare::CompareArgs),
@@ -127,33 +120,11 @@ pub enum Command {
     Verify(verify::VerifyArgs),
 }
 
-#[derive(Debug, Subcommand)]
-pub enum ModelsAction {
-    /// Download and check what is missing (the default set, plus `--with NAME`).
-    Fetch {
-        /// Also fetch these optional artifacts (see `models list`).
-        #[arg(long = "with")]
-        with: Vec<String>,
-    },
-    /// List every artifact with its package, license, state and what it expects.
-    List,
-    /// Re-hash every cached artifact against the manifest.
-    Verify,
-    /// Print where an artifact lives in the cache (fetching it if missing), for scripts.
-    Path { name: String },
-}
-
-/// Outcome of a command that ran: success or "found failures".
-pub enum Outcome {
-    Ok,
-    Failures,
-}
-
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        None => open::run(&cli),
-        Some(command) => run_command(&cli, command),
+        None => open::run(&cli.global, cli.dataset.as_deref()),
+        Some(command) => run_command(&cli.global, command),
     };
     match result {
         Ok(Outcome::Ok) => ExitCode::SUCCESS,
@@ -165,23 +136,7 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// An error and its causes on one line, each cause once: many errors
-/// already quote their source (`store.sqlite: the disk is full`), and
-/// `{:#}` would repeat it, sometimes twice.
-fn error_text(err: &anyhow::Error) -> String {
-    let mut text = err.to_string();
-    for cause in err.chain().skip(1) {
-        let cause = cause.to_string();
-        let last_part = cause.rsplit(": ").next().unwrap_or(&cause);
-        if !text.contains(&cause) && !text.contains(last_part) {
-            text.push_str(": ");
-            text.push_str(&cause);
-        }
-    }
-    text
-}
-
-fn run_command(cli: &Cli, command: &Command) -> anyhow::Result<Outcome> {
+fn run_command(cli: &GlobalArgs, command: &Command) -> anyhow::Result<Outcome> {
     match command {
         Command::Models { action } => models_cmd::run(cli, action),
         Command::Compare(args) => compare::run(cli, args),
@@ -200,47 +155,5 @@ fn run_command(cli: &Cli, command: &Command) -> anyhow::Result<Outcome> {
         Command::Verify(args) => verify::run(cli, args),
         Command::Detect(args) => detect::run(cli, args),
         Command::Align(args) => align::run(cli, args),
-    }
-}
-
-/// Expands files and folders (recursively) into photo paths, sorted, with
-/// every path that is neither reported on stderr.
-pub fn collect_photos(inputs: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for input in inputs {
-        if input.is_dir() {
-            walk(input, &mut out);
-        } else if input.exists() {
-            out.push(input.clone());
-        } else {
-            errln!("{}: no such file or folder", input.display());
-        }
-    }
-    out
-}
-
-fn walk(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => {
-            errln!("{}: cannot list folder: {e}", dir.display());
-            return;
-        }
-    };
-    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    paths.sort();
-    for path in paths {
-        let hidden = path
-            .file_name()
-            .map(|n| n.to_string_lossy().starts_with('.'))
-            .unwrap_or(false);
-        if hidden {
-            continue;
-        }
-        if path.is_dir() {
-            walk(&path, out);
-        } else if facecurate::pipeline::decode::is_photo_path(&path) {
-            out.push(path);
-        }
     }
 }

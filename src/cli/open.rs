@@ -2,16 +2,17 @@
 //! terminal UI. A dataset given without a workspace gets one written beside
 //! the current folder's `workspace.yaml`, as `facecurate init` would.
 
+use super::global::GlobalArgs;
+use super::outcome::Outcome;
 use super::session::{self, Printer};
-use super::{Cli, Outcome};
 use anyhow::{Context, Result, bail};
 use facecurate::config::{self, Workspace};
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::Path;
 
-pub fn run(cli: &Cli) -> Result<Outcome> {
-    if let Some(dataset) = &cli.dataset {
+pub fn run(cli: &GlobalArgs, dataset: Option<&Path>) -> Result<Outcome> {
+    if let Some(dataset) = dataset {
         ensure_workspace(&cli.workspace, dataset)?;
     }
     let session = session::open(cli, &Printer::default())

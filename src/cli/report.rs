@@ -3,8 +3,10 @@
 //! to date first, which is instant when nothing changed), or over any
 //! dataset folder given on the command line (processed without a store).
 
+use super::global::GlobalArgs;
+use super::outcome::Outcome;
 use super::session::{self, Printer};
-use super::{Cli, Outcome, setup};
+use super::setup;
 use anyhow::{Context, Result};
 use facecurate::analysis::{Flag, Report, Settings};
 use facecurate::shown::escape;
@@ -54,7 +56,7 @@ fn settings_file(path: &Path) -> Result<Settings> {
 /// first, its registered pairs reused and saved back for the next run) or
 /// of a folder given on the command line; also the seconds the analysis
 /// itself took.
-fn analyse(cli: &Cli, source: &AnalysisSource) -> Result<(Report, f64)> {
+fn analyse(cli: &GlobalArgs, source: &AnalysisSource) -> Result<(Report, f64)> {
     let printer = Printer::default();
     let session = match source.dataset {
         Some(_) => session::workspace_or_bare(cli, &printer)?,
@@ -82,7 +84,7 @@ fn analyse(cli: &Cli, source: &AnalysisSource) -> Result<(Report, f64)> {
     Ok(session.review_records(records, settings))
 }
 
-pub fn run(cli: &Cli, args: &ReportArgs) -> Result<Outcome> {
+pub fn run(cli: &GlobalArgs, args: &ReportArgs) -> Result<Outcome> {
     let (report, seconds) = analyse(cli, &args.source)?;
     if args.json {
         println!("{}", serde_json::to_string(&report)?);
@@ -99,7 +101,7 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> Result<Outcome> {
     Ok(Outcome::Ok)
 }
 
-pub fn lint(cli: &Cli, args: &LintArgs) -> Result<Outcome> {
+pub fn lint(cli: &GlobalArgs, args: &LintArgs) -> Result<Outcome> {
     let (report, _) = analyse(cli, &args.source)?;
     let problems = report.problems();
     print_text(&report);

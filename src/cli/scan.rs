@@ -2,8 +2,9 @@
 //! folder, with a progress bar (photos/s, faces/s, ETA). Ctrl-C stops after
 //! the photos in flight; the next scan resumes where this one stopped.
 
+use super::global::GlobalArgs;
+use super::outcome::Outcome;
 use super::session::{self, Printer};
-use super::{Cli, Outcome};
 use anyhow::Result;
 use facecurate::dataset::ScanOutcome;
 
@@ -14,7 +15,7 @@ pub struct ScanArgs {
     pub json: bool,
 }
 
-pub fn run(cli: &Cli, args: &ScanArgs) -> Result<Outcome> {
+pub fn run(cli: &GlobalArgs, args: &ScanArgs) -> Result<Outcome> {
     let printer = Printer::default();
     let session = session::open(cli, &printer)?;
     let stop = session::stop_on_ctrl_c();

@@ -3,7 +3,7 @@
 //! session's events on stderr (notes and warnings as lines, scan progress
 //! as a bar). Watch events can be handed to the command instead.
 
-use super::Cli;
+use super::global::GlobalArgs;
 use super::progress::Bar;
 use anyhow::Result;
 use crossbeam_channel::Sender;
@@ -11,7 +11,7 @@ use facecurate::dataset::DatasetEvent;
 use facecurate::session::{Event, Overrides, Session, Sink};
 use std::sync::{Arc, Mutex};
 
-fn overrides(cli: &Cli) -> Overrides {
+fn overrides(cli: &GlobalArgs) -> Overrides {
     Overrides {
         device: cli.device,
         workers: cli.workers,
@@ -72,19 +72,19 @@ impl Printer {
 }
 
 /// The workspace `-w` names; it must exist.
-pub fn open(cli: &Cli, printer: &Printer) -> Result<Session> {
+pub fn open(cli: &GlobalArgs, printer: &Printer) -> Result<Session> {
     open_file(cli, &cli.workspace, printer)
 }
 
 /// The workspace in `file`, with the command line's overrides.
-pub fn open_file(cli: &Cli, file: &std::path::Path, printer: &Printer) -> Result<Session> {
+pub fn open_file(cli: &GlobalArgs, file: &std::path::Path, printer: &Printer) -> Result<Session> {
     Ok(Session::open(file, overrides(cli), printer.sink())?)
 }
 
 /// The built-in models and defaults, whatever workspace is around: for the
 /// photo tools (`compare`, `embed`, `verify`, `detect`, `align`, `bench`,
 /// `demo`), which take their models on the command line.
-pub fn bare(cli: &Cli, printer: &Printer) -> Result<Session> {
+pub fn bare(cli: &GlobalArgs, printer: &Printer) -> Result<Session> {
     Ok(Session::bare(
         &cli.workspace,
         overrides(cli),
@@ -96,7 +96,7 @@ pub fn bare(cli: &Cli, printer: &Printer) -> Result<Session> {
 /// `report`/`train` on a folder): `-w FILE` must open; without `-w`, a
 /// `./workspace.yaml` that opens is used, one that does not is named and
 /// passed over, and none means the built-in defaults.
-pub fn workspace_or_bare(cli: &Cli, printer: &Printer) -> Result<Session> {
+pub fn workspace_or_bare(cli: &GlobalArgs, printer: &Printer) -> Result<Session> {
     let given = cli.workspace != std::path::Path::new(facecurate::config::DEFAULT_WORKSPACE);
     if given {
         return open(cli, printer);
@@ -110,7 +110,7 @@ pub fn workspace_or_bare(cli: &Cli, printer: &Printer) -> Result<Session> {
             errln!(
                 "facecurate: {}: {}; using the built-in models",
                 cli.workspace.display(),
-                super::error_text(&e)
+                super::outcome::error_text(&e)
             );
             bare(cli, printer)
         }

@@ -3,7 +3,7 @@
 //! taken from the session so provisioning, the runtime and the worker pool
 //! are decided in one place.
 
-use super::Cli;
+use super::global::GlobalArgs;
 use super::progress::{bar_style, spinner};
 use super::session::{self, Printer};
 use anyhow::Result;
@@ -29,7 +29,7 @@ pub fn ensure(session: &Session, names: &[&str]) -> Result<()> {
 
 /// The built-in models (YuNet + SFace), loaded: the photo tools take their
 /// models on the command line, not from a workspace.
-pub fn ready(cli: &Cli) -> Result<Ready> {
+pub fn ready(cli: &GlobalArgs) -> Result<Ready> {
     let session = session::bare(cli, &Printer::default())?;
     let pipeline = session.pipeline()?;
     Ok(Ready {

@@ -2,8 +2,10 @@
 //! on a seeded held-out split, then fit on every photo and save the model in
 //! the state folder.
 
+use super::global::GlobalArgs;
+use super::outcome::Outcome;
 use super::session::{self, Printer};
-use super::{Cli, Outcome, setup};
+use super::setup;
 use anyhow::{Context, Result};
 use facecurate::classify::eval::{self, Evaluation, Split};
 use facecurate::classify::{self, KernelKind, Model, Samples, TrainSettings, model_file};
@@ -168,7 +170,7 @@ struct Trained {
     faceless: usize,
 }
 
-pub fn run(cli: &Cli, args: &TrainArgs) -> Result<Outcome> {
+pub fn run(cli: &GlobalArgs, args: &TrainArgs) -> Result<Outcome> {
     let printer = Printer::default();
     // The workspace's store holds its own embedder's vectors; a folder is
     // embedded with the workspace's models too, so `classify` agrees.

@@ -4,7 +4,8 @@
 //! listed and their pairs scored as wrong answers (see `lfw::protocol`).
 
 use super::facenet_setup::{ModelChoice, Models, models};
-use super::{Cli, Outcome};
+use super::global::GlobalArgs;
+use super::outcome::Outcome;
 use anyhow::{Context, Result};
 use facecurate::facenet::{Engine, pool};
 use facecurate::lfw::{self, PairSide, Scored};
@@ -39,7 +40,7 @@ type Sides = BTreeMap<PairSide, Result<PathBuf, String>>;
 /// Each side's main-face embedding (or why there is none).
 type Vectors = BTreeMap<PairSide, Result<Vec<f32>, String>>;
 
-pub fn run(cli: &Cli, args: &VerifyArgs) -> Result<Outcome> {
+pub fn run(cli: &GlobalArgs, args: &VerifyArgs) -> Result<Outcome> {
     let parsed = lfw::read_pairs(&args.pairs)
         .with_context(|| format!("cannot read the pair file {}", args.pairs.display()))?;
     for line in &parsed.skipped {

@@ -1,8 +1,9 @@
 //! `facecurate watch [--poll] [--json]`: scans, then keeps the store in step
 //! with the dataset folder and prints each change until Ctrl-C.
 
+use super::global::GlobalArgs;
+use super::outcome::Outcome;
 use super::session::{self, Printer};
-use super::{Cli, Outcome};
 use anyhow::Result;
 use facecurate::dataset::{Changes, DatasetEvent};
 use std::sync::atomic::Ordering;
@@ -21,7 +22,7 @@ pub struct WatchArgs {
     pub no_scan: bool,
 }
 
-pub fn run(cli: &Cli, args: &WatchArgs) -> Result<Outcome> {
+pub fn run(cli: &GlobalArgs, args: &WatchArgs) -> Result<Outcome> {
     let (tx, rx) = crossbeam_channel::unbounded();
     let session = session::open(cli, &Printer::watching(tx))?;
     let stop = session::stop_on_ctrl_c();

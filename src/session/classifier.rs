@@ -4,7 +4,8 @@
 //! detector and embedder — so `train`, `classify` and the UI cannot mix
 //! vectors of two models.
 
-use super::{Session, SessionError};
+use super::error::SessionError;
+use super::open::Session;
 use crate::classify::retrain::{Retrained, retrain};
 use crate::classify::{Model, model_file};
 use crate::pipeline::PhotoResult;

@@ -2,7 +2,8 @@
 //! (finishing or rolling back whatever a crash interrupted) over the store,
 //! for one batch of operations at a time.
 
-use super::{Session, SessionError};
+use super::error::SessionError;
+use super::open::Session;
 use crate::ops::Ops;
 
 impl Session {

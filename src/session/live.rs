@@ -4,7 +4,9 @@
 //! at most one pending job (a newer request replaces a stale one, and a
 //! running one is cancelled when superseded).
 
-use super::{ClassifierEvent, Event, Session, SessionError};
+use super::error::SessionError;
+use super::events::{ClassifierEvent, Event};
+use super::open::Session;
 use crate::classify::retrain::Retrained;
 use crate::dataset::{DatasetEvent, Watcher};
 use crate::jobs::{JobOutcome, Jobs};

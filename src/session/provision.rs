@@ -2,7 +2,9 @@
 //! fetch what is missing from the cache, load ONNX Runtime on the session's
 //! device, and size the worker pool from the cores and the overrides.
 
-use super::{Event, Session, SessionError};
+use super::error::SessionError;
+use super::events::Event;
+use super::open::Session;
 use crate::dataset::{Engine, LazyEngine};
 use crate::models::{Cache, fetch};
 use crate::pipeline::PipelineConfig;

@@ -3,7 +3,9 @@
 //! saving back its registered pairs) or over a bare folder run through the
 //! pipeline.
 
-use super::{Event, Session, SessionError};
+use super::error::SessionError;
+use super::events::Event;
+use super::open::Session;
 use crate::analysis::{Analysis, Report, Settings};
 use crate::records::PhotoRecord;
 use crate::store::Store;

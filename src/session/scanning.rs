@@ -3,7 +3,9 @@
 //! on the session's stream, and a scan that meets damage retried once on a
 //! checked store.
 
-use super::{Event, Session, SessionError};
+use super::error::SessionError;
+use super::events::Event;
+use super::open::Session;
 use crate::dataset::{self, LazyEngine, ScanError, ScanOutcome};
 use crate::store::Store;
 use std::sync::atomic::AtomicBool;

@@ -1,0 +1,23 @@
+//! The options every command takes (`-w`, `--device`, `--workers`,
+//! `--threads`), apart from the command line's grammar, so each command
+//! reads them without depending on the parser that holds every command.
+
+use facecurate::runtime::Device;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct GlobalArgs {
+    /// Execution device: auto (CUDA when the loaded ONNX Runtime has it), cpu or cuda
+    /// [default: the workspace's `device`, else auto].
+    #[arg(long, global = true)]
+    pub device: Option<Device>,
+    /// The workspace file (`facecurate init` writes one).
+    #[arg(short = 'w', long, global = true, default_value = facecurate::config::DEFAULT_WORKSPACE)]
+    pub workspace: PathBuf,
+    /// Pipeline workers (each owns its model sessions); default: one per core.
+    #[arg(long, global = true)]
+    pub workers: Option<usize>,
+    /// Intra-op threads per worker session; workers × threads should not exceed the cores.
+    #[arg(long, global = true)]
+    pub threads: Option<usize>,
+}
