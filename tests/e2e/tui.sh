@@ -42,6 +42,14 @@ wait_file() { # PATH SECONDS
   fail "waited $2 s for the file $1"
 }
 key() { tmux -L "$sock" send-keys -t e2e "$@"; }
+# Ends the session and waits for its server to be gone: a new session
+# started while the old server is still exiting fails with "server exited
+# unexpectedly".
+end_session() {
+  tmux -L "$sock" kill-server 2>/dev/null || true
+  for _ in $(seq 1 40); do tmux -L "$sock" list-sessions >/dev/null 2>&1 || break; sleep 0.25; done
+  sleep 0.2
+}
 
 tmux -L "$sock" new-session -d -s e2e -x 120 -y 32 \
   "${FACECURATE_CACHE:+FACECURATE_CACHE='$FACECURATE_CACHE' }'$bin' -w '$work/workspace.yaml'; echo \"EXIT=\$?\"; stty -a | tr ' ' '\n' | grep -x -e icanon -e -icanon -e echo -e -echo | tr '\n' ' '; echo; sleep 60"
@@ -124,7 +132,7 @@ echo "quit: exit 0, terminal restored"
 # elton_john by hand, accepted again with a fault point armed that kills
 # the process after the rename and before the store and journal are told;
 # the next start rolls the journal forward and says so.
-tmux -L "$sock" kill-session -t e2e
+end_session
 mv "$work/ds/madonna/$photo" "$work/ds/elton_john/$photo"
 tmux -L "$sock" new-session -d -s e2e -x 120 -y 32 \
   "FACECURATE_FAULT_AT=2 ${FACECURATE_CACHE:+FACECURATE_CACHE='$FACECURATE_CACHE' }'$bin' -w '$work/workspace.yaml'; echo \"EXIT=\$?\"; sleep 60"
@@ -140,7 +148,7 @@ key a
 wait_for "=137" 20  # (drawn over the dead UI, the line may be cut)
 [ -e "$work/ds/madonna/$photo" ] || fail "killed after the rename, yet the photo is not in madonna"
 echo "kill: SIGKILL after the rename, before the store and journal were told"
-tmux -L "$sock" kill-session -t e2e
+end_session
 tmux -L "$sock" new-session -d -s e2e -x 120 -y 32 \
   "${FACECURATE_CACHE:+FACECURATE_CACHE='$FACECURATE_CACHE' }'$bin' -w '$work/workspace.yaml'; echo \"EXIT=\$?\"; sleep 60"
 wait_for "recovered an interrupted operation" 30
