@@ -9,7 +9,8 @@
 //! their order differs).
 
 use super::model_file::Model;
-use super::{Samples, normalise};
+use super::prediction::normalise;
+use super::samples::Samples;
 use serde::Serialize;
 
 /// How to split photos into training and held-out test photos.

@@ -2,10 +2,10 @@
 //! the classifier keeps of it: a hyperplane (linear kernel) or the support
 //! vectors with their weights (RBF), as plain numbers.
 
-use super::ClassifyError;
-use super::dot32;
+use super::binary::{BinaryFit, BinarySettings};
+use super::error::ClassifyError;
 use super::model_file::{Decision, KernelKind};
-use super::svm::{BinaryFit, BinarySettings};
+use super::vectors::dot32;
 use linfa::prelude::*;
 use linfa_svm::Svm;
 use ndarray::{Array1, Array2};

@@ -3,8 +3,10 @@
 //! truncated or foreign file is an error naming it, never a crash or a
 //! model that silently answers nonsense.
 
+use super::error::ClassifyError;
 use super::platt::Sigmoid;
-use super::{Candidate, ClassifyError, Prediction, dot32, normalise, sq_dist32, top_indices};
+use super::prediction::{Candidate, Prediction, normalise, top_indices};
+use super::vectors::{dot32, sq_dist32};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 

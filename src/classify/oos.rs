@@ -8,8 +8,10 @@
 //! likely mislabel: the second signal, beside distance to the person's
 //! centroid, that confident learning (Northcutt et al.) builds on.
 
+use super::error::ClassifyError;
+use super::model_file::Model;
+use super::samples::Samples;
 use super::train::{TrainSettings, train};
-use super::{ClassifyError, Model, Samples};
 use crate::records::PhotoRecord;
 use std::sync::atomic::AtomicBool;
 
@@ -46,7 +48,7 @@ impl OosPhoto {
 
     /// The most likely class and its probability.
     pub fn best(&self) -> (usize, f64) {
-        super::top_indices(&self.probabilities, 1)
+        super::prediction::top_indices(&self.probabilities, 1)
             .first()
             .map(|&k| (k, self.probabilities[k]))
             .unwrap_or((self.label, 0.0))

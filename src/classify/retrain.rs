@@ -2,8 +2,11 @@
 //! held-out evaluation (so the accuracy shown is honest), then a fit on every
 //! photo saved over the previous model.
 
+use super::error::ClassifyError;
 use super::eval::{self, Confusion, Split};
-use super::{ClassifyError, Samples, TrainSettings, model_file, train};
+use super::model_file;
+use super::samples::Samples;
+use super::train::{TrainSettings, train};
 use crate::records::PhotoRecord;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;

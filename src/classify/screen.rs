@@ -9,9 +9,9 @@
 //! linfa's result is still checked against every photo, and refitted until
 //! no photo breaks its margin.
 
+use super::binary::BinaryFit;
 use super::model_file::{Decision, KernelKind};
-use super::svm::BinaryFit;
-use super::{dot32, sq_dist32};
+use super::vectors::{dot32, sq_dist32};
 
 /// Kernel values between photos, filled lazily and kept for every problem
 /// of one person (the full fit and the cross-validation folds share most of

@@ -4,8 +4,9 @@
 //! family). Declarations are checked here, each error at its own line and
 //! key; the model itself is checked against its spec when it is opened.
 
+use super::error::ConfigError;
 use super::parse::key_line;
-use super::{ConfigError, resolve};
+use super::paths::resolve;
 use crate::facenet::mtcnn::MtcnnFiles;
 use crate::facenet::{DetectorKind, DetectorModel, EmbedderSpec};
 use crate::models::{Cache, Manifest};
@@ -165,6 +166,28 @@ fn line_of(text: &str, path: &[&str]) -> Option<u64> {
         .find_map(|n| key_line(text, &path[..n]))
 }
 
+/// Where a `models:` section was written, so its errors name their line.
+struct Source<'a> {
+    text: &'a str,
+    file: &'a Path,
+    base: &'a Path,
+}
+
+impl Source<'_> {
+    fn invalid(&self, path: &[&str], message: String) -> ConfigError {
+        ConfigError::Invalid {
+            path: self.file.to_path_buf(),
+            line: line_of(self.text, path),
+            key: Some(path.join(".")),
+            message,
+        }
+    }
+
+    fn model_file(&self, path: &[&str], written: &str) -> Result<PathBuf, ConfigError> {
+        model_file(written, self.base).map_err(|m| self.invalid(path, m))
+    }
+}
+
 impl RawModels {
     pub fn validate(
         self,
@@ -172,91 +195,18 @@ impl RawModels {
         file: &Path,
         base: &Path,
     ) -> Result<ModelSettings, ConfigError> {
-        let invalid = |path: &[&str], message: String| ConfigError::Invalid {
-            path: file.to_path_buf(),
-            line: line_of(text, path),
-            key: Some(path.join(".")),
-            message,
-        };
-        let model_file =
-            |path: &[&str], written: &str| model_file(written, base).map_err(|m| invalid(path, m));
-        let mut embedders = BTreeMap::new();
-        for (name, mut spec) in self.embedders {
-            let at = ["models", "embedders", name.as_str()];
-            if BUILTIN_EMBEDDERS.contains(&name.as_str()) {
-                return Err(invalid(
-                    &at,
-                    format!("`{name}` is a built-in embedder; allowed: another name"),
-                ));
-            }
-            spec.name = name.clone();
-            let spec = check_spec(spec, text, file, base, &at)?;
-            embedders.insert(name, spec);
-        }
+        let src = Source { text, file, base };
+        let embedders = declared_embedders(self.embedders, &src)?;
         let mut detectors = BTreeMap::new();
         for (name, raw) in self.detectors {
-            let at = ["models", "detectors", name.as_str()];
-            if BUILTIN_DETECTORS.contains(&name.as_str()) {
-                return Err(invalid(
-                    &at,
-                    format!("`{name}` is a built-in detector; allowed: another name"),
-                ));
-            }
-            let allowed = match raw.family {
-                DetectorKind::Yunet => "model",
-                DetectorKind::Mtcnn => "pnet, rnet, onet",
-            };
-            let need = |key: &'static str, value: &Option<String>| match value {
-                Some(v) => model_file(&[&at[..], &[key]].concat(), v),
-                None => Err(invalid(
-                    &at,
-                    format!(
-                        "`{key}` is missing; a {} detector needs {allowed}",
-                        raw.family
-                    ),
-                )),
-            };
-            let unused = |key: &'static str, value: &Option<String>| match value {
-                Some(_) => Err(invalid(
-                    &[&at[..], &[key]].concat(),
-                    format!("not used by a {} detector; allowed: {allowed}", raw.family),
-                )),
-                None => Ok(()),
-            };
-            let declared = match raw.family {
-                DetectorKind::Yunet => {
-                    unused("pnet", &raw.pnet)?;
-                    unused("rnet", &raw.rnet)?;
-                    unused("onet", &raw.onet)?;
-                    DetectorModel::Yunet(need("model", &raw.model)?)
-                }
-                DetectorKind::Mtcnn => {
-                    unused("model", &raw.model)?;
-                    DetectorModel::Mtcnn(MtcnnFiles {
-                        pnet: need("pnet", &raw.pnet)?,
-                        rnet: need("rnet", &raw.rnet)?,
-                        onet: need("onet", &raw.onet)?,
-                    })
-                }
-            };
+            let declared = declared_detector(&name, raw, &src)?;
             detectors.insert(name, declared);
         }
         let embedder = self.embedder.unwrap_or_else(|| "sface".to_string());
-        let known = |builtin: &[&str], declared: Vec<&String>| -> String {
-            builtin
-                .iter()
-                .map(|n| format!("`{n}`"))
-                .chain(declared.iter().map(|n| format!("`{n}`")))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
         if !BUILTIN_EMBEDDERS.contains(&embedder.as_str()) && !embedders.contains_key(&embedder) {
-            return Err(invalid(
+            return Err(src.invalid(
                 &["models", "embedder"],
-                format!(
-                    "unknown embedder `{embedder}`; allowed: {} (or one declared under `models.embedders`)",
-                    known(&BUILTIN_EMBEDDERS, embedders.keys().collect())
-                ),
+                unknown("embedder", &embedder, &BUILTIN_EMBEDDERS, embedders.keys()),
             ));
         }
         let detector = match self.detector {
@@ -268,12 +218,9 @@ impl RawModels {
             },
         };
         if !BUILTIN_DETECTORS.contains(&detector.as_str()) && !detectors.contains_key(&detector) {
-            return Err(invalid(
+            return Err(src.invalid(
                 &["models", "detector"],
-                format!(
-                    "unknown detector `{detector}`; allowed: {} (or one declared under `models.detectors`)",
-                    known(&BUILTIN_DETECTORS, detectors.keys().collect())
-                ),
+                unknown("detector", &detector, &BUILTIN_DETECTORS, detectors.keys()),
             ));
         }
         Ok(ModelSettings {
@@ -284,4 +231,96 @@ impl RawModels {
             detectors,
         })
     }
+}
+
+/// The declared embedders, named and checked; a built-in's name is refused.
+fn declared_embedders(
+    raw: BTreeMap<String, EmbedderSpec>,
+    src: &Source,
+) -> Result<BTreeMap<String, EmbedderSpec>, ConfigError> {
+    let mut embedders = BTreeMap::new();
+    for (name, mut spec) in raw {
+        let at = ["models", "embedders", name.as_str()];
+        if BUILTIN_EMBEDDERS.contains(&name.as_str()) {
+            return Err(src.invalid(
+                &at,
+                format!("`{name}` is a built-in embedder; allowed: another name"),
+            ));
+        }
+        spec.name = name.clone();
+        let spec = check_spec(spec, src.text, src.file, src.base, &at)?;
+        embedders.insert(name, spec);
+    }
+    Ok(embedders)
+}
+
+/// One declared detector: a built-in's name is refused, and its family
+/// decides which file keys it needs and which it must not have.
+fn declared_detector(
+    name: &str,
+    raw: RawDetector,
+    src: &Source,
+) -> Result<DetectorModel, ConfigError> {
+    let at = ["models", "detectors", name];
+    if BUILTIN_DETECTORS.contains(&name) {
+        return Err(src.invalid(
+            &at,
+            format!("`{name}` is a built-in detector; allowed: another name"),
+        ));
+    }
+    let allowed = match raw.family {
+        DetectorKind::Yunet => "model",
+        DetectorKind::Mtcnn => "pnet, rnet, onet",
+    };
+    let need = |key: &'static str, value: &Option<String>| match value {
+        Some(v) => src.model_file(&[&at[..], &[key]].concat(), v),
+        None => Err(src.invalid(
+            &at,
+            format!(
+                "`{key}` is missing; a {} detector needs {allowed}",
+                raw.family
+            ),
+        )),
+    };
+    let unused = |key: &'static str, value: &Option<String>| match value {
+        Some(_) => Err(src.invalid(
+            &[&at[..], &[key]].concat(),
+            format!("not used by a {} detector; allowed: {allowed}", raw.family),
+        )),
+        None => Ok(()),
+    };
+    Ok(match raw.family {
+        DetectorKind::Yunet => {
+            unused("pnet", &raw.pnet)?;
+            unused("rnet", &raw.rnet)?;
+            unused("onet", &raw.onet)?;
+            DetectorModel::Yunet(need("model", &raw.model)?)
+        }
+        DetectorKind::Mtcnn => {
+            unused("model", &raw.model)?;
+            DetectorModel::Mtcnn(MtcnnFiles {
+                pnet: need("pnet", &raw.pnet)?,
+                rnet: need("rnet", &raw.rnet)?,
+                onet: need("onet", &raw.onet)?,
+            })
+        }
+    })
+}
+
+/// The error for a chosen `what` (embedder, detector) nobody declared.
+fn unknown<'a>(
+    what: &str,
+    name: &str,
+    builtin: &[&str],
+    declared: impl Iterator<Item = &'a String>,
+) -> String {
+    let known: Vec<String> = builtin
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .chain(declared.map(|n| format!("`{n}`")))
+        .collect();
+    format!(
+        "unknown {what} `{name}`; allowed: {} (or one declared under `models.{what}s`)",
+        known.join(", ")
+    )
 }

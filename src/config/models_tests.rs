@@ -4,6 +4,7 @@
 use super::*;
 use crate::facenet::spec::{Alignment, Layout, Normalize};
 use crate::facenet::{DetectorKind, DetectorModel};
+use std::path::PathBuf;
 
 /// A dataset folder, a model file `models/m.onnx` and a workspace path.
 fn setup() -> (tempfile::TempDir, PathBuf) {

@@ -4,7 +4,7 @@
 //! hands one top-level section to its owner, and finds a key's line for
 //! checks made after parsing.
 
-use super::ConfigError;
+use super::error::ConfigError;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny};
 use std::cell::RefCell;

@@ -2,10 +2,12 @@
 //! errors) whose leaf values are range-checked as they are read. Checks that
 //! need the file system or several keys run in [`RawWorkspace::validate`].
 
+use super::error::ConfigError;
 use super::models::RawModels;
 use super::parse::key_line;
+use super::paths::resolve;
 use super::values::{count_or_auto, millis, positive, side, unit_interval};
-use super::{ConfigError, DEFAULT_STATE_DIR, WatchSettings, Workspace, resolve};
+use super::workspace::{DEFAULT_STATE_DIR, WatchSettings, Workspace};
 use crate::pipeline::detect::DetectSettings;
 use crate::runtime::Device;
 use serde::Deserialize;

@@ -2,7 +2,7 @@
 //! workspace's `models.embedders` entry in a file of their own, for users
 //! without a workspace. Checked like the workspace's, with line numbers.
 
-use super::ConfigError;
+use super::error::ConfigError;
 use super::models::check_spec;
 use crate::facenet::EmbedderSpec;
 use std::path::Path;
@@ -24,7 +24,7 @@ pub fn load_embedder_spec(path: &Path) -> Result<EmbedderSpec, ConfigError> {
 
 /// Checks `text` as the spec file at `path` (which need not exist).
 pub fn parse_embedder_spec(text: &str, path: &Path) -> Result<EmbedderSpec, ConfigError> {
-    let file = super::absolute(path);
+    let file = super::paths::absolute(path);
     let base = file.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut spec: EmbedderSpec = super::parse::parse_tracked(text, &file, "")?;
     if spec.name.is_empty() {

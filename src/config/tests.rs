@@ -1,4 +1,10 @@
+//! The workspace file as users write it: defaults, paths, ranges, and the
+//! line and key every error names.
+
 use super::*;
+use crate::pipeline::detect::DetectSettings;
+use crate::runtime::Device;
+use std::path::PathBuf;
 
 /// A dataset folder and a workspace file path beside it, in a temp dir.
 fn setup() -> (tempfile::TempDir, PathBuf) {

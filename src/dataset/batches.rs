@@ -3,7 +3,7 @@
 //! so a stopped or killed scan keeps what it did.
 
 use super::engine::LazyEngine;
-use super::scan::{Pending, Phase, Progress, ScanError, ScanOutcome, report};
+use super::outcome::{Pending, Phase, Progress, ScanError, ScanOutcome, report};
 use crate::pipeline::PhotoResult;
 use crate::store::{Store, StoreError};
 use std::collections::HashMap;
@@ -14,6 +14,9 @@ use std::time::{Duration, Instant};
 /// Commit after this many results or this long, whichever comes first.
 const COMMIT_EVERY: usize = 64;
 const COMMIT_AFTER: Duration = Duration::from_secs(1);
+
+/// Paths sharing one content hash, run through the pipeline once.
+type Group = (String, Vec<Pending>);
 
 /// Runs the pipeline once per distinct content and commits results in batches.
 pub(super) fn embed(
@@ -28,16 +31,7 @@ pub(super) fn embed(
     if to_embed.is_empty() {
         return Ok(());
     }
-    let mut groups: Vec<(String, Vec<Pending>)> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    for p in to_embed {
-        let h = p.row.hash.clone().unwrap_or_default();
-        let i = *index.entry(h.clone()).or_insert_with(|| {
-            groups.push((h, Vec::new()));
-            groups.len() - 1
-        });
-        groups[i].1.push(p);
-    }
+    let groups = by_content(to_embed);
     if stop.load(Ordering::Relaxed) {
         out.stopped = true;
         return Ok(());
@@ -49,16 +43,88 @@ pub(super) fn embed(
     let engine = engine.get().map_err(ScanError::Engine)?;
     // A store error or the caller's stop halts the pipeline feeder.
     let halt = AtomicBool::new(stop.load(Ordering::Relaxed));
-    let mut failure: Option<StoreError> = None;
-    let mut buffer: Vec<(usize, PhotoResult)> = Vec::new();
-    let mut last_commit = Instant::now();
+    let mut batches = Batches {
+        store,
+        groups,
+        buffer: Vec::new(),
+        last_commit: Instant::now(),
+        failure: None,
+    };
     let (mut done, mut faces) = (0usize, 0usize);
     let total = paths.len();
-    let mut flush = |buffer: &mut Vec<(usize, PhotoResult)>, out: &mut ScanOutcome| {
-        let batch = store.batch()?;
+    let run = engine.run(&paths, &halt, |i, result| {
+        if stop.load(Ordering::Relaxed) {
+            halt.store(true, Ordering::Relaxed);
+        }
+        if batches.failure.is_some() {
+            return;
+        }
+        done += 1;
+        faces += result.as_ref().map(|p| p.faces.len()).unwrap_or(0);
+        batches.take(i, result, out, &halt);
+        progress(&Progress {
+            phase: Phase::Embedding,
+            done,
+            total,
+            faces,
+        });
+    });
+    match batches.failure.take() {
+        Some(e) => return Err(e.into()),
+        None => batches.flush(out)?,
+    }
+    run.map_err(|e| ScanError::Engine(e.to_string()))?;
+    out.stopped = done < total || stop.load(Ordering::Relaxed);
+    Ok(())
+}
+
+/// The pending rows grouped by content hash, in order of first appearance.
+fn by_content(to_embed: Vec<Pending>) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for p in to_embed {
+        let h = p.row.hash.clone().unwrap_or_default();
+        let i = *index.entry(h.clone()).or_insert_with(|| {
+            groups.push((h, Vec::new()));
+            groups.len() - 1
+        });
+        groups[i].1.push(p);
+    }
+    groups
+}
+
+/// Pipeline results waiting for their commit.
+struct Batches<'s> {
+    store: &'s mut Store,
+    groups: Vec<Group>,
+    /// Results by index into `groups`.
+    buffer: Vec<(usize, PhotoResult)>,
+    last_commit: Instant,
+    /// The commit that failed; nothing is taken after it.
+    failure: Option<StoreError>,
+}
+
+impl Batches<'_> {
+    /// Buffers one result, committing when the batch is full or old
+    /// enough; a failed commit halts the pipeline.
+    fn take(&mut self, i: usize, result: PhotoResult, out: &mut ScanOutcome, halt: &AtomicBool) {
+        self.buffer.push((i, result));
+        if self.buffer.len() >= COMMIT_EVERY || self.last_commit.elapsed() >= COMMIT_AFTER {
+            if let Err(e) = self.flush(out) {
+                self.failure = Some(e);
+                halt.store(true, Ordering::Relaxed);
+            }
+            self.last_commit = Instant::now();
+        }
+    }
+
+    /// Commits the buffered results with the rows of every path sharing
+    /// each content, then reports those paths.
+    fn flush(&mut self, out: &mut ScanOutcome) -> Result<(), StoreError> {
+        let batch = self.store.batch()?;
         let mut written = Vec::new();
-        for (i, result) in buffer.drain(..) {
-            let (hash, members) = &groups[i];
+        for (i, result) in self.buffer.drain(..) {
+            let (hash, members) = &self.groups[i];
             let failure = match &result {
                 Ok(photo) => {
                     batch.put_content(hash, photo.width, photo.height, Ok(&photo.faces))?;
@@ -78,43 +144,10 @@ pub(super) fn embed(
         batch.commit()?;
         out.summary.embedded += written.len();
         for (i, failure) in written {
-            for p in &groups[i].1 {
+            for p in &self.groups[i].1 {
                 report(out, p, failure.as_deref());
             }
         }
-        Ok::<(), StoreError>(())
-    };
-    let run = engine.run(&paths, &halt, |i, result| {
-        if stop.load(Ordering::Relaxed) {
-            halt.store(true, Ordering::Relaxed);
-        }
-        if failure.is_some() {
-            return;
-        }
-        done += 1;
-        faces += result.as_ref().map(|p| p.faces.len()).unwrap_or(0);
-        buffer.push((i, result));
-        if buffer.len() >= COMMIT_EVERY || last_commit.elapsed() >= COMMIT_AFTER {
-            if let Err(e) = flush(&mut buffer, out) {
-                failure = Some(e);
-                halt.store(true, Ordering::Relaxed);
-            }
-            last_commit = Instant::now();
-        }
-        progress(&Progress {
-            phase: Phase::Embedding,
-            done,
-            total,
-            faces,
-        });
-    });
-    if failure.is_none() {
-        flush(&mut buffer, out)?;
+        Ok(())
     }
-    if let Some(e) = failure {
-        return Err(e.into());
-    }
-    run.map_err(|e| ScanError::Engine(e.to_string()))?;
-    out.stopped = done < total || stop.load(Ordering::Relaxed);
-    Ok(())
 }

@@ -8,21 +8,27 @@
 //! committed before anyone hears about a change.
 
 mod batches;
+mod changes;
 pub mod engine;
+mod listing;
+mod outcome;
 pub mod scan;
 mod settle;
 mod store_guard;
+mod triage;
 pub mod watch;
 mod watch_moves;
 
 use crate::config::Workspace;
 use crate::models::Manifest;
 use crate::pipeline::detect::DetectSettings;
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+pub use changes::{Changes, person_of};
 pub use engine::{Engine, LazyEngine};
-pub use scan::{Progress, ScanError, ScanOutcome, ScanSummary, scan};
+pub use listing::list_person;
+pub use outcome::{Progress, ScanError, ScanOutcome, ScanSummary};
+pub use scan::scan;
 pub use watch::{DatasetEvent, Watcher};
 
 /// Bumped whenever decoding, alignment, the thumb or the embedding
@@ -109,86 +115,4 @@ fn spec_identity(spec: &crate::facenet::EmbedderSpec) -> String {
     spec.name.clear();
     spec.model = PathBuf::new();
     serde_json::to_string(&spec).unwrap_or_default()
-}
-
-/// What one reconciliation changed, as the analyses and the TUI need it.
-/// Paths are relative to the dataset root.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
-pub struct Changes {
-    /// Photos that were not in the store.
-    pub added: Vec<PathBuf>,
-    /// Photos whose content changed in place (re-embedded).
-    pub changed: Vec<PathBuf>,
-    /// Same content under a new path: (from, to). Never re-embedded.
-    pub moved: Vec<(PathBuf, PathBuf)>,
-    pub removed: Vec<PathBuf>,
-    /// Photos that could not be read or processed, with the cause (their
-    /// store rows say so too).
-    pub failed: Vec<(PathBuf, String)>,
-    /// Every person folder touched by any of the above.
-    pub persons: BTreeSet<String>,
-}
-
-impl Changes {
-    pub fn is_empty(&self) -> bool {
-        self.added.is_empty()
-            && self.changed.is_empty()
-            && self.moved.is_empty()
-            && self.removed.is_empty()
-            && self.failed.is_empty()
-    }
-
-    fn touch(&mut self, path: &Path) {
-        if let Some(person) = person_of(path) {
-            self.persons.insert(person);
-        }
-    }
-}
-
-/// The person folder a dataset-relative path is filed under.
-pub fn person_of(path: &Path) -> Option<String> {
-    let mut parts = path.components();
-    let first = crate::pathkey::name_of(parts.next()?.as_os_str()).ok()?;
-    parts.next().map(|_| first)
-}
-
-fn hidden(name: &std::ffi::OsStr) -> bool {
-    name.to_string_lossy().starts_with('.')
-}
-
-/// The photos of one person folder, as `records::list_dataset` would list
-/// them; nothing when the folder is gone or is not a person folder.
-pub fn list_person(
-    root: &Path,
-    person: &str,
-    warn: &mut dyn FnMut(String),
-) -> Vec<crate::records::DatasetEntry> {
-    let dir = crate::pathkey::join(root, person);
-    if person.starts_with('.') || !dir.is_dir() {
-        return Vec::new();
-    }
-    let files = match std::fs::read_dir(&dir) {
-        Ok(files) => files,
-        Err(e) => {
-            warn(format!("{}: cannot list folder: {e}", dir.display()));
-            return Vec::new();
-        }
-    };
-    let mut names: Vec<_> = files
-        .flatten()
-        .filter(|f| {
-            !hidden(&f.file_name())
-                && f.path().is_file()
-                && crate::pipeline::decode::is_photo_path(&f.path())
-        })
-        .map(|f| f.file_name())
-        .collect();
-    names.sort();
-    names
-        .into_iter()
-        .map(|name| crate::records::DatasetEntry {
-            path: crate::pathkey::path_of(person).join(name),
-            person: person.to_string(),
-        })
-        .collect()
 }

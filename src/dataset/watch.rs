@@ -10,12 +10,13 @@
 //! half-written. An overflowed event queue or a watcher error triggers a
 //! full rescan, because events may have been lost.
 
+use super::changes::{Changes, person_of};
 use super::engine::LazyEngine;
-use super::scan::{Progress, Scope, reconcile};
+use super::outcome::{Progress, ScanError, ScanSummary};
+use super::scan::{Scope, reconcile};
 use super::settle::{Waiting, settled};
 use super::store_guard::StoreGuard;
 use super::watch_moves::pair_moves;
-use super::{Changes, ScanSummary, person_of};
 use crate::config::WatchSettings;
 use crate::store::{Store, StoreError};
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
@@ -89,40 +90,7 @@ impl Watcher {
             });
         }
         let (tx, rx) = crossbeam_channel::unbounded::<DebounceEventResult>();
-        let notify_err = |e: notify::Error| WatchError::Notify {
-            path: root.clone(),
-            cause: e.to_string(),
-        };
-        let handler = move |r: DebounceEventResult| {
-            let _ = tx.send(r);
-        };
-        // Polling on network file systems, where change notifications never come.
-        let debouncer: Box<dyn Send> = if settings.poll {
-            let config = notify::Config::default().with_poll_interval(settings.poll_interval);
-            let mut d = new_debouncer_opt::<_, notify::PollWatcher, _>(
-                settings.debounce,
-                None,
-                handler,
-                notify_debouncer_full::NoCache,
-                config,
-            )
-            .map_err(notify_err)?;
-            d.watch(&root, RecursiveMode::Recursive)
-                .map_err(notify_err)?;
-            Box::new(d)
-        } else {
-            let mut d = new_debouncer_opt::<_, notify::RecommendedWatcher, _>(
-                settings.debounce,
-                None,
-                handler,
-                notify_debouncer_full::RecommendedCache::new(),
-                notify::Config::default(),
-            )
-            .map_err(notify_err)?;
-            d.watch(&root, RecursiveMode::Recursive)
-                .map_err(notify_err)?;
-            Box::new(d)
-        };
+        let debouncer = debouncer(&root, &settings, tx)?;
         let stop = Arc::new(AtomicBool::new(false));
         let mut state = State {
             root,
@@ -166,6 +134,48 @@ impl Watcher {
 impl Drop for Watcher {
     fn drop(&mut self) {
         self.halt();
+    }
+}
+
+/// Change notifications for everything under `root`, debounced and sent
+/// on `tx`; polled on network file systems, where notifications never come.
+fn debouncer(
+    root: &Path,
+    settings: &WatchSettings,
+    tx: Sender<DebounceEventResult>,
+) -> Result<Box<dyn Send>, WatchError> {
+    let notify_err = |e: notify::Error| WatchError::Notify {
+        path: root.to_path_buf(),
+        cause: e.to_string(),
+    };
+    let handler = move |r: DebounceEventResult| {
+        let _ = tx.send(r);
+    };
+    if settings.poll {
+        let config = notify::Config::default().with_poll_interval(settings.poll_interval);
+        let mut d = new_debouncer_opt::<_, notify::PollWatcher, _>(
+            settings.debounce,
+            None,
+            handler,
+            notify_debouncer_full::NoCache,
+            config,
+        )
+        .map_err(notify_err)?;
+        d.watch(root, RecursiveMode::Recursive)
+            .map_err(notify_err)?;
+        Ok(Box::new(d))
+    } else {
+        let mut d = new_debouncer_opt::<_, notify::RecommendedWatcher, _>(
+            settings.debounce,
+            None,
+            handler,
+            notify_debouncer_full::RecommendedCache::new(),
+            notify::Config::default(),
+        )
+        .map_err(notify_err)?;
+        d.watch(root, RecursiveMode::Recursive)
+            .map_err(notify_err)?;
+        Ok(Box::new(d))
     }
 }
 
@@ -347,14 +357,12 @@ impl State {
     /// Reports a failed reconciliation: the pipeline failing to start is a
     /// warning (the store is still right about everything else); a store
     /// that fails is rebuilt once, and failing again ends watching.
-    fn fail(&mut self, e: super::ScanError) -> bool {
+    fn fail(&mut self, e: ScanError) -> bool {
         match e {
-            super::ScanError::Engine(_) | super::ScanError::Dataset(_) => {
-                self.send(DatasetEvent::Warning {
-                    message: e.to_string(),
-                })
-            }
-            super::ScanError::Store(e) if self.guard.may_rebuild(&e) => {
+            ScanError::Engine(_) | ScanError::Dataset(_) => self.send(DatasetEvent::Warning {
+                message: e.to_string(),
+            }),
+            ScanError::Store(e) if self.guard.may_rebuild(&e) => {
                 self.rebuild(&format!("the store failed ({e})"))
             }
             other => {

@@ -3,7 +3,7 @@
 //! content departed moments ago is reported as the move it was, so a
 //! subscriber never sees a photo removed and then an unrelated one added.
 
-use super::{Changes, person_of};
+use super::changes::{Changes, person_of};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

@@ -111,7 +111,20 @@ impl Mtcnn {
 
     /// Every face, as facenet's `detect_face` returns them.
     pub fn detect_faces(&mut self, image: &RgbImage) -> Result<Vec<MtcnnFace>, ort::Error> {
-        let (w, h) = (f64::from(image.width()), f64::from(image.height()));
+        let boxes = self.pnet_stage(image)?;
+        if boxes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let boxes = self.rnet_stage(image, boxes)?;
+        if boxes.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.onet_stage(image, boxes)
+    }
+
+    /// The pyramid's scales: from the one that makes `min_size` 12 pixels
+    /// (P-Net's input), down by `factor` while the short side stays >= 12.
+    fn scales(&self, w: f64, h: f64) -> Vec<f64> {
         let s = self.settings;
         let mut scales = Vec::new();
         let m = 12.0 / s.min_size;
@@ -122,9 +135,15 @@ impl Mtcnn {
             minl *= s.factor;
             k += 1;
         }
-        // Stage 1: P-Net at every scale.
+        scales
+    }
+
+    /// Stage 1: P-Net at every scale, candidates merged across scales,
+    /// regressed and squared to whole pixels. Empty when nothing was found.
+    fn pnet_stage(&mut self, image: &RgbImage) -> Result<Vec<Cand>, ort::Error> {
+        let (w, h) = (f64::from(image.width()), f64::from(image.height()));
         let mut total: Vec<Cand> = Vec::new();
-        for scale in scales {
+        for scale in self.scales(w, h) {
             let hs = (h * scale).ceil() as u32;
             let ws = (w * scale).ceil() as u32;
             let level = resize_area(image, ws, hs);
@@ -136,7 +155,7 @@ impl Mtcnn {
             return Ok(Vec::new());
         }
         let keep = nms(&total, 0.7, false);
-        let mut boxes: Vec<Cand> = keep
+        Ok(keep
             .into_iter()
             .map(|i| {
                 let c = total[i];
@@ -155,16 +174,24 @@ impl Mtcnn {
                     reg: [0.0; 4],
                 }
             })
-            .collect();
+            .collect())
+    }
 
-        // Stage 2: R-Net on 24×24 crops.
+    /// Stage 2: R-Net on 24×24 crops of `boxes`; the survivors regressed
+    /// and squared. Empty when none passed.
+    fn rnet_stage(
+        &mut self,
+        image: &RgbImage,
+        mut boxes: Vec<Cand>,
+    ) -> Result<Vec<Cand>, ort::Error> {
+        let threshold = f64::from(self.settings.thresholds[1]);
         let crops = self.crops(image, &mut boxes, 24);
         let mut passed = Vec::new();
         for (chunk, cands) in crops.chunks(BATCH).zip(boxes.chunks(BATCH)) {
             let (reg, prob) = self.run_rnet(chunk)?;
             for (i, c) in cands.iter().enumerate() {
                 let score = f64::from(prob[i * 2 + 1]);
-                if score > f64::from(s.thresholds[1]) {
+                if score > threshold {
                     passed.push(Cand {
                         b: c.b,
                         score,
@@ -177,7 +204,7 @@ impl Mtcnn {
             return Ok(Vec::new());
         }
         let keep = nms(&passed, 0.7, false);
-        let mut boxes: Vec<Cand> = keep
+        Ok(keep
             .into_iter()
             .map(|i| {
                 let b = rerec(bbreg(passed[i].b, passed[i].reg));
@@ -187,9 +214,17 @@ impl Mtcnn {
                     reg: [0.0; 4],
                 }
             })
-            .collect();
+            .collect())
+    }
 
-        // Stage 3: O-Net on 48×48 crops.
+    /// Stage 3: O-Net on 48×48 crops of `boxes`: the final faces, their
+    /// landmarks in photo coordinates, after a last NMS.
+    fn onet_stage(
+        &mut self,
+        image: &RgbImage,
+        mut boxes: Vec<Cand>,
+    ) -> Result<Vec<MtcnnFace>, ort::Error> {
+        let threshold = self.settings.thresholds[2];
         let crops = self.crops(image, &mut boxes, 48);
         let mut faces = Vec::new();
         let mut candidates = Vec::new();
@@ -197,7 +232,7 @@ impl Mtcnn {
             let (lms, reg, prob) = self.run_onet(chunk)?;
             for (i, c) in cands.iter().enumerate() {
                 let score = prob[i * 2 + 1];
-                if score <= s.thresholds[2] {
+                if score <= threshold {
                     continue;
                 }
                 let bw = c.b[2] - c.b[0] + 1.0;

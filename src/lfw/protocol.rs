@@ -177,32 +177,9 @@ fn mean_std(v: &[f64]) -> (f64, f64) {
 
 /// Runs the protocol over `pairs` (in file order) with `folds` folds.
 pub fn evaluate(pairs: &[Scored], folds: usize) -> Result<Report, ProtocolError> {
-    if folds < 2 {
-        return Err(ProtocolError::TooFewFolds(folds));
-    }
-    let same = pairs.iter().filter(|p| p.same).count();
-    let different = pairs.len() - same;
-    if same < folds || different < folds {
-        return Err(ProtocolError::TooFewPairs {
-            folds,
-            same,
-            different,
-        });
-    }
+    check_sizes(pairs, folds)?;
     let fold = fold_of_each(pairs, folds);
     let items = effective(pairs);
-    let split = |k: usize| -> (Vec<Item>, Vec<Item>) {
-        let (mut train, mut test) = (Vec::new(), Vec::new());
-        for (item, &f) in items.iter().zip(&fold) {
-            if f == k {
-                test.push(*item);
-            } else {
-                train.push(*item);
-            }
-        }
-        (train, test)
-    };
-
     let roc_grid = grid(0.01);
     let mut tpr = vec![0.0; roc_grid.len()];
     let mut fpr = vec![0.0; roc_grid.len()];
@@ -212,19 +189,8 @@ pub fn evaluate(pairs: &[Scored], folds: usize) -> Result<Report, ProtocolError>
     let mut val = Vec::with_capacity(folds);
     let mut far = Vec::with_capacity(folds);
     for k in 0..folds {
-        let (train, test) = split(k);
-        // argmax keeps the first (smallest) threshold among equals, as numpy.
-        let mut best = (0usize, f64::NEG_INFINITY);
-        for (i, &t) in roc_grid.iter().enumerate() {
-            let acc = Counts::at(t, train.iter()).accuracy();
-            if acc > best.1 {
-                best = (i, acc);
-            }
-            let c = Counts::at(t, test.iter());
-            tpr[i] += c.tpr() / folds as f64;
-            fpr[i] += c.fpr() / folds as f64;
-        }
-        let chosen = roc_grid[best.0];
+        let (train, test) = split(&items, &fold, k);
+        let chosen = best_threshold(&roc_grid, (&train, &test), folds, &mut tpr, &mut fpr);
         thresholds.push(chosen);
         accuracy.push(Counts::at(chosen, test.iter()).accuracy());
 
@@ -258,6 +224,60 @@ pub fn evaluate(pairs: &[Scored], folds: usize) -> Result<Report, ProtocolError>
             .filter(|p| p.squared_distance.is_none())
             .count(),
     })
+}
+
+/// Every fold needs a same and a different pair, so there must be at
+/// least two folds and as many pairs of each kind.
+fn check_sizes(pairs: &[Scored], folds: usize) -> Result<(), ProtocolError> {
+    if folds < 2 {
+        return Err(ProtocolError::TooFewFolds(folds));
+    }
+    let same = pairs.iter().filter(|p| p.same).count();
+    let different = pairs.len() - same;
+    if same < folds || different < folds {
+        return Err(ProtocolError::TooFewPairs {
+            folds,
+            same,
+            different,
+        });
+    }
+    Ok(())
+}
+
+/// The items outside fold `k` (to train on) and those in it (to test).
+fn split(items: &[Item], fold: &[usize], k: usize) -> (Vec<Item>, Vec<Item>) {
+    let (mut train, mut test) = (Vec::new(), Vec::new());
+    for (item, &f) in items.iter().zip(fold) {
+        if f == k {
+            test.push(*item);
+        } else {
+            train.push(*item);
+        }
+    }
+    (train, test)
+}
+
+/// The grid threshold most accurate on `train`, while adding this fold's
+/// share of the test ROC to `tpr` and `fpr`. Like numpy's argmax, it keeps
+/// the first (smallest) threshold among equals.
+fn best_threshold(
+    grid: &[f64],
+    (train, test): (&[Item], &[Item]),
+    folds: usize,
+    tpr: &mut [f64],
+    fpr: &mut [f64],
+) -> f64 {
+    let mut best = (0usize, f64::NEG_INFINITY);
+    for (i, &t) in grid.iter().enumerate() {
+        let acc = Counts::at(t, train.iter()).accuracy();
+        if acc > best.1 {
+            best = (i, acc);
+        }
+        let c = Counts::at(t, test.iter());
+        tpr[i] += c.tpr() / folds as f64;
+        fpr[i] += c.fpr() / folds as f64;
+    }
+    grid[best.0]
 }
 
 #[cfg(test)]

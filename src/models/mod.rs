@@ -2,11 +2,13 @@
 //! they live (the cache), how they get there (fetch) and how they are checked.
 
 pub mod cache;
+mod error;
 mod extract;
 pub mod fetch;
 pub mod hash;
 pub mod manifest;
 
 pub use cache::Cache;
-pub use fetch::{FetchError, Status, ensure, status};
+pub use error::FetchError;
+pub use fetch::{Status, ensure, status};
 pub use manifest::{Artifact, Manifest};

@@ -2,7 +2,7 @@
 //! already happened is recognised and skipped, so an interrupted operation
 //! can simply be run again.
 
-use super::OpError;
+use super::error::OpError;
 use super::journal::{Loc, Step};
 use crate::fault;
 use crate::pathkey::join;

@@ -8,55 +8,21 @@
 //! to the journal (synced) → run the steps → bring the store's paths in line
 //! (embeddings follow the photos, by content hash) → mark the entry done.
 
+mod change;
+mod error;
 pub mod exec;
-
 pub mod journal;
 pub mod names;
 mod plan;
 mod sync;
 
-use crate::store::{Store, StoreError};
+use crate::store::Store;
+pub use change::Change;
+pub use error::OpError;
 use exec::Places;
-use journal::{Entry, Journal, JournalError, State, Step};
+use journal::{Entry, Journal, State, Step};
 pub use names::NameError;
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-
-#[derive(Debug, thiserror::Error)]
-pub enum OpError {
-    #[error(transparent)]
-    Name(#[from] NameError),
-    #[error("refused: {0}")]
-    Changed(String),
-    #[error("{0}")]
-    Invalid(String),
-    #[error("{action} {}: {source}", crate::shown::Shown(path))]
-    Io {
-        action: &'static str,
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    /// A step failed (a full disk, a read-only folder) and the steps done
-    /// before it were put back: the operation did not happen.
-    #[error("{0}; nothing was changed")]
-    RolledBack(Box<OpError>),
-    #[error(transparent)]
-    Journal(#[from] JournalError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-/// What an operation (or its undo) changed, for messages and for the
-/// analyses and the classifier to update.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Change {
-    pub id: i64,
-    pub description: String,
-    /// Persons whose photos changed.
-    pub persons: BTreeSet<String>,
-    /// Dataset-relative photo paths that appeared or went away.
-    pub paths: BTreeSet<PathBuf>,
-}
 
 /// Label edits over one dataset, its trash and its store.
 pub struct Ops<'s> {
@@ -120,6 +86,14 @@ impl<'s> Ops<'s> {
         &self.trash
     }
 
+    /// What planning reads: the dataset and the store, not the journal.
+    fn dataset(&self) -> plan::Dataset<'_> {
+        plan::Dataset {
+            root: &self.root,
+            store: self.store,
+        }
+    }
+
     fn places(&self) -> Places<'_> {
         Places {
             root: &self.root,
@@ -134,7 +108,7 @@ impl<'s> Ops<'s> {
         person: &str,
         create: bool,
     ) -> Result<Change, OpError> {
-        let steps = plan::mv(self, photos, person, create)?;
+        let steps = plan::mv(&self.dataset(), photos, person, create)?;
         self.apply(
             "mv",
             &format!("moved {} to {person}", plan::describe_steps(&steps)),
@@ -143,19 +117,19 @@ impl<'s> Ops<'s> {
     }
 
     pub fn rename(&mut self, person: &str, new: &str) -> Result<Change, OpError> {
-        let steps = plan::rename(self, person, new)?;
+        let steps = plan::rename(&self.dataset(), person, new)?;
         self.apply("rename", &format!("renamed {person} to {new}"), steps)
     }
 
     pub fn merge(&mut self, from: &str, into: &str) -> Result<Change, OpError> {
-        let steps = plan::merge(self, from, into)?;
+        let steps = plan::merge(&self.dataset(), from, into)?;
         self.apply("merge", &format!("merged {from} into {into}"), steps)
     }
 
     /// Moves photos to the trash.
     pub fn rm(&mut self, photos: &[PathBuf]) -> Result<Change, OpError> {
         let id = self.journal.count()? + 1;
-        let steps = plan::rm(self, photos, id)?;
+        let steps = plan::rm(&self.dataset(), photos, id)?;
         self.apply(
             "rm",
             &format!("deleted {} to the trash", plan::describe_steps(&steps)),
@@ -165,7 +139,7 @@ impl<'s> Ops<'s> {
 
     /// Marks photos reviewed: not flagged again unless their content changes.
     pub fn ok(&mut self, photos: &[PathBuf]) -> Result<Change, OpError> {
-        let steps = plan::ok(self, photos)?;
+        let steps = plan::ok(&self.dataset(), photos)?;
         self.apply(
             "ok",
             &format!("marked {} reviewed", plan::describe_steps(&steps)),
@@ -176,7 +150,7 @@ impl<'s> Ops<'s> {
     /// Marks two photos as not duplicates of each other: the pair is not
     /// reported again unless one of them changes.
     pub fn not_duplicate(&mut self, a: &Path, b: &Path) -> Result<Change, OpError> {
-        let steps = plan::not_duplicate(self, a, b)?;
+        let steps = plan::not_duplicate(&self.dataset(), a, b)?;
         let name = |p: &Path| {
             names::photo_rel(&self.root, p)
                 .map(|r| r.display().to_string())

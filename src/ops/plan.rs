@@ -1,13 +1,21 @@
 //! Turning a request into journal steps, checking names and that every
 //! source is still what the user was shown (the store's content hash).
 
+use super::error::OpError;
 use super::journal::{Loc, Step};
 use super::names;
-use super::{OpError, Ops};
 use crate::pathkey;
 use crate::records::hash_file;
+use crate::store::Store;
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
+
+/// What a plan is checked against: the dataset on disk and the store's
+/// record of what the user was shown.
+pub struct Dataset<'a> {
+    pub root: &'a Path,
+    pub store: &'a Store,
+}
 
 /// "ann/1.jpg" for one photo, "3 photos" for several.
 pub fn describe_steps(steps: &[Step]) -> String {
@@ -39,15 +47,15 @@ fn person_of(rel: &Path) -> String {
 
 /// The photo's current hash, refusing when it differs from what the store
 /// (and so the user) saw.
-fn current_hash(ops: &Ops, rel: &Path) -> Result<String, OpError> {
-    let abs = ops.root.join(rel);
+fn current_hash(ds: &Dataset, rel: &Path) -> Result<String, OpError> {
+    let abs = ds.root.join(rel);
     let hash = hash_file(&abs).map_err(|source| OpError::Io {
         action: "reading",
         path: abs.clone(),
         source,
     })?;
     let persons: BTreeSet<String> = [person_of(rel)].into();
-    let rows = ops.store.file_rows(Some(&persons))?;
+    let rows = ds.store.file_rows(Some(&persons))?;
     if let Some(row) = rows.get(&key(rel)?)
         && let Some(known) = &row.hash
         && known != &hash
@@ -60,14 +68,14 @@ fn current_hash(ops: &Ops, rel: &Path) -> Result<String, OpError> {
     Ok(hash)
 }
 
-fn resolve(ops: &Ops, photos: &[PathBuf]) -> Result<Vec<PathBuf>, OpError> {
+fn resolve(ds: &Dataset, photos: &[PathBuf]) -> Result<Vec<PathBuf>, OpError> {
     if photos.is_empty() {
         return Err(OpError::Invalid("no photo given".into()));
     }
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for p in photos {
-        let rel = names::photo_rel(&ops.root, p)?;
+        let rel = names::photo_rel(ds.root, p)?;
         if seen.insert(rel.clone()) {
             out.push(rel);
         }
@@ -75,21 +83,21 @@ fn resolve(ops: &Ops, photos: &[PathBuf]) -> Result<Vec<PathBuf>, OpError> {
     Ok(out)
 }
 
-fn person_dir_exists(ops: &Ops, person: &str) -> bool {
-    std::fs::symlink_metadata(pathkey::join(&ops.root, person))
+fn person_dir_exists(ds: &Dataset, person: &str) -> bool {
+    std::fs::symlink_metadata(pathkey::join(ds.root, person))
         .map(|m| m.is_dir())
         .unwrap_or(false)
 }
 
-fn moves_into(ops: &Ops, rels: &[PathBuf], person: &str) -> Result<Vec<Step>, OpError> {
-    let dir = pathkey::join(&ops.root, person);
+fn moves_into(ds: &Dataset, rels: &[PathBuf], person: &str) -> Result<Vec<Step>, OpError> {
+    let dir = pathkey::join(ds.root, person);
     let mut taken: HashSet<PathBuf> = HashSet::new();
     let mut steps = Vec::new();
     for rel in rels {
         if person_of(rel) == person {
             continue;
         }
-        let hash = current_hash(ops, rel)?;
+        let hash = current_hash(ds, rel)?;
         let name = rel.file_name().unwrap_or_default();
         let dst = names::fresh_name(&dir, name, &|p| taken.contains(p));
         taken.insert(dst.clone());
@@ -103,11 +111,16 @@ fn moves_into(ops: &Ops, rels: &[PathBuf], person: &str) -> Result<Vec<Step>, Op
     Ok(steps)
 }
 
-pub fn mv(ops: &Ops, photos: &[PathBuf], person: &str, create: bool) -> Result<Vec<Step>, OpError> {
-    names::check_person(&ops.root, person)?;
-    let rels = resolve(ops, photos)?;
+pub fn mv(
+    ds: &Dataset,
+    photos: &[PathBuf],
+    person: &str,
+    create: bool,
+) -> Result<Vec<Step>, OpError> {
+    names::check_person(ds.root, person)?;
+    let rels = resolve(ds, photos)?;
     let mut steps = Vec::new();
-    if !person_dir_exists(ops, person) {
+    if !person_dir_exists(ds, person) {
         if !create {
             return Err(OpError::Invalid(format!(
                 "no person `{person}` in the dataset; add --new to create it"
@@ -117,19 +130,19 @@ pub fn mv(ops: &Ops, photos: &[PathBuf], person: &str, create: bool) -> Result<V
             dir: person.to_string(),
         });
     }
-    steps.extend(moves_into(ops, &rels, person)?);
+    steps.extend(moves_into(ds, &rels, person)?);
     Ok(steps)
 }
 
-pub fn rename(ops: &Ops, person: &str, new: &str) -> Result<Vec<Step>, OpError> {
-    names::check_person(&ops.root, person)?;
-    names::check_person(&ops.root, new)?;
-    if !person_dir_exists(ops, person) {
+pub fn rename(ds: &Dataset, person: &str, new: &str) -> Result<Vec<Step>, OpError> {
+    names::check_person(ds.root, person)?;
+    names::check_person(ds.root, new)?;
+    if !person_dir_exists(ds, person) {
         return Err(OpError::Invalid(format!(
             "no person `{person}` in the dataset"
         )));
     }
-    if person_dir_exists(ops, new) {
+    if person_dir_exists(ds, new) {
         return Err(OpError::Invalid(format!(
             "`{new}` exists already; use `facecurate merge {person} {new}`"
         )));
@@ -140,19 +153,19 @@ pub fn rename(ops: &Ops, person: &str, new: &str) -> Result<Vec<Step>, OpError> 
     }])
 }
 
-pub fn merge(ops: &Ops, from: &str, into: &str) -> Result<Vec<Step>, OpError> {
-    names::check_person(&ops.root, from)?;
-    names::check_person(&ops.root, into)?;
+pub fn merge(ds: &Dataset, from: &str, into: &str) -> Result<Vec<Step>, OpError> {
+    names::check_person(ds.root, from)?;
+    names::check_person(ds.root, into)?;
     if from == into {
         return Err(OpError::Invalid("cannot merge a person into itself".into()));
     }
     for p in [from, into] {
-        if !person_dir_exists(ops, p) {
+        if !person_dir_exists(ds, p) {
             return Err(OpError::Invalid(format!("no person `{p}` in the dataset")));
         }
     }
     let mut rels = Vec::new();
-    let from_dir = pathkey::join(&ops.root, from);
+    let from_dir = pathkey::join(ds.root, from);
     let entries = std::fs::read_dir(&from_dir).map_err(|source| OpError::Io {
         action: "listing",
         path: from_dir.clone(),
@@ -165,15 +178,15 @@ pub fn merge(ops: &Ops, from: &str, into: &str) -> Result<Vec<Step>, OpError> {
         }
     }
     rels.sort();
-    let mut steps = moves_into(ops, &rels, into)?;
+    let mut steps = moves_into(ds, &rels, into)?;
     steps.push(Step::RemoveDir {
         dir: from.to_string(),
     });
     Ok(steps)
 }
 
-pub fn rm(ops: &Ops, photos: &[PathBuf], _id: i64) -> Result<Vec<Step>, OpError> {
-    let rels = resolve(ops, photos)?;
+pub fn rm(ds: &Dataset, photos: &[PathBuf], _id: i64) -> Result<Vec<Step>, OpError> {
+    let rels = resolve(ds, photos)?;
     // A folder per deletion keeps same-named photos of different persons apart.
     let batch = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -181,7 +194,7 @@ pub fn rm(ops: &Ops, photos: &[PathBuf], _id: i64) -> Result<Vec<Step>, OpError>
         .unwrap_or(0);
     let mut steps = Vec::new();
     for rel in rels {
-        let hash = current_hash(ops, &rel)?;
+        let hash = current_hash(ds, &rel)?;
         let to = format!("{batch}/{}", key(&rel)?);
         steps.push(Step::MoveFile {
             from: Loc::Data(key(&rel)?),
@@ -192,9 +205,9 @@ pub fn rm(ops: &Ops, photos: &[PathBuf], _id: i64) -> Result<Vec<Step>, OpError>
     Ok(steps)
 }
 
-pub fn ok(ops: &Ops, photos: &[PathBuf]) -> Result<Vec<Step>, OpError> {
-    let rels = resolve(ops, photos)?;
-    let reviewed: HashSet<String> = ops
+pub fn ok(ds: &Dataset, photos: &[PathBuf]) -> Result<Vec<Step>, OpError> {
+    let rels = resolve(ds, photos)?;
+    let reviewed: HashSet<String> = ds
         .store
         .records()?
         .into_iter()
@@ -203,7 +216,7 @@ pub fn ok(ops: &Ops, photos: &[PathBuf]) -> Result<Vec<Step>, OpError> {
         .collect();
     let mut steps = Vec::new();
     for rel in rels {
-        let hash = current_hash(ops, &rel)?;
+        let hash = current_hash(ds, &rel)?;
         if !reviewed.contains(&hash) {
             steps.push(Step::Review {
                 was: false,
@@ -218,8 +231,8 @@ pub fn ok(ops: &Ops, photos: &[PathBuf]) -> Result<Vec<Step>, OpError> {
     Ok(steps)
 }
 
-pub fn not_duplicate(ops: &Ops, a: &Path, b: &Path) -> Result<Vec<Step>, OpError> {
-    let rels = resolve(ops, &[a.to_path_buf(), b.to_path_buf()])?;
+pub fn not_duplicate(ds: &Dataset, a: &Path, b: &Path) -> Result<Vec<Step>, OpError> {
+    let rels = resolve(ds, &[a.to_path_buf(), b.to_path_buf()])?;
     let [a, b] = rels.as_slice() else {
         return Err(OpError::Invalid(format!(
             "{} is one photo, not a pair",
@@ -228,8 +241,8 @@ pub fn not_duplicate(ops: &Ops, a: &Path, b: &Path) -> Result<Vec<Step>, OpError
                 .unwrap_or_default()
         )));
     };
-    let (ha, hb) = (current_hash(ops, a)?, current_hash(ops, b)?);
-    if ops.store.is_not_duplicate(&ha, &hb)? {
+    let (ha, hb) = (current_hash(ds, a)?, current_hash(ds, b)?);
+    if ds.store.is_not_duplicate(&ha, &hb)? {
         return Err(OpError::Invalid("already marked not duplicates".into()));
     }
     Ok(vec![Step::NotDuplicate {

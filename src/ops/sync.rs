@@ -2,8 +2,9 @@
 //! embeddings follow their photos (content is keyed by hash; only the path
 //! rows change). Every write here is idempotent.
 
+use super::change::Change;
+use super::error::OpError;
 use super::journal::{Loc, Step};
-use super::{Change, OpError};
 use crate::store::{FileRow, Reviewed, Store};
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -2,7 +2,8 @@
 //! [`crate::analysis::memo`]), kept so that a warm `report` does not
 //! register tens of thousands of thumb pairs again.
 
-use super::{Store, StoreError};
+use super::error::StoreError;
+use super::open::Store;
 use crate::analysis::{Analysis, PairMemo, Settings, memo};
 use crate::records::PhotoRecord;
 use std::collections::HashMap;

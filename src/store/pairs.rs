@@ -2,7 +2,8 @@
 //! like the review marks, so a mark follows the photos through moves and
 //! renames, and a photo whose content changes is judged afresh.
 
-use super::{Store, StoreError};
+use super::error::StoreError;
+use super::open::Store;
 use std::collections::HashMap;
 
 /// The two hashes in the order the table keeps them (`a <= b`).

@@ -1,6 +1,10 @@
+//! The store as the scan and the TUI rely on it: rows and contents round
+//! trip, reviews stick to content, and an unusable file is kept aside.
+
 use super::*;
 use crate::pipeline::Face;
 use crate::records::PhotoStatus;
+use std::path::Path;
 
 fn face(seed: f32) -> Face {
     Face {

