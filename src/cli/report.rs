@@ -113,7 +113,7 @@ fn analyse(cli: &Cli, source: &AnalysisSource) -> Result<(Report, f64)> {
         dataset.display()
     );
     let records = match source.records_json.as_deref() {
-        Some(dump) => super::records_json::load(dump, dataset)?,
+        Some(dump) => facecurate::records::dump::Dump::read(dump)?.into_dataset_records(dataset),
         None => load_records(cli, dataset)?,
     };
     let start = std::time::Instant::now();

@@ -86,7 +86,7 @@ pub fn model_dir(cli: &Cli, given: Option<&Path>) -> PathBuf {
 /// folder run through the pipeline, or (by default) the workspace's store.
 fn training_records(cli: &Cli, args: &TrainArgs) -> Result<Vec<PhotoRecord>> {
     if let Some(file) = &args.embeddings {
-        return super::embed_json::records(file);
+        return Ok(facecurate::records::dump::Dump::read(file)?.into_records());
     }
     let Some(dataset) = args.dataset.as_deref() else {
         return super::report::workspace_records(cli);
