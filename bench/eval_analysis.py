@@ -22,8 +22,8 @@ copies reported as `exact` or `copy`.
 `--embeddings` is an `embed --json` dump of the clean dataset (made with
 `facecurate embed --json DATASET` when not given). `--fast` skips the
 pipeline on the moved photos: it reuses the dump, embeds only the copies and
-feeds the analysis through the hidden `report --records-json` path. Needs
-Pillow.
+feeds the analysis through `cargo run --release --example report_dump`
+(the report of records read from a dump). Needs Pillow.
 """
 import argparse, json, os, random, shutil, subprocess, sys, tempfile, math
 from collections import defaultdict
@@ -188,11 +188,13 @@ def main():
         print("lowest cosine of a copy to its original:", [(round(c, 3), k) for c, k in copy_cos[:5]], file=sys.stderr)
         dump_path = os.path.join(tmp, "records.json")
         json.dump(combined, open(dump_path, "w"))
-        cmd = [binary, "report", "--json", "--records-json", dump_path, root]
+        cmd = ["cargo", "run", "--quiet", "--release", "--example", "report_dump", "--", dump_path, root]
+        if args.settings:
+            cmd.append(os.path.abspath(args.settings))
     else:
         cmd = [binary, "report", "--json", root]
-    if args.settings:
-        cmd[2:2] = ["--settings", os.path.abspath(args.settings)]
+        if args.settings:
+            cmd[2:2] = ["--settings", os.path.abspath(args.settings)]
     print("running:", " ".join(cmd), file=sys.stderr)
     out = subprocess.run(cmd, check=True, capture_output=True, text=True)
     sys.stderr.write(out.stderr[-400:])

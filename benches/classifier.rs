@@ -9,75 +9,21 @@
 //! person (through `classify::retrain_job`, as the background job runs it).
 
 use facecurate::classify::{self, Samples, TrainSettings, eval};
-use facecurate::pipeline::Face;
-use facecurate::records::{PhotoRecord, PhotoStatus};
+use facecurate::records::dump::Dump;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-fn load(path: &str) -> Vec<PhotoRecord> {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let doc: serde_json::Value =
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let num = |v: &serde_json::Value| v.as_f64().unwrap_or(0.0) as f32;
-    let photos = doc["photos"].as_array().cloned().unwrap_or_default();
-    photos
-        .iter()
-        .map(|p| {
-            let path = std::path::PathBuf::from(p["path"].as_str().unwrap_or(""));
-            let person = path
-                .parent()
-                .and_then(|d| d.file_name())
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default();
-            let faces = p["faces"]
-                .as_array()
-                .map(|fs| {
-                    fs.iter()
-                        .map(|f| {
-                            let b: Vec<f32> = f["bbox"]
-                                .as_array()
-                                .map(|a| a.iter().map(num).collect())
-                                .unwrap_or_default();
-                            Face {
-                                bbox: [b[0], b[1], b[2], b[3]],
-                                landmarks: [[0.0; 2]; 5],
-                                score: num(&f["score"]),
-                                embedding: f["embedding"]
-                                    .as_array()
-                                    .map(|a| a.iter().map(num).collect())
-                                    .unwrap_or_default(),
-                                thumb: Vec::new(),
-                            }
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            PhotoRecord {
-                path,
-                person,
-                hash: String::new(),
-                width: p["width"].as_u64().unwrap_or(0) as u32,
-                height: p["height"].as_u64().unwrap_or(0) as u32,
-                status: PhotoStatus::Ok,
-                faces,
-                reviewed: false,
-                not_duplicate_of: Vec::new(),
-            }
-        })
-        .collect()
-}
-
-fn main() {
+fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
     let Some(path) = args.first() else {
         eprintln!("usage: cargo bench --bench classifier -- EMBED_JSON [MIN_IMAGES]");
-        return;
+        return Ok(());
     };
     let min_images: usize = args.get(1).and_then(|v| v.parse().ok()).unwrap_or(10);
-    let records = load(path);
+    let records = Dump::read(std::path::Path::new(path))?.into_records();
     let samples = Samples::from_records(&records, min_images);
     println!(
         "{} persons with {min_images}+ photos, {} photos",
@@ -95,7 +41,7 @@ fn main() {
         let mut times = Vec::new();
         for _ in 0..5 {
             let t = Instant::now();
-            classify::train(&split, &settings, "", &stop).expect("training");
+            classify::train(&split, &settings, "", &stop)?;
             times.push(t.elapsed().as_secs_f64());
         }
         times.sort_by(f64::total_cmp);
@@ -108,7 +54,7 @@ fn main() {
     }
     let settings = TrainSettings::default();
     let t = Instant::now();
-    let full = classify::train(&samples, &settings, "", &stop).expect("training");
+    let full = classify::train(&samples, &settings, "", &stop)?;
     println!(
         "full fit ({} photos): {:.3} s, cv accuracy {:?}",
         samples.len(),
@@ -129,11 +75,12 @@ fn main() {
         Some(&full.model),
     );
     let t = Instant::now();
-    let retrained = job(&stop).expect("retraining");
+    let retrained = job(&stop)?;
     println!(
         "retrain after moving one photo {a} -> {b}: {:.3} s wall ({:.3} s fitting), accuracy change {:?}",
         t.elapsed().as_secs_f64(),
         retrained.seconds,
         retrained.accuracy_change
     );
+    Ok(())
 }

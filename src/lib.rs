@@ -4,6 +4,8 @@
 //! and its optional TUI (feature `tui`) are thin layers over it.
 
 pub mod analysis;
+#[doc(hidden)]
+pub mod bench_api;
 pub mod classify;
 pub mod config;
 pub mod dataset;

@@ -1,6 +1,8 @@
 //! The shared vocabulary between the store, the analyses and the front ends:
 //! one photo of the dataset, whose person it is filed under, and its faces.
 
+pub mod dump;
+
 use crate::pipeline::Face;
 use serde::Serialize;
 use std::path::PathBuf;

@@ -13,14 +13,14 @@ mod dupes;
 pub mod embedder_scale;
 mod faces;
 mod groups;
-pub mod hnsw;
+pub(crate) mod hnsw;
 mod identity;
 pub mod memo;
 mod pixels;
 mod report;
-pub mod search;
+pub(crate) mod search;
 mod settings;
-pub mod similarity;
+pub(crate) mod similarity;
 mod state;
 
 pub use memo::PairMemo;

@@ -7,6 +7,7 @@ use super::outcome::Outcome;
 use super::photos::collect_photos;
 use anyhow::Result;
 use facecurate::pipeline::{self, ModelFiles, PhotoResult};
+use facecurate::records::dump::Dump;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
@@ -56,12 +57,7 @@ pub fn run(cli: &GlobalArgs, args: &EmbedArgs) -> Result<Outcome> {
     }
     let faces: usize = ok.iter().map(|p| p.faces.len()).sum();
     if args.json {
-        let failed_json: Vec<_> = failed
-            .iter()
-            .map(|e| serde_json::json!({"path": e.path, "error": e.cause.to_string()}))
-            .collect();
-        let doc = serde_json::json!({"photos": ok, "failed": failed_json, "seconds": seconds});
-        println!("{}", serde_json::to_string(&doc)?);
+        println!("{}", Dump::new(ok, &failed, seconds).to_json()?);
     } else {
         for photo in &ok {
             outln!("{}: {} face(s)", photo.path.display(), photo.faces.len());

@@ -30,15 +30,12 @@ macro_rules! errln {
 
 mod align;
 mod bench;
-mod bench_analysis;
-mod bench_search;
 mod classify;
 mod compare;
 mod demo;
 mod detect;
 mod edit;
 mod embed;
-mod embed_json;
 mod facenet_setup;
 mod global;
 mod init;
@@ -47,7 +44,6 @@ mod open;
 mod outcome;
 mod photos;
 mod progress;
-mod records_json;
 mod report;
 mod scan;
 mod session;
@@ -105,9 +101,6 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Exit 1 when a dataset has more problems than allowed (for CI pipelines).
     Lint(report::LintArgs),
-    /// Time the analysis and its incremental update on an `embed --json` dump.
-    #[command(hide = true)]
-    BenchAnalysis(bench_analysis::BenchAnalysisArgs),
     /// Train the person classifier; report held-out accuracy; save the model.
     Train(train::TrainArgs),
     /// Who is in each face, by the saved classifier (or `unknown`).
@@ -149,7 +142,6 @@ fn run_command(cli: &GlobalArgs, command: &Command) -> anyhow::Result<Outcome> {
         Command::Watch(args) => watch::run(cli, args),
         Command::Report(args) => report::run(cli, args),
         Command::Lint(args) => report::lint(cli, args),
-        Command::BenchAnalysis(args) => bench_analysis::run(args),
         Command::Train(args) => train::run(cli, args),
         Command::Classify(args) => classify::run(cli, args),
         Command::Verify(args) => verify::run(cli, args),

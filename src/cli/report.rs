@@ -38,10 +38,6 @@ pub struct AnalysisSource {
     /// Analysis thresholds as JSON (the keys of `analysis::Settings`).
     #[arg(long)]
     pub settings: Option<PathBuf>,
-    /// Development: build records from an `embed --json` dump of DATASET
-    /// instead of running the pipeline.
-    #[arg(long, hide = true)]
-    pub records_json: Option<PathBuf>,
 }
 
 /// Analysis thresholds from a `--settings` file.
@@ -77,10 +73,7 @@ fn analyse(cli: &GlobalArgs, source: &AnalysisSource) -> Result<(Report, f64)> {
         "{}: not a dataset folder",
         dataset.display()
     );
-    let records = match source.records_json.as_deref() {
-        Some(dump) => super::records_json::load(dump, dataset)?,
-        None => setup::folder_records(&session, dataset)?,
-    };
+    let records = setup::folder_records(&session, dataset)?;
     Ok(session.review_records(records, settings))
 }
 

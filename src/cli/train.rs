@@ -70,7 +70,7 @@ fn training_records(
     args: &TrainArgs,
 ) -> Result<Vec<PhotoRecord>> {
     if let Some(file) = &args.embeddings {
-        return super::embed_json::records(file);
+        return Ok(facecurate::records::dump::Dump::read(file)?.into_records());
     }
     let Some(dataset) = args.dataset.as_deref() else {
         let store = session.scanned_store(&session::stop_on_ctrl_c())?;

@@ -182,6 +182,7 @@ fn cell_size_from_winsize() -> Option<(u16, u16)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tui::state::graphics::parse_setting;
     use std::collections::HashMap;
 
     fn plan_for(setting: Setting, vars: &[(&str, &str)]) -> Plan {
