@@ -1,10 +1,17 @@
 //! Behaviour a user relies on, on synthetic records (no models needed):
 //! persons are clusters of random unit vectors, thumbs random noise.
 
-use super::*;
+use super::kinds::{DuplicateKind, Flag};
+use super::memo::PairMemo;
+use super::report::{PhotoReport, Report, analyze};
+use super::settings::Settings;
+use super::state::{Analysis, Change};
 use crate::pipeline::Face;
 use crate::records::{PhotoRecord, PhotoStatus};
 use std::path::PathBuf;
+
+mod faces;
+mod parallel;
 
 struct Rng(u64);
 
