@@ -39,7 +39,7 @@ pub(super) struct Slot {
     pub choice: Option<Choice>,
 }
 
-/// The analysis state; see the module documentation of [`crate::analysis`].
+/// The analysis state; see the documentation of the analysis module.
 /// Its methods are spread over this file, `judging.rs`, `update.rs` and
 /// `report.rs`, hence the fields visible to the whole analysis.
 pub struct Analysis {

@@ -4,7 +4,7 @@
 //! poisoned item (see [`crate::par::fault`]) and catches the panic as the
 //! front ends do.
 
-use super::{dataset, settings, with_near_copy};
+use super::fixtures::{dataset, settings, with_near_copy};
 use crate::analysis::hnsw::Index;
 use crate::analysis::search::{self, Query};
 use crate::analysis::similarity::{self, Vectors};
