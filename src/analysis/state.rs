@@ -73,9 +73,9 @@ impl Analysis {
     }
 
     /// Analyses `records` from scratch, taking the registered correlations
-    /// of pairs already judged from `memo` (made under [`super::memo::tag`] of the
-    /// same settings); [`Analysis::pair_memo`] then holds the pairs this run
-    /// used, for the next one.
+    /// of pairs already judged from `memo` (made under
+    /// [`super::memo::tag`] of the same settings); [`Analysis::pair_memo`]
+    /// then holds the pairs this run used, for the next one.
     pub fn with_memo(records: Vec<PhotoRecord>, settings: Settings, memo: PairMemo) -> Analysis {
         let dim = records
             .iter()
