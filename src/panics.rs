@@ -25,24 +25,15 @@ pub fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
         .map_err(|p| format!("internal error (a bug): {}", message(&*p)))
 }
 
-/// Joins every handle of a scoped fan-out in order; when any panicked, the
-/// first panic is raised again on the caller's thread once all are joined,
-/// so no result is ever missing or out of place.
-pub fn join_all<T>(handles: Vec<std::thread::ScopedJoinHandle<'_, T>>) -> Vec<T> {
-    let mut out = Vec::with_capacity(handles.len());
-    let mut panicked = None;
-    for h in handles {
-        match h.join() {
-            Ok(v) => out.push(v),
-            Err(p) => {
-                panicked.get_or_insert(p);
-            }
-        }
+/// Runs `f`; a panic in it is raised again as "`name()`: message", so that
+/// a panic in one item of a parallel loop says which item it was. Raised
+/// with `panic!` (not `resume_unwind`) so the panic hook prints the named
+/// message too: on the command line that is all the user sees.
+pub fn named<T>(f: impl FnOnce() -> T, name: impl FnOnce() -> String) -> T {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(v) => v,
+        Err(p) => panic!("{}: {}", name(), message(&*p)),
     }
-    if let Some(p) = panicked {
-        std::panic::resume_unwind(p);
-    }
-    out
 }
 
 #[cfg(test)]
@@ -57,18 +48,15 @@ mod tests {
     }
 
     #[test]
-    fn a_panicking_fan_out_fails_the_caller() {
+    fn a_named_panic_says_what_broke() {
         let r = std::panic::catch_unwind(|| {
-            std::thread::scope(|s| {
-                let handles = (0..4)
-                    .map(|i| s.spawn(move || if i == 2 { panic!("chunk 2") } else { i }))
-                    .collect();
-                join_all(handles)
-            })
+            named(
+                || panic!("index {} out of range", 9),
+                || "photo a.jpg".into(),
+            )
         });
-        let p = r.expect_err("the panic reaches the caller");
-        assert!(message(&*p).contains("chunk 2"));
-        let ok = std::thread::scope(|s| join_all((0..4).map(|i| s.spawn(move || i)).collect()));
-        assert_eq!(ok, vec![0, 1, 2, 3]);
+        let p = r.expect_err("the panic goes on");
+        assert_eq!(message(&*p), "photo a.jpg: index 9 out of range");
+        assert_eq!(named(|| 5, || unreachable!("named only on a panic")), 5);
     }
 }

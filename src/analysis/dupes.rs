@@ -2,9 +2,9 @@
 //! resized, cropped, brightened, mirrored) from embedding candidates
 //! confirmed on the registered thumbs, told apart from similar shots.
 
-use super::Settings;
+use super::kinds::DuplicateKind;
 use super::pixels::{self, Precheck};
-use super::report::DuplicateKind;
+use super::settings::Settings;
 
 /// The verdict on one candidate pair.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -5,7 +5,7 @@
 //! A declared embedder starts from SFace's; when a workspace runs one and
 //! leaves those thresholds unset, the user is told (once) which to tune.
 
-use super::Settings;
+use super::settings::Settings;
 use crate::config::{ConfigError, Workspace};
 use serde::de::IgnoredAny;
 use std::collections::BTreeMap;

@@ -4,7 +4,7 @@
 //! person has no other photo to compare with, or where no face resembles
 //! the person (then the photo is likely misfiled and judged by that face).
 
-use super::Settings;
+use super::settings::Settings;
 use crate::pipeline::main_face_index;
 use crate::records::PhotoRecord;
 
@@ -56,7 +56,7 @@ pub fn choose(
         .map(|(k, f)| {
             let mut sims: Vec<f32> = others
                 .iter()
-                .map(|o| super::similarity::dot(&f.embedding, o))
+                .map(|o| crate::vector::dot(&f.embedding, o))
                 .collect();
             sims.sort_by(|a, b| a.total_cmp(b));
             (k, sims[sims.len() / 2])
@@ -80,25 +80,25 @@ pub fn choose(
     })
 }
 
+/// Tests of the choice, and records with several faces for the analysis'
+/// own tests (`tests/faces.rs`).
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
-    use crate::analysis::{Flag, analyze};
     use crate::pipeline::Face;
     use crate::records::PhotoStatus;
 
     const DIM: usize = 8;
 
     /// A unit vector mostly along axis `axis`, tilted by `tilt` along the last.
-    fn vector(axis: usize, tilt: f32) -> Vec<f32> {
+    pub fn vector(axis: usize, tilt: f32) -> Vec<f32> {
         let mut v = vec![0.0; DIM];
         v[axis] = 1.0;
         v[DIM - 1] += tilt;
-        let n = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-        v.into_iter().map(|x| x / n).collect()
+        crate::vector::normalized(&v)
     }
 
-    fn face(embedding: Vec<f32>, bbox: [f32; 4]) -> Face {
+    pub fn face(embedding: Vec<f32>, bbox: [f32; 4]) -> Face {
         Face {
             bbox,
             landmarks: [[0.0; 2]; 5],
@@ -108,10 +108,10 @@ mod tests {
         }
     }
 
-    const BIG_CENTRAL: [f32; 4] = [50.0, 50.0, 100.0, 100.0];
-    const SMALL_CORNER: [f32; 4] = [0.0, 0.0, 40.0, 40.0];
+    pub const BIG_CENTRAL: [f32; 4] = [50.0, 50.0, 100.0, 100.0];
+    pub const SMALL_CORNER: [f32; 4] = [0.0, 0.0, 40.0, 40.0];
 
-    fn record(person: &str, n: usize, faces: Vec<Face>) -> PhotoRecord {
+    pub fn record(person: &str, n: usize, faces: Vec<Face>) -> PhotoRecord {
         PhotoRecord {
             path: format!("{person}/{person}_{n:04}.jpg").into(),
             person: person.to_string(),
@@ -178,34 +178,5 @@ mod tests {
                 ambiguous: false
             })
         );
-    }
-
-    #[test]
-    fn a_bystander_does_not_make_a_photo_a_mislabel() {
-        // Two persons of five photos; one photo of A also holds B, larger.
-        let mut records: Vec<PhotoRecord> = (0..5)
-            .flat_map(|n| {
-                let t = 0.1 * n as f32;
-                [
-                    record("A", n, vec![face(vector(0, t), BIG_CENTRAL)]),
-                    record("B", n, vec![face(vector(1, t), BIG_CENTRAL)]),
-                ]
-            })
-            .collect();
-        records.push(record(
-            "A",
-            9,
-            vec![
-                face(vector(1, 0.25), BIG_CENTRAL),
-                face(vector(0, 0.25), SMALL_CORNER),
-            ],
-        ));
-        let report = analyze(&records, &Settings::default());
-        let group = report
-            .photos
-            .iter()
-            .find(|p| p.path == "A/A_0009.jpg")
-            .expect("in the report");
-        assert_eq!(group.flags, vec![Flag::MultiFace], "{group:?}");
     }
 }

@@ -2,8 +2,8 @@
 //! groups (two people filed under one name) and two folders that are one
 //! person (aliases such as `Wang_Nan` / `Nan_Wang`).
 
-use super::Settings;
 use super::identity::{Evidence, PersonStats};
+use super::settings::Settings;
 use super::similarity::Vectors;
 
 /// Groups of a folder's members by average-linkage clustering of their

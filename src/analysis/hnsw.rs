@@ -10,10 +10,9 @@
 //! unit vectors. Building inserts in parallel; every node's link list has
 //! its own lock, so readers and writers never wait on a global one.
 
-use super::similarity::{Vectors, dot};
+use super::similarity::Vectors;
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
-use std::sync::atomic::{AtomicUsize, Ordering as Atomic};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// Links per node above layer 0 (twice as many on layer 0).
@@ -22,43 +21,10 @@ const M: usize = 16;
 const EF_CONSTRUCTION: usize = 100;
 const NONE: u32 = u32::MAX;
 
-/// The index's similarity; nearly all its time goes here, so on x86-64 it
-/// uses AVX2 + FMA where the processor has them (the crate is built for the
-/// baseline x86-64, where [`dot`] gets SSE2 only).
+/// The index's similarity; nearly all its time goes here, so it takes the
+/// fastest dot product the processor allows.
 fn sim(a: &[f32], b: &[f32]) -> f32 {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
-        // SAFETY: the features it is compiled for were just detected.
-        return unsafe { dot_avx2(a, b) };
-    }
-    dot(a, b)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-fn dot_avx2(a: &[f32], b: &[f32]) -> f32 {
-    use std::arch::x86_64::*;
-    let n = a.len().min(b.len());
-    let (mut acc0, mut acc1) = (_mm256_setzero_ps(), _mm256_setzero_ps());
-    let mut i = 0;
-    while i + 16 <= n {
-        // SAFETY: i + 16 ≤ n, the length of both slices.
-        let (a0, b0, a1, b1) = unsafe {
-            (
-                _mm256_loadu_ps(a.as_ptr().add(i)),
-                _mm256_loadu_ps(b.as_ptr().add(i)),
-                _mm256_loadu_ps(a.as_ptr().add(i + 8)),
-                _mm256_loadu_ps(b.as_ptr().add(i + 8)),
-            )
-        };
-        acc0 = _mm256_fmadd_ps(a0, b0, acc0);
-        acc1 = _mm256_fmadd_ps(a1, b1, acc1);
-        i += 16;
-    }
-    let mut lanes = [0f32; 8];
-    // SAFETY: `lanes` holds the eight floats stored.
-    unsafe { _mm256_storeu_ps(lanes.as_mut_ptr(), _mm256_add_ps(acc0, acc1)) };
-    lanes.iter().sum::<f32>() + dot(&a[i..n], &b[i..n])
+    crate::vector::dot_fast(a, b)
 }
 
 /// A similarity with a total order, for the heaps.
@@ -163,21 +129,20 @@ impl Index {
         for node in 1..serial {
             index.link(node as u32, &mut visited);
         }
-        let next = AtomicUsize::new(serial);
-        std::thread::scope(|scope| {
-            for _ in 0..threads.max(1) {
-                let (index, next) = (&index, &next);
-                scope.spawn(move || {
-                    let mut visited = Visited::new();
-                    loop {
-                        let node = next.fetch_add(1, Atomic::Relaxed);
-                        if node >= n {
-                            break;
-                        }
-                        index.link(node as u32, &mut visited);
-                    }
-                });
-            }
+        // A panic while linking fails the build: an index missing a node
+        // would quietly leave its photo out of every search.
+        crate::par::with_threads(threads, || {
+            crate::par::map_with(
+                n - serial,
+                Visited::new,
+                |x| format!("linking slot {} into the index", index.slot_of[serial + x]),
+                |visited, x| {
+                    let node = (serial + x) as u32;
+                    #[cfg(test)]
+                    crate::par::fault::row(crate::par::fault::Site::Link, index.vector(node));
+                    index.link(node, visited);
+                },
+            )
         });
         index
     }

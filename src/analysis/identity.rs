@@ -11,7 +11,7 @@
 //! photo is wrong), so there only positive own evidence is counted and the
 //! photo is judged by how well it matches everyone else.
 
-use super::Settings;
+use super::settings::Settings;
 use super::similarity::{NeighbourList, Vectors};
 
 /// A person's typical same-person cosine and its spread, shrunk towards the

@@ -1,45 +1,47 @@
 //! Duplicate verdicts on candidate pairs, registering only the pairs the
 //! memo of an earlier run does not know (see [`crate::analysis::memo`]).
 
-use super::Analysis;
-use crate::analysis::dupes::{self, Verdict};
-use crate::analysis::memo::{self, FaceKey, PairMemo};
+use super::dupes::{self, Verdict};
+use super::memo::{self, FaceKey, PairMemo};
+use super::state::Analysis;
 use std::collections::{BTreeMap, HashMap};
 
 impl Analysis {
     /// Verdicts on the candidate pairs, registering in parallel only those
     /// the memo does not know; the memo is left holding exactly the pairs
-    /// used, so it stays the size of the dataset's candidates.
+    /// used, so it stays the size of the dataset's candidates. A panic on a
+    /// pair fails the whole call, naming the two photos.
     pub(super) fn judge_pairs(
         &mut self,
         pairs: &[(u32, u32, f32)],
     ) -> BTreeMap<(u32, u32), Verdict> {
-        let chunk = pairs.len().div_ceil(self.threads).max(1);
+        let this = &*self;
+        let all = crate::par::map(
+            pairs,
+            |&(i, j, _)| format!("duplicate check of {} and {}", this.shown(i), this.shown(j)),
+            |&pair| {
+                #[cfg(test)]
+                for k in [pair.0, pair.1] {
+                    if let Some(slot) = &this.slots[k as usize] {
+                        use crate::par::fault;
+                        fault::path(fault::Site::Judge, &slot.record.path);
+                    }
+                }
+                this.judge_remembering(pair)
+            },
+        );
         let mut out = BTreeMap::new();
         let mut used = HashMap::new();
         let mut fresh = false;
-        let this = &*self;
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = pairs
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter()
-                            .filter_map(|&p| this.judge_remembering(p))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            for judged in crate::panics::join_all(handles).into_iter().flatten() {
-                if let Some(entry) = judged.memo_entry {
-                    fresh |= entry.fresh;
-                    used.insert(entry.pair, entry.correlation);
-                }
-                if let Some(v) = judged.verdict {
-                    out.insert(judged.key, v);
-                }
+        for judged in all.into_iter().flatten() {
+            if let Some(entry) = judged.memo_entry {
+                fresh |= entry.fresh;
+                used.insert(entry.pair, entry.correlation);
             }
-        });
+            if let Some(v) = judged.verdict {
+                out.insert(judged.key, v);
+            }
+        }
         let changed = fresh || used.len() != self.memo.len();
         self.memo = PairMemo {
             correlations: used,

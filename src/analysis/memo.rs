@@ -7,7 +7,7 @@
 //! index), which survives moves and renames, and a memo is only valid for
 //! the [`tag`] it was made under.
 
-use super::Settings;
+use super::settings::Settings;
 use std::collections::HashMap;
 
 /// Bumped whenever the pixel comparison changes what it computes.

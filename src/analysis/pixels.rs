@@ -41,7 +41,7 @@ pub struct Precheck {
 fn normalise(v: &mut [f32]) {
     let mean = v.iter().sum::<f32>() / v.len().max(1) as f32;
     v.iter_mut().for_each(|x| *x -= mean);
-    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt() + 1e-6;
+    let norm = crate::vector::norm(v) + 1e-6;
     v.iter_mut().for_each(|x| *x /= norm);
 }
 
@@ -75,8 +75,8 @@ pub fn precheck(thumb: &[u8]) -> Option<Precheck> {
 /// Pre-check correlations of `b` against `a`: (plain, mirrored).
 pub fn precheck_pair(a: &Precheck, b: &Precheck) -> (f32, f32) {
     (
-        super::similarity::dot(&a.plain, &b.plain),
-        super::similarity::dot(&a.plain, &b.mirrored),
+        crate::vector::dot(&a.plain, &b.plain),
+        crate::vector::dot(&a.plain, &b.mirrored),
     )
 }
 

@@ -2,9 +2,10 @@
 //! folder-level findings, in the shape `facecurate report --json` prints.
 
 use super::groups::is_split;
+use super::kinds::{DuplicateKind, Flag};
+use super::settings::Settings;
 use super::state::Analysis;
-use super::{Flag, Settings};
-use crate::records::PhotoStatus;
+use crate::records::{PhotoRecord, PhotoStatus};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -35,17 +36,6 @@ pub struct PhotoReport {
     /// (the terminal UI shows a photo of them beside it); not in the JSON.
     #[serde(skip)]
     pub resembles: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DuplicateKind {
-    /// Same file content.
-    Exact,
-    /// The same photo re-encoded, resized, cropped, brightened or mirrored.
-    Copy,
-    /// Not one photo, but nearly the same shot (burst frames, one session).
-    Similar,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -79,6 +69,11 @@ impl Report {
             .count();
         photos + self.persons.iter().filter(|p| !p.flags.is_empty()).count()
     }
+}
+
+/// Runs the whole analysis over `records` on all cores.
+pub fn analyze(records: &[PhotoRecord], settings: &Settings) -> Report {
+    Analysis::new(records.to_vec(), settings.clone()).report()
 }
 
 fn path_string(a: &Analysis, i: u32) -> String {

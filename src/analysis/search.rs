@@ -11,8 +11,8 @@
 //! `facecurate bench-analysis --scaling`.
 
 use super::hnsw::{Index, Visited};
-use super::similarity::{self, NeighbourList, Scan, Vectors, dot};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use super::similarity::{self, NeighbourList, Scan, Vectors};
+use crate::vector::dot;
 
 /// What a scan is asked for.
 pub struct Query<'a> {
@@ -26,69 +26,46 @@ pub struct Query<'a> {
     pub exact_max: usize,
     /// Candidate list length of an index search.
     pub ef: usize,
+    /// At most this many threads (see [`crate::par::with_threads`]).
     pub threads: usize,
 }
 
-/// Runs `f` over `0..n` on `threads` cores, work handed out in chunks.
-fn par_map<T: Send>(
-    n: usize,
-    threads: usize,
-    f: impl Fn(usize, &mut Visited) -> T + Sync,
-) -> Vec<T> {
-    let next = AtomicUsize::new(0);
-    let chunk = 64;
-    let mut parts: Vec<(usize, Vec<T>)> = Vec::new();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads.clamp(1, n.div_ceil(chunk).max(1)))
-            .map(|_| {
-                let (next, f) = (&next, &f);
-                scope.spawn(move || {
-                    let mut out = Vec::new();
-                    let mut visited = Visited::new();
-                    loop {
-                        let start = next.fetch_add(chunk, Ordering::Relaxed);
-                        if start >= n {
-                            break;
-                        }
-                        let items = (start..(start + chunk).min(n))
-                            .map(|i| f(i, &mut visited))
-                            .collect();
-                        out.push((start, items));
-                    }
-                    out
-                })
-            })
-            .collect();
-        parts.extend(crate::panics::join_all(handles).into_iter().flatten());
-    });
-    parts.sort_by_key(|p| p.0);
-    parts.into_iter().flat_map(|p| p.1).collect()
+/// Nearest photos and candidate pairs; also the index when one was built,
+/// for the incremental updates. A panic in any photo's search fails the
+/// scan, naming the photo's slot (see [`crate::par`]).
+pub fn scan(v: &Vectors, q: &Query) -> (Scan, Option<Index>) {
+    crate::par::with_threads(q.threads, || scan_here(v, q))
 }
 
-/// Nearest photos and candidate pairs; also the index when one was built,
-/// for the incremental updates.
-pub fn scan(v: &Vectors, q: &Query) -> (Scan, Option<Index>) {
+fn scan_here(v: &Vectors, q: &Query) -> (Scan, Option<Index>) {
     let live: Vec<u32> = (0..v.rows() as u32)
         .filter(|&i| !v.is_zero(i as usize))
         .collect();
     if live.len() <= q.exact_max {
-        return (similarity::scan(v, q.k, q.pair_min, q.threads), None);
+        return (similarity::blocked_scan(v, q.k, q.pair_min), None);
     }
     let index = Index::build(v, &live, q.threads);
     // The whole candidate list of a search costs nothing more than its top
     // k and holds more pairs: a photo with many look-alikes above
     // `pair_min` would otherwise lose those past its k-th.
-    let lists = par_map(live.len(), q.threads, |x, visited| {
-        let i = live[x];
-        let mut found = index.search(v.row(i as usize), q.ef.max(q.k), q.ef, i, visited);
-        let close = found
-            .iter()
-            .skip(q.k)
-            .take_while(|e| e.1 >= q.pair_min)
-            .count();
-        let extra = found.split_off(q.k.min(found.len()));
-        (found, extra[..close].to_vec())
-    });
+    let lists = crate::par::map_with(
+        live.len(),
+        Visited::new,
+        |x| format!("nearest photos of slot {}", live[x]),
+        |visited, x| {
+            let i = live[x];
+            #[cfg(test)]
+            crate::par::fault::row(crate::par::fault::Site::Nearest, v.row(i as usize));
+            let mut found = index.search(v.row(i as usize), q.ef.max(q.k), q.ef, i, visited);
+            let close = found
+                .iter()
+                .skip(q.k)
+                .take_while(|e| e.1 >= q.pair_min)
+                .count();
+            let extra = found.split_off(q.k.min(found.len()));
+            (found, extra[..close].to_vec())
+        },
+    );
     let mut neighbours = vec![NeighbourList::new(); v.rows()];
     let mut close = Vec::new();
     for (&i, (list, extra)) in live.iter().zip(lists) {
@@ -108,9 +85,12 @@ fn pairs(
     q: &Query,
 ) -> Vec<(u32, u32, f32)> {
     out.extend(
-        par_map(q.members.len(), q.threads, |p, _| {
-            within(v, &q.members[p], q.pair_min)
-        })
+        crate::par::map_with(
+            q.members.len(),
+            || (),
+            |p| format!("pairs within person #{p}"),
+            |_, p| within(v, &q.members[p], q.pair_min),
+        )
         .into_iter()
         .flatten(),
     );
@@ -129,6 +109,10 @@ fn pairs(
 
 /// Pairs ≥ `pair_min` among `members` (sorted slot ids), exactly.
 pub fn within(v: &Vectors, members: &[u32], pair_min: f32) -> Vec<(u32, u32, f32)> {
+    #[cfg(test)]
+    for &i in members {
+        crate::par::fault::row(crate::par::fault::Site::Within, v.row(i as usize));
+    }
     let mut out = Vec::new();
     if members.len() <= 256 {
         for (x, &i) in members.iter().enumerate() {
@@ -149,7 +133,7 @@ pub fn within(v: &Vectors, members: &[u32], pair_min: f32) -> Vec<(u32, u32, f32
     for &i in members {
         sub.data.extend_from_slice(v.row(i as usize));
     }
-    for (a, b, s) in similarity::scan(&sub, 0, pair_min, 1).pairs {
+    for (a, b, s) in similarity::blocked_scan(&sub, 0, pair_min).pairs {
         let (i, j) = (members[a as usize], members[b as usize]);
         out.push((i.min(j), i.max(j), s));
     }

@@ -2,7 +2,7 @@
 //! workspace file can override any of them and the defaults stay documented.
 //!
 //! The defaults are SFace's (128-d, cosine; FaceNet's cosine-scale ones
-//! are in [`crate::analysis::embedder_scale`]) and were derived from the
+//! are in `embedder_scale.rs`) and were derived from the
 //! distance distributions measured on LFW's View-1 training set (9,525
 //! photos, 4,038 persons; `bench/eval_analysis.py` reproduces them):
 //! same-person pairs have cosine median 0.70 (5th percentile 0.55),
@@ -15,7 +15,7 @@
 
 use serde::Deserialize;
 
-/// Every threshold of [`crate::analysis::analyze`]; missing fields in a
+/// Every threshold of the analysis; missing fields in a
 /// workspace file take these defaults.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]

@@ -2,10 +2,17 @@
 //! enough to be a possible copy, from one pass over the cosine matrix.
 //!
 //! The matrix is never held whole: row blocks are multiplied against column
-//! blocks (`matrixmultiply`'s SIMD sgemm) on all cores and each block is
-//! reduced at once. Its cost grows as n²: beyond
-//! `Settings::exact_search_max_faces` [`super::search`] switches to an HNSW
-//! index (crossover measured by `facecurate bench-analysis --scaling`).
+//! blocks (ndarray's matrix product, `matrixmultiply`'s SIMD sgemm inside)
+//! on all cores and each block is reduced at once. Its cost grows as n²:
+//! beyond `Settings::exact_search_max_faces` the search (`search.rs`)
+//! switches to an HNSW index (crossover measured by `facecurate bench-analysis --scaling`).
+
+use ndarray::linalg::general_mat_mul;
+use ndarray::{ArrayView2, ArrayViewMut2};
+
+/// The cosine of unit vectors, also under this path for the callers that
+/// know it by it.
+pub use crate::vector::dot;
 
 /// Embeddings of every slot, row-major; a dead slot's row is all zeros, so it
 /// is nobody's neighbour.
@@ -46,27 +53,6 @@ impl Vectors {
     }
 }
 
-/// Dot product in eight independent lanes, so that it vectorises (a plain
-/// float sum must be added in order and would not).
-pub fn dot(a: &[f32], b: &[f32]) -> f32 {
-    let n = a.len().min(b.len());
-    let (a, b) = (&a[..n], &b[..n]);
-    let mut lanes = [0f32; 8];
-    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail: f32 = ca
-        .remainder()
-        .iter()
-        .zip(cb.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
-    for (x, y) in ca.zip(cb) {
-        for l in 0..8 {
-            lanes[l] += x[l] * y[l];
-        }
-    }
-    lanes.iter().sum::<f32>() + tail
-}
-
 /// A photo's nearest photos, most similar first.
 pub type NeighbourList = Vec<(u32, f32)>;
 
@@ -90,44 +76,31 @@ pub struct Scan {
 }
 
 const ROW_BLOCK: usize = 512;
-
-/// First row, neighbour lists and pairs of one row block.
-type BlockResult = (usize, Vec<NeighbourList>, Vec<(u32, u32, f32)>);
 const COL_BLOCK: usize = 2048;
 
-/// Nearest `k` of every live row and all pairs at least `pair_min` similar.
+/// Nearest `k` of every live row and all pairs at least `pair_min` similar,
+/// on at most `threads` threads. A panic in a block fails the scan, naming
+/// the block's rows (see [`crate::par`]).
 pub fn scan(v: &Vectors, k: usize, pair_min: f32, threads: usize) -> Scan {
+    crate::par::with_threads(threads, || blocked_scan(v, k, pair_min))
+}
+
+/// [`scan`] on the current thread pool: inside another parallel loop, which
+/// a pool of its own would only crowd.
+pub fn blocked_scan(v: &Vectors, k: usize, pair_min: f32) -> Scan {
     let n = v.rows();
     let live: Vec<bool> = (0..n).map(|i| !v.is_zero(i)).collect();
     let blocks: Vec<usize> = (0..n).step_by(ROW_BLOCK).collect();
-    let threads = threads.clamp(1, blocks.len().max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut parts: Vec<Vec<BlockResult>> = Vec::new();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                let (blocks, live, next) = (&blocks, &live, &next);
-                scope.spawn(move || {
-                    let mut out = Vec::new();
-                    let mut c = vec![0f32; ROW_BLOCK * COL_BLOCK];
-                    loop {
-                        let b = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(&r0) = blocks.get(b) else { break };
-                        let (lists, pairs) = block(v, live, r0, k, pair_min, &mut c);
-                        out.push((r0, lists, pairs));
-                    }
-                    out
-                })
-            })
-            .collect();
-        parts = crate::panics::join_all(handles);
-    });
-    let mut neighbours = vec![NeighbourList::new(); n];
+    let parts = crate::par::map_with(
+        blocks.len(),
+        || vec![0f32; ROW_BLOCK.min(n) * COL_BLOCK.min(n)],
+        |b| format!("cosines of rows {}..", blocks[b]),
+        |c, b| block(v, &live, blocks[b], k, pair_min, c),
+    );
+    let mut neighbours = Vec::with_capacity(n);
     let mut pairs = Vec::new();
-    for (r0, lists, p) in parts.into_iter().flatten() {
-        for (i, list) in lists.into_iter().enumerate() {
-            neighbours[r0 + i] = list;
-        }
+    for (lists, p) in parts {
+        neighbours.extend(lists);
         pairs.extend(p);
     }
     pairs.sort_by_key(|&(i, j, _)| (i, j));
@@ -145,6 +118,10 @@ fn block(
     let n = v.rows();
     let dim = v.dim;
     let bm = ROW_BLOCK.min(n - r0);
+    #[cfg(test)]
+    for i in r0..r0 + bm {
+        crate::par::fault::row(crate::par::fault::Site::Cosines, v.row(i));
+    }
     let mut lists = vec![NeighbourList::new(); bm];
     let mut pairs = Vec::new();
     for c0 in (0..n).step_by(COL_BLOCK) {
@@ -233,28 +210,12 @@ pub fn nearest_of(v: &Vectors, rows: &[u32], k: usize) -> Vec<NeighbourList> {
 /// wide) times rows `c0..c0 + bn` of `v`, transposed: their cosines.
 fn product(rows: &[f32], m: usize, v: &Vectors, c0: usize, bn: usize, c: &mut [f32]) {
     let dim = v.dim;
-    assert!(rows.len() >= m * dim && v.data.len() >= (c0 + bn) * dim && c.len() >= m * bn);
-    // SAFETY: the assertion above keeps every access in bounds: `rows` covers
-    // m×dim, the column block dim×bn (a column-major view of the row-major
-    // vectors) and `c` m×bn elements with the strides given.
-    unsafe {
-        matrixmultiply::sgemm(
-            m,
-            dim,
-            bn,
-            1.0,
-            rows.as_ptr(),
-            dim as isize,
-            1,
-            v.data[c0 * dim..].as_ptr(),
-            1,
-            dim as isize,
-            0.0,
-            c.as_mut_ptr(),
-            bn as isize,
-            1,
-        );
-    }
+    // Each slice is cut to exactly its view's size, so the views exist.
+    let a = ArrayView2::from_shape((m, dim), &rows[..m * dim]).expect("cut to m×dim");
+    let b = ArrayView2::from_shape((bn, dim), &v.data[c0 * dim..(c0 + bn) * dim])
+        .expect("cut to bn×dim");
+    let mut out = ArrayViewMut2::from_shape((m, bn), &mut c[..m * bn]).expect("cut to m×bn");
+    general_mat_mul(1.0, &a, &b.t(), 0.0, &mut out);
 }
 
 /// Cosines of one row against all rows (dead rows give 0).

@@ -4,13 +4,14 @@
 
 use super::dupes::{self, Verdict};
 use super::faces::{self, Choice};
+use super::groups;
 use super::hnsw::Index;
 use super::identity::{self, Evidence, PersonStats};
 use super::memo::PairMemo;
 use super::pixels::Precheck;
 use super::search;
+use super::settings::Settings;
 use super::similarity::{NeighbourList, Vectors};
-use super::{Settings, groups};
 use crate::records::PhotoRecord;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -38,12 +39,14 @@ pub(super) struct Slot {
     pub choice: Option<Choice>,
 }
 
-/// The analysis state; see the module documentation of [`crate::analysis`].
+/// The analysis state; see the documentation of the analysis module.
+/// Its methods are spread over this file, `judging.rs`, `update.rs` and
+/// `report.rs`, hence the fields visible to the whole analysis.
 pub struct Analysis {
     pub(super) settings: Settings,
-    threads: usize,
+    pub(super) threads: usize,
     pub(super) slots: Vec<Option<Slot>>,
-    by_path: HashMap<PathBuf, u32>,
+    pub(super) by_path: HashMap<PathBuf, u32>,
     pub(super) names: Vec<String>,
     name_ids: HashMap<String, u32>,
     /// Live photos with a usable face, per person, sorted.
@@ -52,12 +55,12 @@ pub struct Analysis {
     pub(super) vectors: Vectors,
     pub(super) neighbours: Vec<NeighbourList>,
     /// The approximate index, above `exact_search_max_faces` faces.
-    index: Option<Index>,
-    prechecks: Vec<Option<Precheck>>,
+    pub(super) index: Option<Index>,
+    pub(super) prechecks: Vec<Option<Precheck>>,
     pub(super) pairs: BTreeMap<(u32, u32), Verdict>,
     /// Registered correlations by content: consulted before registering a
     /// pair, and after [`Analysis::with_memo`] exactly the pairs it used.
-    memo: PairMemo,
+    pub(super) memo: PairMemo,
     pub(super) evidence: Vec<Option<Evidence>>,
     pub(super) groups: Vec<Vec<Vec<u32>>>,
     pub(super) merges: Vec<Option<u32>>,
@@ -70,9 +73,9 @@ impl Analysis {
     }
 
     /// Analyses `records` from scratch, taking the registered correlations
-    /// of pairs already judged from `memo` (made under [`memo::tag`] of the
-    /// same settings); [`Analysis::pair_memo`] then holds the pairs this run
-    /// used, for the next one.
+    /// of pairs already judged from `memo` (made under
+    /// [`super::memo::tag`] of the same settings); [`Analysis::pair_memo`]
+    /// then holds the pairs this run used, for the next one.
     pub fn with_memo(records: Vec<PhotoRecord>, settings: Settings, memo: PairMemo) -> Analysis {
         let dim = records
             .iter()
@@ -178,7 +181,7 @@ impl Analysis {
         }
     }
 
-    fn intern(&mut self, name: &str) -> u32 {
+    pub(super) fn intern(&mut self, name: &str) -> u32 {
         if let Some(&id) = self.name_ids.get(name) {
             return id;
         }
@@ -206,11 +209,11 @@ impl Analysis {
         slot.record.faces.get(slot.choice?.face)
     }
 
-    fn thumb(&self, i: u32) -> Option<&[u8]> {
+    pub(super) fn thumb(&self, i: u32) -> Option<&[u8]> {
         self.face(i).map(|f| f.thumb.as_slice())
     }
 
-    fn set_vector(&mut self, i: u32) {
+    pub(super) fn set_vector(&mut self, i: u32) {
         let v = self
             .face(i)
             .map(|f| f.embedding.clone())
@@ -226,7 +229,7 @@ impl Analysis {
             .map(|s| s.person)
     }
 
-    fn choose_face(&self, i: u32, person: u32) -> Option<Choice> {
+    pub(super) fn choose_face(&self, i: u32, person: u32) -> Option<Choice> {
         let slot = self.slots[i as usize].as_ref()?;
         let others: Vec<u32> = self.members[person as usize]
             .iter()
@@ -241,13 +244,21 @@ impl Analysis {
         faces::choose(&slot.record, self.vectors.dim, &rows, &self.settings)
     }
 
-    fn compute_evidence(
+    /// The evidence of each of `photos`, in their order (callers zip the
+    /// two). A panic on any photo fails the whole call, naming the photo: a
+    /// missing entry would shift every later one onto the wrong photo.
+    pub(super) fn compute_evidence(
         &self,
         photos: &[u32],
         refresh: Option<&HashSet<u32>>,
     ) -> Vec<Option<Evidence>> {
-        let one = |i: u32| -> Option<Evidence> {
+        let one = |&i: &u32| -> Option<Evidence> {
             let person = self.person_of(i)?;
+            #[cfg(test)]
+            if let Some(slot) = &self.slots[i as usize] {
+                use crate::par::fault;
+                fault::path(fault::Site::Evidence, &slot.record.path);
+            }
             let previous = self.evidence.get(i as usize).and_then(|e| e.as_ref());
             Some(identity::evidence(
                 i,
@@ -261,22 +272,18 @@ impl Analysis {
                 refresh,
             ))
         };
-        if photos.len() < 64 {
-            return photos.iter().map(|&i| one(i)).collect();
-        }
-        let chunk = photos.len().div_ceil(self.threads).max(1);
-        let mut out = Vec::with_capacity(photos.len());
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = photos
-                .chunks(chunk)
-                .map(|part| scope.spawn(|| part.iter().map(|&i| one(i)).collect::<Vec<_>>()))
-                .collect();
-            out.extend(crate::panics::join_all(handles).into_iter().flatten());
-        });
-        out
+        crate::par::map(photos, |&i| format!("evidence of {}", self.shown(i)), one)
     }
 
-    fn refresh_groups(&mut self, persons: &[u32]) {
+    /// Photo `i` as a message names it: its path.
+    pub(super) fn shown(&self, i: u32) -> String {
+        match &self.slots[i as usize] {
+            Some(slot) => crate::shown::path(&slot.record.path).to_string(),
+            None => format!("removed photo #{i}"),
+        }
+    }
+
+    pub(super) fn refresh_groups(&mut self, persons: &[u32]) {
         for &p in persons {
             let p = p as usize;
             self.groups[p] = groups::groups(
@@ -301,8 +308,3 @@ impl Analysis {
         self.merges = merges;
     }
 }
-
-#[path = "judging.rs"]
-mod judging;
-#[path = "update.rs"]
-mod update;

@@ -7,12 +7,11 @@
 //! thing is left as it was: the face chosen in the *other* multi-face photos
 //! of a touched person, until the next full [`Analysis::new`].
 
-use super::{Analysis, Change, Slot};
-use crate::analysis::faces::Choice;
-use crate::analysis::hnsw::{Index, Visited};
-use crate::analysis::identity;
-use crate::analysis::similarity::{self, insert_top};
-use crate::analysis::{dupes, faces, search};
+use super::faces::{self, Choice};
+use super::hnsw::{Index, Visited};
+use super::similarity::{self, insert_top};
+use super::state::{Analysis, Change, Slot};
+use super::{dupes, identity, search};
 use std::collections::HashSet;
 
 impl Analysis {

@@ -274,9 +274,8 @@ fn mean(x: &[Vec<f32>], rows: &[usize]) -> Vec<f64> {
     m
 }
 
-pub(crate) fn dot(a: &[f64], b: &[f32]) -> f64 {
-    a.iter().zip(b).map(|(a, b)| a * f64::from(*b)).sum()
-}
+/// A centroid's dot product with an embedding (the shared one).
+pub(crate) use crate::vector::dot_wide as dot;
 
 #[cfg(test)]
 #[path = "svm_tests.rs"]

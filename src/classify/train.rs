@@ -9,8 +9,8 @@ use super::platt::{self, Sigmoid};
 use super::screen::GramCache;
 use super::svm::{BinarySettings, Finish, fit_binary};
 use super::{ClassifyError, Samples, eval, normalise};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 #[derive(Debug, Clone)]
@@ -128,7 +128,8 @@ pub fn train(
             oos,
         })
     };
-    let fits = run_parallel(n_classes, settings.threads, stop, &fit_class)?;
+    let name = |k: usize| format!("person {}", samples.classes[k]);
+    let fits = run_parallel(n_classes, settings.threads, stop, &name, &fit_class)?;
 
     // Platt sigmoids from out-of-sample values.
     let mut pooled: Option<Sigmoid> = None;
@@ -204,53 +205,59 @@ fn pooled_sigmoid(fits: &[ClassFit], samples: &Samples) -> Sigmoid {
 }
 
 /// Runs `job(0..n)` on `threads` threads, results in order; the first error
-/// (or the stop flag) ends the run.
+/// (or the stop flag) ends the run. A panicking job is a bug in one
+/// person's fit: it becomes the run's error, naming the person (`name`),
+/// which the caller reports as it reports a solver failure.
 fn run_parallel<T: Send>(
     n: usize,
     threads: usize,
     stop: &AtomicBool,
+    name: &(dyn Fn(usize) -> String + Sync),
     job: &(dyn Fn(usize) -> Result<T, ClassifyError> + Sync),
 ) -> Result<Vec<T>, ClassifyError> {
-    let next = AtomicUsize::new(0);
-    let failed = AtomicBool::new(false);
-    let results: Mutex<Vec<Option<T>>> = Mutex::new((0..n).map(|_| None).collect());
-    let first_error: Mutex<Option<ClassifyError>> = Mutex::new(None);
-    std::thread::scope(|scope| {
-        for _ in 0..threads.clamp(1, n.max(1)) {
-            scope.spawn(|| {
-                loop {
-                    let k = next.fetch_add(1, Ordering::Relaxed);
-                    if k >= n || failed.load(Ordering::Relaxed) {
-                        break;
-                    }
-                    match job(k) {
-                        Ok(t) => {
-                            if let Ok(mut r) = results.lock() {
-                                r[k] = Some(t);
-                            }
-                        }
-                        Err(e) => {
-                            failed.store(true, Ordering::Relaxed);
-                            if let Ok(mut slot) = first_error.lock() {
-                                slot.get_or_insert(e);
-                            }
-                        }
-                    }
-                }
-            });
-        }
-    });
-    if let Some(e) = first_error.into_inner().ok().flatten() {
-        return Err(e);
-    }
+    let results = crate::par::with_threads(threads, || {
+        (0..n)
+            .into_par_iter()
+            .map(|k| {
+                crate::panics::catch(|| job(k)).unwrap_or_else(|cause| {
+                    Err(ClassifyError::Solver(format!(
+                        "fitting {}: {cause}",
+                        name(k)
+                    )))
+                })
+            })
+            .collect::<Result<Vec<T>, ClassifyError>>()
+    })?;
     if stop.load(Ordering::Relaxed) {
         return Err(ClassifyError::Cancelled);
     }
-    let results = results
-        .into_inner()
-        .map_err(|_| ClassifyError::Solver("a fitting thread panicked".into()))?;
-    results
-        .into_iter()
-        .collect::<Option<Vec<T>>>()
-        .ok_or_else(|| ClassifyError::Solver("a fitting thread panicked".into()))
+    Ok(results)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_fit_fails_the_run_naming_the_person() {
+        let names = ["Ann", "Bob", "Cid", "Dee"];
+        let name = |k: usize| names[k].to_string();
+        let stop = AtomicBool::new(false);
+        let job = |k: usize| -> Result<usize, ClassifyError> {
+            assert!(k != 2, "solver bug");
+            Ok(k * 10)
+        };
+        let err = run_parallel(4, 2, &stop, &name, &job).expect_err("the run fails");
+        let text = err.to_string();
+        assert!(
+            text.contains("fitting Cid: internal error (a bug): solver bug"),
+            "{text}"
+        );
+        // Without the panic every person's result is in its place.
+        let ok = run_parallel(4, 2, &stop, &name, &|k| Ok(k * 10)).expect("runs");
+        assert_eq!(ok, vec![0, 10, 20, 30]);
+        stop.store(true, Ordering::Relaxed);
+        let cancelled = run_parallel(4, 2, &stop, &name, &|k| Ok(k));
+        assert!(matches!(cancelled, Err(ClassifyError::Cancelled)));
+    }
 }

@@ -6,8 +6,8 @@ use super::outcome::Outcome;
 use super::photos::collect_photos;
 use super::setup;
 use anyhow::{Context, Result};
-use facecurate::facenet::SpecEmbedder;
 use facecurate::facenet::engine::{FaceDetector, open_model};
+use facecurate::facenet::{SpecEmbedder, pool};
 use facecurate::pipeline::detect::Detection;
 use facecurate::pipeline::{self, PipelineConfig, align, decode};
 use facecurate::runtime::Runtime;
@@ -36,8 +36,9 @@ struct Measure {
     photos_per_s: f64,
 }
 
-/// Runs `f` over `items` split across `workers` threads, each with its own
-/// state from `make`; returns items per second.
+/// Runs `f` over `items` on `workers` threads, each with its own state from
+/// `make` (built before the clock starts), through the pipeline's worker
+/// pool; returns items per second. A panic fails the measurement.
 fn parallel<T: Sync, S: Send>(
     items: &[T],
     workers: usize,
@@ -48,14 +49,8 @@ fn parallel<T: Sync, S: Send>(
     for _ in 0..workers {
         states.push(make()?);
     }
-    let chunk = items.len().div_ceil(workers.max(1)).max(1);
     let start = Instant::now();
-    std::thread::scope(|scope| {
-        for (state, part) in states.iter_mut().zip(items.chunks(chunk)) {
-            let f = &f;
-            scope.spawn(move || part.iter().for_each(|item| f(state, item)));
-        }
-    });
+    pool::run_states(items, states, f, &AtomicBool::new(false), |_, ()| {});
     Ok(items.len() as f64 / start.elapsed().as_secs_f64().max(1e-9))
 }
 

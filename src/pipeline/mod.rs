@@ -10,6 +10,7 @@ pub mod decode;
 pub mod detect;
 pub mod embed;
 
+use crate::facenet::pool;
 use crate::facenet::spec::Alignment;
 use crate::facenet::{DetectorModel, EmbedderSpec, Engine, EngineError};
 use crate::runtime::Runtime;
@@ -18,7 +19,7 @@ use detect::DetectSettings;
 use image::RgbImage;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 /// One face of a photo with its identity embedding.
 #[derive(Debug, Clone, Serialize)]
@@ -213,53 +214,29 @@ impl Worker {
 
 /// Runs the pipeline over `paths` on `config.workers` threads, handing each
 /// result (with its index in `paths`) to `on_result` on the calling thread as
-/// it completes. Setting `stop` ends the run after the photos in flight.
+/// it completes. Setting `stop` ends the run after the photos in flight. A
+/// panic on a photo becomes that photo's [`Failure::Internal`] error.
 pub fn run(
     runtime: &Runtime,
     config: &PipelineConfig,
     paths: &[PathBuf],
     stop: &AtomicBool,
-    mut on_result: impl FnMut(usize, PhotoResult),
+    on_result: impl FnMut(usize, PhotoResult),
 ) -> Result<(), EngineError> {
-    let workers = config.workers.clamp(1, paths.len().max(1));
-    let mut pool = Vec::with_capacity(workers);
-    for _ in 0..workers {
-        pool.push(Worker::new(runtime, config)?);
-    }
-    let (job_tx, job_rx) = crossbeam_channel::bounded::<usize>(workers * 4);
-    let (res_tx, res_rx) = crossbeam_channel::unbounded::<(usize, PhotoResult)>();
-    std::thread::scope(|scope| {
-        for mut worker in pool {
-            let job_rx = job_rx.clone();
-            let res_tx = res_tx.clone();
-            scope.spawn(move || {
-                for i in job_rx {
-                    let result = crate::panics::catch(|| worker.process_path(&paths[i]))
-                        .unwrap_or_else(|cause| {
-                            Err(PhotoError {
-                                path: paths[i].clone(),
-                                cause: Failure::Internal(cause),
-                            })
-                        });
-                    if res_tx.send((i, result)).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(res_tx);
-        drop(job_rx);
-        scope.spawn(move || {
-            for i in 0..paths.len() {
-                if stop.load(Ordering::Relaxed) || job_tx.send(i).is_err() {
-                    break;
-                }
-            }
-        });
-        for (i, result) in res_rx {
-            on_result(i, result);
-        }
-    });
+    let workers = pool::states(paths.len(), config.workers, || Worker::new(runtime, config))?;
+    pool::run_caught(
+        paths,
+        workers,
+        |worker, path| worker.process_path(path),
+        |path, cause| {
+            Err(PhotoError {
+                path: path.clone(),
+                cause: Failure::Internal(cause),
+            })
+        },
+        stop,
+        on_result,
+    );
     Ok(())
 }
 

@@ -1,0 +1,38 @@
+//! The face chosen in a multi-face photo, seen from the whole analysis.
+//! Here rather than beside the choice in `faces.rs`: running the analysis
+//! from there would make `faces` import the state that imports it.
+
+use crate::analysis::faces::tests::{BIG_CENTRAL, SMALL_CORNER, face, record, vector};
+use crate::analysis::kinds::Flag;
+use crate::analysis::report::analyze;
+use crate::analysis::settings::Settings;
+use crate::records::PhotoRecord;
+
+#[test]
+fn a_bystander_does_not_make_a_photo_a_mislabel() {
+    // Two persons of five photos; one photo of A also holds B, larger.
+    let mut records: Vec<PhotoRecord> = (0..5)
+        .flat_map(|n| {
+            let t = 0.1 * n as f32;
+            [
+                record("A", n, vec![face(vector(0, t), BIG_CENTRAL)]),
+                record("B", n, vec![face(vector(1, t), BIG_CENTRAL)]),
+            ]
+        })
+        .collect();
+    records.push(record(
+        "A",
+        9,
+        vec![
+            face(vector(1, 0.25), BIG_CENTRAL),
+            face(vector(0, 0.25), SMALL_CORNER),
+        ],
+    ));
+    let report = analyze(&records, &Settings::default());
+    let group = report
+        .photos
+        .iter()
+        .find(|p| p.path == "A/A_0009.jpg")
+        .expect("in the report");
+    assert_eq!(group.flags, vec![Flag::MultiFace], "{group:?}");
+}
