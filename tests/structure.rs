@@ -18,67 +18,7 @@ use std::path::Path;
 
 /// Cycles that other branches of issue 16 are breaking, each as its sorted
 /// files: the test fails on any other cycle. Empty it once they merge.
-const KNOWN: &[&[&str]] = &[
-    // analysis: the rayon/analysis branch
-    &[
-        "src/analysis/dupes.rs",
-        "src/analysis/faces.rs",
-        "src/analysis/groups.rs",
-        "src/analysis/identity.rs",
-        "src/analysis/memo.rs",
-        "src/analysis/mod.rs",
-        "src/analysis/report.rs",
-        "src/analysis/state.rs",
-    ],
-    // classify: train.rs (rayon branch) still imports the module root
-    &[
-        "src/classify/mod.rs",
-        "src/classify/oos.rs",
-        "src/classify/train.rs",
-    ],
-    // cli: the lead
-    &[
-        "src/cli/align.rs",
-        "src/cli/bench.rs",
-        "src/cli/bench_analysis.rs",
-        "src/cli/classify.rs",
-        "src/cli/compare.rs",
-        "src/cli/demo.rs",
-        "src/cli/detect.rs",
-        "src/cli/edit.rs",
-        "src/cli/embed.rs",
-        "src/cli/facenet_setup.rs",
-        "src/cli/init.rs",
-        "src/cli/mod.rs",
-        "src/cli/models_cmd.rs",
-        "src/cli/open.rs",
-        "src/cli/report.rs",
-        "src/cli/scan.rs",
-        "src/cli/setup.rs",
-        "src/cli/train.rs",
-        "src/cli/verify.rs",
-        "src/cli/watch.rs",
-        "src/cli/workspace.rs",
-    ],
-    // facenet/engine.rs needs pipeline/mod.rs (Failure, main_face_index): the pipeline branch
-    &[
-        "src/facenet/engine.rs",
-        "src/facenet/mod.rs",
-        "src/pipeline/mod.rs",
-    ],
-    // pathkey <-> shown: nobody's yet
-    &["src/pathkey.rs", "src/shown.rs"],
-    // tui: the tui branch
-    &[
-        "src/tui/app.rs",
-        "src/tui/duplicates_view.rs",
-        "src/tui/grid.rs",
-        "src/tui/preview.rs",
-        "src/tui/thumbs.rs",
-        "src/tui/update.rs",
-        "src/tui/view.rs",
-    ],
-];
+const KNOWN: &[&[&str]] = &[];
 
 fn tree() -> Tree {
     match load(Path::new(env!("CARGO_MANIFEST_DIR"))) {

@@ -4,11 +4,14 @@
 //! Persons are fitted in parallel; a stop flag is checked before every
 //! binary fit so a stale retraining ends promptly.
 
+use super::error::ClassifyError;
+use super::eval;
 use super::model_file::{ClassModel, Decision, KernelKind, Model};
 use super::platt::{self, Sigmoid};
+use super::prediction::normalise;
+use super::samples::Samples;
 use super::screen::GramCache;
 use super::svm::{BinarySettings, Finish, fit_binary};
-use super::{ClassifyError, Samples, eval, normalise};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
