@@ -88,80 +88,15 @@ pub fn train(
     if present < 2 || present != n_classes {
         return Err(ClassifyError::TooFewClasses(present));
     }
-    let folds = settings.folds.max(2);
-    let fold_of = eval::stratified_folds(&samples.labels, folds);
-    let all: Vec<usize> = (0..samples.len()).collect();
-    let fold_rows: Vec<(Vec<usize>, Vec<usize>)> = (0..folds)
-        .map(|f| all.iter().partition(|&&r| fold_of[r] != f))
-        .collect();
-    let binary = BinarySettings {
-        kernel: settings.kernel,
-        c: settings.c,
-    };
-    let x = &samples.embeddings;
-    let fit_class = |k: usize| -> Result<ClassFit, ClassifyError> {
-        let positive = |r: usize| samples.labels[r] == k;
-        if stop.load(Ordering::Relaxed) {
-            return Err(ClassifyError::Cancelled);
-        }
-        let mut cache = GramCache::new(samples.len(), settings.kernel);
-        let full = fit_binary(x, &all, &positive, binary, None, &mut cache, Finish::Linfa)?
-            .ok_or(ClassifyError::TooFewClasses(present))?;
-        let mut oos = vec![None; samples.len()];
-        for (train_rows, held) in &fold_rows {
-            if stop.load(Ordering::Relaxed) {
-                return Err(ClassifyError::Cancelled);
-            }
-            if let Some(fit) = fit_binary(
-                x,
-                train_rows,
-                &positive,
-                binary,
-                Some(&full),
-                &mut cache,
-                Finish::Screened,
-            )? {
-                for &r in held {
-                    oos[r] = Some(fit.decision.value(settings.kernel, &x[r]));
-                }
-            }
-        }
-        Ok(ClassFit {
-            decision: full.decision,
-            oos,
-        })
-    };
+    let fitter = ClassFitter::new(samples, settings, present, stop);
     let name = |k: usize| format!("person {}", samples.classes[k]);
+    let fit_class = |k: usize| fitter.fit(k);
     let fits = run_parallel(n_classes, settings.threads, stop, &name, &fit_class)?;
-
-    // Platt sigmoids from out-of-sample values.
-    let mut pooled: Option<Sigmoid> = None;
-    let mut sigmoids = Vec::with_capacity(n_classes);
-    for (k, fit) in fits.iter().enumerate() {
-        let (f, y) = oos_pairs(fit, samples, k);
-        let positives = y.iter().filter(|p| **p).count();
-        if positives >= MIN_PLATT_POSITIVES && positives < y.len() {
-            sigmoids.push(platt::fit(&f, &y));
-        } else {
-            let s = *pooled.get_or_insert_with(|| pooled_sigmoid(&fits, samples));
-            sigmoids.push(s);
-        }
-    }
-    let oos_raw: Vec<Option<Vec<f64>>> = (0..samples.len())
-        .map(|i| {
-            // Without a model of its own person, the sample says nothing.
-            fits[samples.labels[i]].oos[i]?;
-            Some(
-                fits.iter()
-                    .zip(&sigmoids)
-                    .map(|(fit, s)| fit.oos[i].map(|f| s.probability(f)).unwrap_or(0.0))
-                    .collect(),
-            )
-        })
-        .collect();
+    let sigmoids = sigmoids(&fits, samples);
+    let oos_raw = oos_probabilities(&fits, &sigmoids, samples);
     let cv_accuracy = eval::oos_accuracy(&oos_raw, &samples.labels);
     let threshold = eval::calibrate_threshold(&oos_raw, &samples.labels);
-    let dim = x.first().map(Vec::len).unwrap_or(0);
+    let dim = samples.embeddings.first().map(Vec::len).unwrap_or(0);
     let classes = fits
         .into_iter()
         .zip(sigmoids)
@@ -187,6 +122,132 @@ pub fn train(
         oos_raw,
         seconds: start.elapsed().as_secs_f64(),
     })
+}
+
+/// Fits one person against everybody else: on every photo, and once per
+/// cross-validation fold for the out-of-sample values Platt scaling needs.
+struct ClassFitter<'a> {
+    samples: &'a Samples,
+    kernel: KernelKind,
+    binary: BinarySettings,
+    all: Vec<usize>,
+    /// Per fold: (training rows, held-out rows).
+    fold_rows: Vec<(Vec<usize>, Vec<usize>)>,
+    present: usize,
+    stop: &'a AtomicBool,
+}
+
+impl<'a> ClassFitter<'a> {
+    fn new(
+        samples: &'a Samples,
+        settings: &TrainSettings,
+        present: usize,
+        stop: &'a AtomicBool,
+    ) -> ClassFitter<'a> {
+        let folds = settings.folds.max(2);
+        let fold_of = eval::stratified_folds(&samples.labels, folds);
+        let all: Vec<usize> = (0..samples.len()).collect();
+        let fold_rows = (0..folds)
+            .map(|f| all.iter().partition(|&&r| fold_of[r] != f))
+            .collect();
+        ClassFitter {
+            samples,
+            kernel: settings.kernel,
+            binary: BinarySettings {
+                kernel: settings.kernel,
+                c: settings.c,
+            },
+            all,
+            fold_rows,
+            present,
+            stop,
+        }
+    }
+
+    fn cancelled(&self) -> Result<(), ClassifyError> {
+        match self.stop.load(Ordering::Relaxed) {
+            true => Err(ClassifyError::Cancelled),
+            false => Ok(()),
+        }
+    }
+
+    fn fit(&self, k: usize) -> Result<ClassFit, ClassifyError> {
+        let (samples, x) = (self.samples, &self.samples.embeddings);
+        let positive = |r: usize| samples.labels[r] == k;
+        self.cancelled()?;
+        let mut cache = GramCache::new(samples.len(), self.kernel);
+        let full = fit_binary(
+            x,
+            &self.all,
+            &positive,
+            self.binary,
+            None,
+            &mut cache,
+            Finish::Linfa,
+        )?
+        .ok_or(ClassifyError::TooFewClasses(self.present))?;
+        let mut oos = vec![None; samples.len()];
+        for (train_rows, held) in &self.fold_rows {
+            self.cancelled()?;
+            let screened = Some(&full);
+            let fold = fit_binary(
+                x,
+                train_rows,
+                &positive,
+                self.binary,
+                screened,
+                &mut cache,
+                Finish::Screened,
+            )?;
+            if let Some(fit) = fold {
+                for &r in held {
+                    oos[r] = Some(fit.decision.value(self.kernel, &x[r]));
+                }
+            }
+        }
+        Ok(ClassFit {
+            decision: full.decision,
+            oos,
+        })
+    }
+}
+
+/// Each person's Platt sigmoid from their out-of-sample values; a person
+/// with too few of them gets the one fitted on everybody's.
+fn sigmoids(fits: &[ClassFit], samples: &Samples) -> Vec<Sigmoid> {
+    let mut pooled: Option<Sigmoid> = None;
+    let mut sigmoids = Vec::with_capacity(fits.len());
+    for (k, fit) in fits.iter().enumerate() {
+        let (f, y) = oos_pairs(fit, samples, k);
+        let positives = y.iter().filter(|p| **p).count();
+        if positives >= MIN_PLATT_POSITIVES && positives < y.len() {
+            sigmoids.push(platt::fit(&f, &y));
+        } else {
+            let s = *pooled.get_or_insert_with(|| pooled_sigmoid(fits, samples));
+            sigmoids.push(s);
+        }
+    }
+    sigmoids
+}
+
+/// Per sample, every person's out-of-sample probability.
+fn oos_probabilities(
+    fits: &[ClassFit],
+    sigmoids: &[Sigmoid],
+    samples: &Samples,
+) -> Vec<Option<Vec<f64>>> {
+    (0..samples.len())
+        .map(|i| {
+            // Without a model of its own person, the sample says nothing.
+            fits[samples.labels[i]].oos[i]?;
+            Some(
+                fits.iter()
+                    .zip(sigmoids)
+                    .map(|(fit, s)| fit.oos[i].map(|f| s.probability(f)).unwrap_or(0.0))
+                    .collect(),
+            )
+        })
+        .collect()
 }
 
 fn oos_pairs(fit: &ClassFit, samples: &Samples, k: usize) -> (Vec<f64>, Vec<bool>) {

@@ -54,64 +54,112 @@ fn parallel<T: Sync, S: Send>(
     Ok(items.len() as f64 / start.elapsed().as_secs_f64().max(1e-9))
 }
 
+/// The measures taken so far, each also printed as it is taken.
+#[derive(Default)]
+struct Measures(Vec<Measure>);
+
+impl Measures {
+    fn push(&mut self, stage: &'static str, layout: String, v: f64) {
+        errln!("{stage:<8} {layout:<22} {v:>8.1} photos/s");
+        self.0.push(Measure {
+            stage,
+            layout,
+            photos_per_s: v,
+        });
+    }
+}
+
+/// The three layouts of a stage that runs a model: 1 or 2 workers of one
+/// thread, or one worker of two threads.
+const MODEL_LAYOUTS: [(usize, usize); 3] = [(1, 1), (2, 1), (1, 2)];
+
 pub fn run(cli: &GlobalArgs, args: &BenchArgs) -> Result<Outcome> {
     let mut photos = collect_photos(&args.paths);
     photos.truncate(args.limit);
     anyhow::ensure!(!photos.is_empty(), "no photos found to measure");
     let ready = setup::ready(cli)?;
     let (rt, base) = (&ready.runtime, &ready.config);
-    let mut out: Vec<Measure> = Vec::new();
-    let mut push = |stage: &'static str, layout: String, v: f64| {
-        errln!("{stage:<8} {layout:<22} {v:>8.1} photos/s");
-        out.push(Measure {
-            stage,
-            layout,
-            photos_per_s: v,
-        });
-    };
-    // Decode.
+    let mut out = Measures::default();
+    let images = decode_stage(&photos, &mut out)?;
+    let detections = detect_stage(rt, base, &images, &mut out)?;
+    let crops = align_stage(&images, &detections, &mut out)?;
+    let faces: usize = crops.iter().map(Vec::len).sum();
+    errln!("({} photos decoded, {faces} faces)", images.len());
+    for (workers, threads) in MODEL_LAYOUTS {
+        let make = || Ok(SpecEmbedder::open(rt, &base.models.embedder, threads)?);
+        let v = parallel(&crops, workers, make, |e, c| {
+            let _ = e.embed(c);
+        })?;
+        out.push("embed", format!("{workers} worker(s) x {threads}"), v);
+    }
+    for (workers, threads) in MODEL_LAYOUTS {
+        let v = end_to_end(rt, base, &photos, workers, threads)?;
+        out.push("pipeline", format!("{workers} worker(s) x {threads}"), v);
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&out.0)?);
+    }
+    Ok(Outcome::Ok)
+}
+
+/// Times decoding; returns the photos that decode.
+fn decode_stage(photos: &[PathBuf], out: &mut Measures) -> Result<Vec<RgbImage>> {
     for workers in [1, 2] {
         let v = parallel(
-            &photos,
+            photos,
             workers,
             || Ok(()),
             |_, p| {
                 let _ = decode::decode_file(p);
             },
         )?;
-        push("decode", format!("{workers} thread(s)"), v);
+        out.push("decode", format!("{workers} thread(s)"), v);
     }
-    let images: Vec<RgbImage> = photos
+    Ok(photos
         .iter()
         .filter_map(|p| decode::decode_file(p).ok())
-        .collect();
+        .collect())
+}
+
+/// Times detection; returns each image's faces.
+fn detect_stage(
+    rt: &Runtime,
+    base: &PipelineConfig,
+    images: &[RgbImage],
+    out: &mut Measures,
+) -> Result<Vec<(usize, Vec<Detection>)>> {
     let detector = |threads: usize| -> Result<FaceDetector> {
         Ok(open_model(rt, &base.models.detector, base.detect, threads)?)
     };
-    let embedder = |threads: usize| -> Result<SpecEmbedder> {
-        Ok(SpecEmbedder::open(rt, &base.models.embedder, threads)?)
-    };
-    for (workers, threads) in [(1, 1), (2, 1), (1, 2)] {
+    for (workers, threads) in MODEL_LAYOUTS {
         let v = parallel(
-            &images,
+            images,
             workers,
             || detector(threads),
             |d, img| {
                 let _ = d.detect(img);
             },
         )?;
-        push("detect", format!("{workers} worker(s) x {threads}"), v);
+        out.push("detect", format!("{workers} worker(s) x {threads}"), v);
     }
     let mut d = detector(1)?;
-    let detections: Vec<(usize, Vec<Detection>)> = images
+    images
         .iter()
         .enumerate()
         .map(|(i, img)| Ok((i, d.detect(img)?)))
         .collect::<Result<_, ort::Error>>()
-        .context("detection failed")?;
+        .context("detection failed")
+}
+
+/// Times alignment; returns each image's aligned crops.
+fn align_stage(
+    images: &[RgbImage],
+    detections: &[(usize, Vec<Detection>)],
+    out: &mut Measures,
+) -> Result<Vec<Vec<RgbImage>>> {
     for workers in [1, 2] {
         let v = parallel(
-            &detections,
+            detections,
             workers,
             || Ok(()),
             |_, (i, dets)| {
@@ -120,37 +168,16 @@ pub fn run(cli: &GlobalArgs, args: &BenchArgs) -> Result<Outcome> {
                 }
             },
         )?;
-        push("align", format!("{workers} thread(s)"), v);
+        out.push("align", format!("{workers} thread(s)"), v);
     }
-    let crops: Vec<Vec<RgbImage>> = detections
+    Ok(detections
         .iter()
         .map(|(i, dets)| {
             dets.iter()
                 .filter_map(|d| align::align_112(&images[*i], &d.landmarks))
                 .collect()
         })
-        .collect();
-    let faces: usize = crops.iter().map(Vec::len).sum();
-    errln!("({} photos decoded, {faces} faces)", images.len());
-    for (workers, threads) in [(1, 1), (2, 1), (1, 2)] {
-        let v = parallel(
-            &crops,
-            workers,
-            || embedder(threads),
-            |e, c| {
-                let _ = e.embed(c);
-            },
-        )?;
-        push("embed", format!("{workers} worker(s) x {threads}"), v);
-    }
-    for (workers, threads) in [(1, 1), (2, 1), (1, 2)] {
-        let v = end_to_end(rt, base, &photos, workers, threads)?;
-        push("pipeline", format!("{workers} worker(s) x {threads}"), v);
-    }
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&out)?);
-    }
-    Ok(Outcome::Ok)
+        .collect())
 }
 
 fn end_to_end(
