@@ -16,28 +16,6 @@ fn flag_name(flag: &Flag) -> String {
 
 /// The view of `records` given their analysis `report`.
 pub fn view_of_report(root: &Path, records: &[PhotoRecord], report: Report) -> DatasetView {
-    let causes: HashMap<String, &str> = records
-        .iter()
-        .filter_map(|r| match &r.status {
-            PhotoStatus::Error(cause) => {
-                Some((facecurate::pathkey::key_or_lossy(&r.path), cause.as_str()))
-            }
-            PhotoStatus::Ok if r.faces.is_empty() => {
-                Some((facecurate::pathkey::key_or_lossy(&r.path), "no face found"))
-            }
-            PhotoStatus::Ok => None,
-        })
-        .collect();
-    let problems = report
-        .photos
-        .iter()
-        .filter_map(|p| {
-            causes.get(&p.path).map(|c| ProblemRow {
-                path: facecurate::pathkey::path_of(&p.path),
-                cause: c.to_string(),
-            })
-        })
-        .collect();
     let distances = centre_distances(records);
     let photos = report
         .photos
@@ -74,7 +52,44 @@ pub fn view_of_report(root: &Path, records: &[PhotoRecord], report: Report) -> D
             }
         })
         .collect();
-    let duplicates = report
+    DatasetView {
+        root: root.to_path_buf(),
+        persons,
+        photos,
+        duplicates: duplicate_rows(&report),
+        problems: problem_rows(records, &report),
+        ..DatasetView::default()
+    }
+}
+
+/// The photos that failed or have no face, with why, in the report's order.
+fn problem_rows(records: &[PhotoRecord], report: &Report) -> Vec<ProblemRow> {
+    let causes: HashMap<String, &str> = records
+        .iter()
+        .filter_map(|r| match &r.status {
+            PhotoStatus::Error(cause) => {
+                Some((facecurate::pathkey::key_or_lossy(&r.path), cause.as_str()))
+            }
+            PhotoStatus::Ok if r.faces.is_empty() => {
+                Some((facecurate::pathkey::key_or_lossy(&r.path), "no face found"))
+            }
+            PhotoStatus::Ok => None,
+        })
+        .collect();
+    report
+        .photos
+        .iter()
+        .filter_map(|p| {
+            causes.get(&p.path).map(|c| ProblemRow {
+                path: facecurate::pathkey::path_of(&p.path),
+                cause: c.to_string(),
+            })
+        })
+        .collect()
+}
+
+fn duplicate_rows(report: &Report) -> Vec<DuplicateRow> {
+    report
         .duplicates
         .iter()
         .map(|d| DuplicateRow {
@@ -86,15 +101,7 @@ pub fn view_of_report(root: &Path, records: &[PhotoRecord], report: Report) -> D
                 .and_then(|v| v.as_str().map(String::from))
                 .unwrap_or_default(),
         })
-        .collect();
-    DatasetView {
-        root: root.to_path_buf(),
-        persons,
-        photos,
-        duplicates,
-        problems,
-        ..DatasetView::default()
-    }
+        .collect()
 }
 
 /// Each photo's cosine distance from its person's centre, the mean of their
