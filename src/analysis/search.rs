@@ -8,7 +8,7 @@
 //! cost Σ n_p² stays small) and the index's neighbour lists across persons.
 //! A cross-person pair is missed only when neither photo has the other among
 //! its approximate nearest `neighbours`; the recall is measured by
-//! `facecurate bench-analysis --scaling`.
+//! `cargo bench --bench search`.
 
 use super::hnsw::{Index, Visited};
 use super::similarity::{self, NeighbourList, Scan, Vectors};

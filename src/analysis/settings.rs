@@ -85,7 +85,7 @@ pub struct Settings {
     /// candidates) is exact, one blocked pass over the cosine matrix; beyond
     /// it an HNSW index answers, whose cost grows about as n log n instead
     /// of n². On the 2-core development machine, on LFW-shaped synthetic
-    /// sets (`facecurate bench-analysis --scaling`, BENCHMARKS.md), exact vs
+    /// sets (`cargo bench --bench search`, BENCHMARKS.md), exact vs
     /// index took 0.26 vs 1.2 s at 10k faces, 5.0 vs 12 s at 50k, 76 vs
     /// 77 s at 200k (416 vs 206 s at 400k in an earlier run): they cross
     /// near 200k. The default keeps the exact scan up to 300k, a little
