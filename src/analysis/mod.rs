@@ -17,6 +17,7 @@ pub(crate) mod hnsw;
 mod identity;
 pub mod memo;
 mod pixels;
+mod registration;
 mod report;
 pub(crate) mod search;
 mod settings;
@@ -33,6 +34,7 @@ pub use state::{Analysis, Change};
 // importing another), and the parts of `Analysis` kept in files of their own.
 mod judging;
 mod kinds;
+mod refresh;
 mod update;
 
 #[cfg(test)]

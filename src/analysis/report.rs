@@ -4,7 +4,7 @@
 use super::groups::is_split;
 use super::kinds::{DuplicateKind, Flag};
 use super::settings::Settings;
-use super::state::Analysis;
+use super::state::{Analysis, Slot};
 use crate::records::{PhotoRecord, PhotoStatus};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -76,6 +76,14 @@ pub fn analyze(records: &[PhotoRecord], settings: &Settings) -> Report {
     Analysis::new(records.to_vec(), settings.clone()).report()
 }
 
+/// The photos a report marks for what was found about others: copies
+/// (similar pairs are not marked) and photos split off from their folder.
+#[derive(Default)]
+struct Marks {
+    dup_of: HashMap<u32, ()>,
+    split_off: HashMap<u32, ()>,
+}
+
 fn path_string(a: &Analysis, i: u32) -> String {
     a.slots[i as usize]
         .as_ref()
@@ -90,23 +98,47 @@ impl Analysis {
 
     /// The current findings.
     pub fn report(&self) -> Report {
-        let reviewed = |i: u32| {
-            self.slots[i as usize]
-                .as_ref()
-                .is_some_and(|s| s.record.reviewed)
-        };
+        let reviewed = |i: u32| self.reviewed(i);
         let duplicates = self.duplicates(&reviewed);
-        let mut dup_of: HashMap<u32, ()> = HashMap::new();
+        let mut marks = Marks::default();
         for (i, j, kind) in duplicates.iter().map(|d| (d.0, d.1, d.2.kind)) {
             if kind != DuplicateKind::Similar {
-                dup_of.insert(i, ());
-                dup_of.insert(j, ());
+                marks.dup_of.insert(i, ());
+                marks.dup_of.insert(j, ());
             }
         }
+        let merge_with = self.merge_partners();
+        let persons = self.person_reports(&merge_with, &mut marks.split_off);
+        let mut photos: Vec<(bool, PhotoReport)> = Vec::new();
+        for (i, slot) in self.slots.iter().enumerate() {
+            let Some(slot) = slot else { continue };
+            photos.push(self.photo_report(i as u32, slot, &marks));
+        }
+        photos.sort_by(|(ra, a), (rb, b)| {
+            ra.cmp(rb)
+                .then(b.score.unwrap_or(0.0).total_cmp(&a.score.unwrap_or(0.0)))
+                .then(a.path.cmp(&b.path))
+        });
+        Report {
+            photos: photos.into_iter().map(|p| p.1).collect(),
+            duplicates: duplicates.into_iter().map(|d| d.2).collect(),
+            persons,
+        }
+    }
+
+    fn reviewed(&self, i: u32) -> bool {
+        self.slots[i as usize]
+            .as_ref()
+            .is_some_and(|s| s.record.reviewed)
+    }
+
+    /// Each person's merge partners, both ways round, skipping folders
+    /// whose photos are all reviewed.
+    fn merge_partners(&self) -> BTreeMap<u32, Vec<u32>> {
         let mut merge_with: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
         for (p, target) in self.merges.iter().enumerate() {
             let Some(t) = *target else { continue };
-            if self.members[p].iter().all(|&m| reviewed(m)) {
+            if self.members[p].iter().all(|&m| self.reviewed(m)) {
                 continue;
             }
             merge_with.entry(p as u32).or_default().push(t);
@@ -117,7 +149,16 @@ impl Analysis {
             partners.sort_unstable();
             partners.dedup();
         }
-        let mut split_off: HashMap<u32, ()> = HashMap::new();
+        merge_with
+    }
+
+    /// The persons with photos, flagged ones first; the photos outside the
+    /// main group of a split folder go into `split_off`.
+    fn person_reports(
+        &self,
+        merge_with: &BTreeMap<u32, Vec<u32>>,
+        split_off: &mut HashMap<u32, ()>,
+    ) -> Vec<PersonReport> {
         let mut persons = Vec::new();
         let mut folder_size = vec![0usize; self.names.len()];
         for s in self.slots.iter().flatten() {
@@ -131,7 +172,7 @@ impl Analysis {
             let groups = &self.groups[p];
             let mut split_groups = Vec::new();
             if is_split(groups, &self.settings)
-                && groups[1..].iter().flatten().any(|&m| !reviewed(m))
+                && groups[1..].iter().flatten().any(|&m| !self.reviewed(m))
             {
                 flags.push(Flag::Split);
                 split_off.extend(groups[1..].iter().flatten().map(|&m| (m, ())));
@@ -162,96 +203,92 @@ impl Analysis {
                 .reverse()
                 .then(a.name.cmp(&b.name))
         });
-        let mut photos: Vec<(bool, PhotoReport)> = Vec::new();
-        for (i, slot) in self.slots.iter().enumerate() {
-            let Some(slot) = slot else { continue };
-            let i = i as u32;
-            let mut flags = Vec::new();
-            let record = &slot.record;
-            match &record.status {
-                PhotoStatus::Error(_) => flags.push(Flag::Error),
-                PhotoStatus::Ok if slot.choice.is_none() => flags.push(Flag::NoFace),
-                PhotoStatus::Ok => {}
-            }
-            if record.faces.len() >= 2 {
-                flags.push(Flag::MultiFace);
-            }
-            if let (Some(choice), Some(face)) = (slot.choice, self.face(i)) {
-                if choice.ambiguous {
-                    flags.push(Flag::AmbiguousFace);
-                }
-                if face.bbox[2].min(face.bbox[3]) < self.settings.tiny_face_px {
-                    flags.push(Flag::TinyFace);
-                }
-                if face.score < self.settings.low_detection_score {
-                    flags.push(Flag::LowScore);
-                }
-            }
-            let evidence = self.evidence[i as usize].as_ref();
-            // A folder that merges into another is judged as the one person
-            // the two folders are. Not the other way round: a photo filed
-            // into a folder can pull its true person's folder into a merge
-            // with it, and must not then be explained away by that merge.
-            let merges_into = self.merges[slot.person as usize];
-            let score = evidence.map(|e| match merges_into {
-                Some(q) => e.score_if_merged(q, &self.stats, &self.settings),
-                None => e.score,
-            });
-            if let (Some(e), Some(score)) = (evidence, score)
-                && score >= self.settings.flag_score
-            {
-                let explained =
-                    e.best.is_some_and(|b| b.1 > 0.0) && e.margin().is_some_and(|m| m > 0.0);
-                flags.push(if explained {
-                    Flag::Mislabel
-                } else {
-                    Flag::Outlier
-                });
-            }
-            if dup_of.contains_key(&i) {
-                flags.push(Flag::Duplicate);
-            }
-            if split_off.contains_key(&i) {
-                flags.push(Flag::Split);
-            }
-            if merges_into.is_some() {
-                flags.push(Flag::Merge);
-            }
-            if record.reviewed {
-                flags.clear();
-            }
-            flags.sort();
-            let named = flags.iter().any(|f| f.is_problem());
-            let best = evidence.and_then(|e| e.best).filter(|_| named);
-            photos.push((
-                record.reviewed,
-                PhotoReport {
-                    path: path_string(self, i),
-                    person: record.person.clone(),
-                    flags,
-                    score,
-                    suggested_person: best.map(|b| self.names[b.0 as usize].clone()),
-                    margin: best.and_then(|_| evidence.and_then(|e| e.margin())),
-                    error: match &record.status {
-                        PhotoStatus::Error(cause) => Some(cause.clone()),
-                        PhotoStatus::Ok => None,
-                    },
-                    resembles: evidence
-                        .and_then(|e| e.best)
-                        .map(|b| self.names[b.0 as usize].clone()),
-                },
-            ));
-        }
-        photos.sort_by(|(ra, a), (rb, b)| {
-            ra.cmp(rb)
-                .then(b.score.unwrap_or(0.0).total_cmp(&a.score.unwrap_or(0.0)))
-                .then(a.path.cmp(&b.path))
+        persons
+    }
+
+    /// One photo's row: its flags, how little it belongs to its person and
+    /// who it resembles; the flag is whether it is reviewed (ranked last).
+    fn photo_report(&self, i: u32, slot: &Slot, marks: &Marks) -> (bool, PhotoReport) {
+        let record = &slot.record;
+        let mut flags = self.face_flags(i, slot);
+        let evidence = self.evidence[i as usize].as_ref();
+        // A folder that merges into another is judged as the one person
+        // the two folders are. Not the other way round: a photo filed
+        // into a folder can pull its true person's folder into a merge
+        // with it, and must not then be explained away by that merge.
+        let merges_into = self.merges[slot.person as usize];
+        let score = evidence.map(|e| match merges_into {
+            Some(q) => e.score_if_merged(q, &self.stats, &self.settings),
+            None => e.score,
         });
-        Report {
-            photos: photos.into_iter().map(|p| p.1).collect(),
-            duplicates: duplicates.into_iter().map(|d| d.2).collect(),
-            persons,
+        if let (Some(e), Some(score)) = (evidence, score)
+            && score >= self.settings.flag_score
+        {
+            let explained =
+                e.best.is_some_and(|b| b.1 > 0.0) && e.margin().is_some_and(|m| m > 0.0);
+            flags.push(if explained {
+                Flag::Mislabel
+            } else {
+                Flag::Outlier
+            });
         }
+        if marks.dup_of.contains_key(&i) {
+            flags.push(Flag::Duplicate);
+        }
+        if marks.split_off.contains_key(&i) {
+            flags.push(Flag::Split);
+        }
+        if merges_into.is_some() {
+            flags.push(Flag::Merge);
+        }
+        if record.reviewed {
+            flags.clear();
+        }
+        flags.sort();
+        let named = flags.iter().any(|f| f.is_problem());
+        let best = evidence.and_then(|e| e.best).filter(|_| named);
+        let row = PhotoReport {
+            path: path_string(self, i),
+            person: record.person.clone(),
+            flags,
+            score,
+            suggested_person: best.map(|b| self.names[b.0 as usize].clone()),
+            margin: best.and_then(|_| evidence.and_then(|e| e.margin())),
+            error: match &record.status {
+                PhotoStatus::Error(cause) => Some(cause.clone()),
+                PhotoStatus::Ok => None,
+            },
+            resembles: evidence
+                .and_then(|e| e.best)
+                .map(|b| self.names[b.0 as usize].clone()),
+        };
+        (record.reviewed, row)
+    }
+
+    /// The flags a photo earns by its record and chosen face alone.
+    fn face_flags(&self, i: u32, slot: &Slot) -> Vec<Flag> {
+        let mut flags = Vec::new();
+        let record = &slot.record;
+        match &record.status {
+            PhotoStatus::Error(_) => flags.push(Flag::Error),
+            PhotoStatus::Ok if slot.choice.is_none() => flags.push(Flag::NoFace),
+            PhotoStatus::Ok => {}
+        }
+        if record.faces.len() >= 2 {
+            flags.push(Flag::MultiFace);
+        }
+        if let (Some(choice), Some(face)) = (slot.choice, self.face(i)) {
+            if choice.ambiguous {
+                flags.push(Flag::AmbiguousFace);
+            }
+            if face.bbox[2].min(face.bbox[3]) < self.settings.tiny_face_px {
+                flags.push(Flag::TinyFace);
+            }
+            if face.score < self.settings.low_detection_score {
+                flags.push(Flag::LowScore);
+            }
+        }
+        flags
     }
 
     fn duplicates(&self, reviewed: &dyn Fn(u32) -> bool) -> Vec<(u32, u32, DuplicateReport)> {

@@ -40,8 +40,9 @@ pub(super) struct Slot {
 }
 
 /// The analysis state; see the documentation of the analysis module.
-/// Its methods are spread over this file, `judging.rs`, `update.rs` and
-/// `report.rs`, hence the fields visible to the whole analysis.
+/// Its methods are spread over this file, `judging.rs`, `update.rs`,
+/// `refresh.rs` and `report.rs`, hence the fields visible to the whole
+/// analysis.
 pub struct Analysis {
     pub(super) settings: Settings,
     pub(super) threads: usize,
@@ -83,13 +84,23 @@ impl Analysis {
             .map(|f| f.embedding.len())
             .next()
             .unwrap_or(128);
+        let mut a = Analysis::empty(settings, memo, dim, records.len());
+        a.fill_slots(records);
+        a.choose_faces();
+        a.find_neighbours();
+        a.judge_everyone();
+        a
+    }
+
+    /// No photos yet, with room for `capacity` of them.
+    fn empty(settings: Settings, memo: PairMemo, dim: usize, capacity: usize) -> Analysis {
         let threads = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1);
-        let mut a = Analysis {
+        Analysis {
             settings,
             threads,
-            slots: Vec::with_capacity(records.len()),
+            slots: Vec::with_capacity(capacity),
             by_path: HashMap::new(),
             names: Vec::new(),
             name_ids: HashMap::new(),
@@ -97,7 +108,7 @@ impl Analysis {
             stats: Vec::new(),
             vectors: Vectors {
                 dim,
-                data: Vec::with_capacity(records.len() * dim),
+                data: Vec::with_capacity(capacity * dim),
             },
             neighbours: Vec::new(),
             index: None,
@@ -107,67 +118,86 @@ impl Analysis {
             evidence: Vec::new(),
             groups: Vec::new(),
             merges: Vec::new(),
-        };
+        }
+    }
+
+    /// One slot per record, in their order; a path given twice keeps its
+    /// slot number from the first time as a dead slot, the later record wins.
+    fn fill_slots(&mut self, records: Vec<PhotoRecord>) {
         for record in records {
-            if let Some(&old) = a.by_path.get(&record.path) {
-                a.slots[old as usize] = None;
+            if let Some(&old) = self.by_path.get(&record.path) {
+                self.slots[old as usize] = None;
             }
-            let person = a.intern(&record.person);
-            let choice = faces::initial(&record, dim).map(|face| Choice {
+            let person = self.intern(&record.person);
+            let choice = faces::initial(&record, self.vectors.dim).map(|face| Choice {
                 face,
                 ambiguous: false,
             });
-            let i = a.slots.len() as u32;
-            a.by_path.insert(record.path.clone(), i);
-            a.slots.push(Some(Slot {
+            let i = self.slots.len() as u32;
+            self.by_path.insert(record.path.clone(), i);
+            self.slots.push(Some(Slot {
                 record,
                 person,
                 choice,
             }));
         }
-        let n = a.slots.len();
+    }
+
+    /// Every photo's vector, then the persons' members; multi-face photos
+    /// take the face closest to their person, which needs the members first.
+    fn choose_faces(&mut self) {
+        let n = self.slots.len();
         for i in 0..n {
-            a.set_vector(i as u32);
+            self.set_vector(i as u32);
         }
-        a.rebuild_members();
-        // Second pass: multi-face photos take the face closest to their person.
+        self.rebuild_members();
         let mut changed = Vec::new();
         for i in 0..n as u32 {
-            let Some(slot) = &a.slots[i as usize] else {
+            let Some(slot) = &self.slots[i as usize] else {
                 continue;
             };
             if slot.record.faces.len() >= 2 {
-                let choice = a.choose_face(i, slot.person);
+                let choice = self.choose_face(i, slot.person);
                 changed.push((i, choice));
             }
         }
         for (i, choice) in changed {
-            if let Some(slot) = a.slots[i as usize].as_mut() {
+            if let Some(slot) = self.slots[i as usize].as_mut() {
                 slot.choice = choice;
             }
-            a.set_vector(i);
+            self.set_vector(i);
         }
-        a.stats = a
+    }
+
+    /// Person statistics, neighbour lists (and the index, if any), and the
+    /// verdicts on the candidate duplicate pairs the search found.
+    fn find_neighbours(&mut self) {
+        let n = self.slots.len();
+        self.stats = self
             .members
             .iter()
-            .map(|m| identity::person_stats(m, &a.vectors, &a.settings))
+            .map(|m| identity::person_stats(m, &self.vectors, &self.settings))
             .collect();
-        let (scan, index) = search::scan(&a.vectors, &a.search_query());
-        a.neighbours = scan.neighbours;
-        a.index = index;
-        a.prechecks = (0..n)
-            .map(|i| a.thumb(i as u32).and_then(dupes::precheck))
+        let (scan, index) = search::scan(&self.vectors, &self.search_query());
+        self.neighbours = scan.neighbours;
+        self.index = index;
+        self.prechecks = (0..n)
+            .map(|i| self.thumb(i as u32).and_then(dupes::precheck))
             .collect();
-        a.pairs = a.judge_pairs(&scan.pairs);
+        self.pairs = self.judge_pairs(&scan.pairs);
+    }
+
+    /// Every photo's evidence, then every person's groups and merge.
+    fn judge_everyone(&mut self) {
+        let n = self.slots.len();
         let all: Vec<u32> = (0..n as u32).collect();
-        let ev = a.compute_evidence(&all, None);
-        a.evidence = vec![None; n];
+        let ev = self.compute_evidence(&all, None);
+        self.evidence = vec![None; n];
         for (i, e) in all.into_iter().zip(ev) {
-            a.evidence[i as usize] = e;
+            self.evidence[i as usize] = e;
         }
-        let persons: Vec<u32> = (0..a.names.len() as u32).collect();
-        a.refresh_groups(&persons);
-        a
+        let persons: Vec<u32> = (0..self.names.len() as u32).collect();
+        self.refresh_groups(&persons);
     }
 
     fn search_query(&self) -> search::Query<'_> {
