@@ -5,7 +5,7 @@
 use super::binary::{BinaryFit, BinarySettings};
 use super::error::ClassifyError;
 use super::model_file::{Decision, KernelKind};
-use super::vectors::dot32;
+use crate::vector::dot_to_f64 as dot32;
 use linfa::prelude::*;
 use linfa_svm::Svm;
 use ndarray::{Array1, Array2};

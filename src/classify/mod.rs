@@ -26,7 +26,6 @@ mod samples;
 mod screen;
 mod svm;
 mod train;
-mod vectors;
 
 pub use error::ClassifyError;
 pub use model_file::{ClassModel, Decision, KernelKind, Model};

@@ -6,7 +6,7 @@
 use super::error::ClassifyError;
 use super::platt::Sigmoid;
 use super::prediction::{Candidate, Prediction, normalise, top_indices};
-use super::vectors::{dot32, sq_dist32};
+use crate::vector::{dot_to_f64 as dot32, sq_distance_to_f64 as sq_dist32};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 

@@ -11,7 +11,7 @@
 
 use super::binary::BinaryFit;
 use super::model_file::{Decision, KernelKind};
-use super::vectors::{dot32, sq_dist32};
+use crate::vector::{dot_to_f64 as dot32, sq_distance_to_f64 as sq_dist32};
 
 /// Kernel values between photos, filled lazily and kept for every problem
 /// of one person (the full fit and the cross-validation folds share most of

@@ -4,6 +4,7 @@
 use super::state::model::{DatasetView, DuplicateRow, PersonRow, PhotoRow, ProblemRow};
 use facecurate::analysis::{Flag, Report};
 use facecurate::records::{PhotoRecord, PhotoStatus};
+use facecurate::vector::{dot, normalized as unit};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -138,17 +139,4 @@ fn centre_distances(records: &[PhotoRecord]) -> HashMap<String, f32> {
             Some((facecurate::pathkey::key_or_lossy(&r.path), best))
         })
         .collect()
-}
-
-fn unit(v: &[f32]) -> Vec<f32> {
-    let norm = dot(v, v).sqrt();
-    if norm > 0.0 {
-        v.iter().map(|x| x / norm).collect()
-    } else {
-        v.to_vec()
-    }
-}
-
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
