@@ -48,11 +48,12 @@ mod report;
 mod scan;
 mod session;
 mod setup;
+mod shell;
 mod train;
 mod verify;
 mod watch;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use global::GlobalArgs;
 use outcome::{Outcome, error_text};
 use std::path::PathBuf;
@@ -111,6 +112,10 @@ pub enum Command {
     Detect(detect::DetectArgs),
     /// LFW-protocol verification accuracy on a pair file (facenet's validate_on_lfw.py).
     Verify(verify::VerifyArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(shell::CompletionsArgs),
+    /// Print the man page (roff: `facecurate man | man -l -`), or write every command's page.
+    Man(shell::ManArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -147,5 +152,7 @@ fn run_command(cli: &GlobalArgs, command: &Command) -> anyhow::Result<Outcome> {
         Command::Verify(args) => verify::run(cli, args),
         Command::Detect(args) => detect::run(cli, args),
         Command::Align(args) => align::run(cli, args),
+        Command::Completions(args) => shell::completions(Cli::command(), args),
+        Command::Man(args) => shell::man(Cli::command(), args),
     }
 }
