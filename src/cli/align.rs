@@ -172,7 +172,7 @@ fn align_all(
     let bar = indicatif::ProgressBar::new(jobs.len() as u64);
     bar.set_style(super::progress::bar_style());
     let mut tally = Tally::default();
-    pool::run(
+    pool::run_per_item(
         jobs,
         ready.config.workers,
         || {
@@ -184,9 +184,11 @@ fn align_all(
             )
         },
         |detector, job| {
+            facecurate::fault::panic_on(&job.source);
             let image = decode::decode_file(&job.source).map_err(|e| e.to_string())?;
             align_image(detector, &image, job, settings)
         },
+        |_, message| Err(format!("internal error: {message}")),
         &AtomicBool::new(false),
         |i, result| tally.record(&bar, boxes, &jobs[i], result),
     )?;

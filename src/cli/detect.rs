@@ -86,7 +86,7 @@ fn detect_all(
     let bar = indicatif::ProgressBar::new(photos.len() as u64);
     bar.set_style(super::progress::bar_style());
     let mut results: Vec<Option<Result<Found, String>>> = vec![None; photos.len()];
-    pool::run(
+    pool::run_per_item(
         photos,
         ready.config.workers,
         || {
@@ -98,6 +98,7 @@ fn detect_all(
             )
         },
         |detector, path| -> Result<Found, String> {
+            facecurate::fault::panic_on(path);
             let image = decode::decode_file(path).map_err(|e| e.to_string())?;
             let faces = detector
                 .detect(&image)
@@ -109,6 +110,7 @@ fn detect_all(
                 faces,
             })
         },
+        |_, message| Err(format!("internal error: {message}")),
         &AtomicBool::new(false),
         |i, r| {
             bar.inc(1);

@@ -103,7 +103,7 @@ fn embed(m: &Models, sides: &Sides, flip: bool) -> Result<(Vectors, usize)> {
     let bar = ProgressBar::new(found.len() as u64);
     bar.set_style(super::progress::bar_style());
     let mut vectors = Vectors::new();
-    pool::run(
+    pool::run_per_item(
         &found,
         config.workers,
         || {
@@ -115,14 +115,19 @@ fn embed(m: &Models, sides: &Sides, flip: bool) -> Result<(Vectors, usize)> {
                 config.intra_threads,
             )
         },
-        |engine, (_, path)| engine.photo_main_face(path, flip),
+        |engine, (_, path)| {
+            engine
+                .photo_main_face(path, flip)
+                .map_err(|e| e.to_string())
+        },
+        |_, message| Err(format!("internal error: {message}")),
         &AtomicBool::new(false),
         |i, result| {
             bar.inc(1);
             let outcome = match result {
                 Ok(Some(face)) => Ok(face.embedding),
                 Ok(None) => Err("no face found".to_string()),
-                Err(e) => Err(e.to_string()),
+                Err(e) => Err(e),
             };
             vectors.insert(found[i].0.clone(), outcome);
         },

@@ -213,6 +213,7 @@ impl Engine {
         path: &Path,
         flip: bool,
     ) -> Result<Option<MainFace>, Failure> {
+        crate::fault::panic_on(path);
         let image = decode::decode_file(path)?;
         self.main_face(&image, flip)
             .map_err(|e| Failure::Model(e.to_string()))

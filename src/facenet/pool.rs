@@ -43,6 +43,28 @@ where
     Ok(())
 }
 
+/// [`run`] for per-photo work: a panic on one item becomes that item's
+/// result, `on_panic(item, message)`, and the others go on (see
+/// [`run_caught`]).
+pub fn run_per_item<T, S, R, E>(
+    items: &[T],
+    workers: usize,
+    make: impl Fn() -> Result<S, E>,
+    work: impl Fn(&mut S, &T) -> R + Sync,
+    on_panic: impl Fn(&T, String) -> R,
+    stop: &AtomicBool,
+    on_result: impl FnMut(usize, R),
+) -> Result<(), E>
+where
+    T: Sync,
+    S: Send,
+    R: Send,
+{
+    let states = states(items.len(), workers, make)?;
+    run_caught(items, states, work, on_panic, stop, on_result);
+    Ok(())
+}
+
 /// The states of a run's workers: `workers` of them, but no more than there
 /// are items (and at least one).
 pub fn states<S, E>(
