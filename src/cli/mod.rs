@@ -49,6 +49,7 @@ mod scan;
 mod session;
 mod setup;
 mod shell;
+mod show;
 mod train;
 mod verify;
 mod watch;
@@ -112,6 +113,8 @@ pub enum Command {
     Detect(detect::DetectArgs),
     /// LFW-protocol verification accuracy on a pair file (facenet's validate_on_lfw.py).
     Verify(verify::VerifyArgs),
+    /// Draw photos in the terminal with their faces (box, landmarks, score, who they resemble).
+    Show(show::ShowArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(shell::CompletionsArgs),
     /// Print the man page (roff: `facecurate man | man -l -`), or write every command's page.
@@ -152,6 +155,7 @@ fn run_command(cli: &GlobalArgs, command: &Command) -> anyhow::Result<Outcome> {
         Command::Verify(args) => verify::run(cli, args),
         Command::Detect(args) => detect::run(cli, args),
         Command::Align(args) => align::run(cli, args),
+        Command::Show(args) => show::run(cli, args),
         Command::Completions(args) => shell::completions(Cli::command(), args),
         Command::Man(args) => shell::man(Cli::command(), args),
     }
