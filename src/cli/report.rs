@@ -65,8 +65,8 @@ fn analyse(cli: &GlobalArgs, source: &AnalysisSource) -> Result<(Report, f64)> {
     let Some(dataset) = source.dataset.as_deref() else {
         let store = session.scanned_store(&session::stop_on_ctrl_c())?;
         printer.finish();
-        let reviewed = session.review_store(&store, settings)?;
-        return Ok((reviewed.report, reviewed.seconds));
+        let records = store.records()?;
+        return Ok(session.review_store(&store, records, settings));
     };
     anyhow::ensure!(
         dataset.is_dir(),

@@ -14,7 +14,7 @@ use std::sync::atomic::AtomicBool;
 
 /// Loads the model saved in `dir`, refusing one made from another
 /// embedder's vectors (`embedder` is [`Session::embedder_identity`]).
-pub fn load_model(dir: &Path, embedder: &str) -> Result<(Model, PathBuf), SessionError> {
+fn load_model(dir: &Path, embedder: &str) -> Result<(Model, PathBuf), SessionError> {
     let path = model_file::path_in(dir);
     if !path.exists() {
         return Err(SessionError::Message(format!(

@@ -17,13 +17,11 @@ mod provision;
 mod review;
 mod scanning;
 
-pub use classifier::load_model;
 pub use error::SessionError;
 pub use events::{ClassifierEvent, Event, Sink, quiet};
 pub use live::Retrainer;
 pub use open::{Overrides, Session};
 pub use provision::Pipeline;
-pub use review::Reviewed;
 
 #[cfg(test)]
 mod tests;

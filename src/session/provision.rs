@@ -12,7 +12,6 @@ use crate::runtime::{self, Runtime};
 
 /// A loaded runtime and the pipeline settings of the session's models.
 pub struct Pipeline {
-    pub cache: Cache,
     pub runtime: Runtime,
     pub config: PipelineConfig,
 }
@@ -90,11 +89,7 @@ impl Session {
             config.intra_threads,
             runtime.library.display()
         )));
-        Ok(Pipeline {
-            cache,
-            runtime,
-            config,
-        })
+        Ok(Pipeline { runtime, config })
     }
 
     /// The pipeline engine, built only when a photo first needs it (a warm

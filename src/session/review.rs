@@ -13,13 +13,6 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-/// The records analysed, their report, and the seconds the analysis took.
-pub struct Reviewed {
-    pub records: Vec<PhotoRecord>,
-    pub report: Report,
-    pub seconds: f64,
-}
-
 impl Session {
     /// The workspace's analysis thresholds; when the embedder is not the
     /// one they were measured on, a note says which to tune.
@@ -31,16 +24,19 @@ impl Session {
         Ok(settings)
     }
 
-    /// The analysis of everything in `store`. Registered pairs that cannot
-    /// be read or saved back only cost time: they are warned about.
+    /// The analysis of `records`, read from `store`, reusing and saving back
+    /// the store's registered pairs; also the seconds it took. The records
+    /// are taken, not copied (a caller that still needs them clones them).
+    /// Pairs that cannot be read or saved back only cost time: they are
+    /// warned about.
     pub fn review_store(
         &self,
         store: &Store,
+        records: Vec<PhotoRecord>,
         settings: Settings,
-    ) -> Result<Reviewed, SessionError> {
-        let records = store.records()?;
+    ) -> (Report, f64) {
         let start = Instant::now();
-        let (analysis, problems) = store.analyse(records.clone(), settings);
+        let (analysis, problems) = store.analyse(records, settings);
         let report = analysis.report();
         let seconds = start.elapsed().as_secs_f64();
         for e in problems {
@@ -48,11 +44,7 @@ impl Session {
                 "{e} (remembered duplicate pairs; only costs time)"
             )));
         }
-        Ok(Reviewed {
-            records,
-            report,
-            seconds,
-        })
+        (report, seconds)
     }
 
     /// Every photo of `folder` run through the session's pipeline, without

@@ -6,7 +6,7 @@
 use super::error::SessionError;
 use super::events::Event;
 use super::open::Session;
-use crate::dataset::{self, LazyEngine, ScanError, ScanOutcome};
+use crate::dataset::{self, ScanError, ScanOutcome};
 use crate::store::Store;
 use std::sync::atomic::AtomicBool;
 
@@ -31,22 +31,21 @@ impl Session {
         Ok(store)
     }
 
-    /// Scans with `engine`, reporting progress; `stop` ends it after the
-    /// photos in flight (the next scan resumes).
-    pub fn scan_with(
-        &self,
-        engine: &mut LazyEngine,
-        stop: &AtomicBool,
-    ) -> Result<(Store, ScanOutcome), SessionError> {
+    /// Scans with the session's engine (loaded only if a photo needs it),
+    /// reporting progress; `stop` ends it after the photos in flight (the
+    /// next scan resumes).
+    pub fn scan(&self, stop: &AtomicBool) -> Result<(Store, ScanOutcome), SessionError> {
+        let mut engine = self.lazy_engine();
         // Opening reads only the header (a warm scan must not read the whole
         // store); damage met during the scan makes a checked reopen, which
         // keeps the damaged store aside, and the scan starts over.
         let mut check = false;
         loop {
             let mut store = self.store(check)?;
-            let outcome = dataset::scan(&mut store, &self.ws.dataset, engine, stop, &mut |p| {
-                self.emit(Event::Progress(p.clone()))
-            });
+            let outcome =
+                dataset::scan(&mut store, &self.ws.dataset, &mut engine, stop, &mut |p| {
+                    self.emit(Event::Progress(p.clone()))
+                });
             match outcome {
                 Err(ScanError::Store(e)) if e.is_corrupt() && !check => {
                     self.emit(Event::Warning(format!("{e}; checking the store")));
@@ -56,11 +55,6 @@ impl Session {
                 Ok(outcome) => return Ok((store, outcome)),
             }
         }
-    }
-
-    /// [`Session::scan_with`] on the session's own engine.
-    pub fn scan(&self, stop: &AtomicBool) -> Result<(Store, ScanOutcome), SessionError> {
-        self.scan_with(&mut self.lazy_engine(), stop)
     }
 
     /// The store after a complete scan; a stopped scan is an error.

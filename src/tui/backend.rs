@@ -59,13 +59,10 @@ fn send_view(session: &Session, settings: &Settings, tx: &Sender<Msg>) {
     let view = || -> Result<Msg, SessionError> {
         let settings = settings.clone();
         let store = session.store(false)?;
-        let reviewed = session.review_store(&store, settings)?;
+        let records = store.records()?;
+        let (report, _) = session.review_store(&store, records.clone(), settings);
         let root = &session.workspace().dataset;
-        Ok(Msg::Data(view_of_report(
-            root,
-            &reviewed.records,
-            reviewed.report,
-        )))
+        Ok(Msg::Data(view_of_report(root, &records, report)))
     };
     let msg = match facecurate::panics::catch(view) {
         Ok(Ok(msg)) => msg,
@@ -168,11 +165,13 @@ fn refresh_on_changes(
                     if !changes.is_empty() || summary.photos > 0 {
                         retrainer.request();
                     }
-                    let done = relay.progress(summary.photos, summary.photos, 0);
-                    if let Msg::Progress(mut p) = done {
-                        (p.faces_per_s, p.eta_s) = (0.0, None);
-                        let _ = tx.send(Msg::Progress(p));
-                    }
+                    // A finished scan: its count, no rate and no ETA.
+                    let _ = tx.send(Msg::Progress(Progress {
+                        done: summary.photos,
+                        total: summary.photos,
+                        provider: relay.provider.clone(),
+                        ..Progress::default()
+                    }));
                     refresh = true;
                 }
                 DatasetEvent::Changed(_) => {
