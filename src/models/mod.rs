@@ -6,9 +6,13 @@ mod error;
 mod extract;
 pub mod fetch;
 pub mod hash;
+mod http;
+pub mod index;
 pub mod manifest;
+mod pip;
+mod source;
 
 pub use cache::Cache;
 pub use error::FetchError;
-pub use fetch::{Status, ensure, status};
+pub use fetch::{Source, Status, ensure, ensure_from, status};
 pub use manifest::{Artifact, Manifest};

@@ -29,6 +29,16 @@ impl Session {
 
     /// Fetches each named artifact that is missing; each step is logged.
     pub fn provision(&self, names: &[&str]) -> Result<(), SessionError> {
+        self.provision_from(names, &fetch::Source::Network)
+    }
+
+    /// [`Session::provision`] from a chosen source (a copied cache, for
+    /// machines without a network).
+    pub fn provision_from(
+        &self,
+        names: &[&str],
+        source: &fetch::Source,
+    ) -> Result<(), SessionError> {
         let cache = self.cache();
         let missing: Vec<&str> = names
             .iter()
@@ -43,7 +53,7 @@ impl Session {
         if missing.is_empty() {
             return Ok(());
         }
-        fetch::ensure(&cache, &self.manifest, &missing, &mut |line| {
+        fetch::ensure_from(&cache, &self.manifest, &missing, source, &mut |line| {
             self.emit(Event::Log(line.to_string()))
         })?;
         Ok(())
