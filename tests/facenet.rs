@@ -8,7 +8,7 @@ use common::{person_of, photos_under, setup};
 use facecurate::facenet::engine::{DetectorFiles, Engine};
 use facecurate::facenet::mtcnn::MtcnnFiles;
 use facecurate::facenet::{DetectorKind, EmbedderSpec, pool};
-use facecurate::models::{Manifest, fetch};
+use facecurate::models::Manifest;
 use facecurate::pipeline::embed::distance;
 use std::sync::atomic::AtomicBool;
 
@@ -17,7 +17,9 @@ fn facenet_distances_separate_identities_around_one() {
     let s = setup();
     let manifest = Manifest::builtin().expect("manifest");
     let names = ["facenet", "mtcnn-pnet", "mtcnn-rnet", "mtcnn-onet"];
-    fetch::ensure(&s.cache, &manifest, &names, &mut |l| eprintln!("{l}")).expect("fetch FaceNet");
+    if !common::facenet_models(&names) {
+        return;
+    }
     let file = |n: &str| s.cache.path_of(&manifest.get(n).expect("listed").file);
     let files = DetectorFiles {
         yunet: s.config.models.detector.files()[0].to_path_buf(),

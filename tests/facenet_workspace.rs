@@ -31,6 +31,9 @@ fn json_of(args: &[&str], out: &Output) -> serde_json::Value {
 #[test]
 fn a_facenet_workspace_trains_and_classifies_with_facenet() {
     let celeb5 = &setup().celeb5;
+    if !common::facenet_models(&["facenet", "mtcnn-pnet", "mtcnn-rnet", "mtcnn-onet"]) {
+        return;
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     for photo in photos_under(&celeb5.join("train")) {
         let person = dir.path().join("dataset").join(person_of(&photo));

@@ -110,6 +110,9 @@ fn fetch_one(
     {
         return Ok(());
     }
+    if artifact.convert.as_deref().is_some_and(pip::needs_python) {
+        pip::check_available()?;
+    }
     let archive = super::source::archive(source, artifact, scratch.path(), progress)?;
     let final_path = cache.path_of(&artifact.file);
     let parent = final_path.parent().unwrap_or(cache.root()).to_path_buf();

@@ -20,13 +20,35 @@ fn python() -> String {
 
 /// Whether a Python with pip can be run at all (checked before relying on it).
 pub fn available() -> bool {
-    Command::new(python())
+    check_available().is_ok()
+}
+
+/// A Python with pip, or the error that says which one was tried and why
+/// it is needed; checked before a 90 MB download that would need it.
+pub fn check_available() -> Result<(), FetchError> {
+    let python = python();
+    let status = Command::new(&python)
         .args(["-m", "pip", "--version"])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
+        .status();
+    match status {
+        Ok(s) if s.success() => Ok(()),
+        Ok(_) => Err(FetchError::NoPython {
+            python,
+            cause: "pip is not installed for it".to_string(),
+        }),
+        Err(e) => Err(FetchError::NoPython {
+            python,
+            cause: e.to_string(),
+        }),
+    }
+}
+
+/// Conversions still done in Python: FaceNet's reads a Keras HDF5 file.
+pub fn needs_python(kind: &str) -> bool {
+    kind == "facenet_keras"
 }
 
 fn run_python(args: &[&str], env: &[(&str, &Path)], what: &str) -> Result<(), FetchError> {

@@ -166,3 +166,19 @@ pub fn wait_until(limit: std::time::Duration, mut ok: impl FnMut() -> bool) -> b
     }
     ok()
 }
+
+/// Fetches the opt-in FaceNet models, or says why the caller must skip:
+/// FaceNet's conversion reads a Keras file with Python's h5py, and the
+/// default path is proven to run without Python (CI trims it from PATH for
+/// one run). Any other failure is a failure.
+pub fn facenet_models(names: &[&str]) -> bool {
+    let manifest = Manifest::builtin().expect("manifest");
+    match fetch::ensure(&setup().cache, &manifest, names, &mut |l| eprintln!("{l}")) {
+        Ok(()) => true,
+        Err(e @ facecurate::models::FetchError::NoPython { .. }) => {
+            eprintln!("SKIPPED: the FaceNet models cannot be provisioned here: {e}");
+            false
+        }
+        Err(e) => panic!("fetch FaceNet: {e}"),
+    }
+}
