@@ -185,6 +185,17 @@ fn report_json_names_the_problems_and_lint_gates_on_their_count() {
     assert!(flags(&misfiled).contains(&"mislabel".to_string()));
     assert_eq!(photo(&misfiled)["suggested_person"], "elton_john");
     assert!(photo(&misfiled)["margin"].as_f64().expect("margin") > 0.0);
+    // A suggestion is a move the evidence supports: only on a mislabel
+    // with a positive margin; the look-alike of any other photo is
+    // `nearest_person`, never a suggestion.
+    for p in photos {
+        if !p["suggested_person"].is_null() {
+            let path = p["path"].as_str().unwrap_or("");
+            assert!(flags(path).contains(&"mislabel".to_string()), "{p}");
+            assert!(p["margin"].as_f64().is_some_and(|m| m > 0.0), "{p}");
+        }
+    }
+    assert_eq!(photo(&misfiled)["nearest_person"], "elton_john");
     assert!(flags("elton_john/sky.png").contains(&"no_face".to_string()));
     assert!(flags(&copy).contains(&"duplicate".to_string()));
     let broken = photo("ben_afflek/broken.jpg");

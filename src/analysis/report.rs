@@ -25,17 +25,20 @@ pub struct PhotoReport {
     /// person's evidence minus its own (log-likelihood units); none without
     /// a face.
     pub score: Option<f32>,
-    /// For a flagged photo: the other person it is closest to.
+    /// Where the evidence says the photo belongs: set only on a `mislabel`
+    /// (another person explains it better, with a positive margin), so
+    /// accepting a suggestion never moves a photo that is nearer its own.
     pub suggested_person: Option<String>,
-    /// Median cosine to `suggested_person`'s photos minus to its own.
+    /// For a flagged photo: median cosine to `nearest_person`'s photos
+    /// minus to its own (negative: still nearer its own person).
     pub margin: Option<f32>,
     /// Why a photo flagged `error` could not be read or processed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// The other person its nearest neighbours point to, flagged or not
-    /// (the terminal UI shows a photo of them beside it); not in the JSON.
-    #[serde(skip)]
-    pub resembles: Option<String>,
+    /// (the terminal UI shows a photo of them beside it). Not a suggestion.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nearest_person: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -247,18 +250,22 @@ impl Analysis {
         flags.sort();
         let named = flags.iter().any(|f| f.is_problem());
         let best = evidence.and_then(|e| e.best).filter(|_| named);
+        let margin = best.and_then(|_| evidence.and_then(|e| e.margin()));
+        let moves = flags.contains(&Flag::Mislabel) && margin.is_some_and(|m| m > 0.0);
         let row = PhotoReport {
             path: path_string(self, i),
             person: record.person.clone(),
             flags,
             score,
-            suggested_person: best.map(|b| self.names[b.0 as usize].clone()),
-            margin: best.and_then(|_| evidence.and_then(|e| e.margin())),
+            suggested_person: best
+                .filter(|_| moves)
+                .map(|b| self.names[b.0 as usize].clone()),
+            margin,
             error: match &record.status {
                 PhotoStatus::Error(cause) => Some(cause.clone()),
                 PhotoStatus::Ok => None,
             },
-            resembles: evidence
+            nearest_person: evidence
                 .and_then(|e| e.best)
                 .map(|b| self.names[b.0 as usize].clone()),
         };

@@ -134,9 +134,11 @@ pub fn print_text(report: &Report) {
             .unwrap_or_else(|| "-".into());
         // A negative margin means the photo is still nearer its own person:
         // "closer to X by -0.5" would read as the opposite.
-        let nearest = match (&p.suggested_person, p.margin) {
-            (Some(to), Some(m)) if m > 0.0 => format!("  closer to {} by {m:.2}", escape(to)),
-            (Some(to), Some(m)) => format!("  nearest other person {} (margin {m:.2})", escape(to)),
+        let nearest = match (&p.suggested_person, &p.nearest_person, p.margin) {
+            (Some(to), _, Some(m)) => format!("  move to {} (closer by {m:.2})", escape(to)),
+            (None, Some(near), Some(m)) => {
+                format!("  nearest other person {} (margin {m:.2})", escape(near))
+            }
             _ => String::new(),
         };
         let cause = p

@@ -35,7 +35,7 @@ pub fn view_of_report(root: &Path, records: &[PhotoRecord], report: Report) -> D
             suggested: p.suggested_person.clone(),
             margin: p.margin,
             distance: distances.get(&p.path).copied(),
-            resembles: p.resembles.clone(),
+            resembles: p.nearest_person.clone(),
         })
         .collect();
     let persons = report

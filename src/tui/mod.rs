@@ -239,6 +239,8 @@ mod grid_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_accept;
+#[cfg(test)]
 mod tests_duplicates;
 #[cfg(test)]
 mod tests_hostile;

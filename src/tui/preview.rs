@@ -44,11 +44,10 @@ pub fn details(photo: &PhotoRow) -> Vec<Line<'static>> {
         .distance
         .map(|d| format!("dist {d:.2} · "))
         .unwrap_or_default();
-    let suggestion = match (&photo.suggested, photo.margin) {
-        (Some(s), Some(m)) => format!("→ {} ({m:+.2}), a accepts", safe(s)),
-        (Some(s), None) => format!("→ {}, a accepts", safe(s)),
-        _ => String::new(),
-    };
+    let mut suggestion = super::view::suggestion_text(photo);
+    if photo.suggested.is_some() {
+        suggestion.push_str(", a accepts");
+    }
     vec![
         Line::from(format!("{distance}score {:.2} · {flags}", photo.score)),
         Line::from(format!("{} {suggestion}", safe_path(&photo.path))),

@@ -139,11 +139,7 @@ fn photo_row(p: &PhotoRow, with_person: bool) -> Row<'static> {
     } else {
         safe_path(&p.path).into_owned()
     };
-    let suggestion = match (&p.suggested, p.margin) {
-        (Some(s), Some(m)) => format!("→ {} ({m:+.2})", safe(s)),
-        (Some(s), None) => format!("→ {}", safe(s)),
-        _ => String::new(),
-    };
+    let suggestion = suggestion_text(p);
     Row::new(vec![
         Cell::from(format!("{:.2}", p.score)),
         Cell::from(name),
@@ -298,13 +294,23 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
         parts.push("retraining…".into());
     }
     if let Some(last) = &app.last_action {
-        let undo = app
-            .keymap
-            .keys_of(Action::Undo)
-            .first()
-            .map(key_label)
-            .unwrap_or_default();
-        parts.push(format!("{} ({undo} to undo)", safe(last)));
+        let key = |action| {
+            app.keymap
+                .keys_of(action)
+                .first()
+                .map(key_label)
+                .unwrap_or_default()
+        };
+        let hint = if app.undone {
+            format!(
+                "{} to redo, {} to undo more",
+                key(Action::Redo),
+                key(Action::Undo)
+            )
+        } else {
+            format!("{} to undo", key(Action::Undo))
+        };
+        parts.push(format!("{} ({hint})", safe(last)));
     }
     let help = app
         .keymap
@@ -372,4 +378,15 @@ fn popup(frame: &mut Frame, title: &str, text: &str, width: u16, height: u16) {
         ),
         rect,
     );
+}
+
+/// `→ X (+0.12)` where the evidence says move; `near X (-0.13)` where the
+/// photo is flagged but still nearer its own person (nothing to accept).
+pub fn suggestion_text(p: &PhotoRow) -> String {
+    match (&p.suggested, &p.resembles, p.margin) {
+        (Some(s), _, Some(m)) => format!("→ {} ({m:+.2})", safe(s)),
+        (Some(s), _, None) => format!("→ {}", safe(s)),
+        (None, Some(near), Some(m)) => format!("near {} ({m:+.2})", safe(near)),
+        _ => String::new(),
+    }
 }

@@ -255,7 +255,7 @@ fn a_single_look_alike_is_not_a_merge() {
     let report = analyze(&records, &s);
     let p = find(&report, "Look_Alike/Look_Alike_0000.jpg");
     // It does lean towards Person_02, just not enough to be flagged.
-    assert_eq!(p.resembles.as_deref(), Some("Person_02"), "{p:?}");
+    assert_eq!(p.nearest_person.as_deref(), Some("Person_02"), "{p:?}");
     assert!(
         p.score.is_some_and(|x| x > 0.0 && x < s.flag_score),
         "{p:?}"

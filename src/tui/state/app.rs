@@ -91,6 +91,8 @@ pub struct App {
     pub progress: Progress,
     /// The last change made, with the key that undoes it.
     pub last_action: Option<String>,
+    /// The last change was an undo, so the status bar offers redo.
+    pub undone: bool,
     pub error: Option<String>,
     pub color: bool,
     pub quit: bool,
@@ -121,6 +123,7 @@ impl App {
             person: None,
             progress: Progress::default(),
             last_action: None,
+            undone: false,
             error: None,
             color,
             quit: false,

@@ -5,7 +5,7 @@
 use super::app::{App, Overlay, Screen, SortBy};
 use super::key::{Key, KeyCode};
 use super::keys::Action;
-use super::model::{ClassifierView, DatasetView, Progress};
+use super::model::{ClassifierView, DatasetView, PhotoRow, Progress};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -51,7 +51,17 @@ pub enum Effect {
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
-        Msg::Key(key) => return on_key(app, key),
+        Msg::Key(key) => {
+            let effects = on_key(app, key);
+            // A new change ends the redo chain, as the journal does.
+            if effects
+                .iter()
+                .any(|e| !matches!(e, Effect::Undo | Effect::Redo | Effect::Retrain))
+            {
+                app.undone = false;
+            }
+            return effects;
+        }
         Msg::Data(data) => {
             app.data = data;
             clamp_selections(app);
@@ -138,7 +148,12 @@ fn navigate(app: &mut App, action: Action) -> bool {
 fn change(app: &mut App, action: Action) -> Vec<Effect> {
     match action {
         Action::Accept => {
-            if let Some(p) = app.selected_photo() {
+            if app.screen == Screen::Duplicates {
+                app.error = Some(
+                    "a duplicate pair is resolved by keeping one side ([ or ]), not by a move"
+                        .into(),
+                );
+            } else if let Some(p) = app.selected_photo() {
                 match &p.suggested {
                     Some(to) => {
                         return vec![Effect::Move {
@@ -146,10 +161,7 @@ fn change(app: &mut App, action: Action) -> Vec<Effect> {
                             to: to.clone(),
                         }];
                     }
-                    None => {
-                        app.error =
-                            Some("no suggestion for this photo; press m to pick a person".into())
-                    }
+                    None => app.error = Some(no_suggestion(p)),
                 }
             }
         }
@@ -178,8 +190,14 @@ fn change(app: &mut App, action: Action) -> Vec<Effect> {
             }
         }
         Action::KeepLeft | Action::KeepRight | Action::NotDuplicate => return on_pair(app, action),
-        Action::Undo => return vec![Effect::Undo],
-        Action::Redo => return vec![Effect::Redo],
+        Action::Undo => {
+            app.undone = true;
+            return vec![Effect::Undo];
+        }
+        Action::Redo => {
+            app.undone = false;
+            return vec![Effect::Redo];
+        }
         Action::Retrain => return vec![Effect::Retrain],
         _ => {}
     }
@@ -354,4 +372,16 @@ fn clamp_selections(app: &mut App) {
     clamp(&mut app.review_sel, review);
     clamp(&mut app.dup_sel, app.data.duplicates.len());
     clamp(&mut app.problem_sel, app.data.problems.len());
+}
+
+/// Why `a` does nothing on this photo, in the words of the evidence.
+fn no_suggestion(p: &PhotoRow) -> String {
+    let why = match (&p.resembles, p.margin) {
+        (Some(other), Some(m)) if m <= 0.0 => format!(
+            "it is still nearer its own person than {} (margin {m:+.2})",
+            other
+        ),
+        _ => "no other person explains it better".to_string(),
+    };
+    format!("nothing to accept: {why}; press m to pick a person")
 }
