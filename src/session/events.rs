@@ -27,6 +27,8 @@ pub enum Event {
 pub enum ClassifierEvent {
     Training,
     Trained(Retrained),
+    /// Nothing to train on yet (fewer than two persons with enough photos).
+    TooSmall(String),
     Failed(String),
 }
 

@@ -7,6 +7,7 @@
 use super::error::SessionError;
 use super::events::{ClassifierEvent, Event};
 use super::open::Session;
+use crate::classify::ClassifyError;
 use crate::classify::retrain::Retrained;
 use crate::dataset::{DatasetEvent, Watcher};
 use crate::jobs::{JobOutcome, Jobs};
@@ -40,7 +41,7 @@ impl Session {
     }
 }
 
-type RetrainJobs = Jobs<&'static str, Result<Retrained, String>>;
+type RetrainJobs = Jobs<&'static str, Result<Option<Retrained>, String>>;
 
 /// Background retraining of the session's classifier.
 #[derive(Clone)]
@@ -57,7 +58,11 @@ impl Retrainer {
         std::thread::spawn(move || {
             for result in results {
                 let event = match result.outcome {
-                    JobOutcome::Done(Ok(r)) => ClassifierEvent::Trained(r),
+                    JobOutcome::Done(Ok(Some(r))) => ClassifierEvent::Trained(r),
+                    JobOutcome::Done(Ok(None)) => ClassifierEvent::TooSmall(
+                        "the dataset is too small to train on: it needs 2 persons with enough photos"
+                            .to_string(),
+                    ),
                     JobOutcome::Done(Err(e)) | JobOutcome::Panicked(e) => {
                         ClassifierEvent::Failed(e)
                     }
@@ -78,7 +83,12 @@ impl Retrainer {
             .emit(Event::Classifier(ClassifierEvent::Training));
         let session = self.session.clone();
         self.jobs.submit("retrain", move |stop| {
-            session.retrain(stop).map_err(|e| e.to_string())
+            // Too few persons is a state of the dataset, not a failure.
+            match session.retrain(stop) {
+                Ok(r) => Ok(Some(r)),
+                Err(SessionError::Classify(ClassifyError::TooFewClasses(_))) => Ok(None),
+                Err(e) => Err(e.to_string()),
+            }
         });
     }
 }

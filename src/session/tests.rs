@@ -57,3 +57,38 @@ fn the_sink_hears_the_store_kept_aside() {
         "{heard:?}"
     );
 }
+
+/// A dataset too small to train on is the classifier's state, not an error.
+#[test]
+fn a_retrain_on_too_small_a_dataset_says_so_as_a_state() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("workspace.yaml");
+    std::fs::create_dir_all(dir.path().join("data/alone")).expect("dataset");
+    std::fs::write(&file, "dataset: data\nstate_dir: state\n").expect("write");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let tx = Mutex::new(tx);
+    let sink: Sink = Arc::new(move |e| {
+        if let Event::Classifier(c) = e {
+            let _ = tx.lock().expect("channel").send(c);
+        }
+    });
+    let session = Session::open(&file, Overrides::default(), sink).expect("opens");
+    let retrainer = Retrainer::new(&session);
+    retrainer.request();
+    let limit = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let mut last = None;
+    while std::time::Instant::now() < limit {
+        match rx.recv_timeout(std::time::Duration::from_millis(200)) {
+            Ok(ClassifierEvent::Training) => continue,
+            Ok(other) => {
+                last = Some(other);
+                break;
+            }
+            Err(_) => continue,
+        }
+    }
+    match last {
+        Some(ClassifierEvent::TooSmall(why)) => assert!(why.contains("too small"), "{why}"),
+        other => panic!("expected TooSmall, got {other:?}"),
+    }
+}

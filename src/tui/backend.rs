@@ -125,6 +125,7 @@ impl Relay {
         match event {
             ClassifierEvent::Training => {}
             ClassifierEvent::Trained(r) => {
+                v.state = None;
                 v.previous_accuracy = v.accuracy;
                 v.accuracy = r.accuracy;
                 v.classes = r.classes;
@@ -133,6 +134,12 @@ impl Relay {
                     .into_iter()
                     .map(|c| (c.person, c.taken_for, c.count))
                     .collect();
+            }
+            ClassifierEvent::TooSmall(why) => {
+                v.accuracy = None;
+                v.classes = 0;
+                v.confused.clear();
+                v.state = Some(why);
             }
             ClassifierEvent::Failed(e) => {
                 let _ = self.tx.send(Msg::Failed(format!("classifier: {e}")));

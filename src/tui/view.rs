@@ -219,6 +219,9 @@ fn render_classifier(app: &App, frame: &mut Frame, area: Rect) {
         )));
     }
     lines.push(Line::from(format!("classes: {}", c.classes)));
+    if let Some(state) = &c.state {
+        lines.push(Line::from(safe(state).into_owned()));
+    }
     if c.training {
         lines.push(Line::from(
             Span::from("retraining in the background…").italic(),

@@ -56,6 +56,8 @@ pub struct ClassifierView {
     /// (true person, predicted person, count)
     pub confused: Vec<(String, String, usize)>,
     pub training: bool,
+    /// Why there is no model, when that is the dataset's state (too small).
+    pub state: Option<String>,
 }
 
 /// Everything on screen that comes from the dataset.
