@@ -90,6 +90,7 @@ pub(super) fn fixture() -> App {
             classes: 5,
             confused: vec![("madonna".into(), "mindy_kaling".into(), 2)],
             training: false,
+            state: None,
         },
     };
     let mut app = App::new(data, Keymap::default(), true);
