@@ -50,6 +50,7 @@ mod session;
 mod setup;
 mod shell;
 mod show;
+mod show_draw;
 mod train;
 mod verify;
 mod watch;

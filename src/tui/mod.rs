@@ -17,6 +17,7 @@ pub mod encoded;
 pub mod graphics;
 pub mod grid;
 pub mod image_widget;
+pub mod inline;
 pub mod layout;
 pub mod person_view;
 pub mod preview;
