@@ -18,7 +18,7 @@ fn flag_name(flag: &Flag) -> String {
 /// The view of `records` given their analysis `report`.
 pub fn view_of_report(root: &Path, records: &[PhotoRecord], report: Report) -> DatasetView {
     let distances = centre_distances(records);
-    let photos = report
+    let photos: Vec<PhotoRow> = report
         .photos
         .iter()
         .map(|p| PhotoRow {
@@ -38,6 +38,10 @@ pub fn view_of_report(root: &Path, records: &[PhotoRecord], report: Report) -> D
             resembles: p.nearest_person.clone(),
         })
         .collect();
+    let mut flagged: HashMap<&str, usize> = HashMap::new();
+    for p in photos.iter().filter(|p| !p.flags.is_empty()) {
+        *flagged.entry(p.person.as_str()).or_default() += 1;
+    }
     let persons = report
         .persons
         .iter()
@@ -50,6 +54,7 @@ pub fn view_of_report(root: &Path, records: &[PhotoRecord], report: Report) -> D
                 name: p.name.clone(),
                 photos: p.photos,
                 flags,
+                flagged: flagged.get(p.name.as_str()).copied().unwrap_or(0),
             }
         })
         .collect();

@@ -240,7 +240,7 @@ mod grid_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
-mod tests_accept;
+mod tests_curation;
 #[cfg(test)]
 mod tests_duplicates;
 #[cfg(test)]

@@ -39,16 +39,19 @@ pub(super) fn fixture() -> App {
                 name: "elton_john".into(),
                 photos: 19,
                 flags: vec!["mislabel".into()],
+                flagged: 1,
             },
             PersonRow {
                 name: "madonna".into(),
                 photos: 21,
                 flags: vec![],
+                flagged: 0,
             },
             PersonRow {
                 name: "jerry_seinfeld".into(),
                 photos: 27,
                 flags: vec!["duplicate".into(), "multi_face".into()],
+                flagged: 1,
             },
         ],
         photos: vec![

@@ -151,6 +151,7 @@ fn a_long_list_shows_the_selected_row() {
             name: format!("person_{i:04}"),
             photos: 1,
             flags: vec![],
+            flagged: 0,
         })
         .collect();
     for _ in 0..1234 {

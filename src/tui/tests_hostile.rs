@@ -60,6 +60,7 @@ fn hostile_app() -> App {
             name: person.clone(),
             photos: 3,
             flags: vec!["merge".into(), "split".into(), "x".into()],
+            flagged: 0,
         },
     );
     app.data

@@ -108,6 +108,11 @@ fn render_people(app: &App, frame: &mut Frame, area: Rect) {
             Row::new(vec![
                 Cell::from(safe(&p.name).into_owned()),
                 Cell::from(p.photos.to_string()),
+                Cell::from(if p.flagged > 0 {
+                    p.flagged.to_string()
+                } else {
+                    String::new()
+                }),
                 Cell::from(p.flags.join(", ")),
             ])
         })
@@ -115,12 +120,13 @@ fn render_people(app: &App, frame: &mut Frame, area: Rect) {
     let table = Table::new(
         rows,
         [
-            Constraint::Percentage(45),
+            Constraint::Percentage(40),
             Constraint::Length(7),
+            Constraint::Length(8),
             Constraint::Min(10),
         ],
     )
-    .header(Row::new(vec!["person", "photos", "flags"]).bold())
+    .header(Row::new(vec!["person", "photos", "flagged", "flags"]).bold())
     .block(Block::default().borders(Borders::ALL).title(title))
     .row_highlight_style(highlight(app));
     frame.render_stateful_widget(

@@ -144,9 +144,12 @@ impl App {
             .filter(|p| query.is_empty() || fuzzy_score(&p.name.to_lowercase(), &query).is_some())
             .collect();
         match self.sort {
-            SortBy::Flags => {
-                rows.sort_by(|a, b| b.flags.len().cmp(&a.flags.len()).then(a.name.cmp(&b.name)))
-            }
+            // Most work first: flagged photos, then the person's own flags.
+            SortBy::Flags => rows.sort_by(|a, b| {
+                (b.flagged, b.flags.len())
+                    .cmp(&(a.flagged, a.flags.len()))
+                    .then(a.name.cmp(&b.name))
+            }),
             SortBy::Name => rows.sort_by(|a, b| a.name.cmp(&b.name)),
             SortBy::Size => rows.sort_by(|a, b| b.photos.cmp(&a.photos).then(a.name.cmp(&b.name))),
         }

@@ -8,6 +8,8 @@ pub struct PersonRow {
     pub name: String,
     pub photos: usize,
     pub flags: Vec<String>,
+    /// How many of their photos are flagged: the work left on them.
+    pub flagged: usize,
 }
 
 /// One photo with how much it does not belong (higher is worse).

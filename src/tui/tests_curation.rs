@@ -1,7 +1,7 @@
 //! Accepting only ever does what the evidence supports: `a` moves a
 //! mislabel to its suggestion, and says why it does nothing on a photo
 //! still nearer its own person or on a duplicate pair. After an undo the
-//! status bar offers redo.
+//! status bar offers redo, and People sorts by the work left.
 
 use super::state::app::Screen;
 use super::state::key::KeyCode;
@@ -72,4 +72,12 @@ fn after_an_undo_the_status_bar_offers_redo_until_a_new_change() {
         line.contains("(u to undo)") && !line.contains("redo"),
         "{line}"
     );
+}
+
+#[test]
+fn people_sort_by_flagged_photos_first() {
+    let mut app = fixture();
+    app.data.persons[1].flagged = 5; // madonna: no person flag, most work
+    let order: Vec<&str> = app.people().iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(order, ["madonna", "jerry_seinfeld", "elton_john"]);
 }
