@@ -1,6 +1,8 @@
 //! Folding DequantizeLinear and Reshape nodes whose inputs are all constants
 //! (convert.py's `_dequantize`, `_expand_param` and `_reshape`).
 
+use std::borrow::Cow;
+
 use super::proto::NodeProto;
 use super::tensor::{Array, Consts, FLOAT, INT4, INT8, INT16, INT32, UINT4, UINT8, UINT16, Values};
 use super::{Result, input, int_attr, node_error};
@@ -66,30 +68,34 @@ fn layout(
     Ok((Layout::PerAxis, ax))
 }
 
-/// For every element of the input, in row-major order, the index of its
-/// scale (or zero point) under `layout`.
-fn param_indices(q: &[usize], layout: &Layout, ax: usize) -> Vec<usize> {
-    let count: usize = q.iter().product();
-    if matches!(layout, Layout::PerTensor) {
-        return vec![0; count];
+/// Maps the row-major index of an input element to the index of its scale
+/// (or zero point): `_expand_param`'s broadcast without the expanded array.
+struct Indexer {
+    layout: Layout,
+    /// The input's dims after the axis, multiplied.
+    inner: usize,
+    /// The input's dim on the axis.
+    len: usize,
+}
+
+impl Indexer {
+    fn new(layout: Layout, q: &[usize], ax: usize) -> Indexer {
+        let inner = q.get(ax + 1..).map_or(1, |d| d.iter().product());
+        let len = q.get(ax).copied().unwrap_or(1);
+        Indexer { layout, inner, len }
     }
-    let outer: usize = q[..ax].iter().product();
-    let len = q[ax];
-    let inner: usize = q[ax + 1..].iter().product();
-    let mut out = Vec::with_capacity(count);
-    for o in 0..outer {
-        for a in 0..len {
-            let idx = match layout {
-                Layout::Blocked { size, nblk } => (o * nblk + a / size) * inner,
-                _ => a,
-            };
-            match layout {
-                Layout::Blocked { .. } => out.extend(idx..idx + inner),
-                _ => out.extend(std::iter::repeat_n(idx, inner)),
+
+    fn at(&self, i: usize) -> usize {
+        let (along, inner) = (i / self.inner, self.inner);
+        match self.layout {
+            Layout::PerTensor => 0,
+            Layout::PerAxis => along % self.len,
+            Layout::Blocked { size, nblk } => {
+                let (outer, a) = (along / self.len, along % self.len);
+                (outer * nblk + a / size) * inner + i % inner
             }
         }
     }
-    out
 }
 
 fn ints<'a>(node: &NodeProto, a: &'a Array) -> Result<&'a [i64]> {
@@ -126,10 +132,10 @@ pub fn dequantize(node: &NodeProto, consts: &Consts) -> Result<Array> {
         return Err(node_error(node, "inputs are not constants"));
     };
     let (s_layout, s_ax) = layout(node, &s, &q.dims, axis, block_size, "scale")?;
-    let s_idx = param_indices(&q.dims, &s_layout, s_ax);
+    let s_at = Indexer::new(s_layout, &q.dims, s_ax);
     let scales = s.to_f32();
     let qv = ints(node, &q)?;
-    let mut out: Vec<i64> = qv.to_vec();
+    let mut zero: Option<(Cow<Array>, Indexer)> = None;
     if let Some(zname) = zname {
         if consts.dtype(zname) != Some(xtype) {
             return Err(node_error(node, "zero point type differs from input"));
@@ -138,16 +144,22 @@ pub fn dequantize(node: &NodeProto, consts: &Consts) -> Result<Array> {
             return Err(node_error(node, "zero point is not a constant"));
         };
         let (z_layout, z_ax) = layout(node, &z, &q.dims, axis, block_size, "zero point")?;
-        let zv = ints(node, &z)?;
-        for (v, zi) in out.iter_mut().zip(param_indices(&q.dims, &z_layout, z_ax)) {
-            *v = v.wrapping_sub(zv.get(zi).copied().unwrap_or(0));
-        }
+        zero = Some((z, Indexer::new(z_layout, &q.dims, z_ax)));
     }
+    let zv = match &zero {
+        Some((z, at)) => Some((ints(node, z)?, at)),
+        None => None,
+    };
     // (q - z) as float32, then times the float32 scale: numpy's two steps.
-    let w = out
+    // The indexers only give indices that `layout` checked, hence the
+    // defaults that never apply.
+    let w = qv
         .iter()
-        .zip(s_idx)
-        .map(|(&v, si)| v as f32 * scales.get(si).copied().unwrap_or(f32::NAN))
+        .enumerate()
+        .map(|(i, &v)| {
+            let z = zv.map_or(0, |(zv, at)| zv.get(at.at(i)).copied().unwrap_or(0));
+            v.wrapping_sub(z) as f32 * scales.get(s_at.at(i)).copied().unwrap_or(f32::NAN)
+        })
         .collect();
     Ok(Array::f32(q.dims.clone(), w))
 }

@@ -22,8 +22,6 @@ mod tensor;
 mod yunet;
 
 #[cfg(test)]
-mod real_inputs;
-#[cfg(test)]
 mod tests;
 
 use prost::Message;

@@ -10,8 +10,8 @@ use std::time::Instant;
 use prost::Message;
 use sha2::{Digest, Sha256};
 
-use super::convert;
-use super::proto::ModelProto;
+use super::super::convert;
+use super::super::proto::ModelProto;
 use crate::models::Manifest;
 
 const VAR: &str = "FACECURATE_CONVERT_INPUTS";
