@@ -191,7 +191,7 @@ fn reshape_dims(
     }
     let known = dims.iter().try_fold(1usize, |acc, &d| acc.checked_mul(d));
     match (known, unknown) {
-        (Some(k), Some(i)) if k > 0 && count % k == 0 => dims[i] = count / k,
+        (Some(k), Some(i)) if k > 0 && count.is_multiple_of(k) => dims[i] = count / k,
         (Some(k), None) if k == count => {}
         _ => {
             return Err(format!(
