@@ -105,6 +105,26 @@ fn ints<'a>(node: &NodeProto, a: &'a Array) -> Result<&'a [i64]> {
     }
 }
 
+/// The zero point `zname` of a node dequantizing an `xtype` tensor of dims
+/// `q`, checked like the scale, and its indexer.
+fn zero_point<'c>(
+    node: &NodeProto,
+    consts: &'c Consts,
+    zname: &str,
+    xtype: i32,
+    q: &[usize],
+    (axis, block_size): (i64, i64),
+) -> Result<(Cow<'c, Array>, Indexer)> {
+    if consts.dtype(zname) != Some(xtype) {
+        return Err(node_error(node, "zero point type differs from input"));
+    }
+    let Some(z) = consts.get(zname)? else {
+        return Err(node_error(node, "zero point is not a constant"));
+    };
+    let (z_layout, z_ax) = layout(node, &z, q, axis, block_size, "zero point")?;
+    Ok((z, Indexer::new(z_layout, q, z_ax)))
+}
+
 /// `w = (q - zero_point) * scale` in f32, the scale and zero point expanded
 /// per tensor, per axis or per block.
 pub fn dequantize(node: &NodeProto, consts: &Consts) -> Result<Array> {
@@ -135,17 +155,17 @@ pub fn dequantize(node: &NodeProto, consts: &Consts) -> Result<Array> {
     let s_at = Indexer::new(s_layout, &q.dims, s_ax);
     let scales = s.to_f32();
     let qv = ints(node, &q)?;
-    let mut zero: Option<(Cow<Array>, Indexer)> = None;
-    if let Some(zname) = zname {
-        if consts.dtype(zname) != Some(xtype) {
-            return Err(node_error(node, "zero point type differs from input"));
-        }
-        let Some(z) = consts.get(zname)? else {
-            return Err(node_error(node, "zero point is not a constant"));
-        };
-        let (z_layout, z_ax) = layout(node, &z, &q.dims, axis, block_size, "zero point")?;
-        zero = Some((z, Indexer::new(z_layout, &q.dims, z_ax)));
-    }
+    let zero = match zname {
+        Some(z) => Some(zero_point(
+            node,
+            consts,
+            z,
+            xtype,
+            &q.dims,
+            (axis, block_size),
+        )?),
+        None => None,
+    };
     let zv = match &zero {
         Some((z, at)) => Some((ints(node, z)?, at)),
         None => None,

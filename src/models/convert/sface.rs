@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::fold::{dequantize, reshape};
-use super::proto::{ModelProto, NodeProto, TensorProto};
+use super::proto::{ModelProto, NodeProto, TensorProto, ValueInfoProto};
 use super::tensor::{Array, Consts};
 use super::{ConvertError, Result, input, node_error, node_label, op_type, output0, set_dim};
 
@@ -44,12 +44,31 @@ pub fn convert(model: &mut ModelProto) -> Result<()> {
         .collect();
     used.extend(g.output.iter().map(|o| o.name.as_deref().unwrap_or("")));
     let inits = initializers(&originals, &folded, &extra, &consts, &used)?;
+    let inputs = real_inputs(&g.input, &used, &inits)?;
+    if g.output.len() != 1 {
+        return Err(ConvertError::Graph(
+            "expected exactly one graph output".into(),
+        ));
+    }
+    g.node = nodes;
+    g.initializer = inits;
+    g.input = inputs;
+    g.value_info.clear();
+    set_dim(&mut g.input[0], 0, "N")?;
+    set_dim(&mut g.output[0], 0, "N")
+}
+
+/// The graph inputs still used that no initializer backs: exactly one.
+fn real_inputs(
+    all: &[ValueInfoProto],
+    used: &HashSet<&str>,
+    inits: &[TensorProto],
+) -> Result<Vec<ValueInfoProto>> {
     let init_names: HashSet<&str> = inits
         .iter()
         .map(|t| t.name.as_deref().unwrap_or(""))
         .collect();
-    let inputs: Vec<_> = g
-        .input
+    let inputs: Vec<_> = all
         .iter()
         .filter(|i| {
             let name = i.name.as_deref().unwrap_or("");
@@ -68,17 +87,7 @@ pub fn convert(model: &mut ModelProto) -> Result<()> {
         );
         return Err(ConvertError::Graph(msg));
     }
-    if g.output.len() != 1 {
-        return Err(ConvertError::Graph(
-            "expected exactly one graph output".into(),
-        ));
-    }
-    g.node = nodes;
-    g.initializer = inits;
-    g.input = inputs;
-    g.value_info.clear();
-    set_dim(&mut g.input[0], 0, "N")?;
-    set_dim(&mut g.output[0], 0, "N")
+    Ok(inputs)
 }
 
 /// Folds, in graph order, every DequantizeLinear and Reshape whose inputs are

@@ -17,6 +17,8 @@ pub const INT32: i32 = 6;
 pub const INT64: i32 = 7;
 pub const UINT4: i32 = 21;
 pub const INT4: i32 = 22;
+/// TensorProto.DataLocation.EXTERNAL.
+const EXTERNAL: i32 = 1;
 
 /// A decoded constant: what numpy_helper.to_array gives, with the integer
 /// types widened to i64 (convert.py widens them before any arithmetic) and
@@ -85,7 +87,7 @@ impl Array {
         if t.segment.is_some() {
             return Err(tensor_error(t, "segmented tensors are not supported"));
         }
-        if t.data_location == Some(1) {
+        if t.data_location == Some(EXTERNAL) {
             return Err(tensor_error(t, "external data is not supported"));
         }
         let dtype = t.data_type.unwrap_or(0);
