@@ -2,6 +2,7 @@
 //! they live (the cache), how they get there (fetch) and how they are checked.
 
 pub mod cache;
+pub mod convert;
 mod error;
 mod extract;
 pub mod fetch;
