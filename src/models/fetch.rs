@@ -265,7 +265,19 @@ fn convert_member(
     output: &Path,
     progress: &mut dyn FnMut(&str),
 ) -> Result<(), FetchError> {
-    pip::convert(cache, manifest, kind, input, output, progress)
+    if pip::needs_python(kind) {
+        return pip::convert(cache, manifest, kind, input, output, progress);
+    }
+    let bytes = fs::read(input).map_err(io_err("reading", input))?;
+    let converted = super::convert::convert(kind, &bytes).map_err(|e| FetchError::Convert {
+        name: kind.to_string(),
+        detail: e.to_string(),
+    })?;
+    // Synced before the caller's rename, so a crash cannot leave an empty
+    // model under the final name.
+    let mut file = fs::File::create(output).map_err(io_err("creating", output))?;
+    std::io::Write::write_all(&mut file, &converted).map_err(io_err("writing", output))?;
+    file.sync_all().map_err(io_err("writing", output))
 }
 
 pub(super) fn remove_any(path: &Path) {
