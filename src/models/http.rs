@@ -1,7 +1,7 @@
 //! HTTPS for provisioning, with no Python and no system TLS library: ureq
-//! over rustls, trusting the operating system's certificate store (so a
-//! company's TLS-inspecting proxy CA works as it does for pip and curl) and
-//! honouring `HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY`.
+//! over rustls, trusting the operating system's certificate store (read by
+//! rustls-native-certs, so a company's TLS-inspecting proxy CA works as it
+//! does for pip and curl) and honouring `HTTPS_PROXY`/`ALL_PROXY`/`NO_PROXY`.
 //!
 //! Downloads stream to disk while they are hashed, so an 85 MB wheel never
 //! sits in memory and its sha256 is known the moment it has arrived.
@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// A project page is a few kilobytes; this bounds a hostile or broken one.
@@ -22,11 +23,11 @@ pub struct Client {
 
 impl Client {
     pub fn new() -> Client {
-        // The process-wide provider is what both ureq and the platform
-        // verifier pick up; installing it twice is harmless.
+        // The process-wide provider is what ureq picks up; installing it
+        // twice is harmless.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let tls = ureq::tls::TlsConfig::builder()
-            .root_certs(ureq::tls::RootCerts::PlatformVerifier)
+            .root_certs(system_roots())
             .build();
         let config = ureq::Agent::config_builder()
             .tls_config(tls)
@@ -94,6 +95,19 @@ impl Default for Client {
     fn default() -> Client {
         Client::new()
     }
+}
+
+/// The operating system's trusted roots (`SSL_CERT_FILE`/`SSL_CERT_DIR`
+/// honoured), as curl and pip on the same machine trust them. Unreadable
+/// entries are skipped: a handshake that then fails names the URL.
+fn system_roots() -> ureq::tls::RootCerts {
+    let found = rustls_native_certs::load_native_certs();
+    let certs: Vec<ureq::tls::Certificate<'static>> = found
+        .certs
+        .iter()
+        .map(|der| ureq::tls::Certificate::from_der(der.as_ref()).to_owned())
+        .collect();
+    ureq::tls::RootCerts::Specific(Arc::new(certs))
 }
 
 fn http_err(url: &str) -> impl FnOnce(ureq::Error) -> FetchError + '_ {
