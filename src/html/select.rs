@@ -1,0 +1,121 @@
+//! What the page shows of a report: each section cut to its limit, and the
+//! list of pictures those items need (asked for once, made in parallel).
+
+use super::Limits;
+use super::confusion::{ConfusionRow, Confusions};
+use super::pics::Pic;
+use crate::analysis::{DuplicateReport, Flag, PersonReport, PhotoReport, Report};
+use std::collections::HashMap;
+
+/// Longest side of a flagged photo's face.
+pub const FINDING_SIDE: u32 = 112;
+/// Longest side of each photo of a duplicate pair (kept whole).
+pub const PAIR_SIDE: u32 = 160;
+/// Longest side of a face in a person's strip.
+pub const STRIP_SIDE: u32 = 80;
+/// Longest side of an example face in the confusion table.
+pub const EXAMPLE_SIDE: u32 = 64;
+
+/// A section's items as shown, and how many there were in all.
+pub struct Capped<T> {
+    pub shown: Vec<T>,
+    pub total: usize,
+}
+
+impl<T> Capped<T> {
+    fn of(items: impl IntoIterator<Item = T>, limit: usize) -> Capped<T> {
+        let mut shown = Vec::new();
+        let mut total = 0;
+        for item in items {
+            total += 1;
+            if shown.len() < limit {
+                shown.push(item);
+            }
+        }
+        Capped { shown, total }
+    }
+}
+
+/// A photo in a strip: its key and the face judged.
+pub type Face<'a> = (&'a str, Option<[f32; 4]>);
+
+/// A flagged person with their photos as the analysis groups them: the
+/// split groups (largest first) or, for a folder that is one person with
+/// another, all of its photos.
+pub struct PersonStrip<'a> {
+    pub person: &'a PersonReport,
+    pub groups: Vec<Capped<Face<'a>>>,
+}
+
+pub struct Selection<'a> {
+    /// Photos with a problem flag, worst first.
+    pub findings: Capped<&'a PhotoReport>,
+    pub duplicates: Capped<&'a DuplicateReport>,
+    pub persons: Capped<PersonStrip<'a>>,
+    pub confusions: Capped<&'a ConfusionRow>,
+}
+
+impl<'a> Selection<'a> {
+    pub fn of(report: &'a Report, confusions: &'a Confusions, limits: &Limits) -> Selection<'a> {
+        let is_problem = |p: &&PhotoReport| p.flags.iter().any(|f| f.is_problem());
+        let by_key: HashMap<&str, &PhotoReport> =
+            report.photos.iter().map(|p| (p.path.as_str(), p)).collect();
+        let flagged = report.persons.iter().filter(|p| !p.flags.is_empty());
+        let strips = flagged.map(|person| PersonStrip {
+            person,
+            groups: groups_of(person, report, &by_key, limits.per_group),
+        });
+        Selection {
+            findings: Capped::of(report.photos.iter().filter(is_problem), limits.findings),
+            duplicates: Capped::of(&report.duplicates, limits.duplicates),
+            persons: Capped::of(strips, limits.persons),
+            confusions: Capped::of(&confusions.rows, limits.confusions),
+        }
+    }
+
+    /// Every picture the page will show.
+    pub fn pics(&self) -> Vec<Pic> {
+        let mut pics = Vec::new();
+        for p in &self.findings.shown {
+            pics.push(Pic::face(&p.path, FINDING_SIDE, p.face_box));
+        }
+        for d in &self.duplicates.shown {
+            pics.push(Pic::whole(&d.a, PAIR_SIDE));
+            pics.push(Pic::whole(&d.b, PAIR_SIDE));
+        }
+        for strip in &self.persons.shown {
+            for &(key, face) in strip.groups.iter().flat_map(|g| &g.shown) {
+                pics.push(Pic::face(key, STRIP_SIDE, face));
+            }
+        }
+        for row in &self.confusions.shown {
+            for (key, face) in &row.examples {
+                pics.push(Pic::face(key, EXAMPLE_SIDE, *face));
+            }
+        }
+        pics
+    }
+}
+
+/// A person's photos in groups: the split groups the report names, else
+/// the folder's photos in the report's order (worst first) as one group.
+fn groups_of<'a>(
+    person: &'a PersonReport,
+    report: &'a Report,
+    by_key: &HashMap<&str, &'a PhotoReport>,
+    limit: usize,
+) -> Vec<Capped<Face<'a>>> {
+    let face = |key: &'a str| (key, by_key.get(key).and_then(|p| p.face_box));
+    if person.flags.contains(&Flag::Split) && !person.split_groups.is_empty() {
+        return person
+            .split_groups
+            .iter()
+            .map(|g| Capped::of(g.iter().map(|k| face(k.as_str())), limit))
+            .collect();
+    }
+    let own = report.photos.iter().filter(|p| p.person == person.name);
+    vec![Capped::of(
+        own.map(|p| (p.path.as_str(), p.face_box)),
+        limit,
+    )]
+}

@@ -1,0 +1,112 @@
+//! The page from a report made by hand: caps stated, names escaped,
+//! pictures that cannot be read shown as such, the confusion fallback.
+
+use super::*;
+use crate::analysis::{DuplicateKind, DuplicateReport, Flag, PersonReport, PhotoReport};
+
+fn photo(path: &str, person: &str, score: f32, flags: &[Flag]) -> PhotoReport {
+    PhotoReport {
+        path: path.into(),
+        person: person.into(),
+        flags: flags.to_vec(),
+        score: Some(score),
+        suggested_person: Some("<b>bob</b>".into()),
+        margin: Some(0.25),
+        error: None,
+        resembles: Some("<b>bob</b>".into()),
+        face_box: Some([10.0, 10.0, 40.0, 40.0]),
+    }
+}
+
+fn report() -> Report {
+    let mut photos: Vec<PhotoReport> = (0..5)
+        .map(|i| {
+            photo(
+                &format!("ann/{i}.jpg"),
+                "ann",
+                3.0 - i as f32,
+                &[Flag::Mislabel],
+            )
+        })
+        .collect();
+    photos.push(photo("ann/ok.jpg", "ann", -2.0, &[Flag::MultiFace]));
+    Report {
+        photos,
+        duplicates: vec![DuplicateReport {
+            a: "ann/0.jpg".into(),
+            b: "ann/1.jpg".into(),
+            cosine: Some(0.97),
+            kind: DuplicateKind::Copy,
+            correlation: None,
+        }],
+        persons: vec![PersonReport {
+            name: "ann".into(),
+            photos: 6,
+            flags: vec![Flag::Split],
+            split_groups: vec![
+                (0..4).map(|i| format!("ann/{i}.jpg")).collect(),
+                vec!["ann/4.jpg".into()],
+            ],
+            merge_with: Vec::new(),
+        }],
+    }
+}
+
+fn page(limits: &Limits) -> String {
+    let report = report();
+    let confusions = Confusions::from_report(&report, "none saved".into());
+    let input = PageInput {
+        report: &report,
+        root: Path::new("/nonexistent/facecurate-html-test"),
+        title: "set <1>",
+        confusions: &confusions,
+    };
+    render(&input, limits)
+}
+
+#[test]
+fn every_section_states_its_cap() {
+    let limits = Limits {
+        findings: 2,
+        per_group: 3,
+        ..Limits::default()
+    };
+    let page = page(&limits);
+    assert!(
+        page.contains("Worst photos <small>top 2 of 5</small>"),
+        "{page}"
+    );
+    assert!(page.contains("group 1 · top 3 of 4"), "{page}");
+    assert!(page.contains("group 2 · all 1"), "{page}");
+    assert!(
+        page.contains("Duplicate pairs <small>all 1</small>"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("ann/ok.jpg"),
+        "informational flags are not findings"
+    );
+}
+
+#[test]
+fn names_are_escaped_and_unreadable_photos_say_so() {
+    let page = page(&Limits::default());
+    assert!(
+        page.contains("looks like <b>&lt;b&gt;bob&lt;/b&gt;</b>"),
+        "{page}"
+    );
+    assert!(page.contains("set &lt;1&gt;"), "{page}");
+    assert!(!page.contains("<img"), "no photo could be read");
+    assert!(page.contains("no picture"));
+}
+
+#[test]
+fn without_a_classifier_the_nearest_person_check_stands_in() {
+    let report = report();
+    let c = Confusions::from_report(&report, "why".into());
+    assert_eq!(c.judged, 6);
+    assert_eq!(c.rows.len(), 1, "{c:?}");
+    assert_eq!((c.rows[0].person.as_str(), c.rows[0].count), ("ann", 3));
+    assert_eq!(c.rows[0].examples.len(), 3);
+    assert!(page(&Limits::default()).contains("nearest-person check"));
+}
