@@ -121,6 +121,10 @@ fn classifier_confusions(
     if !wanted {
         return Err("not asked for".into());
     }
+    let saved = facecurate::classify::model_file::path_in(&session.classifier_dir(None));
+    if !saved.exists() {
+        return Err("none is trained here yet; `facecurate train` makes one".into());
+    }
     let (model, _) = session.classifier(None).map_err(|e| e.to_string())?;
     Ok(Confusions::from_classifier(&model, records))
 }

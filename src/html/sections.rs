@@ -40,16 +40,27 @@ fn finding(rank: usize, photo: &PhotoReport, uris: &Uris) -> Markup {
                     @if let Some(score) = photo.score { " · score " (format!("{score:.2}")) }
                 }
                 div.flags { @for flag in &photo.flags { span.flag { (word(flag)) } " " } }
-                @if let Some(other) = &photo.suggested_person {
-                    div.suggest {
-                        "looks like " b { (escape(other)) }
-                        @if let Some(m) = photo.margin { " (" (format!("{m:+.2}")) ")" }
-                    }
-                }
+                @if let Some(other) = &photo.suggested_person { (suggestion(other, photo.margin)) }
                 @if let Some(cause) = &photo.error { div.cause { (escape(cause)) } }
                 div.path { (path) }
             }
         }
+    }
+}
+
+/// The person a flagged photo resembles. A margin below 0 means it is
+/// still nearer its own person: "looks like" would say the opposite.
+fn suggestion(other: &str, margin: Option<f32>) -> Markup {
+    match margin {
+        Some(m) if m > 0.0 => html! {
+            div.suggest { "looks like " b { (escape(other)) } " (" (format!("{m:+.2}")) ")" }
+        },
+        _ => html! {
+            div.nearest {
+                "nearest other: " (escape(other))
+                @if let Some(m) = margin { " (" (format!("{m:+.2}")) ")" }
+            }
+        },
     }
 }
 
