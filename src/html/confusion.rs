@@ -134,7 +134,7 @@ impl Table {
 
     fn rows(self) -> Vec<ConfusionRow> {
         let mut rows: Vec<ConfusionRow> = self.0.into_values().collect();
-        rows.sort_by(|a, b| b.count.cmp(&a.count));
+        rows.sort_by_key(|r| std::cmp::Reverse(r.count));
         rows
     }
 }
