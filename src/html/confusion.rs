@@ -6,10 +6,16 @@
 use crate::analysis::Report;
 use crate::classify::{Model, face_of};
 use crate::records::PhotoRecord;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Example photos kept per pair of persons.
 const EXAMPLES: usize = 4;
+
+/// Persons the nearest-person check counts need this many photos: a photo
+/// of a person with one other photo (or none) is compared with almost
+/// nothing of its own, so anybody explains it better, and such pairs
+/// would fill the table (most of LFW is singletons).
+pub const NEIGHBOUR_MIN_PHOTOS: usize = 3;
 
 /// Where the confusions come from.
 #[derive(Debug, Clone, PartialEq)]
@@ -85,12 +91,21 @@ impl Confusions {
         }
     }
 
-    /// The analysis's nearest-person evidence: each photo with a face whose
-    /// score is above 0, counted under the person it resembles.
+    /// The analysis's nearest-person evidence: each photo with a face, of
+    /// a person with at least [`NEIGHBOUR_MIN_PHOTOS`] photos, whose score
+    /// is above 0, counted under the person it resembles.
     pub fn from_report(report: &Report, why: String) -> Confusions {
+        let sizes: HashMap<&str, usize> = report
+            .persons
+            .iter()
+            .map(|p| (p.name.as_str(), p.photos))
+            .collect();
+        let compared =
+            |person: &str| sizes.get(person).copied().unwrap_or(0) >= NEIGHBOUR_MIN_PHOTOS;
         let mut table = Table::default();
         let mut judged = 0;
-        for p in report.photos.iter().filter(|p| p.face_box.is_some()) {
+        let with_face = report.photos.iter().filter(|p| p.face_box.is_some());
+        for p in with_face.filter(|p| compared(&p.person)) {
             judged += 1;
             if let (Some(score), Some(other)) = (p.score, &p.resembles)
                 && score > 0.0

@@ -2,7 +2,7 @@
 //! [`crate::shown::escape`] (as on a terminal: control characters and bidi
 //! overrides made visible) and then maud's HTML escaping.
 
-use super::confusion::{Confusions, Source};
+use super::confusion::{Confusions, NEIGHBOUR_MIN_PHOTOS, Source};
 use super::page::{Uris, cap_note, count, picture, word};
 use super::pics::Pic;
 use super::select::{EXAMPLE_SIDE, FINDING_SIDE, PAIR_SIDE, PersonStrip, STRIP_SIDE, Selection};
@@ -196,7 +196,8 @@ fn explain(c: &Confusions) -> Markup {
         },
         Source::Neighbours { why } => html! {
             "No trained classifier was used (" (escape(why)) "). Instead, the analysis's "
-            "nearest-person check: of " (judged) " photos with a face, " (taken)
+            "nearest-person check: of " (judged) " photos with a face, of persons with "
+            (NEIGHBOUR_MIN_PHOTOS) " photos or more, " (taken)
             " are explained better by another person's photos than by their own "
             "(score above 0), counted per pair of persons."
         },

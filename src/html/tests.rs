@@ -30,6 +30,7 @@ fn report() -> Report {
         })
         .collect();
     photos.push(photo("ann/ok.jpg", "ann", -2.0, &[Flag::MultiFace]));
+    photos.push(photo("solo/1.jpg", "solo", 5.0, &[]));
     Report {
         photos,
         duplicates: vec![DuplicateReport {
@@ -39,16 +40,25 @@ fn report() -> Report {
             kind: DuplicateKind::Copy,
             correlation: None,
         }],
-        persons: vec![PersonReport {
-            name: "ann".into(),
-            photos: 6,
-            flags: vec![Flag::Split],
-            split_groups: vec![
-                (0..4).map(|i| format!("ann/{i}.jpg")).collect(),
-                vec!["ann/4.jpg".into()],
-            ],
-            merge_with: Vec::new(),
-        }],
+        persons: vec![
+            PersonReport {
+                name: "ann".into(),
+                photos: 6,
+                flags: vec![Flag::Split],
+                split_groups: vec![
+                    (0..4).map(|i| format!("ann/{i}.jpg")).collect(),
+                    vec!["ann/4.jpg".into()],
+                ],
+                merge_with: Vec::new(),
+            },
+            PersonReport {
+                name: "solo".into(),
+                photos: 1,
+                flags: Vec::new(),
+                split_groups: Vec::new(),
+                merge_with: Vec::new(),
+            },
+        ],
     }
 }
 
@@ -104,7 +114,7 @@ fn names_are_escaped_and_unreadable_photos_say_so() {
 fn without_a_classifier_the_nearest_person_check_stands_in() {
     let report = report();
     let c = Confusions::from_report(&report, "why".into());
-    assert_eq!(c.judged, 6);
+    assert_eq!(c.judged, 6, "a person of one photo is not judged");
     assert_eq!(c.rows.len(), 1, "{c:?}");
     assert_eq!((c.rows[0].person.as_str(), c.rows[0].count), ("ann", 3));
     assert_eq!(c.rows[0].examples.len(), 3);
