@@ -5,12 +5,13 @@
 //! dataset: the page opens from disk in any browser, needs no server, no
 //! network and no JavaScript (folding is `<details>`), and carries its
 //! pictures inside it as small JPEG `data:` URIs, so the one file can be
-//! mailed or attached to a ticket. It shows the same [`Report`] the other
-//! front ends print (the worst photos with the person each resembles,
-//! duplicate pairs side by side, each flagged person's photos as the
-//! analysis groups them) plus a confusion table ([`Confusions`]). Every
-//! section is capped ([`Limits`]) and says so, so the page stays a few
-//! megabytes however large the dataset is.
+//! mailed or attached to a ticket. It shows the same
+//! [`Report`](crate::analysis::Report) the other front ends print (the
+//! worst photos with the person each resembles, duplicate pairs side by
+//! side, each flagged person's photos as the analysis groups them) plus a
+//! confusion table ([`Confusions`]). Every section is capped ([`Limits`])
+//! and says so, so the page stays a few megabytes however large the
+//! dataset is.
 //!
 //! Dataset names are untrusted: the page is written with maud, which
 //! escapes every value put into it, names go through [`crate::shown`] as
@@ -18,55 +19,18 @@
 //! outside resource even if something slipped through.
 
 mod confusion;
+mod input;
 mod page;
+mod parts;
 mod pics;
 mod sections;
 mod select;
 
-pub use confusion::{ConfusionRow, Confusions, Source};
+pub use confusion::{ConfusionRow, Confusions, NEIGHBOUR_MIN_PHOTOS, Source};
+pub use input::{Limits, PageInput};
 
-use crate::analysis::Report;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-
-/// How many items each section shows at most.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Limits {
-    /// Flagged photos, worst first.
-    pub findings: usize,
-    /// Duplicate pairs.
-    pub duplicates: usize,
-    /// Flagged persons.
-    pub persons: usize,
-    /// Photos shown per group of a person.
-    pub per_group: usize,
-    /// Rows of the confusion table.
-    pub confusions: usize,
-}
-
-impl Default for Limits {
-    /// Sized so that a full page stays well under 20 MB: about 2,000
-    /// pictures of 2–8 kB each.
-    fn default() -> Limits {
-        Limits {
-            findings: 200,
-            duplicates: 100,
-            persons: 60,
-            per_group: 12,
-            confusions: 50,
-        }
-    }
-}
-
-/// What a page is made of.
-pub struct PageInput<'a> {
-    pub report: &'a Report,
-    /// The dataset folder, where the pictures are read from.
-    pub root: &'a Path,
-    /// The dataset's name, for the title.
-    pub title: &'a str,
-    pub confusions: &'a Confusions,
-}
 
 /// Why the page could not be written.
 #[derive(Debug, thiserror::Error)]

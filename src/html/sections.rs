@@ -3,7 +3,7 @@
 //! overrides made visible) and then maud's HTML escaping.
 
 use super::confusion::{Confusions, NEIGHBOUR_MIN_PHOTOS, Source};
-use super::page::{Uris, cap_note, count, picture, word};
+use super::parts::{Uris, cap_note, count, picture, word};
 use super::pics::Pic;
 use super::select::{EXAMPLE_SIDE, FINDING_SIDE, PAIR_SIDE, PersonStrip, STRIP_SIDE, Selection};
 use crate::analysis::{DuplicateReport, PhotoReport};

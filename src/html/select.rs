@@ -1,8 +1,8 @@
 //! What the page shows of a report: each section cut to its limit, and the
 //! list of pictures those items need (asked for once, made in parallel).
 
-use super::Limits;
 use super::confusion::{ConfusionRow, Confusions};
+use super::input::Limits;
 use super::pics::Pic;
 use crate::analysis::{DuplicateReport, Flag, PersonReport, PhotoReport, Report};
 use std::collections::HashMap;

@@ -2,7 +2,7 @@
 //! pictures that cannot be read shown as such, the confusion fallback.
 
 use super::*;
-use crate::analysis::{DuplicateKind, DuplicateReport, Flag, PersonReport, PhotoReport};
+use crate::analysis::{DuplicateKind, DuplicateReport, Flag, PersonReport, PhotoReport, Report};
 
 fn photo(path: &str, person: &str, score: f32, flags: &[Flag]) -> PhotoReport {
     PhotoReport {
