@@ -14,6 +14,8 @@ pub struct Limits {
     pub duplicates: usize,
     /// Flagged persons.
     pub persons: usize,
+    /// Groups shown per person (a split folder can fall into many).
+    pub groups: usize,
     /// Photos shown per group of a person.
     pub per_group: usize,
     /// Rows of the confusion table.
@@ -21,13 +23,15 @@ pub struct Limits {
 }
 
 impl Default for Limits {
-    /// Sized so that a full page stays well under 20 MB: about 2,000
-    /// pictures of 2–8 kB each.
+    /// Sized so that a full page stays under 20 MB: at most 3,600
+    /// pictures of 2–7 kB each (about 12 MB with every section full; a
+    /// 9,525-photo LFW set makes 2 MB).
     fn default() -> Limits {
         Limits {
             findings: 200,
             duplicates: 100,
-            persons: 60,
+            persons: 50,
+            groups: 5,
             per_group: 12,
             confusions: 50,
         }

@@ -117,7 +117,8 @@ pub fn persons(selection: &Selection, uris: &Uris) -> Markup {
 
 fn person(strip: &PersonStrip, open: bool, uris: &Uris) -> Markup {
     let person = strip.person;
-    let several = strip.groups.len() > 1;
+    let groups = &strip.groups;
+    let several = groups.total > 1;
     html! {
         details.person open[open] {
             summary {
@@ -130,7 +131,10 @@ fn person(strip: &PersonStrip, open: bool, uris: &Uris) -> Markup {
                     }
                 }
             }
-            @for (g, group) in strip.groups.iter().enumerate() {
+            @if groups.shown.len() < groups.total {
+                div.label { "the " (groups.shown.len()) " largest of " (count(groups.total)) " groups" }
+            }
+            @for (g, group) in groups.shown.iter().enumerate() {
                 div.group {
                     div.label {
                         @if several { "group " (g + 1) " · " }

@@ -44,7 +44,7 @@ pub type Face<'a> = (&'a str, Option<[f32; 4]>);
 /// another, all of its photos.
 pub struct PersonStrip<'a> {
     pub person: &'a PersonReport,
-    pub groups: Vec<Capped<Face<'a>>>,
+    pub groups: Capped<Capped<Face<'a>>>,
 }
 
 pub struct Selection<'a> {
@@ -63,7 +63,7 @@ impl<'a> Selection<'a> {
         let flagged = report.persons.iter().filter(|p| !p.flags.is_empty());
         let strips = flagged.map(|person| PersonStrip {
             person,
-            groups: groups_of(person, report, &by_key, limits.per_group),
+            groups: groups_of(person, report, &by_key, limits),
         });
         Selection {
             findings: Capped::of(report.photos.iter().filter(is_problem), limits.findings),
@@ -84,7 +84,7 @@ impl<'a> Selection<'a> {
             pics.push(Pic::whole(&d.b, PAIR_SIDE));
         }
         for strip in &self.persons.shown {
-            for &(key, face) in strip.groups.iter().flat_map(|g| &g.shown) {
+            for &(key, face) in strip.groups.shown.iter().flat_map(|g| &g.shown) {
                 pics.push(Pic::face(key, STRIP_SIDE, face));
             }
         }
@@ -97,25 +97,25 @@ impl<'a> Selection<'a> {
     }
 }
 
-/// A person's photos in groups: the split groups the report names, else
-/// the folder's photos in the report's order (worst first) as one group.
+/// A person's photos in groups: the split groups the report names (the
+/// largest first), else the folder's photos in the report's order (worst
+/// first) as one group.
 fn groups_of<'a>(
     person: &'a PersonReport,
     report: &'a Report,
     by_key: &HashMap<&str, &'a PhotoReport>,
-    limit: usize,
-) -> Vec<Capped<Face<'a>>> {
+    limits: &Limits,
+) -> Capped<Capped<Face<'a>>> {
     let face = |key: &'a str| (key, by_key.get(key).and_then(|p| p.face_box));
+    let per_group = limits.per_group;
     if person.flags.contains(&Flag::Split) && !person.split_groups.is_empty() {
-        return person
+        let groups = person
             .split_groups
             .iter()
-            .map(|g| Capped::of(g.iter().map(|k| face(k.as_str())), limit))
-            .collect();
+            .map(|g| Capped::of(g.iter().map(|k| face(k.as_str())), per_group));
+        return Capped::of(groups, limits.groups);
     }
     let own = report.photos.iter().filter(|p| p.person == person.name);
-    vec![Capped::of(
-        own.map(|p| (p.path.as_str(), p.face_box)),
-        limit,
-    )]
+    let all = Capped::of(own.map(|p| (p.path.as_str(), p.face_box)), per_group);
+    Capped::of([all], 1)
 }

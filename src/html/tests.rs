@@ -62,7 +62,7 @@ fn report() -> Report {
     }
 }
 
-fn page(limits: &Limits) -> String {
+fn render_page(limits: &Limits) -> String {
     let report = report();
     let confusions = Confusions::from_report(&report, "none saved".into());
     let input = PageInput {
@@ -81,7 +81,7 @@ fn every_section_states_its_cap() {
         per_group: 3,
         ..Limits::default()
     };
-    let page = page(&limits);
+    let page = render_page(&limits);
     assert!(
         page.contains("Worst photos <small>top 2 of 5</small>"),
         "{page}"
@@ -96,11 +96,23 @@ fn every_section_states_its_cap() {
         !page.contains("ann/ok.jpg"),
         "informational flags are not findings"
     );
+    let one_group = render_page(&Limits {
+        groups: 1,
+        ..Limits::default()
+    });
+    assert!(
+        one_group.contains("the 1 largest of 2 groups"),
+        "{one_group}"
+    );
+    assert!(
+        !one_group.contains("group 2 · "),
+        "the second group is left out"
+    );
 }
 
 #[test]
 fn names_are_escaped_and_unreadable_photos_say_so() {
-    let page = page(&Limits::default());
+    let page = render_page(&Limits::default());
     assert!(
         page.contains("looks like <b>&lt;b&gt;bob&lt;/b&gt;</b>"),
         "{page}"
@@ -118,5 +130,5 @@ fn without_a_classifier_the_nearest_person_check_stands_in() {
     assert_eq!(c.rows.len(), 1, "{c:?}");
     assert_eq!((c.rows[0].person.as_str(), c.rows[0].count), ("ann", 3));
     assert_eq!(c.rows[0].examples.len(), 3);
-    assert!(page(&Limits::default()).contains("nearest-person check"));
+    assert!(render_page(&Limits::default()).contains("nearest-person check"));
 }
