@@ -42,6 +42,14 @@ pub fn count(n: usize) -> String {
     out
 }
 
+/// "1 photo", "2 photos".
+pub fn plural(n: usize, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        _ => format!("{} {noun}s", count(n)),
+    }
+}
+
 /// A report word as the JSON spells it (`no_face`), spaced for reading.
 pub fn word<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_value(value)
@@ -66,5 +74,7 @@ mod tests {
     fn a_cap_says_how_many_there_were() {
         assert_eq!(cap_note(200, 1234), "top 200 of 1,234");
         assert_eq!(cap_note(17, 17), "all 17");
+        assert_eq!(plural(1, "photo"), "1 photo");
+        assert_eq!(plural(1234, "photo"), "1,234 photos");
     }
 }

@@ -3,9 +3,11 @@
 //! overrides made visible) and then maud's HTML escaping.
 
 use super::confusion::{Confusions, NEIGHBOUR_MIN_PHOTOS, Source};
-use super::parts::{Uris, cap_note, count, picture, word};
+use super::parts::{Uris, cap_note, count, picture, plural, word};
 use super::pics::Pic;
-use super::select::{EXAMPLE_SIDE, FINDING_SIDE, PAIR_SIDE, PersonStrip, STRIP_SIDE, Selection};
+use super::select::{
+    EXAMPLE_SIDE, FINDING_SIDE, Group, PAIR_SIDE, PersonStrip, STRIP_SIDE, Selection,
+};
 use crate::analysis::{DuplicateReport, PhotoReport};
 use crate::shown::escape;
 use maud::{Markup, html};
@@ -118,11 +120,10 @@ pub fn persons(selection: &Selection, uris: &Uris) -> Markup {
 fn person(strip: &PersonStrip, open: bool, uris: &Uris) -> Markup {
     let person = strip.person;
     let groups = &strip.groups;
-    let several = groups.total > 1;
     html! {
         details.person open[open] {
             summary {
-                b { (escape(&person.name)) } " · " (count(person.photos)) " photos "
+                b { (escape(&person.name)) } " · " (plural(person.photos, "photo")) " "
                 @for flag in &person.flags { span.flag { (word(flag)) } " " }
                 @if !person.merge_with.is_empty() {
                     "same person as "
@@ -132,19 +133,28 @@ fn person(strip: &PersonStrip, open: bool, uris: &Uris) -> Markup {
                 }
             }
             @if groups.shown.len() < groups.total {
-                div.label { "the " (groups.shown.len()) " largest of " (count(groups.total)) " groups" }
+                div.label { "the first " (groups.shown.len()) " of " (count(groups.total)) " groups" }
             }
             @for (g, group) in groups.shown.iter().enumerate() {
-                div.group {
-                    div.label {
-                        @if several { "group " (g + 1) " · " }
-                        (cap_note(group.shown.len(), group.total))
-                    }
-                    div.strip {
-                        @for &(key, face) in &group.shown {
-                            (picture(uris, &Pic::face(key, STRIP_SIDE, face), &escape(key)))
-                        }
-                    }
+                (strip_of(g, group, groups.total > 1, uris))
+            }
+        }
+    }
+}
+
+/// One group's photos in a row, labelled with its folder or its number.
+fn strip_of(g: usize, group: &Group, several: bool, uris: &Uris) -> Markup {
+    let photos = &group.photos;
+    html! {
+        div.group {
+            div.label {
+                @if let Some(folder) = group.folder { b { (escape(folder)) } " · " }
+                @else if several { "group " (g + 1) " · " }
+                (cap_note(photos.shown.len(), photos.total))
+            }
+            div.strip {
+                @for &(key, face) in &photos.shown {
+                    (picture(uris, &Pic::face(key, STRIP_SIDE, face), &escape(key)))
                 }
             }
         }
@@ -155,7 +165,10 @@ pub fn confusions(all: &Confusions, selection: &Selection, uris: &Uris) -> Marku
     let c = &selection.confusions;
     html! {
         section #confusions {
-            h2 { "Confusions " small { (cap_note(c.shown.len(), c.total)) " pairs" } }
+            h2 {
+                "Confusions "
+                small { (cap_note(c.shown.len(), c.total)) @if c.total == 1 { " pair" } @else { " pairs" } }
+            }
             p.hint { (explain(all)) }
             @if c.total == 0 { p.empty { "Nobody is taken for somebody else." } }
             @else {

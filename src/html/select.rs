@@ -39,12 +39,20 @@ impl<T> Capped<T> {
 /// A photo in a strip: its key and the face judged.
 pub type Face<'a> = (&'a str, Option<[f32; 4]>);
 
+/// Photos shown together: a split group, or one folder's photos.
+pub struct Group<'a> {
+    /// The folder, when the group is a whole folder (a merge shows the
+    /// person's folder beside the folders it is one person with).
+    pub folder: Option<&'a str>,
+    pub photos: Capped<Face<'a>>,
+}
+
 /// A flagged person with their photos as the analysis groups them: the
 /// split groups (largest first) or, for a folder that is one person with
-/// another, all of its photos.
+/// another, its photos and then the other folders'.
 pub struct PersonStrip<'a> {
     pub person: &'a PersonReport,
-    pub groups: Capped<Capped<Face<'a>>>,
+    pub groups: Capped<Group<'a>>,
 }
 
 pub struct Selection<'a> {
@@ -84,7 +92,7 @@ impl<'a> Selection<'a> {
             pics.push(Pic::whole(&d.b, PAIR_SIDE));
         }
         for strip in &self.persons.shown {
-            for &(key, face) in strip.groups.shown.iter().flat_map(|g| &g.shown) {
+            for &(key, face) in strip.groups.shown.iter().flat_map(|g| &g.photos.shown) {
                 pics.push(Pic::face(key, STRIP_SIDE, face));
             }
         }
@@ -98,24 +106,30 @@ impl<'a> Selection<'a> {
 }
 
 /// A person's photos in groups: the split groups the report names (the
-/// largest first), else the folder's photos in the report's order (worst
-/// first) as one group.
+/// largest first), else the folder's photos and those of the folders it
+/// is one person with, each in the report's order (worst first).
 fn groups_of<'a>(
     person: &'a PersonReport,
     report: &'a Report,
     by_key: &HashMap<&str, &'a PhotoReport>,
     limits: &Limits,
-) -> Capped<Capped<Face<'a>>> {
-    let face = |key: &'a str| (key, by_key.get(key).and_then(|p| p.face_box));
+) -> Capped<Group<'a>> {
     let per_group = limits.per_group;
     if person.flags.contains(&Flag::Split) && !person.split_groups.is_empty() {
-        let groups = person
-            .split_groups
-            .iter()
-            .map(|g| Capped::of(g.iter().map(|k| face(k.as_str())), per_group));
+        let face = |key: &'a str| (key, by_key.get(key).and_then(|p| p.face_box));
+        let groups = person.split_groups.iter().map(|g| Group {
+            folder: None,
+            photos: Capped::of(g.iter().map(|k| face(k.as_str())), per_group),
+        });
         return Capped::of(groups, limits.groups);
     }
-    let own = report.photos.iter().filter(|p| p.person == person.name);
-    let all = Capped::of(own.map(|p| (p.path.as_str(), p.face_box)), per_group);
-    Capped::of([all], 1)
+    let folders = std::iter::once(&person.name).chain(&person.merge_with);
+    let groups = folders.map(|name| {
+        let own = report.photos.iter().filter(|p| &p.person == name);
+        Group {
+            folder: Some(name.as_str()),
+            photos: Capped::of(own.map(|p| (p.path.as_str(), p.face_box)), per_group),
+        }
+    });
+    Capped::of(groups, limits.groups)
 }

@@ -100,10 +100,7 @@ fn every_section_states_its_cap() {
         groups: 1,
         ..Limits::default()
     });
-    assert!(
-        one_group.contains("the 1 largest of 2 groups"),
-        "{one_group}"
-    );
+    assert!(one_group.contains("the first 1 of 2 groups"), "{one_group}");
     assert!(
         !one_group.contains("group 2 · "),
         "the second group is left out"
@@ -131,4 +128,28 @@ fn without_a_classifier_the_nearest_person_check_stands_in() {
     assert_eq!((c.rows[0].person.as_str(), c.rows[0].count), ("ann", 3));
     assert_eq!(c.rows[0].examples.len(), 3);
     assert!(render_page(&Limits::default()).contains("nearest-person check"));
+}
+
+#[test]
+fn a_merge_shows_the_folders_side_by_side() {
+    let mut report = report();
+    report.photos.push(photo("cat/1.jpg", "cat", -1.0, &[Flag::Merge]));
+    report.persons.push(PersonReport {
+        name: "cat".into(),
+        photos: 1,
+        flags: vec![Flag::Merge],
+        split_groups: Vec::new(),
+        merge_with: vec!["ann".into()],
+    });
+    let confusions = Confusions::from_report(&report, "why".into());
+    let input = PageInput {
+        report: &report,
+        root: Path::new("/nonexistent/facecurate-html-test"),
+        title: "t",
+        confusions: &confusions,
+    };
+    let page = render(&input, &Limits::default());
+    assert!(page.contains("<b>cat</b> · 1 photo "), "{page}");
+    assert!(page.contains("<b>cat</b> · all 1"), "{page}");
+    assert!(page.contains("<b>ann</b> · all 6"), "{page}");
 }
