@@ -133,7 +133,9 @@ fn without_a_classifier_the_nearest_person_check_stands_in() {
 #[test]
 fn a_merge_shows_the_folders_side_by_side() {
     let mut report = report();
-    report.photos.push(photo("cat/1.jpg", "cat", -1.0, &[Flag::Merge]));
+    report
+        .photos
+        .push(photo("cat/1.jpg", "cat", -1.0, &[Flag::Merge]));
     report.persons.push(PersonReport {
         name: "cat".into(),
         photos: 1,
