@@ -24,8 +24,8 @@ pub struct Limits {
 
 impl Default for Limits {
     /// Sized so that a full page stays under 20 MB: at most 3,600
-    /// pictures of 2–7 kB each (about 12 MB with every section full; a
-    /// 9,525-photo LFW set makes 2 MB).
+    /// pictures of 2–7 kB each (about 12 MB estimated with every section
+    /// full; the 9,525-photo LFW training set makes 2.2 MB).
     fn default() -> Limits {
         Limits {
             findings: 200,
