@@ -13,6 +13,7 @@ pub mod facenet;
 pub mod fault;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod html;
 pub mod jobs;
 pub mod lfw;
 pub mod models;

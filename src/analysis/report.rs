@@ -39,6 +39,11 @@ pub struct PhotoReport {
     /// (the terminal UI shows a photo of them beside it). Not a suggestion.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nearest_person: Option<String>,
+    /// The face the analysis used, `[x, y, width, height]` in the upright
+    /// photo's pixels (the HTML page crops its thumbnails to it); not in
+    /// the JSON.
+    #[serde(skip)]
+    pub face_box: Option<[f32; 4]>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -268,6 +273,7 @@ impl Analysis {
             nearest_person: evidence
                 .and_then(|e| e.best)
                 .map(|b| self.names[b.0 as usize].clone()),
+            face_box: self.face(i).map(|f| f.bbox),
         };
         (record.reviewed, row)
     }

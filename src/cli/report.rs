@@ -1,4 +1,4 @@
-//! `facecurate report [--json]` and `facecurate lint [--max-flags N]`: the
+//! `facecurate report [--json] [--html DIR]` and `facecurate lint [--max-flags N]`: the
 //! curation analysis over the workspace's dataset (the store is brought up
 //! to date first, which is instant when nothing changed), or over any
 //! dataset folder given on the command line (processed without a store).
@@ -9,6 +9,9 @@ use super::session::{self, Printer};
 use super::setup;
 use anyhow::{Context, Result};
 use facecurate::analysis::{Flag, Report, Settings};
+use facecurate::html::{Confusions, Limits, PageInput};
+use facecurate::records::PhotoRecord;
+use facecurate::session::Session;
 use facecurate::shown::escape;
 use std::path::{Path, PathBuf};
 
@@ -17,6 +20,10 @@ pub struct ReportArgs {
     /// Print one JSON document: {"photos":[…],"duplicates":[…],"persons":[…]}.
     #[arg(long)]
     pub json: bool,
+    /// Write a self-contained page, DIR/index.html, to hand to a teammate
+    /// (pictures embedded, no JavaScript); it replaces the text listing.
+    #[arg(long, value_name = "DIR")]
+    pub html: Option<PathBuf>,
     #[command(flatten)]
     pub source: AnalysisSource,
 }
@@ -48,11 +55,23 @@ fn settings_file(path: &Path) -> Result<Settings> {
         .with_context(|| format!("{}: invalid analysis settings", path.display()))
 }
 
+/// A report and what `--html` needs besides it.
+struct Analysed {
+    report: Report,
+    /// Seconds the analysis itself took.
+    seconds: f64,
+    /// The dataset folder the report's paths are relative to.
+    root: PathBuf,
+    /// The saved classifier's confusions, or why there are none (it is
+    /// asked only for `--html`).
+    classifier: Result<Confusions, String>,
+}
+
 /// The analysis of the workspace's dataset (its store brought up to date
 /// first, its registered pairs reused and saved back for the next run) or
-/// of a folder given on the command line; also the seconds the analysis
-/// itself took.
-fn analyse(cli: &GlobalArgs, source: &AnalysisSource) -> Result<(Report, f64)> {
+/// of a folder given on the command line; with `html`, also the saved
+/// classifier's answers on the same records.
+fn analyse(cli: &GlobalArgs, source: &AnalysisSource, html: bool) -> Result<Analysed> {
     let printer = Printer::default();
     let session = match source.dataset {
         Some(_) => session::workspace_or_bare(cli, &printer)?,
@@ -66,7 +85,15 @@ fn analyse(cli: &GlobalArgs, source: &AnalysisSource) -> Result<(Report, f64)> {
         let store = session.scanned_store(&session::stop_on_ctrl_c())?;
         printer.finish();
         let records = store.records()?;
-        return Ok(session.review_store(&store, records, settings));
+        let classifier = classifier_confusions(&session, &records, html);
+        let (report, seconds) = session.review_store(&store, records, settings);
+        let root = session.workspace().dataset.clone();
+        return Ok(Analysed {
+            report,
+            seconds,
+            root,
+            classifier,
+        });
     };
     anyhow::ensure!(
         dataset.is_dir(),
@@ -74,28 +101,80 @@ fn analyse(cli: &GlobalArgs, source: &AnalysisSource) -> Result<(Report, f64)> {
         dataset.display()
     );
     let records = setup::folder_records(&session, dataset)?;
-    Ok(session.review_records(records, settings))
+    let classifier = classifier_confusions(&session, &records, html);
+    let (report, seconds) = session.review_records(records, settings);
+    Ok(Analysed {
+        report,
+        seconds,
+        root: dataset.to_path_buf(),
+        classifier,
+    })
+}
+
+/// What the session's saved classifier makes of the labels, if the page
+/// wants it and there is one for this embedder.
+fn classifier_confusions(
+    session: &Session,
+    records: &[PhotoRecord],
+    wanted: bool,
+) -> Result<Confusions, String> {
+    if !wanted {
+        return Err("not asked for".into());
+    }
+    let saved = facecurate::classify::model_file::path_in(&session.classifier_dir(None));
+    if !saved.exists() {
+        return Err("none is trained here yet; `facecurate train` makes one".into());
+    }
+    let (model, _) = session.classifier(None).map_err(|e| e.to_string())?;
+    Ok(Confusions::from_classifier(&model, records))
 }
 
 pub fn run(cli: &GlobalArgs, args: &ReportArgs) -> Result<Outcome> {
-    let (report, seconds) = analyse(cli, &args.source)?;
+    let analysed = analyse(cli, &args.source, args.html.is_some())?;
+    let report = &analysed.report;
     if args.json {
-        println!("{}", serde_json::to_string(&report)?);
-    } else {
-        print_text(&report);
+        println!("{}", serde_json::to_string(report)?);
+    } else if args.html.is_none() {
+        print_text(report);
     }
     errln!(
         "{} photos, {} problems, {} duplicate pairs; analysis {:.2} s",
         report.photos.len(),
         report.problems(),
         report.duplicates.len(),
-        seconds
+        analysed.seconds
     );
+    if let Some(dir) = &args.html {
+        write_html(dir, analysed)?;
+    }
     Ok(Outcome::Ok)
 }
 
+/// Writes the page; without a classifier the confusion table is the
+/// analysis's nearest-person evidence, and the page says why.
+fn write_html(dir: &Path, analysed: Analysed) -> Result<()> {
+    let report = &analysed.report;
+    let confusions = analysed
+        .classifier
+        .unwrap_or_else(|why| Confusions::from_report(report, why));
+    let root = std::fs::canonicalize(&analysed.root).unwrap_or(analysed.root);
+    let title = root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let input = PageInput {
+        report,
+        root: &root,
+        title: &title,
+        confusions: &confusions,
+    };
+    let (path, bytes) = facecurate::html::write(dir, &input, &Limits::default())?;
+    errln!("wrote {} ({bytes} bytes)", path.display());
+    Ok(())
+}
+
 pub fn lint(cli: &GlobalArgs, args: &LintArgs) -> Result<Outcome> {
-    let (report, _) = analyse(cli, &args.source)?;
+    let report = analyse(cli, &args.source, false)?.report;
     let problems = report.problems();
     print_text(&report);
     if problems > args.max_flags {

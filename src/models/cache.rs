@@ -1,6 +1,7 @@
 //! Where provisioned files live: one user-wide cache shared by every clone and
 //! workspace, so a 40 MB model is fetched once per machine, not per checkout.
 
+use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Environment variable that overrides the cache location.
@@ -53,4 +54,10 @@ impl Cache {
     pub fn scratch(&self) -> PathBuf {
         self.root.join("tmp")
     }
+}
+
+/// Removes a file or a folder tree, whichever is there; nothing there is fine.
+pub(super) fn remove_any(path: &Path) {
+    let _ = fs::remove_dir_all(path);
+    let _ = fs::remove_file(path);
 }

@@ -2,12 +2,13 @@
 //! that fetching and archive extraction can both raise it without either
 //! importing the other.
 
-pub use super::index::INDEX_ENV;
 use std::io;
 use std::path::{Path, PathBuf};
 
 /// Environment variable naming the Python interpreter (default `python3`).
 pub const PYTHON_ENV: &str = "FACECURATE_PYTHON";
+/// Environment variable naming the package index (its simple API's base URL).
+pub const INDEX_ENV: &str = "FACECURATE_INDEX_URL";
 
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {

@@ -6,7 +6,7 @@
 //! Every failure says what happened and what to do; nothing half-written is
 //! ever left under a final name.
 
-use super::cache::Cache;
+use super::cache::{Cache, remove_any};
 use super::error::io_err;
 pub use super::error::{FetchError, PYTHON_ENV};
 use super::hash::{sha256_file, sha256_tree};
@@ -278,9 +278,4 @@ fn convert_member(
     let mut file = fs::File::create(output).map_err(io_err("creating", output))?;
     std::io::Write::write_all(&mut file, &converted).map_err(io_err("writing", output))?;
     file.sync_all().map_err(io_err("writing", output))
-}
-
-pub(super) fn remove_any(path: &Path) {
-    let _ = fs::remove_dir_all(path);
-    let _ = fs::remove_file(path);
 }

@@ -9,10 +9,8 @@
 //! exact pinned file name; its sha256 is checked after the download anyway.
 
 use super::error::FetchError;
+pub use super::error::INDEX_ENV;
 use std::path::PathBuf;
-
-/// Environment variable naming the package index (its simple API's base URL).
-pub const INDEX_ENV: &str = "FACECURATE_INDEX_URL";
 
 /// A package index and the setting it was read from, for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -178,7 +178,7 @@ fn tools_env(
         "installing the conversion tools ({}) into the cache",
         manifest.convert_tools.join(", ")
     ));
-    super::fetch::remove_any(&dir);
+    super::cache::remove_any(&dir);
     let dir_str = dir.to_string_lossy().to_string();
     let mut args = vec![
         "-m",

@@ -44,7 +44,7 @@ pub fn details(photo: &PhotoRow) -> Vec<Line<'static>> {
         .distance
         .map(|d| format!("dist {d:.2} · "))
         .unwrap_or_default();
-    let mut suggestion = super::view::suggestion_text(photo);
+    let mut suggestion = suggestion_text(photo);
     if photo.suggested.is_some() {
         suggestion.push_str(", a accepts");
     }
@@ -156,4 +156,15 @@ pub fn wanted(app: &App) -> Vec<Request> {
         }
     }
     out
+}
+
+/// `→ X (+0.12)` where the evidence says move; `near X (-0.13)` where the
+/// photo is flagged but still nearer its own person (nothing to accept).
+pub fn suggestion_text(p: &PhotoRow) -> String {
+    match (&p.suggested, &p.resembles, p.margin) {
+        (Some(s), _, Some(m)) => format!("→ {} ({m:+.2})", safe(s)),
+        (Some(s), _, None) => format!("→ {}", safe(s)),
+        (None, Some(near), Some(m)) => format!("near {} ({m:+.2})", safe(near)),
+        _ => String::new(),
+    }
 }

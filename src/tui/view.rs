@@ -145,7 +145,7 @@ fn photo_row(p: &PhotoRow, with_person: bool) -> Row<'static> {
     } else {
         safe_path(&p.path).into_owned()
     };
-    let suggestion = suggestion_text(p);
+    let suggestion = super::preview::suggestion_text(p);
     Row::new(vec![
         Cell::from(format!("{:.2}", p.score)),
         Cell::from(name),
@@ -387,15 +387,4 @@ fn popup(frame: &mut Frame, title: &str, text: &str, width: u16, height: u16) {
         ),
         rect,
     );
-}
-
-/// `→ X (+0.12)` where the evidence says move; `near X (-0.13)` where the
-/// photo is flagged but still nearer its own person (nothing to accept).
-pub fn suggestion_text(p: &PhotoRow) -> String {
-    match (&p.suggested, &p.resembles, p.margin) {
-        (Some(s), _, Some(m)) => format!("→ {} ({m:+.2})", safe(s)),
-        (Some(s), _, None) => format!("→ {}", safe(s)),
-        (None, Some(near), Some(m)) => format!("near {} ({m:+.2})", safe(near)),
-        _ => String::new(),
-    }
 }

@@ -3,9 +3,9 @@
 
 use std::borrow::Cow;
 
+use super::graph::{Result, input, int_attr, node_error};
 use super::proto::NodeProto;
 use super::tensor::{Array, Consts, FLOAT, INT4, INT8, INT16, INT32, UINT4, UINT8, UINT16, Values};
-use super::{Result, input, int_attr, node_error};
 
 /// convert.py's `_QUANT_TYPES`.
 const QUANT_TYPES: [i32; 7] = [INT8, UINT8, INT16, UINT16, INT32, INT4, UINT4];

@@ -5,9 +5,11 @@
 use std::collections::{HashMap, HashSet};
 
 use super::fold::{dequantize, reshape};
+use super::graph::{
+    ConvertError, Result, input, node_error, node_label, op_type, output0, set_dim,
+};
 use super::proto::{ModelProto, NodeProto, TensorProto, ValueInfoProto};
 use super::tensor::{Array, Consts};
-use super::{ConvertError, Result, input, node_error, node_label, op_type, output0, set_dim};
 
 pub fn convert(model: &mut ModelProto) -> Result<()> {
     let g = model.graph.get_or_insert_default();

@@ -4,8 +4,8 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use super::graph::{ConvertError, Result};
 use super::proto::TensorProto;
-use super::{ConvertError, Result};
 
 // TensorProto.DataType values.
 pub const FLOAT: i32 = 1;

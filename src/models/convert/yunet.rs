@@ -2,9 +2,9 @@
 //! count become symbolic, the stale value_info goes; nothing else changes.
 //! Nodes whose constant shapes or sizes would pin H/W are refused.
 
+use super::graph::{ConvertError, Result, input, node_error, op_type, output0, rank, set_dim};
 use super::proto::{ModelProto, NodeProto};
 use super::tensor::Consts;
-use super::{ConvertError, Result, input, node_error, op_type, output0, rank, set_dim};
 
 pub fn convert(model: &mut ModelProto) -> Result<()> {
     let g = model.graph.get_or_insert_default();
