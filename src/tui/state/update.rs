@@ -381,6 +381,10 @@ fn no_suggestion(p: &PhotoRow) -> String {
             "it is still nearer its own person than {} (margin {m:+.2})",
             other
         ),
+        (Some(other), Some(m)) => format!(
+            "a moves only a mislabel, and this photo is flagged {} (nearest other person {other}, margin {m:+.2})",
+            p.flags.join(", ")
+        ),
         _ => "no other person explains it better".to_string(),
     };
     format!("nothing to accept: {why}; press m to pick a person")
