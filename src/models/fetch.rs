@@ -30,12 +30,7 @@ pub fn status(cache: &Cache, artifact: &Artifact) -> Result<Status, FetchError> 
     if !path.exists() {
         return Ok(Status::Missing);
     }
-    let actual = if artifact.is_folder() {
-        sha256_tree(&path)
-    } else {
-        sha256_file(&path)
-    }
-    .map_err(io_err("reading", &path))?;
+    let actual = hash_of(artifact, &path)?;
     Ok(if actual == artifact.sha256 {
         Status::Present
     } else {
@@ -99,12 +94,6 @@ fn fetch_one(
     source: &Source,
     progress: &mut dyn FnMut(&str),
 ) -> Result<(), FetchError> {
-    let scratch_root = cache.scratch();
-    fs::create_dir_all(&scratch_root).map_err(io_err("creating", &scratch_root))?;
-    let scratch = tempfile::Builder::new()
-        .prefix(&format!("{}-", artifact.name))
-        .tempdir_in(&scratch_root)
-        .map_err(io_err("creating a folder in", &scratch_root))?;
     if let Source::Dir(dir) = source
         && copy_cached(cache, dir, artifact, progress)?
     {
@@ -113,39 +102,28 @@ fn fetch_one(
     if artifact.convert.as_deref().is_some_and(pip::needs_python) {
         pip::check_available()?;
     }
+    let scratch_root = cache.scratch();
+    fs::create_dir_all(&scratch_root).map_err(io_err("creating", &scratch_root))?;
+    let scratch = tempfile::Builder::new()
+        .prefix(&format!("{}-", artifact.name))
+        .tempdir_in(&scratch_root)
+        .map_err(io_err("creating a folder in", &scratch_root))?;
     let archive = super::source::archive(source, artifact, scratch.path(), progress)?;
-    let final_path = cache.path_of(&artifact.file);
-    let parent = final_path.parent().unwrap_or(cache.root()).to_path_buf();
-    fs::create_dir_all(&parent).map_err(io_err("creating", &parent))?;
-    // Staged next to the final path so the closing rename is atomic.
-    let staged = parent.join(format!(
-        ".{}.partial-{}",
-        final_path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("artifact"),
-        std::process::id()
-    ));
-    remove_any(&staged);
     progress(&format!(
         "{}: extracting {}",
         artifact.name, artifact.member
     ));
-    let result = stage(
-        cache,
-        manifest,
-        artifact,
-        &archive,
-        scratch.path(),
-        &staged,
-        progress,
-    );
-    if let Err(e) = result {
-        remove_any(&staged);
-        return Err(e);
-    }
-    remove_any(&final_path);
-    fs::rename(&staged, &final_path).map_err(io_err("moving into place", &final_path))?;
+    let final_path = install(cache, artifact, |staged| {
+        stage(
+            cache,
+            manifest,
+            artifact,
+            &archive,
+            scratch.path(),
+            staged,
+            progress,
+        )
+    })?;
     progress(&format!(
         "{}: ready at {}",
         artifact.name,
@@ -211,28 +189,52 @@ fn copy_cached(
     if status(&other, artifact)? != Status::Present {
         return Ok(false);
     }
-    let (from, to) = (other.path_of(&artifact.file), cache.path_of(&artifact.file));
-    let parent = to.parent().unwrap_or(cache.root()).to_path_buf();
+    let from = other.path_of(&artifact.file);
+    install(cache, artifact, |staged| {
+        copy_any(&from, staged)?;
+        check(&artifact.name, &artifact.sha256, hash_of(artifact, staged)?)
+    })?;
+    progress(&format!("{}: copied from {}", artifact.name, dir.display()));
+    Ok(true)
+}
+
+/// Fills a staging path beside the artifact's final one with `fill` (which
+/// checks what it wrote) and renames it into place, so the closing rename is
+/// atomic and nothing half-written ever has the final name.
+fn install(
+    cache: &Cache,
+    artifact: &Artifact,
+    fill: impl FnOnce(&Path) -> Result<(), FetchError>,
+) -> Result<std::path::PathBuf, FetchError> {
+    let final_path = cache.path_of(&artifact.file);
+    let parent = final_path.parent().unwrap_or(cache.root()).to_path_buf();
     fs::create_dir_all(&parent).map_err(io_err("creating", &parent))?;
-    let staged = parent.join(format!(".{}.partial-{}", artifact.name, std::process::id()));
+    let staged = parent.join(format!(
+        ".{}.partial-{}",
+        final_path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("artifact"),
+        std::process::id()
+    ));
     remove_any(&staged);
-    let copied = copy_any(&from, &staged).and_then(|()| {
-        let actual = if artifact.is_folder() {
-            sha256_tree(&staged)
-        } else {
-            sha256_file(&staged)
-        }
-        .map_err(io_err("reading", &staged))?;
-        check(&artifact.name, &artifact.sha256, actual)
-    });
-    if let Err(e) = copied {
+    if let Err(e) = fill(&staged) {
         remove_any(&staged);
         return Err(e);
     }
-    remove_any(&to);
-    fs::rename(&staged, &to).map_err(io_err("moving into place", &to))?;
-    progress(&format!("{}: copied from {}", artifact.name, dir.display()));
-    Ok(true)
+    remove_any(&final_path);
+    fs::rename(&staged, &final_path).map_err(io_err("moving into place", &final_path))?;
+    Ok(final_path)
+}
+
+/// The sha256 an artifact is pinned by: of its file, or of its folder tree.
+fn hash_of(artifact: &Artifact, path: &Path) -> Result<String, FetchError> {
+    if artifact.is_folder() {
+        sha256_tree(path)
+    } else {
+        sha256_file(path)
+    }
+    .map_err(io_err("reading", path))
 }
 
 /// Copies a file or a folder tree; links are skipped (the hash check then
