@@ -9,6 +9,7 @@
 //! photo recomputes only the persons involved and that photo's neighbours.
 //! Thresholds live in [`Settings`]; the flags a report uses are [`Flag`].
 
+mod clusters;
 mod dupes;
 pub mod embedder_scale;
 mod faces;
@@ -24,6 +25,7 @@ mod settings;
 pub(crate) mod similarity;
 mod state;
 
+pub use clusters::ClusterReport;
 pub use kinds::{DuplicateKind, Flag};
 pub use memo::PairMemo;
 pub use report::{DuplicateReport, PersonReport, PhotoReport, Report, analyze};

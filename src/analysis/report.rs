@@ -1,6 +1,7 @@
 //! The report: every photo ranked worst first, duplicate pairs, and
 //! folder-level findings, in the shape `facecurate report --json` prints.
 
+use super::clusters::ClusterReport;
 use super::groups::is_split;
 use super::kinds::{DuplicateKind, Flag};
 use super::settings::Settings;
@@ -65,6 +66,9 @@ pub struct PersonReport {
     pub split_groups: Vec<Vec<String>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub merge_with: Vec<String>,
+    /// The groups of the person's faces, largest first (one for a folder
+    /// that is one person); `split_groups` repeats them when flagged.
+    pub clusters: Vec<ClusterReport>,
 }
 
 impl Report {
@@ -92,7 +96,7 @@ struct Marks {
     split_off: HashMap<u32, ()>,
 }
 
-fn path_string(a: &Analysis, i: u32) -> String {
+pub(super) fn path_string(a: &Analysis, i: u32) -> String {
     a.slots[i as usize]
         .as_ref()
         .map(|s| crate::pathkey::key_or_lossy(&s.record.path))
@@ -202,6 +206,7 @@ impl Analysis {
                 flags,
                 split_groups,
                 merge_with: merge,
+                clusters: self.cluster_reports(p as u32),
             });
         }
         persons.sort_by(|a, b| {

@@ -50,6 +50,7 @@ fn report() -> Report {
                     vec!["ann/4.jpg".into()],
                 ],
                 merge_with: Vec::new(),
+                clusters: Vec::new(),
             },
             PersonReport {
                 name: "solo".into(),
@@ -57,6 +58,7 @@ fn report() -> Report {
                 flags: Vec::new(),
                 split_groups: Vec::new(),
                 merge_with: Vec::new(),
+                clusters: Vec::new(),
             },
         ],
     }
@@ -142,6 +144,7 @@ fn a_merge_shows_the_folders_side_by_side() {
         flags: vec![Flag::Merge],
         split_groups: Vec::new(),
         merge_with: vec!["ann".into()],
+        clusters: Vec::new(),
     });
     let confusions = Confusions::from_report(&report, "why".into());
     let input = PageInput {

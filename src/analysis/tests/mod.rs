@@ -168,6 +168,35 @@ fn split_and_merge(s: Settings) {
     }
 }
 
+/// A folder holding two people shows them as two clusters, and the one
+/// filed by mistake names the person it is.
+#[test]
+fn clusters_of_a_folder_holding_two_people() {
+    let mut records = dataset();
+    for n in 0..5 {
+        moved(
+            &mut records,
+            &format!("Person_11/Person_11_{n:04}.jpg"),
+            "Person_10",
+        );
+    }
+    let report = analyze(&records, &settings());
+    let p10 = report.persons.iter().find(|p| p.name == "Person_10");
+    let clusters = &p10.expect("Person_10").clusters;
+    let sizes: Vec<usize> = clusters.iter().map(|c| c.size()).collect();
+    assert_eq!(sizes, vec![7, 5], "{clusters:?}");
+    assert_eq!(clusters[1].nearest_person.as_deref(), Some("Person_11"));
+    assert!(clusters[1].photos.iter().all(|p| p.contains("Person_11_")));
+    for c in clusters {
+        assert!(c.cohesion.is_some_and(|x| x > 0.4), "{c:?}");
+        assert!(c.nearest_cosine.is_some());
+    }
+    let single = report.persons.iter().find(|p| p.name == "Person_06");
+    let single = &single.expect("Person_06").clusters;
+    assert_eq!(single.len(), 1);
+    assert_eq!(single[0].cohesion, None);
+}
+
 fn update_vs_fresh(s: Settings) {
     let records = dataset();
     let mut analysis = Analysis::new(records.clone(), s);

@@ -1,0 +1,111 @@
+//! A person's clusters as a report shows them: the groups the analysis finds
+//! in each folder (the same groups behind `split`), each with how tight it
+//! is and which other person its centre is nearest. A front end shows them
+//! as a strip, filters the grid to one, and moves a whole cluster at once.
+
+use super::state::Analysis;
+use crate::vector::dot;
+use serde::Serialize;
+
+/// Pairs compared at most per cluster for its cohesion: the first members
+/// in path order, so the figure is stable and cheap for a 1,000-photo folder.
+const COHESION_SAMPLE: usize = 48;
+
+/// One group of a person's faces.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClusterReport {
+    /// The photos of the cluster, dataset-relative, in path order.
+    pub photos: Vec<String>,
+    /// Mean cosine between the cluster's faces (none for a single face).
+    pub cohesion: Option<f32>,
+    /// The other person whose centre is nearest the cluster's centre.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nearest_person: Option<String>,
+    /// Cosine between the two centres.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nearest_cosine: Option<f32>,
+}
+
+impl ClusterReport {
+    pub fn size(&self) -> usize {
+        self.photos.len()
+    }
+}
+
+impl Analysis {
+    /// Person `p`'s clusters, largest first (empty for a person with no
+    /// usable face).
+    pub(super) fn cluster_reports(&self, p: u32) -> Vec<ClusterReport> {
+        self.groups[p as usize]
+            .iter()
+            .filter(|g| !g.is_empty())
+            .map(|g| self.cluster_report(p, g))
+            .collect()
+    }
+
+    fn cluster_report(&self, p: u32, group: &[u32]) -> ClusterReport {
+        let mut photos: Vec<String> = group
+            .iter()
+            .map(|&m| super::report::path_string(self, m))
+            .collect();
+        photos.sort();
+        let centre = self.centre(group);
+        let nearest = self
+            .candidate_persons(p, group)
+            .into_iter()
+            .filter_map(|q| {
+                let other = self.centre(&self.stats[q as usize].sample)?;
+                Some((q, dot(centre.as_deref()?, &other)))
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+        ClusterReport {
+            photos,
+            cohesion: self.cohesion(group),
+            nearest_person: nearest.map(|n| self.names[n.0 as usize].clone()),
+            nearest_cosine: nearest.map(|n| n.1),
+        }
+    }
+
+    /// The unit mean of the members' vectors.
+    fn centre(&self, members: &[u32]) -> Option<Vec<f32>> {
+        let mut sum = vec![0.0f32; self.vectors.dim];
+        let mut any = false;
+        for &m in members {
+            if self.vectors.is_zero(m as usize) {
+                continue;
+            }
+            any = true;
+            for (s, x) in sum.iter_mut().zip(self.vectors.row(m as usize)) {
+                *s += x;
+            }
+        }
+        let norm = dot(&sum, &sum).sqrt();
+        (any && norm > 0.0).then(|| sum.iter().map(|x| x / norm).collect())
+    }
+
+    fn cohesion(&self, group: &[u32]) -> Option<f32> {
+        let sample = &group[..group.len().min(COHESION_SAMPLE)];
+        let mut total = 0.0;
+        let mut pairs = 0usize;
+        for (k, &i) in sample.iter().enumerate() {
+            for &j in &sample[k + 1..] {
+                total += self.vectors.cos(i as usize, j as usize);
+                pairs += 1;
+            }
+        }
+        (pairs > 0).then(|| total / pairs as f32)
+    }
+
+    /// The other persons the members' neighbours point to.
+    fn candidate_persons(&self, p: u32, group: &[u32]) -> Vec<u32> {
+        let mut out: Vec<u32> = group
+            .iter()
+            .filter_map(|&m| self.evidence.get(m as usize)?.as_ref())
+            .flat_map(|e| e.others.iter().map(|o| o.0))
+            .filter(|&q| q != p && self.stats[q as usize].count > 0)
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
