@@ -6,7 +6,7 @@
 
 use super::Backend;
 use super::data::view_of_report;
-use super::state::model::{ClassifierView, Progress};
+use super::state::model::{ClassifierView, Progress, RecallRow};
 use super::state::update::{Effect, Msg};
 use crossbeam_channel::Sender;
 use facecurate::analysis::Settings;
@@ -134,11 +134,24 @@ impl Relay {
                     .into_iter()
                     .map(|c| (c.person, c.taken_for, c.count))
                     .collect();
+                v.recall = r
+                    .per_class
+                    .into_iter()
+                    .filter(|c| c.photos > 0)
+                    .map(|c| RecallRow {
+                        person: c.person,
+                        photos: c.photos,
+                        recall: c.recall,
+                    })
+                    .collect();
+                v.seconds = Some(r.seconds);
+                v.history.extend(r.accuracy);
             }
             ClassifierEvent::TooSmall(why) => {
                 v.accuracy = None;
                 v.classes = 0;
                 v.confused.clear();
+                v.recall.clear();
                 v.state = Some(why);
             }
             ClassifierEvent::Failed(e) => {
@@ -272,6 +285,11 @@ fn apply(ops: &mut Ops<'_>, root: &std::path::Path, effect: Effect) -> Result<St
     };
     Ok(match effect {
         Effect::Move { photo, to } => described(ops.mv(&[root.join(&photo)], &to, true)),
+        // The whole cluster in one journal entry: one undo puts it all back.
+        Effect::MoveCluster { photos, to } => {
+            let paths: Vec<_> = photos.iter().map(|p| root.join(p)).collect();
+            described(ops.mv(&paths, &to, true))
+        }
         Effect::Delete { photo } => described(ops.rm(&[root.join(&photo)])),
         Effect::Reviewed { photo } => described(ops.ok(&[root.join(&photo)])),
         Effect::NotDuplicate { a, b } => {
