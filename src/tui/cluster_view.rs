@@ -27,14 +27,19 @@ pub fn cluster_label(i: usize, c: &ClusterRow) -> String {
 /// width): the clusters not shown lose their cohesion and nearest person
 /// when all would not fit. Empty when the person has no cluster.
 pub fn strip(app: &App, width: u16) -> Line<'static> {
-    let full = strip_with(app, false);
-    if full.width() + 2 <= usize::from(width) {
+    let fits = |line: &Line| line.width() + 2 < usize::from(width);
+    let full = strip_with(app, false, true);
+    if fits(&full) {
         return full;
     }
-    strip_with(app, true)
+    let short = strip_with(app, true, true);
+    if fits(&short) {
+        return short;
+    }
+    strip_with(app, true, false)
 }
 
-fn strip_with(app: &App, short: bool) -> Line<'static> {
+fn strip_with(app: &App, short: bool, hint: bool) -> Line<'static> {
     let Some(person) = app.open_person() else {
         return Line::default();
     };
@@ -70,7 +75,7 @@ fn strip_with(app: &App, short: bool) -> Line<'static> {
         };
         spans.push(mark(on, label));
     }
-    if app.cluster.is_some() {
+    if app.cluster.is_some() && hint {
         spans.push(Span::raw(format!(
             " │ {} moves it ",
             key(Action::MoveCluster)
