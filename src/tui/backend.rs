@@ -278,7 +278,11 @@ impl Backend for LiveBackend {
 }
 
 /// Carries out one of the UI's effects; the text says what was done.
-fn apply(ops: &mut Ops<'_>, root: &std::path::Path, effect: Effect) -> Result<String, EditError> {
+pub(super) fn apply(
+    ops: &mut Ops<'_>,
+    root: &std::path::Path,
+    effect: Effect,
+) -> Result<String, EditError> {
     let described = |c: Result<Change, OpError>| c.map(|c| c.description);
     let or_nothing = |c: Result<Option<Change>, OpError>, what: &str| {
         c.map(|c| c.map_or_else(|| format!("nothing to {what}"), |c| c.description))
@@ -303,7 +307,7 @@ fn apply(ops: &mut Ops<'_>, root: &std::path::Path, effect: Effect) -> Result<St
 
 /// An edit's failure: opening the session's store and journal, or the edit.
 #[derive(Debug, thiserror::Error)]
-enum EditError {
+pub(super) enum EditError {
     #[error(transparent)]
     Session(#[from] SessionError),
     #[error(transparent)]

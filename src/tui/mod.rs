@@ -244,6 +244,8 @@ mod grid_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_backend;
+#[cfg(test)]
 mod tests_clusters;
 #[cfg(test)]
 mod tests_curation;
