@@ -56,7 +56,10 @@ fn summary(c: &ClassifierView) -> Vec<Line<'static>> {
     }
     let time = c
         .seconds
-        .map(|s| format!(" · trained in {s:.1} s"))
+        .map(|s| {
+            let digits = if s < 10.0 { 2 } else { 1 };
+            format!(" · trained in {s:.digits$} s")
+        })
         .unwrap_or_default();
     lines.push(Line::from(format!("classes: {}{time}", c.classes)));
     if let Some(state) = &c.state {

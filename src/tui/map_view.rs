@@ -2,7 +2,8 @@
 //! two principal components (PCA, computed off the UI thread in
 //! `person_maps`), among the centres of the persons their clusters are
 //! nearest, drawn with ratatui's `Canvas` in braille dots. Flagged photos
-//! are marked `x`, the selected photo `@`, centres `+name`; with a cluster
+//! (outliers, mislabels…; `split` aside) are marked `x`, the selected photo
+//! `@`, centres `+name`; with a cluster
 //! shown, the other faces are dimmed. It takes the grid's place (the
 //! preview stays beside it).
 
@@ -83,7 +84,12 @@ fn render(app: &App, frame: &mut Frame, area: Rect, selected: Option<&PhotoRow>)
         .selected_cluster()
         .map(|c| c.photos.iter().map(|p| p.as_path()).collect());
     let shown = |p: &Path| members.as_ref().is_none_or(|m| m.contains(p));
-    let flagged = |p: &Path| rows.get(p).is_some_and(|r| !r.flags.is_empty());
+    // `split` is on every photo of a folder the clusters split: the map
+    // shows those clusters already, so only the other flags are marked.
+    let flagged = |p: &Path| {
+        rows.get(p)
+            .is_some_and(|r| r.flags.iter().any(|f| f != "split"))
+    };
     let coords = |keep: &dyn Fn(&Path) -> bool| -> Vec<(f64, f64)> {
         map.faces
             .iter()

@@ -221,7 +221,7 @@ fn snapshot_classifier() {
         update(&mut app, Msg::Thumb(PathBuf::from(path), Arc::new(img)));
     }
     let text = draw(&app, 100, 24);
-    assert!(text.contains("trained in 3.4 s"), "{text}");
+    assert!(text.contains("trained in 3.40 s"), "{text}");
     assert!(text.contains("95.0%–98.5%"), "{text}");
     assert!(
         text.find("madonna").zip(text.find("elton_john")).is_some(),
