@@ -156,6 +156,18 @@ fn moving_a_cluster_issues_one_move_of_exactly_its_photos_undone_and_redone_as_o
     update(&mut app, Msg::Data(data));
     assert_eq!(app.cluster, None);
     assert_eq!(shown(&app).len(), 3);
+    // A fresh view follows the shown cluster by its photos: reordered, it
+    // stays shown; moved away, the next cluster does not take its place.
+    update(&mut app, key('c'));
+    let kept = app.data.clone();
+    let mut data = app.data.clone();
+    data.persons[0].clusters.insert(0, ClusterRow::default());
+    update(&mut app, Msg::Data(data.clone()));
+    assert_eq!(app.cluster, Some(1), "followed to its new place");
+    data.persons[0].clusters.remove(1);
+    update(&mut app, Msg::Data(data));
+    assert_eq!(app.cluster, None, "gone: all photos, not another cluster");
+    update(&mut app, Msg::Data(kept));
     // One undo takes back the whole move, one redo makes it again.
     assert_eq!(update(&mut app, key('u')), vec![Effect::Undo]);
     assert_eq!(update(&mut app, key('U')), vec![Effect::Redo]);

@@ -59,3 +59,21 @@ pub fn opened(app: &mut App) {
     app.cluster = None;
     app.map = false;
 }
+
+/// What identifies the shown cluster across a fresh view: one of its photos.
+pub fn anchor(app: &App) -> Option<std::path::PathBuf> {
+    app.selected_cluster()?.photos.first().cloned()
+}
+
+/// After a fresh view, shows the cluster that now holds the anchor photo
+/// (clusters are re-found, and their order may change); when it moved
+/// away with its cluster, all the person's photos.
+pub fn reanchor(app: &mut App, anchor: Option<std::path::PathBuf>) {
+    let Some(photo) = anchor else {
+        app.cluster = None;
+        return;
+    };
+    app.cluster = app
+        .open_person()
+        .and_then(|p| p.clusters.iter().position(|c| c.photos.contains(&photo)));
+}

@@ -42,7 +42,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             return effects;
         }
         Msg::Data(data) => {
+            let shown = super::clusters::anchor(app);
             app.data = data;
+            super::clusters::reanchor(app, shown);
             clamp_selections(app);
         }
         Msg::Progress(p) => app.progress = p,
@@ -299,10 +301,6 @@ fn move_selection(app: &mut App, delta: i64) {
 /// After the data changes (a photo moved away, say), keep every cursor on a row.
 fn clamp_selections(app: &mut App) {
     let clamp = |sel: &mut usize, len: usize| *sel = (*sel).min(len.saturating_sub(1));
-    // A cluster moved away (or regrouped): back to all the person's photos.
-    if app.selected_cluster().is_none() {
-        app.cluster = None;
-    }
     let (people, person, review) = (
         app.people().len(),
         app.person_photos().len(),
