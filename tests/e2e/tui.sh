@@ -6,7 +6,8 @@
 # exact copy: `a` on it moves nothing, it is marked not a duplicate (gone
 # from the list), undone, and resolved by keeping the original (the copy
 # goes to the trash). Then a planted folder holding two people is split by
-# moving one of its clusters to a new person, undone and redone.
+# moving one of its clusters to a new person, undone and redone; the map of
+# what is left and the Classifier screen's recall and retrain history show.
 # Usage: tests/e2e/tui.sh PATH/TO/facecurate
 set -euo pipefail
 bin=$(realpath "${1:?usage: tests/e2e/tui.sh FACECURATE_BINARY}")
@@ -174,6 +175,20 @@ echo "undo: all 14 back in two_people"
 key U
 split_is 7 0 7 20
 echo "redo: split again"
+# The map of what is left: Jerry Seinfeld's 7 faces among the centres.
+key v
+wait_for "two_people · PCA map of 7 faces" 20
+wait_for "+two_people (own centre)" 10
+key v
+echo "map: the 7 faces left, with the folder's own centre"
+# The Classifier screen: recall per person and the accuracy per retrain.
+key Esc
+key Tab
+key Tab
+key Tab
+wait_for "recall per person (held out)" 10
+wait_for "accuracy per retrain ([1-9]" 120
+echo "classifier: recall per person and accuracy per retrain shown"
 [ "$(title)" = "$title_before" ] || fail "the pane title changed to: $(title)"
 key q
 wait_for "EXIT=0" 10
