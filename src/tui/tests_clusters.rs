@@ -262,3 +262,23 @@ fn a_dataset_too_small_shows_it_as_the_state() {
     assert!(text.contains("too small to train"), "{text}");
     assert!(text.contains("not trained yet"), "{text}");
 }
+
+#[test]
+fn names_in_the_strip_and_on_the_map_are_shown_escaped() {
+    let mut app = two_people();
+    let evil = "evil\u{1b}]0;PWNED\u{7}";
+    app.data.persons[0].clusters[1].nearest = Some(evil.into());
+    app.data.persons[0].map.centres[2].0 = evil.into();
+    update(&mut app, key('c'));
+    update(&mut app, key('c'));
+    let grid = draw(&app, 110, 24);
+    update(&mut app, key('v'));
+    let map = draw(&app, 110, 24);
+    for text in [grid, map] {
+        assert!(text.contains(r"evil\e]0;PWNED\x07"), "{text}");
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text}"
+        );
+    }
+}
