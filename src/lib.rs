@@ -22,6 +22,7 @@ pub mod panics;
 pub mod par;
 pub mod pathkey;
 pub mod pipeline;
+pub mod projection;
 pub mod raw_bytes;
 pub mod records;
 pub mod runtime;

@@ -3,7 +3,7 @@
 //! photo saved over the previous model.
 
 use super::error::ClassifyError;
-use super::eval::{self, Confusion, Split};
+use super::eval::{self, ClassStats, Confusion, Split};
 use super::model_file;
 use super::samples::Samples;
 use super::train::{TrainSettings, train};
@@ -21,6 +21,8 @@ pub struct Retrained {
     pub accuracy: Option<f64>,
     pub classes: usize,
     pub confused: Vec<Confusion>,
+    /// Held-out precision and recall per person (the same evaluation).
+    pub per_class: Vec<ClassStats>,
     pub seconds: f64,
 }
 
@@ -56,6 +58,7 @@ pub fn retrain(
         accuracy: evaluation.accuracy,
         classes: samples.classes.len(),
         confused: evaluation.confused,
+        per_class: evaluation.per_class,
         seconds: start.elapsed().as_secs_f64(),
     })
 }

@@ -6,7 +6,7 @@
 
 use super::Backend;
 use super::data::view_of_report;
-use super::state::model::{ClassifierView, Progress};
+use super::state::model::{ClassifierView, Progress, RecallRow};
 use super::state::update::{Effect, Msg};
 use crossbeam_channel::Sender;
 use facecurate::analysis::Settings;
@@ -134,11 +134,24 @@ impl Relay {
                     .into_iter()
                     .map(|c| (c.person, c.taken_for, c.count))
                     .collect();
+                v.recall = r
+                    .per_class
+                    .into_iter()
+                    .filter(|c| c.photos > 0)
+                    .map(|c| RecallRow {
+                        person: c.person,
+                        photos: c.photos,
+                        recall: c.recall,
+                    })
+                    .collect();
+                v.seconds = Some(r.seconds);
+                v.history.extend(r.accuracy);
             }
             ClassifierEvent::TooSmall(why) => {
                 v.accuracy = None;
                 v.classes = 0;
                 v.confused.clear();
+                v.recall.clear();
                 v.state = Some(why);
             }
             ClassifierEvent::Failed(e) => {
@@ -265,13 +278,22 @@ impl Backend for LiveBackend {
 }
 
 /// Carries out one of the UI's effects; the text says what was done.
-fn apply(ops: &mut Ops<'_>, root: &std::path::Path, effect: Effect) -> Result<String, EditError> {
+pub(super) fn apply(
+    ops: &mut Ops<'_>,
+    root: &std::path::Path,
+    effect: Effect,
+) -> Result<String, EditError> {
     let described = |c: Result<Change, OpError>| c.map(|c| c.description);
     let or_nothing = |c: Result<Option<Change>, OpError>, what: &str| {
         c.map(|c| c.map_or_else(|| format!("nothing to {what}"), |c| c.description))
     };
     Ok(match effect {
         Effect::Move { photo, to } => described(ops.mv(&[root.join(&photo)], &to, true)),
+        // The whole cluster in one journal entry: one undo puts it all back.
+        Effect::MoveCluster { photos, to } => {
+            let paths: Vec<_> = photos.iter().map(|p| root.join(p)).collect();
+            described(ops.mv(&paths, &to, true))
+        }
         Effect::Delete { photo } => described(ops.rm(&[root.join(&photo)])),
         Effect::Reviewed { photo } => described(ops.ok(&[root.join(&photo)])),
         Effect::NotDuplicate { a, b } => {
@@ -285,7 +307,7 @@ fn apply(ops: &mut Ops<'_>, root: &std::path::Path, effect: Effect) -> Result<St
 
 /// An edit's failure: opening the session's store and journal, or the edit.
 #[derive(Debug, thiserror::Error)]
-enum EditError {
+pub(super) enum EditError {
     #[error(transparent)]
     Session(#[from] SessionError),
     #[error(transparent)]

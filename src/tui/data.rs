@@ -1,7 +1,7 @@
 //! Building the UI's [`DatasetView`] from the store's records through the
 //! curation analysis. Runs on the backend's threads, never on the UI thread.
 
-use super::state::model::{DatasetView, DuplicateRow, PersonRow, PhotoRow, ProblemRow};
+use super::state::model::{ClusterRow, DatasetView, DuplicateRow, PersonRow, PhotoRow, ProblemRow};
 use facecurate::analysis::{Flag, Report};
 use facecurate::records::{PhotoRecord, PhotoStatus};
 use facecurate::vector::{dot, normalized as unit};
@@ -42,6 +42,7 @@ pub fn view_of_report(root: &Path, records: &[PhotoRecord], report: Report) -> D
     for p in photos.iter().filter(|p| !p.flags.is_empty()) {
         *flagged.entry(p.person.as_str()).or_default() += 1;
     }
+    let mut maps = super::person_maps::maps(records, &report);
     let persons = report
         .persons
         .iter()
@@ -55,6 +56,21 @@ pub fn view_of_report(root: &Path, records: &[PhotoRecord], report: Report) -> D
                 photos: p.photos,
                 flags,
                 flagged: flagged.get(p.name.as_str()).copied().unwrap_or(0),
+                clusters: p
+                    .clusters
+                    .iter()
+                    .map(|c| ClusterRow {
+                        photos: c
+                            .photos
+                            .iter()
+                            .map(|k| facecurate::pathkey::path_of(k))
+                            .collect(),
+                        cohesion: c.cohesion,
+                        nearest: c.nearest_person.clone(),
+                        nearest_cosine: c.nearest_cosine,
+                    })
+                    .collect(),
+                map: maps.remove(&p.name).unwrap_or_default(),
             }
         })
         .collect();

@@ -11,6 +11,8 @@
 //! and this run loop. The layer above imports the state, never the reverse.
 
 pub mod backend;
+pub mod classifier_view;
+pub mod cluster_view;
 pub mod data;
 pub mod duplicates_view;
 pub mod encoded;
@@ -19,6 +21,8 @@ pub mod grid;
 pub mod image_widget;
 pub mod inline;
 pub mod layout;
+pub mod map_view;
+pub mod person_maps;
 pub mod person_view;
 pub mod preview;
 pub mod previews;
@@ -239,6 +243,10 @@ fn handle(app: &mut App, msg: Msg, trace: Option<&mut trace::Trace>) -> Vec<Effe
 mod grid_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_backend;
+#[cfg(test)]
+mod tests_clusters;
 #[cfg(test)]
 mod tests_curation;
 #[cfg(test)]

@@ -43,7 +43,10 @@ pub fn render(app: &App, encoded: &EncodedCache, frame: &mut Frame, grid: Grid) 
         photos.len(),
     );
     frame.render_widget(
-        Block::default().borders(Borders::ALL).title(title),
+        Block::default()
+            .borders(Borders::ALL)
+            .title(title)
+            .title_bottom(super::cluster_view::strip(app, grid.block.width)),
         grid.block,
     );
     for (i, image, label_area) in grid.cells(selected, photos.len()) {

@@ -127,6 +127,18 @@ pub fn wanted(app: &App) -> Vec<Request> {
         }
         return out;
     }
+    if app.screen == Screen::Classifier {
+        // A photo of each person of the confused pairs shown.
+        let confused = app.data.classifier.confused.iter();
+        for (a, b, _) in confused.take(super::classifier_view::PAIRS) {
+            for person in [a, b] {
+                if let Some(example) = app.example_of(person) {
+                    out.push(Request::Decode(example.path.clone()));
+                }
+            }
+        }
+        return out;
+    }
     let Some(photo) = app.selected_photo() else {
         return out;
     };

@@ -40,18 +40,21 @@ pub(super) fn fixture() -> App {
                 photos: 19,
                 flags: vec!["mislabel".into()],
                 flagged: 1,
+                ..PersonRow::default()
             },
             PersonRow {
                 name: "madonna".into(),
                 photos: 21,
                 flags: vec![],
                 flagged: 0,
+                ..PersonRow::default()
             },
             PersonRow {
                 name: "jerry_seinfeld".into(),
                 photos: 27,
                 flags: vec!["duplicate".into(), "multi_face".into()],
                 flagged: 1,
+                ..PersonRow::default()
             },
         ],
         photos: vec![
@@ -94,6 +97,20 @@ pub(super) fn fixture() -> App {
             confused: vec![("madonna".into(), "mindy_kaling".into(), 2)],
             training: false,
             state: None,
+            recall: vec![
+                RecallRow {
+                    person: "madonna".into(),
+                    photos: 4,
+                    recall: Some(0.5),
+                },
+                RecallRow {
+                    person: "elton_john".into(),
+                    photos: 4,
+                    recall: Some(1.0),
+                },
+            ],
+            seconds: Some(3.4),
+            history: vec![0.95, 0.97, 0.985],
         },
     };
     let mut app = App::new(data, Keymap::default(), true);

@@ -152,6 +152,7 @@ fn a_long_list_shows_the_selected_row() {
             photos: 1,
             flags: vec![],
             flagged: 0,
+            ..PersonRow::default()
         })
         .collect();
     for _ in 0..1234 {

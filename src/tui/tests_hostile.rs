@@ -61,6 +61,7 @@ fn hostile_app() -> App {
             photos: 3,
             flags: vec!["merge".into(), "split".into(), "x".into()],
             flagged: 0,
+            ..PersonRow::default()
         },
     );
     app.data

@@ -7,7 +7,7 @@ use super::encoded::EncodedCache;
 use super::grid::Grid;
 use super::layout::{areas, list_preview_area};
 use super::safe::{safe, safe_path};
-use super::state::app::{App, Overlay, Screen, SortBy};
+use super::state::app::{App, MoveTarget, Overlay, Screen, SortBy};
 use super::state::graphics::Graphics;
 use super::state::key::key_label;
 use super::state::keys::Action;
@@ -18,13 +18,14 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Stylize;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Tabs, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Tabs};
 
 pub fn render(app: &App, encoded: &EncodedCache, frame: &mut Frame) {
     let [tabs, main, status] = areas(frame.area());
     render_tabs(app, frame, tabs);
     match app.screen {
         Screen::People => render_people(app, frame, main),
+        Screen::Person if app.map => super::map_view::render_screen(app, encoded, frame, main),
         Screen::Person => match Grid::for_area(main, app.color) {
             Some(grid) => super::person_view::render(app, encoded, frame, grid),
             None => {
@@ -37,15 +38,17 @@ pub fn render(app: &App, encoded: &EncodedCache, frame: &mut Frame) {
             render_photos(app, encoded, frame, main, &photos, app.review_sel, false)
         }
         Screen::Duplicates => duplicates_view::render(app, encoded, frame, main),
-        Screen::Classifier => render_classifier(app, frame, main),
+        Screen::Classifier => super::classifier_view::render(app, frame, main),
         Screen::Problems => render_problems(app, frame, main),
     }
     render_status(app, frame, status);
     match &app.overlay {
         Some(Overlay::Help) => render_help(app, frame),
         Some(Overlay::Picker {
-            query, selected, ..
-        }) => render_picker(app, frame, query, *selected),
+            target,
+            query,
+            selected,
+        }) => render_picker(app, frame, target, query, *selected),
         Some(Overlay::ConfirmDelete { photo, kept }) => {
             let keep = kept
                 .as_ref()
@@ -180,6 +183,10 @@ fn render_photos(
     } else {
         format!(" Review · {} flagged photos, worst first ", photos.len())
     };
+    let mut block = Block::default().borders(Borders::ALL).title(title);
+    if person_screen {
+        block = block.title_bottom(super::cluster_view::strip(app, list.width));
+    }
     let shown = window(photos.len(), selected, area.height);
     let rows: Vec<Row> = photos[shown.clone()]
         .iter()
@@ -195,7 +202,7 @@ fn render_photos(
         ],
     )
     .header(Row::new(vec!["score", "photo", "flags", "suggestion"]).bold())
-    .block(Block::default().borders(Borders::ALL).title(title))
+    .block(block)
     .row_highlight_style(highlight(app));
     frame.render_stateful_widget(
         table,
@@ -205,45 +212,6 @@ fn render_photos(
     if let (Some(preview), Some(photo)) = (preview, photos.get(selected)) {
         super::preview::render_preview(app, encoded, frame, preview, photo);
     }
-}
-
-fn render_classifier(app: &App, frame: &mut Frame, area: Rect) {
-    let c = &app.data.classifier;
-    let mut lines = Vec::new();
-    let acc = |a: Option<f64>| {
-        a.map(|v| format!("{:.2}%", v * 100.0))
-            .unwrap_or_else(|| "not trained yet".into())
-    };
-    lines.push(Line::from(format!(
-        "held-out accuracy: {}",
-        acc(c.accuracy)
-    )));
-    if let (Some(now), Some(before)) = (c.accuracy, c.previous_accuracy) {
-        lines.push(Line::from(format!(
-            "change from the previous model: {:+.2} points",
-            (now - before) * 100.0
-        )));
-    }
-    lines.push(Line::from(format!("classes: {}", c.classes)));
-    if let Some(state) = &c.state {
-        lines.push(Line::from(safe(state).into_owned()));
-    }
-    if c.training {
-        lines.push(Line::from(
-            Span::from("retraining in the background…").italic(),
-        ));
-    }
-    lines.push(Line::from(""));
-    lines.push(Line::from("most-confused pairs:").bold());
-    for (a, b, n) in c.confused.iter().take(10) {
-        lines.push(Line::from(format!("  {} → {}: {n}", safe(a), safe(b))));
-    }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(Block::default().borders(Borders::ALL).title(" Classifier "))
-            .wrap(Wrap { trim: true }),
-        area,
-    );
 }
 
 fn render_problems(app: &App, frame: &mut Frame, area: Rect) {
@@ -335,12 +303,33 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
+/// Actions that share a help line (so every binding fits on 24 rows).
+const PAIRED: [(Action, Action, &str); 3] = [
+    (Action::Up, Action::Down, "move up / down"),
+    (
+        Action::KeepLeft,
+        Action::KeepRight,
+        "keep the left / right of a pair, trash the other (asks)",
+    ),
+    (Action::Undo, Action::Redo, "undo the last change / redo"),
+];
+
 fn render_help(app: &App, frame: &mut Frame) {
+    let keys = |a: Action| -> String {
+        let keys: Vec<String> = app.keymap.keys_of(a).iter().map(key_label).collect();
+        keys.join(" ")
+    };
     let lines: Vec<String> = Action::ALL
         .iter()
-        .map(|a| {
-            let keys: Vec<String> = app.keymap.keys_of(*a).iter().map(key_label).collect();
-            format!("{:<16} {}", keys.join(" "), a.describe())
+        .filter(|a| !PAIRED.iter().any(|(_, second, _)| second == *a))
+        .map(|a| match PAIRED.iter().find(|(first, _, _)| first == a) {
+            Some((first, second, text)) => {
+                format!(
+                    "{:<16} {text}",
+                    format!("{} / {}", keys(*first), keys(*second))
+                )
+            }
+            None => format!("{:<16} {}", keys(*a), a.describe()),
         })
         .collect();
     popup(
@@ -352,7 +341,7 @@ fn render_help(app: &App, frame: &mut Frame) {
     );
 }
 
-fn render_picker(app: &App, frame: &mut Frame, query: &str, selected: usize) {
+fn render_picker(app: &App, frame: &mut Frame, target: &MoveTarget, query: &str, selected: usize) {
     let matches = app.picker_matches(query);
     let mut text = format!("move to: {}_\n", safe(query));
     if matches.is_empty() {
@@ -365,7 +354,11 @@ fn render_picker(app: &App, frame: &mut Frame, query: &str, selected: usize) {
         let mark = if i == selected { ">" } else { " " };
         text.push_str(&format!("{mark} {}\n", safe(m)));
     }
-    popup(frame, "Move photo", &text, 50, 11);
+    let title = match target {
+        MoveTarget::Photo(_) => "Move photo".to_string(),
+        MoveTarget::Cluster(photos) => format!("Move cluster ({} photos)", photos.len()),
+    };
+    popup(frame, &title, &text, 50, 11);
 }
 
 fn popup(frame: &mut Frame, title: &str, text: &str, width: u16, height: u16) {

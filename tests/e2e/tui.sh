@@ -3,8 +3,11 @@
 # with one seeded mislabel. Waits for the scan, opens Review, accepts the
 # suggestion, undoes, redoes, quits — checking the folders on disk after
 # each step and that the terminal was restored. Then, on Duplicates, a seeded
-# exact copy: marked not a duplicate (gone from the list), undone, and
-# resolved by keeping the original (the copy goes to the trash).
+# exact copy: `a` on it moves nothing, it is marked not a duplicate (gone
+# from the list), undone, and resolved by keeping the original (the copy
+# goes to the trash). Then a planted folder holding two people is split by
+# moving one of its clusters to a new person, undone and redone; the map of
+# what is left and the Classifier screen's recall and retrain history show.
 # Usage: tests/e2e/tui.sh PATH/TO/facecurate
 set -euo pipefail
 bin=$(realpath "${1:?usage: tests/e2e/tui.sh FACECURATE_BINARY}")
@@ -25,6 +28,14 @@ mv "$work/ds/madonna/$first_photo" "$work/ds/elton_john/$photo"
 # The seeded exact copy, named to stand out.
 copy_from=$(ls "$work/ds/mindy_kaling" | sort | head -n 1)
 cp "$work/ds/mindy_kaling/$copy_from" "$work/ds/madonna/zz_copy.jpg"
+# A folder holding two people: the last 7 photos (sorted) of Ben Affleck and
+# of Jerry Seinfeld, prefixed so the check can tell whose each one is.
+mkdir "$work/ds/two_people"
+for who in ben_afflek jerry_seinfeld; do
+  for f in $(ls "$work/ds/$who" | sort | tail -n 7); do
+    mv "$work/ds/$who/$f" "$work/ds/two_people/${who:0:3}_$f"
+  done
+done
 # A hostile name: an OSC title sequence and ESC colour codes in a truncated
 # photo, so the Problems screen must show it; it must show escaped, and
 # the pane title must stay what it was.
@@ -95,6 +106,13 @@ select_copy() {
   for _ in $(seq 1 $(( row - first - 1 ))); do key j; done
 }
 select_copy
+# `a` on a pair moves nothing: it says to keep one side.
+before=$(cd "$work/ds" && find . -type f | sort)
+key a
+wait_for "keeping one side" 10
+sleep 1
+[ "$(cd "$work/ds" && find . -type f | sort)" = "$before" ] || fail "a on a duplicate pair moved something"
+echo "accept on a pair: nothing moved"
 key i
 # The status line comes first, the refreshed list after it; a capture taken
 # mid-redraw can miss a row, so "gone" must hold for three captures running.
@@ -122,6 +140,55 @@ for _ in $(seq 1 40); do [ -e "$work/ds/madonna/zz_copy.jpg" ] || break; sleep 0
 [ ! -e "$work/ds/madonna/zz_copy.jpg" ] || fail "keeping the original left the copy in place"
 [ -e "$work/ds/mindy_kaling/$copy_from" ] || fail "keeping the original removed it"
 echo "keep: the copy is in the trash, the original stays"
+# Split the folder holding two people: open it, show its first cluster, move
+# the whole cluster to a new person (one journaled step), undo, redo.
+count() { ls "$work/ds/$1" 2>/dev/null | grep -c "^$2" || true; }
+split_is() { # BEN_IN_SPLIT BEN_LEFT JER_LEFT SECONDS
+  for _ in $(seq 1 $(( $4 * 4 ))); do
+    [ "$(count split_ben ben_)" = "$1" ] && [ "$(count two_people ben_)" = "$2" ] \
+      && [ "$(count two_people jer_)" = "$3" ] && [ "$(count split_ben jer_)" = 0 ] && return 0
+    sleep 0.25
+  done
+  fail "split_ben: $(count split_ben ben_) ben, $(count split_ben jer_) jerry; two_people: $(count two_people ben_) ben, $(count two_people jer_) jerry (wanted $1, 0; $2, $3)"
+}
+key BTab
+key BTab
+wait_for "People (" 10
+key /
+key -l two_people
+key Enter
+key Enter
+wait_for "two_people · " 10
+wait_for "c clusters: all 14" 10
+key c
+wait_for "#1 7 ·[0-9.]* ≈ben_afflek" 10
+wait_for "two_people · 1-7 of 7 " 10
+key M
+wait_for "Move cluster (7 photos)" 10
+key -l split_ben
+key Enter
+split_is 7 0 7 20
+echo "cluster move: Ben Affleck's 7 photos split off to split_ben, Jerry Seinfeld's 7 stay"
+key u
+split_is 0 7 7 20
+echo "undo: all 14 back in two_people"
+key U
+split_is 7 0 7 20
+echo "redo: split again"
+# The map of what is left: Jerry Seinfeld's 7 faces among the centres.
+key v
+wait_for "two_people · PCA map of 7 faces" 20
+wait_for "+two_people (own centre)" 10
+key v
+echo "map: the 7 faces left, with the folder's own centre"
+# The Classifier screen: recall per person and the accuracy per retrain.
+key Esc
+key Tab
+key Tab
+key Tab
+wait_for "recall per person (held out)" 10
+wait_for "accuracy per retrain ([1-9]" 120
+echo "classifier: recall per person and accuracy per retrain shown"
 [ "$(title)" = "$title_before" ] || fail "the pane title changed to: $(title)"
 key q
 wait_for "EXIT=0" 10

@@ -5,7 +5,7 @@
 
 use super::graphics::{Graphics, Setting};
 use super::keys::Keymap;
-use super::model::{DatasetView, DuplicateRow, PersonRow, PhotoRow, Progress};
+use super::model::{ClusterRow, DatasetView, DuplicateRow, PersonRow, PhotoRow, Progress};
 use super::thumb_cache::ThumbCache;
 use std::path::{Path, PathBuf};
 
@@ -55,9 +55,9 @@ pub enum Overlay {
     Help,
     /// Typing a search over people.
     Search,
-    /// Fuzzy person picker for moving `photo`.
+    /// Fuzzy person picker for moving `target`.
     Picker {
-        photo: PathBuf,
+        target: MoveTarget,
         query: String,
         selected: usize,
     },
@@ -67,6 +67,13 @@ pub enum Overlay {
         photo: PathBuf,
         kept: Option<PathBuf>,
     },
+}
+
+/// What the move picker moves: one photo, or a whole cluster in one step.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MoveTarget {
+    Photo(PathBuf),
+    Cluster(Vec<PathBuf>),
 }
 
 #[derive(Debug, Clone)]
@@ -88,6 +95,11 @@ pub struct App {
     pub dup_right: bool,
     /// The person open on the Person screen.
     pub person: Option<String>,
+    /// The cluster (index into the person's `clusters`) the Person screen
+    /// is narrowed to; `None` shows all their photos.
+    pub cluster: Option<usize>,
+    /// The Person screen shows the 2-D map instead of the grid.
+    pub map: bool,
     pub progress: Progress,
     /// The last change made, with the key that undoes it.
     pub last_action: Option<String>,
@@ -121,6 +133,8 @@ impl App {
             problem_sel: 0,
             dup_right: false,
             person: None,
+            cluster: None,
+            map: false,
             progress: Progress::default(),
             last_action: None,
             undone: false,
@@ -156,15 +170,38 @@ impl App {
         rows
     }
 
-    /// The open person's photos, farthest from their centre first.
+    /// The open person's photos (of the selected cluster, if one is),
+    /// farthest from their centre first.
     pub fn person_photos(&self) -> Vec<&PhotoRow> {
+        let members: Option<std::collections::HashSet<&Path>> = self
+            .selected_cluster()
+            .map(|c| c.photos.iter().map(PathBuf::as_path).collect());
         let mut rows: Vec<&PhotoRow> = match &self.person {
-            Some(name) => self.data.photos_of(name).collect(),
+            Some(name) => self
+                .data
+                .photos_of(name)
+                .filter(|p| {
+                    members
+                        .as_ref()
+                        .is_none_or(|m| m.contains(p.path.as_path()))
+                })
+                .collect(),
             None => Vec::new(),
         };
         let key = |p: &PhotoRow| p.distance.unwrap_or(f32::NEG_INFINITY);
         rows.sort_by(|a, b| key(b).total_cmp(&key(a)));
         rows
+    }
+
+    /// The open person's row.
+    pub fn open_person(&self) -> Option<&PersonRow> {
+        let name = self.person.as_deref()?;
+        self.data.persons.iter().find(|p| p.name == name)
+    }
+
+    /// The cluster the Person screen is narrowed to, if any.
+    pub fn selected_cluster(&self) -> Option<&ClusterRow> {
+        self.open_person()?.clusters.get(self.cluster?)
     }
 
     pub fn review_rows(&self) -> Vec<&PhotoRow> {

@@ -28,10 +28,13 @@ pub enum Action {
     Undo,
     Redo,
     Retrain,
+    Cluster,
+    MoveCluster,
+    Map,
 }
 
 impl Action {
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 25] = [
         Action::Quit,
         Action::Help,
         Action::NextScreen,
@@ -54,6 +57,9 @@ impl Action {
         Action::Undo,
         Action::Redo,
         Action::Retrain,
+        Action::Cluster,
+        Action::MoveCluster,
+        Action::Map,
     ];
 
     /// The name used in workspace.yaml's `keys:` section.
@@ -81,6 +87,9 @@ impl Action {
             Action::Undo => "undo",
             Action::Redo => "redo",
             Action::Retrain => "retrain",
+            Action::Cluster => "cluster",
+            Action::MoveCluster => "move_cluster",
+            Action::Map => "map",
         }
     }
 
@@ -108,6 +117,9 @@ impl Action {
             Action::Undo => "undo the last change",
             Action::Redo => "redo",
             Action::Retrain => "retrain the classifier now",
+            Action::Cluster => "Person: show the next cluster only (then all photos)",
+            Action::MoveCluster => "Person: move the shown cluster to a person (one undo)",
+            Action::Map => "Person: the 2-D map (PCA of the faces) or the grid",
         }
     }
 }
@@ -120,7 +132,7 @@ pub struct Keymap {
 impl Default for Keymap {
     fn default() -> Self {
         let mut bindings = BTreeMap::new();
-        let defaults: [(Action, &[&str]); 22] = [
+        let defaults: [(Action, &[&str]); 25] = [
             (Action::Quit, &["q"]),
             (Action::Help, &["?"]),
             (Action::NextScreen, &["tab"]),
@@ -143,6 +155,9 @@ impl Default for Keymap {
             (Action::Undo, &["u"]),
             (Action::Redo, &["ctrl-r", "U"]),
             (Action::Retrain, &["t"]),
+            (Action::Cluster, &["c"]),
+            (Action::MoveCluster, &["M"]),
+            (Action::Map, &["v"]),
         ];
         for (action, keys) in defaults {
             bindings.insert(action, keys.iter().filter_map(|k| parse_key(k)).collect());

@@ -7,11 +7,14 @@
 //! Files here import only each other, never the layer above.
 
 pub mod app;
+pub mod clusters;
+pub mod effect;
 pub mod graphics;
 pub mod grid;
 pub mod key;
 pub mod keys;
 pub mod model;
+pub mod picker;
 pub mod thumb_cache;
 pub mod update;
 

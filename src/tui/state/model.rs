@@ -10,6 +10,33 @@ pub struct PersonRow {
     pub flags: Vec<String>,
     /// How many of their photos are flagged: the work left on them.
     pub flagged: usize,
+    /// The groups of their faces, largest first (the analysis's clusters).
+    pub clusters: Vec<ClusterRow>,
+    /// Their faces on a plane, among the centres of the persons nearest.
+    pub map: PersonMap,
+}
+
+/// One group of a person's faces: the same groups behind the `split` flag.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ClusterRow {
+    /// Relative to the dataset root.
+    pub photos: Vec<PathBuf>,
+    /// Mean cosine between its faces (none for a single face).
+    pub cohesion: Option<f32>,
+    /// The other person whose centre is nearest the cluster's centre.
+    pub nearest: Option<String>,
+    pub nearest_cosine: Option<f32>,
+}
+
+/// A person's faces projected on the plane of their two principal
+/// components (PCA over the faces and the centres shown), computed off the
+/// UI thread: only coordinates reach the state.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PersonMap {
+    /// Each photo's main face.
+    pub faces: Vec<(PathBuf, [f32; 2])>,
+    /// Centres: the person's own first, then each cluster's nearest person.
+    pub centres: Vec<(String, [f32; 2])>,
 }
 
 /// One photo with how much it does not belong (higher is worse).
@@ -60,6 +87,20 @@ pub struct ClassifierView {
     pub training: bool,
     /// Why there is no model, when that is the dataset's state (too small).
     pub state: Option<String>,
+    /// Held-out recall per person, as the last evaluation measured it.
+    pub recall: Vec<RecallRow>,
+    /// How long the last retrain took (evaluation and full fit).
+    pub seconds: Option<f64>,
+    /// Held-out accuracy of every retrain since the UI opened, oldest first.
+    pub history: Vec<f64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RecallRow {
+    pub person: String,
+    /// Held-out photos of this person.
+    pub photos: usize,
+    pub recall: Option<f64>,
 }
 
 /// Everything on screen that comes from the dataset.

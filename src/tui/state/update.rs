@@ -2,7 +2,7 @@
 //! to the dataset are not made here; they are returned as [`Effect`]s for
 //! the run loop to hand to the library off the UI thread.
 
-use super::app::{App, Overlay, Screen, SortBy};
+use super::app::{App, MoveTarget, Overlay, Screen, SortBy};
 use super::key::{Key, KeyCode};
 use super::keys::Action;
 use super::model::{ClassifierView, DatasetView, PhotoRow, Progress};
@@ -26,28 +26,7 @@ pub enum Msg {
     Tick,
 }
 
-/// A change the user asked for, carried out by the library.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    Move {
-        photo: PathBuf,
-        to: String,
-    },
-    Delete {
-        photo: PathBuf,
-    },
-    Reviewed {
-        photo: PathBuf,
-    },
-    /// The pair is not a duplicate: never report it again.
-    NotDuplicate {
-        a: PathBuf,
-        b: PathBuf,
-    },
-    Undo,
-    Redo,
-    Retrain,
-}
+pub use super::effect::Effect;
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
@@ -63,7 +42,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             return effects;
         }
         Msg::Data(data) => {
+            let shown = super::clusters::anchor(app);
             app.data = data;
+            super::clusters::reanchor(app, shown);
             clamp_selections(app);
         }
         Msg::Progress(p) => app.progress = p,
@@ -90,7 +71,13 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
         return Vec::new();
     };
     app.error = None;
-    if super::grid::on_action(app, action, &key) || navigate(app, action) {
+    if super::grid::on_action(app, action, &key) {
+        return Vec::new();
+    }
+    if let Some(effects) = super::clusters::on_action(app, action) {
+        return effects;
+    }
+    if navigate(app, action) {
         return Vec::new();
     }
     change(app, action)
@@ -115,6 +102,7 @@ fn navigate(app: &mut App, action: Action) -> bool {
             {
                 app.person = Some(p.name.clone());
                 app.person_sel = 0;
+                super::clusters::opened(app);
                 app.screen = Screen::Person;
             }
         }
@@ -168,7 +156,7 @@ fn change(app: &mut App, action: Action) -> Vec<Effect> {
         Action::MoveTo => {
             if let Some(photo) = app.selected_path() {
                 app.overlay = Some(Overlay::Picker {
-                    photo: photo.to_path_buf(),
+                    target: MoveTarget::Photo(photo.to_path_buf()),
                     query: String::new(),
                     selected: 0,
                 });
@@ -254,10 +242,10 @@ fn on_overlay_key(app: &mut App, overlay: Overlay, key: Key) -> Vec<Effect> {
             _ => {}
         },
         Overlay::Picker {
-            photo,
+            target,
             query,
             selected,
-        } => return on_picker_key(app, photo, query, selected, key),
+        } => return super::picker::on_key(app, target, query, selected, key),
         Overlay::ConfirmDelete { photo, .. } => {
             app.overlay = None;
             if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
@@ -265,55 +253,6 @@ fn on_overlay_key(app: &mut App, overlay: Overlay, key: Key) -> Vec<Effect> {
             }
         }
     }
-    Vec::new()
-}
-
-/// The move picker: typing narrows the people, ↑/↓ choose, Enter moves the
-/// photo (to a new person when nothing matches), Esc cancels.
-fn on_picker_key(
-    app: &mut App,
-    photo: PathBuf,
-    mut query: String,
-    mut selected: usize,
-    key: Key,
-) -> Vec<Effect> {
-    match key.code {
-        KeyCode::Esc => {
-            app.overlay = None;
-            return Vec::new();
-        }
-        KeyCode::Enter => {
-            app.overlay = None;
-            let matches = app.picker_matches(&query);
-            // With no match the typed name is a new person.
-            let to = matches
-                .get(selected)
-                .cloned()
-                .unwrap_or_else(|| query.trim().to_string());
-            if to.is_empty() {
-                return Vec::new();
-            }
-            return vec![Effect::Move { photo, to }];
-        }
-        KeyCode::Up => selected = selected.saturating_sub(1),
-        KeyCode::Down => {
-            selected = (selected + 1).min(app.picker_matches(&query).len().saturating_sub(1))
-        }
-        KeyCode::Backspace => {
-            query.pop();
-            selected = 0;
-        }
-        KeyCode::Char(c) => {
-            query.push(c);
-            selected = 0;
-        }
-        _ => {}
-    }
-    app.overlay = Some(Overlay::Picker {
-        photo,
-        query,
-        selected,
-    });
     Vec::new()
 }
 

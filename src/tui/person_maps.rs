@@ -1,0 +1,164 @@
+//! Each person's 2-D map, computed with the view on the backend's thread
+//! (never on the UI thread): the main face of each of their photos and the
+//! centres of the persons their clusters are nearest, projected on the
+//! plane of the two principal components of those vectors
+//! (`facecurate::projection`, PCA). Only the coordinates reach the state.
+
+use super::state::model::PersonMap;
+use facecurate::analysis::Report;
+use facecurate::projection::Plane;
+use facecurate::records::{PhotoRecord, PhotoStatus};
+use facecurate::vector::normalized as unit;
+use std::collections::HashMap;
+
+/// One photo's main face: its report key and unit embedding.
+struct Face {
+    key: String,
+    vector: Vec<f32>,
+}
+
+/// Every person's map, by name.
+pub fn maps(records: &[PhotoRecord], report: &Report) -> HashMap<String, PersonMap> {
+    let faces = main_faces(records);
+    let centres: HashMap<&str, Vec<f32>> = faces
+        .iter()
+        .filter_map(|(person, faces)| Some((*person, centre(faces)?)))
+        .collect();
+    // One PCA per person, on all cores (a dataset of thousands of people
+    // refreshes its view after every edit).
+    let one = |p: &facecurate::analysis::PersonReport| -> Option<PersonMap> {
+        let own = faces.get(p.name.as_str())?;
+        let mut names: Vec<&str> = vec![p.name.as_str()];
+        for c in &p.clusters {
+            if let Some(n) = c.nearest_person.as_deref()
+                && !names.contains(&n)
+                && centres.contains_key(n)
+            {
+                names.push(n);
+            }
+        }
+        let shown: Vec<(&str, &Vec<f32>)> = names
+            .iter()
+            .filter_map(|n| Some((*n, centres.get(n)?)))
+            .collect();
+        let rows: Vec<&[f32]> = own
+            .iter()
+            .map(|f| f.vector.as_slice())
+            .chain(shown.iter().map(|(_, c)| c.as_slice()))
+            .collect();
+        let plane = Plane::fit(&rows)?;
+        Some(PersonMap {
+            faces: own
+                .iter()
+                .map(|f| {
+                    let path = facecurate::pathkey::path_of(&f.key);
+                    (path, plane.project(&f.vector))
+                })
+                .collect(),
+            centres: shown
+                .iter()
+                .map(|(n, c)| (n.to_string(), plane.project(c)))
+                .collect(),
+        })
+    };
+    let maps = facecurate::par::map(&report.persons, |p| format!("map of {}", p.name), one);
+    report
+        .persons
+        .iter()
+        .zip(maps)
+        .filter_map(|(p, map)| Some((p.name.clone(), map?)))
+        .collect()
+}
+
+/// The main face (facenet's largest-and-central choice) of every usable
+/// photo, by person.
+fn main_faces(records: &[PhotoRecord]) -> HashMap<&str, Vec<Face>> {
+    let mut by: HashMap<&str, Vec<Face>> = HashMap::new();
+    for r in records
+        .iter()
+        .filter(|r| r.status == PhotoStatus::Ok && !r.faces.is_empty())
+    {
+        let boxes: Vec<[f32; 4]> = r.faces.iter().map(|f| f.bbox).collect();
+        let Some(main) = facecurate::pipeline::main_face_index(&boxes, r.width, r.height) else {
+            continue;
+        };
+        by.entry(r.person.as_str()).or_default().push(Face {
+            key: facecurate::pathkey::key_or_lossy(&r.path),
+            vector: unit(&r.faces[main].embedding),
+        });
+    }
+    by
+}
+
+/// The unit mean of `faces` (those of the first face's length).
+fn centre(faces: &[Face]) -> Option<Vec<f32>> {
+    let dim = faces.first()?.vector.len();
+    let mut sum = vec![0.0f32; dim];
+    for f in faces.iter().filter(|f| f.vector.len() == dim) {
+        sum.iter_mut().zip(&f.vector).for_each(|(s, x)| *s += x);
+    }
+    Some(unit(&sum))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use facecurate::analysis::{Settings, analyze};
+    use facecurate::pipeline::Face;
+
+    fn record(person: &str, n: usize, axis: usize) -> PhotoRecord {
+        let mut v = vec![0.0f32; 32];
+        v[axis] = 1.0;
+        v[8 + n] = 0.15;
+        PhotoRecord {
+            path: format!("{person}/{n}.jpg").into(),
+            person: person.into(),
+            hash: format!("{person}{n}"),
+            width: 200,
+            height: 200,
+            status: PhotoStatus::Ok,
+            faces: vec![Face {
+                bbox: [50.0, 50.0, 100.0, 100.0],
+                landmarks: [[0.0; 2]; 5],
+                score: 0.95,
+                embedding: v,
+                thumb: Vec::new(),
+            }],
+            reviewed: false,
+            not_duplicate_of: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_folder_of_two_people_maps_to_two_sides_with_its_own_centre_first() {
+        let mut records = Vec::new();
+        for n in 0..6 {
+            records.push(record("mixed", n, if n < 3 { 0 } else { 1 }));
+            records.push(record("a", n, 0));
+            records.push(record("b", n, 1));
+        }
+        let report = analyze(&records, &Settings::default());
+        let maps = maps(&records, &report);
+        let mixed = &maps["mixed"];
+        assert_eq!(mixed.faces.len(), 6);
+        assert_eq!(mixed.centres[0].0, "mixed");
+        let x = |n: usize| {
+            let path = std::path::PathBuf::from(format!("mixed/{n}.jpg"));
+            mixed
+                .faces
+                .iter()
+                .find(|(p, _)| *p == path)
+                .map(|(_, xy)| xy[0])
+                .unwrap_or(f32::NAN)
+        };
+        let side = x(0).signum();
+        assert!((0..3).all(|n| x(n).signum() == side), "{mixed:?}");
+        assert!((3..6).all(|n| x(n).signum() == -side), "{mixed:?}");
+        assert!(
+            mixed
+                .centres
+                .iter()
+                .all(|(n, _)| ["mixed", "a", "b"].contains(&n.as_str()))
+        );
+    }
+}

@@ -1,0 +1,34 @@
+//! The changes `update` asks the library to make, as plain values: the run
+//! loop hands them to the backend off the UI thread. Its own file so the
+//! state's helpers (`clusters`, `picker`) can name them without importing
+//! `update`, which calls them.
+
+use std::path::PathBuf;
+
+/// A change the user asked for, carried out by the library.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Move {
+        photo: PathBuf,
+        to: String,
+    },
+    /// A whole cluster to one person, as one journaled (undoable) edit.
+    MoveCluster {
+        photos: Vec<PathBuf>,
+        to: String,
+    },
+    Delete {
+        photo: PathBuf,
+    },
+    Reviewed {
+        photo: PathBuf,
+    },
+    /// The pair is not a duplicate: never report it again.
+    NotDuplicate {
+        a: PathBuf,
+        b: PathBuf,
+    },
+    Undo,
+    Redo,
+    Retrain,
+}
