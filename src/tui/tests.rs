@@ -95,6 +95,7 @@ pub(super) fn fixture() -> App {
             training: false,
             state: None,
         },
+        inbox: Vec::new(),
     };
     let mut app = App::new(data, Keymap::default(), true);
     app.progress = Progress {

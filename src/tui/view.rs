@@ -32,6 +32,9 @@ pub fn render(app: &App, encoded: &EncodedCache, frame: &mut Frame) {
                 render_photos(app, encoded, frame, main, &photos, app.person_sel, true)
             }
         },
+        Screen::Review if app.inbox_selected().is_some() => {
+            super::inbox_view::render(app, frame, main)
+        }
         Screen::Review => {
             let photos = app.review_rows();
             render_photos(app, encoded, frame, main, &photos, app.review_sel, false)
@@ -57,6 +60,14 @@ pub fn render(app: &App, encoded: &EncodedCache, frame: &mut Frame) {
             );
             let (width, height) = if kept.is_some() { (76, 6) } else { (60, 5) };
             popup(frame, "Delete", &text, width, height);
+        }
+        Some(Overlay::NewPerson { photos, name }) => {
+            let text = format!(
+                "name: {}_\nEnter moves {} inbox photo(s) into this new person\n(one step; u undoes it). Esc cancels.",
+                safe(name),
+                photos.len()
+            );
+            popup(frame, "New person", &text, 64, 5);
         }
         Some(Overlay::Search) | None => {}
     }
@@ -178,7 +189,14 @@ fn render_photos(
             photos.len()
         )
     } else {
-        format!(" Review · {} flagged photos, worst first ", photos.len())
+        let inbox = match app.data.inbox.len() {
+            0 => String::new(),
+            n => format!("; {n} inbox photos below"),
+        };
+        format!(
+            " Review · {} flagged photos, worst first{inbox} ",
+            photos.len()
+        )
     };
     let shown = window(photos.len(), selected, area.height);
     let rows: Vec<Row> = photos[shown.clone()]

@@ -67,6 +67,11 @@ pub enum Overlay {
         photo: PathBuf,
         kept: Option<PathBuf>,
     },
+    /// Typing the name of a new person for inbox `photos` (one step).
+    NewPerson {
+        photos: Vec<PathBuf>,
+        name: String,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -193,6 +198,9 @@ impl App {
 
     /// The path of the photo under the cursor (on a pair, the side picked).
     pub fn selected_path(&self) -> Option<&Path> {
+        if let Some(row) = self.inbox_selected() {
+            return Some(&row.path);
+        }
         if self.screen != Screen::Duplicates {
             return self.selected_photo().map(|p| p.path.as_path());
         }

@@ -28,10 +28,11 @@ pub enum Action {
     Undo,
     Redo,
     Retrain,
+    NewPerson,
 }
 
 impl Action {
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 23] = [
         Action::Quit,
         Action::Help,
         Action::NextScreen,
@@ -54,6 +55,7 @@ impl Action {
         Action::Undo,
         Action::Redo,
         Action::Retrain,
+        Action::NewPerson,
     ];
 
     /// The name used in workspace.yaml's `keys:` section.
@@ -81,6 +83,7 @@ impl Action {
             Action::Undo => "undo",
             Action::Redo => "redo",
             Action::Retrain => "retrain",
+            Action::NewPerson => "new_person",
         }
     }
 
@@ -108,6 +111,7 @@ impl Action {
             Action::Undo => "undo the last change",
             Action::Redo => "redo",
             Action::Retrain => "retrain the classifier now",
+            Action::NewPerson => "make a new person of an unknown inbox photo and its group",
         }
     }
 }
@@ -120,7 +124,7 @@ pub struct Keymap {
 impl Default for Keymap {
     fn default() -> Self {
         let mut bindings = BTreeMap::new();
-        let defaults: [(Action, &[&str]); 22] = [
+        let defaults: [(Action, &[&str]); 23] = [
             (Action::Quit, &["q"]),
             (Action::Help, &["?"]),
             (Action::NextScreen, &["tab"]),
@@ -143,6 +147,7 @@ impl Default for Keymap {
             (Action::Undo, &["u"]),
             (Action::Redo, &["ctrl-r", "U"]),
             (Action::Retrain, &["t"]),
+            (Action::NewPerson, &["n"]),
         ];
         for (action, keys) in defaults {
             bindings.insert(action, keys.iter().filter_map(|k| parse_key(k)).collect());

@@ -9,6 +9,7 @@
 pub mod app;
 pub mod graphics;
 pub mod grid;
+pub mod inbox;
 pub mod key;
 pub mod keys;
 pub mod model;

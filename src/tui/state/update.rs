@@ -15,6 +15,8 @@ pub enum Msg {
     Data(DatasetView),
     Progress(Progress),
     Classifier(ClassifierView),
+    /// The inbox predicted again (after a retrain).
+    Inbox(Vec<super::model::InboxRow>),
     /// An effect finished; the text describes it for the status bar.
     Done(String),
     Failed(String),
@@ -31,6 +33,11 @@ pub enum Msg {
 pub enum Effect {
     Move {
         photo: PathBuf,
+        to: String,
+    },
+    /// Several photos into one person (created when new), as one step.
+    MoveAll {
+        photos: Vec<PathBuf>,
         to: String,
     },
     Delete {
@@ -68,6 +75,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Progress(p) => app.progress = p,
         Msg::Classifier(c) => app.data.classifier = c,
+        Msg::Inbox(rows) => {
+            app.data.inbox = rows;
+            clamp_selections(app);
+        }
         Msg::Done(text) => {
             app.last_action = Some(text);
             app.error = None;
@@ -146,6 +157,9 @@ fn navigate(app: &mut App, action: Action) -> bool {
 /// Actions on the selected photo or pair and on the dataset: an effect for
 /// the library to carry out, or an overlay that asks first.
 fn change(app: &mut App, action: Action) -> Vec<Effect> {
+    if let Some(filing) = super::inbox::on_action(app, action) {
+        return filed(filing);
+    }
     match action {
         Action::Accept => {
             if app.screen == Screen::Duplicates {
@@ -204,6 +218,23 @@ fn change(app: &mut App, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
+/// The move an inbox key asked for: one photo is a plain move, several
+/// one step for all of them.
+fn filed(filing: Option<super::inbox::Filing>) -> Vec<Effect> {
+    let Some(mut f) = filing else {
+        return Vec::new();
+    };
+    if f.photos.len() == 1
+        && let Some(photo) = f.photos.pop()
+    {
+        return vec![Effect::Move { photo, to: f.to }];
+    }
+    vec![Effect::MoveAll {
+        photos: f.photos,
+        to: f.to,
+    }]
+}
+
 /// The Duplicates screen's own actions on the selected pair.
 fn on_pair(app: &mut App, action: Action) -> Vec<Effect> {
     let Some(pair) = app.selected_pair() else {
@@ -258,6 +289,9 @@ fn on_overlay_key(app: &mut App, overlay: Overlay, key: Key) -> Vec<Effect> {
             query,
             selected,
         } => return on_picker_key(app, photo, query, selected, key),
+        Overlay::NewPerson { photos, name } => {
+            return filed(super::inbox::on_new_person_key(app, photos, name, key));
+        }
         Overlay::ConfirmDelete { photo, .. } => {
             app.overlay = None;
             if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
@@ -337,7 +371,7 @@ fn list_len(app: &App) -> usize {
     match app.screen {
         Screen::People => app.people().len(),
         Screen::Person => app.person_photos().len(),
-        Screen::Review => app.review_rows().len(),
+        Screen::Review => app.review_len(),
         Screen::Duplicates => app.data.duplicates.len(),
         Screen::Problems => app.data.problems.len(),
         Screen::Classifier => 0,
@@ -365,7 +399,7 @@ fn clamp_selections(app: &mut App) {
     let (people, person, review) = (
         app.people().len(),
         app.person_photos().len(),
-        app.review_rows().len(),
+        app.review_len(),
     );
     clamp(&mut app.people_sel, people);
     clamp(&mut app.person_sel, person);

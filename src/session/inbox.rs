@@ -1,0 +1,46 @@
+//! The inbox as the front ends ask for it: the workspace's inbox folder
+//! told apart from the persons, and its photos with the saved classifier's
+//! predictions (see [`crate::inbox`]), so `report`, `classify --inbox` and
+//! the TUI show the same answers.
+
+use super::events::Event;
+use super::open::Session;
+use crate::inbox::{self, InboxPhoto};
+use crate::records::PhotoRecord;
+
+impl Session {
+    /// The inbox folder's name in the dataset (the workspace's `inbox`).
+    pub fn inbox_name(&self) -> &str {
+        &self.ws.inbox
+    }
+
+    /// `(persons, inbox)`: the inbox's photos taken out of `records`, so the
+    /// analysis and the classifier never take the inbox for a person.
+    pub fn split_inbox(&self, records: Vec<PhotoRecord>) -> (Vec<PhotoRecord>, Vec<PhotoRecord>) {
+        inbox::split(records, &self.ws.inbox)
+    }
+
+    /// The inbox photos with the saved classifier's predictions; without a
+    /// usable classifier every photo is `unknown` with a note saying why
+    /// (and a classifier that cannot be read is also warned about).
+    pub fn inbox_predictions(&self, inbox: &[PhotoRecord]) -> Vec<InboxPhoto> {
+        let saved = crate::classify::model_file::path_in(&self.classifier_dir(None));
+        let model = if saved.exists() {
+            match self.classifier(None) {
+                Ok((model, _)) => Some(model),
+                Err(e) => {
+                    self.emit(Event::Warning(format!("inbox: {e}")));
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        // The workspace's thresholds without the note `settings` adds.
+        let link = match crate::analysis::embedder_scale::workspace_settings(&self.ws) {
+            Ok((settings, _)) => inbox::group_link(&settings),
+            Err(_) => inbox::group_link(&crate::analysis::Settings::default()),
+        };
+        inbox::predict(model.as_ref(), inbox, link)
+    }
+}

@@ -1,0 +1,62 @@
+//! The Review screen's inbox part: the photos not filed yet with the
+//! classifier's prediction, its probability, and the group of alike faces
+//! an `unknown` belongs to. Drawn instead of the flagged list while the
+//! cursor is on the inbox (the list runs on below the flagged photos).
+
+use super::safe::{safe, safe_path};
+use super::state::app::App;
+use super::state::model::InboxRow;
+use super::widgets::{highlight, table_state, window};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Stylize;
+use ratatui::widgets::{Block, Borders, Cell, Row, Table};
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let rows = &app.data.inbox;
+    let selected = app.review_sel.saturating_sub(app.review_rows().len());
+    let unknown = rows.iter().filter(|r| r.suggested.is_none()).count();
+    let title = format!(
+        " Review · inbox: {} photos, {unknown} unknown · a files under the prediction, n makes a new person ",
+        rows.len()
+    );
+    let shown = window(rows.len(), selected, area.height);
+    let table_rows: Vec<Row> = rows[shown.clone()].iter().map(inbox_row).collect();
+    let table = Table::new(
+        table_rows,
+        [
+            Constraint::Length(6),
+            Constraint::Percentage(45),
+            Constraint::Length(9),
+            Constraint::Min(10),
+        ],
+    )
+    .header(Row::new(vec!["prob", "photo", "group", "prediction"]).bold())
+    .block(Block::default().borders(Borders::ALL).title(title))
+    .row_highlight_style(highlight(app));
+    frame.render_stateful_widget(
+        table,
+        area,
+        &mut table_state(selected - shown.start, rows.len()),
+    );
+}
+
+fn inbox_row(r: &InboxRow) -> Row<'static> {
+    let prob = r
+        .probability
+        .map(|p| format!("{p:.2}"))
+        .unwrap_or_else(|| "-".into());
+    let group = r.group.map(|g| format!("#{g}")).unwrap_or_default();
+    let prediction = match (&r.suggested, &r.predicted, &r.note) {
+        (Some(to), _, _) => format!("→ {}", safe(to)),
+        (None, Some(near), _) => format!("unknown (closest {})", safe(near)),
+        (None, None, Some(note)) => format!("unknown ({})", safe(note)),
+        _ => "unknown".into(),
+    };
+    Row::new(vec![
+        Cell::from(prob),
+        Cell::from(safe_path(&r.path).into_owned()),
+        Cell::from(group),
+        Cell::from(prediction),
+    ])
+}
