@@ -11,6 +11,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Stylize;
 use ratatui::widgets::{Block, Borders, Cell, Row, Table};
+use ratatui::widgets::{Clear, Paragraph};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let rows = &app.data.inbox;
@@ -59,4 +60,31 @@ fn inbox_row(r: &InboxRow) -> Row<'static> {
         Cell::from(group),
         Cell::from(prediction),
     ])
+}
+
+/// What the flagged list's title says of the inbox below it.
+pub fn below(app: &App) -> String {
+    match app.data.inbox.len() {
+        0 => String::new(),
+        n => format!("; {n} inbox photos below"),
+    }
+}
+
+/// The prompt for the new person's name (`n` on an unknown).
+pub fn render_new_person(frame: &mut Frame, photos: usize, name: &str) {
+    let text = format!(
+        "name: {}_\nEnter moves {photos} inbox photo(s) into this new person\n(one step; u undoes it). Esc cancels.",
+        safe(name)
+    );
+    let area = frame.area();
+    let (w, h) = (64.min(area.width), 5.min(area.height));
+    let rect = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
+    frame.render_widget(Clear, rect);
+    let block = Block::default().borders(Borders::ALL).title(" New person ");
+    frame.render_widget(Paragraph::new(text).block(block), rect);
 }

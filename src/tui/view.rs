@@ -62,12 +62,7 @@ pub fn render(app: &App, encoded: &EncodedCache, frame: &mut Frame) {
             popup(frame, "Delete", &text, width, height);
         }
         Some(Overlay::NewPerson { photos, name }) => {
-            let text = format!(
-                "name: {}_\nEnter moves {} inbox photo(s) into this new person\n(one step; u undoes it). Esc cancels.",
-                safe(name),
-                photos.len()
-            );
-            popup(frame, "New person", &text, 64, 5);
+            super::inbox_view::render_new_person(frame, photos.len(), name)
         }
         Some(Overlay::Search) | None => {}
     }
@@ -189,10 +184,7 @@ fn render_photos(
             photos.len()
         )
     } else {
-        let inbox = match app.data.inbox.len() {
-            0 => String::new(),
-            n => format!("; {n} inbox photos below"),
-        };
+        let inbox = super::inbox_view::below(app);
         format!(
             " Review · {} flagged photos, worst first{inbox} ",
             photos.len()

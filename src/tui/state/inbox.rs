@@ -7,6 +7,7 @@
 //! the inbox's keys stay in one place.
 
 use super::app::{App, Overlay, Screen};
+use super::effect::Effect;
 use super::key::{Key, KeyCode};
 use super::keys::Action;
 use super::model::InboxRow;
@@ -123,4 +124,21 @@ pub fn on_new_person_key(
     }
     app.overlay = Some(Overlay::NewPerson { photos, name });
     None
+}
+
+/// The move an inbox key asked for: one photo is a plain move, several
+/// one step for all of them.
+pub fn effects(filing: Option<Filing>) -> Vec<Effect> {
+    let Some(mut f) = filing else {
+        return Vec::new();
+    };
+    if f.photos.len() == 1
+        && let Some(photo) = f.photos.pop()
+    {
+        return vec![Effect::Move { photo, to: f.to }];
+    }
+    vec![Effect::MoveAll {
+        photos: f.photos,
+        to: f.to,
+    }]
 }

@@ -7,6 +7,7 @@
 //! Files here import only each other, never the layer above.
 
 pub mod app;
+pub mod effect;
 pub mod graphics;
 pub mod grid;
 pub mod inbox;

@@ -3,6 +3,7 @@
 //! the run loop to hand to the library off the UI thread.
 
 use super::app::{App, Overlay, Screen, SortBy};
+pub use super::effect::Effect;
 use super::key::{Key, KeyCode};
 use super::keys::Action;
 use super::model::{ClassifierView, DatasetView, PhotoRow, Progress};
@@ -26,34 +27,6 @@ pub enum Msg {
     Resize(u16, u16),
     /// Time passed, or the terminal layer has something new to draw.
     Tick,
-}
-
-/// A change the user asked for, carried out by the library.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    Move {
-        photo: PathBuf,
-        to: String,
-    },
-    /// Several photos into one person (created when new), as one step.
-    MoveAll {
-        photos: Vec<PathBuf>,
-        to: String,
-    },
-    Delete {
-        photo: PathBuf,
-    },
-    Reviewed {
-        photo: PathBuf,
-    },
-    /// The pair is not a duplicate: never report it again.
-    NotDuplicate {
-        a: PathBuf,
-        b: PathBuf,
-    },
-    Undo,
-    Redo,
-    Retrain,
 }
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -158,7 +131,7 @@ fn navigate(app: &mut App, action: Action) -> bool {
 /// the library to carry out, or an overlay that asks first.
 fn change(app: &mut App, action: Action) -> Vec<Effect> {
     if let Some(filing) = super::inbox::on_action(app, action) {
-        return filed(filing);
+        return super::inbox::effects(filing);
     }
     match action {
         Action::Accept => {
@@ -218,23 +191,6 @@ fn change(app: &mut App, action: Action) -> Vec<Effect> {
     Vec::new()
 }
 
-/// The move an inbox key asked for: one photo is a plain move, several
-/// one step for all of them.
-fn filed(filing: Option<super::inbox::Filing>) -> Vec<Effect> {
-    let Some(mut f) = filing else {
-        return Vec::new();
-    };
-    if f.photos.len() == 1
-        && let Some(photo) = f.photos.pop()
-    {
-        return vec![Effect::Move { photo, to: f.to }];
-    }
-    vec![Effect::MoveAll {
-        photos: f.photos,
-        to: f.to,
-    }]
-}
-
 /// The Duplicates screen's own actions on the selected pair.
 fn on_pair(app: &mut App, action: Action) -> Vec<Effect> {
     let Some(pair) = app.selected_pair() else {
@@ -290,7 +246,7 @@ fn on_overlay_key(app: &mut App, overlay: Overlay, key: Key) -> Vec<Effect> {
             selected,
         } => return on_picker_key(app, photo, query, selected, key),
         Overlay::NewPerson { photos, name } => {
-            return filed(super::inbox::on_new_person_key(app, photos, name, key));
+            return super::inbox::effects(super::inbox::on_new_person_key(app, photos, name, key));
         }
         Overlay::ConfirmDelete { photo, .. } => {
             app.overlay = None;
