@@ -148,3 +148,38 @@ fn inbox_rows() {
     on_inbox(&mut app);
     insta::assert_snapshot!(draw(&app, 100, 12));
 }
+
+#[test]
+fn a_group_becomes_a_new_person_in_one_step_and_one_undo() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (root, mut store) = dataset(dir.path());
+    std::fs::write(root.join("_inbox/b.jpg"), "inbox-b".repeat(40)).expect("write");
+    let batch = store.batch().expect("batch");
+    let path = root.join("_inbox/b.jpg");
+    let row = FileRow {
+        person: "_inbox".into(),
+        size: std::fs::metadata(&path).expect("stat").len(),
+        mtime_ns: 0,
+        hash: Some(facecurate::records::hash_file(&path).expect("hash")),
+        error: None,
+    };
+    batch.put_file("_inbox/b.jpg", &row).expect("put");
+    batch.commit().expect("commit");
+    let state = dir.path().join("state");
+    let (mut ops, _) = Ops::open(
+        &root,
+        &state.join("journal"),
+        &state.join("trash"),
+        &mut store,
+    )
+    .expect("ops");
+    let effect = Effect::MoveAll {
+        photos: vec!["_inbox/a.jpg".into(), "_inbox/b.jpg".into()],
+        to: "Ann Lee".into(),
+    };
+    super::backend::apply(&mut ops, &root, effect).expect("move");
+    assert!(root.join("Ann Lee/a.jpg").is_file() && root.join("Ann Lee/b.jpg").is_file());
+    super::backend::apply(&mut ops, &root, Effect::Undo).expect("undo");
+    assert!(root.join("_inbox/a.jpg").is_file() && root.join("_inbox/b.jpg").is_file());
+    assert!(!root.join("Ann Lee/a.jpg").exists() && !root.join("Ann Lee/b.jpg").exists());
+}
