@@ -20,6 +20,12 @@ impl Session {
         inbox::split(records, &self.ws.inbox)
     }
 
+    /// Whether `changes` touched only the inbox: no label changed, so the
+    /// classifier need not retrain (the inbox is predicted again anyway).
+    pub fn only_inbox(&self, changes: &crate::dataset::Changes) -> bool {
+        !changes.persons.is_empty() && changes.persons.iter().all(|p| *p == self.ws.inbox)
+    }
+
     /// The inbox photos with the saved classifier's predictions; without a
     /// usable classifier every photo is `unknown` with a note saying why
     /// (and a classifier that cannot be read is also warned about).

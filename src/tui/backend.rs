@@ -216,8 +216,11 @@ fn refresh_on_changes(
                     }));
                     refresh = true;
                 }
-                DatasetEvent::Changed(_) => {
-                    retrainer.request();
+                DatasetEvent::Changed(changes) => {
+                    // New inbox photos change no label: predicted, not retrained for.
+                    if !session.only_inbox(&changes) {
+                        retrainer.request();
+                    }
                     refresh = true;
                 }
                 DatasetEvent::Warning { message } => {
