@@ -3,6 +3,8 @@
 //! an `unknown` belongs to. Drawn instead of the flagged list while the
 //! cursor is on the inbox (the list runs on below the flagged photos).
 
+use super::encoded::EncodedCache;
+use super::layout::list_preview_area;
 use super::safe::{safe, safe_path};
 use super::state::app::App;
 use super::state::model::InboxRow;
@@ -13,12 +15,20 @@ use ratatui::style::Stylize;
 use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 use ratatui::widgets::{Clear, Paragraph};
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+pub fn render(app: &App, encoded: &EncodedCache, frame: &mut Frame, area: Rect) {
+    let preview = list_preview_area(area);
+    let list = match preview {
+        Some(p) => Rect {
+            width: area.width - p.width,
+            ..area
+        },
+        None => area,
+    };
     let rows = &app.data.inbox;
     let selected = app.review_sel.saturating_sub(app.review_rows().len());
     let unknown = rows.iter().filter(|r| r.suggested.is_none()).count();
     let title = format!(
-        " Review · inbox: {} photos, {unknown} unknown · a files under the prediction, n makes a new person ",
+        " Review · inbox: {} photos, {unknown} unknown · a files, n: new person ",
         rows.len()
     );
     let shown = window(rows.len(), selected, area.height);
@@ -27,7 +37,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         table_rows,
         [
             Constraint::Length(6),
-            Constraint::Percentage(45),
+            Constraint::Percentage(35),
             Constraint::Length(9),
             Constraint::Min(10),
         ],
@@ -37,9 +47,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     .row_highlight_style(highlight(app));
     frame.render_stateful_widget(
         table,
-        area,
+        list,
         &mut table_state(selected - shown.start, rows.len()),
     );
+    if let (Some(preview), Some(photo)) = (preview, app.inbox_photo_row()) {
+        super::preview::render_preview(app, encoded, frame, preview, &photo);
+    }
 }
 
 fn inbox_row(r: &InboxRow) -> Row<'static> {

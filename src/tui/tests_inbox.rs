@@ -146,7 +146,7 @@ fn a_retrain_replaces_the_inbox_predictions() {
 fn inbox_rows() {
     let mut app = with_inbox();
     on_inbox(&mut app);
-    insta::assert_snapshot!(draw(&app, 100, 12));
+    insta::assert_snapshot!(draw(&app, 140, 12));
 }
 
 #[test]
@@ -182,4 +182,17 @@ fn a_group_becomes_a_new_person_in_one_step_and_one_undo() {
     super::backend::apply(&mut ops, &root, Effect::Undo).expect("undo");
     assert!(root.join("_inbox/a.jpg").is_file() && root.join("_inbox/b.jpg").is_file());
     assert!(!root.join("Ann Lee/a.jpg").exists() && !root.join("Ann Lee/b.jpg").exists());
+}
+
+#[test]
+fn the_inbox_photo_is_previewed_beside_its_predicted_person() {
+    let mut app = with_inbox();
+    app.size = (120, 36);
+    on_inbox(&mut app);
+    let wanted = super::preview::wanted(&app);
+    let decode = |p: &str| super::thumbs::Request::Decode(PathBuf::from(p));
+    assert!(wanted.contains(&decode("_inbox/a.jpg")), "{wanted:?}");
+    let madonna = app.example_of("madonna").map(|p| p.path.clone());
+    assert_eq!(madonna, Some(PathBuf::from("madonna/m1.jpg")));
+    assert!(wanted.contains(&decode("madonna/m1.jpg")), "{wanted:?}");
 }

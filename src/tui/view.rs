@@ -33,7 +33,7 @@ pub fn render(app: &App, encoded: &EncodedCache, frame: &mut Frame) {
             }
         },
         Screen::Review if app.inbox_selected().is_some() => {
-            super::inbox_view::render(app, frame, main)
+            super::inbox_view::render(app, encoded, frame, main)
         }
         Screen::Review => {
             let photos = app.review_rows();

@@ -10,7 +10,7 @@ use super::app::{App, Overlay, Screen};
 use super::effect::Effect;
 use super::key::{Key, KeyCode};
 use super::keys::Action;
-use super::model::InboxRow;
+use super::model::{InboxRow, PhotoRow};
 use std::path::PathBuf;
 
 /// What an inbox key asks for: `photos` into the person `to` (created
@@ -32,6 +32,20 @@ impl App {
         self.review_sel
             .checked_sub(flagged)
             .and_then(|i| self.data.inbox.get(i))
+    }
+
+    /// The inbox row under the cursor as a photo for the large preview:
+    /// shown beside the most typical photo of the person it is predicted.
+    pub fn inbox_photo_row(&self) -> Option<PhotoRow> {
+        let row = self.inbox_selected()?;
+        Some(PhotoRow {
+            path: row.path.clone(),
+            person: "inbox".into(),
+            flags: vec!["inbox".into()],
+            suggested: row.suggested.clone(),
+            resembles: row.predicted.clone(),
+            ..PhotoRow::default()
+        })
     }
 
     /// How many rows the Review screen lists: flagged photos, then the inbox.
