@@ -84,7 +84,7 @@ fn inbox(cli: &GlobalArgs, args: &ClassifyArgs) -> Result<Outcome> {
     let store = session.scanned_store(&session::stop_on_ctrl_c())?;
     printer.finish();
     let (_, inbox) = session.split_inbox(store.records()?);
-    let predictions = session.inbox_predictions(&inbox);
+    let predictions = session.inbox_predictions(&inbox, args.state_dir.as_deref());
     if args.json {
         println!(
             "{}",

@@ -88,7 +88,7 @@ fn analyse(cli: &GlobalArgs, source: &AnalysisSource, html: bool) -> Result<Anal
         let store = session.scanned_store(&session::stop_on_ctrl_c())?;
         printer.finish();
         let (records, inbox) = session.split_inbox(store.records()?);
-        let inbox = session.inbox_predictions(&inbox);
+        let inbox = session.inbox_predictions(&inbox, None);
         let classifier = classifier_confusions(&session, &records, html);
         let (report, seconds) = session.review_store(&store, records, settings);
         let root = session.workspace().dataset.clone();
@@ -106,7 +106,7 @@ fn analyse(cli: &GlobalArgs, source: &AnalysisSource, html: bool) -> Result<Anal
         dataset.display()
     );
     let (records, inbox) = session.split_inbox(setup::folder_records(&session, dataset)?);
-    let inbox = session.inbox_predictions(&inbox);
+    let inbox = session.inbox_predictions(&inbox, None);
     let classifier = classifier_confusions(&session, &records, html);
     let (report, seconds) = session.review_records(records, settings);
     Ok(Analysed {

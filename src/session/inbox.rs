@@ -7,6 +7,7 @@ use super::events::Event;
 use super::open::Session;
 use crate::inbox::{self, InboxPhoto};
 use crate::records::PhotoRecord;
+use std::path::Path;
 
 impl Session {
     /// The inbox folder's name in the dataset (the workspace's `inbox`).
@@ -26,13 +27,14 @@ impl Session {
         !changes.persons.is_empty() && changes.persons.iter().all(|p| *p == self.ws.inbox)
     }
 
-    /// The inbox photos with the saved classifier's predictions; without a
-    /// usable classifier every photo is `unknown` with a note saying why
-    /// (and a classifier that cannot be read is also warned about).
-    pub fn inbox_predictions(&self, inbox: &[PhotoRecord]) -> Vec<InboxPhoto> {
-        let saved = crate::classify::model_file::path_in(&self.classifier_dir(None));
+    /// The inbox photos with the predictions of the classifier saved in
+    /// `dir` (default: the workspace's); without a usable classifier every
+    /// photo is `unknown` with a note saying why (and a classifier that
+    /// cannot be read is also warned about).
+    pub fn inbox_predictions(&self, inbox: &[PhotoRecord], dir: Option<&Path>) -> Vec<InboxPhoto> {
+        let saved = crate::classify::model_file::path_in(&self.classifier_dir(dir));
         let model = if saved.exists() {
-            match self.classifier(None) {
+            match self.classifier(dir) {
                 Ok((model, _)) => Some(model),
                 Err(e) => {
                     self.emit(Event::Warning(format!("inbox: {e}")));

@@ -64,7 +64,7 @@ fn send_view(session: &Session, settings: &Settings, tx: &Sender<Msg>) {
         let (report, _) = session.review_store(&store, records.clone(), settings);
         let root = &session.workspace().dataset;
         let mut view = view_of_report(root, &records, report);
-        view.inbox = inbox_rows(&session.inbox_predictions(&inbox));
+        view.inbox = inbox_rows(&session.inbox_predictions(&inbox, None));
         Ok(Msg::Data(view))
     };
     let msg = match facecurate::panics::catch(view) {
@@ -129,7 +129,7 @@ impl Relay {
         match store.records() {
             Ok(records) => {
                 let (_, inbox) = self.inbox.split_inbox(records);
-                let rows = inbox_rows(&self.inbox.inbox_predictions(&inbox));
+                let rows = inbox_rows(&self.inbox.inbox_predictions(&inbox, None));
                 let _ = self.tx.send(Msg::Inbox(rows));
             }
             Err(e) => {
