@@ -14,6 +14,7 @@ pub mod fault;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod html;
+pub mod inbox;
 pub mod jobs;
 pub mod lfw;
 pub mod models;

@@ -17,8 +17,12 @@ use std::sync::atomic::AtomicBool;
 #[derive(Debug, clap::Args)]
 pub struct ClassifyArgs {
     /// Photos or folders (searched recursively).
-    #[arg(required = true)]
+    #[arg(required_unless_present = "inbox")]
     pub paths: Vec<PathBuf>,
+    /// The workspace's inbox instead of PATHs: each photo's prediction
+    /// from the store, as `report --json` lists it under "inbox".
+    #[arg(long, conflicts_with = "paths")]
+    pub inbox: bool,
     /// Folder holding the model `facecurate train` saved.
     /// [default: the workspace's classifier folder, else ./facecurate-state]
     #[arg(long)]
@@ -42,6 +46,9 @@ struct Scored {
 }
 
 pub fn run(cli: &GlobalArgs, args: &ClassifyArgs) -> Result<Outcome> {
+    if args.inbox {
+        return inbox(cli, args);
+    }
     let session = session::workspace_or_bare(cli, &Printer::default())?;
     // The model must come from this session's embedder, and the photos go
     // through the same detector and embedder.
@@ -67,6 +74,32 @@ pub fn run(cli: &GlobalArgs, args: &ClassifyArgs) -> Result<Outcome> {
     } else {
         Outcome::Failures
     })
+}
+
+/// The workspace's inbox, its store brought up to date, with the saved
+/// classifier's predictions.
+fn inbox(cli: &GlobalArgs, args: &ClassifyArgs) -> Result<Outcome> {
+    let printer = Printer::default();
+    let session = session::open(cli, &printer)?;
+    let store = session.scanned_store(&session::stop_on_ctrl_c())?;
+    printer.finish();
+    let (_, inbox) = session.split_inbox(store.records()?);
+    let predictions = session.inbox_predictions(&inbox, args.state_dir.as_deref());
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string(&json!({ "inbox": predictions }))?
+        );
+    } else {
+        super::inbox::print(&predictions);
+    }
+    let unknown = predictions.iter().filter(|p| p.unknown).count();
+    errln!(
+        "{} inbox photos: {} with a person to file under, {unknown} unknown",
+        predictions.len(),
+        predictions.len() - unknown
+    );
+    Ok(Outcome::Ok)
 }
 
 /// Every face of `photos` with the model's prediction; the photos that

@@ -38,6 +38,7 @@ mod edit;
 mod embed;
 mod facenet_setup;
 mod global;
+mod inbox;
 mod init;
 mod models_cmd;
 mod open;

@@ -10,6 +10,7 @@ use super::setup;
 use anyhow::{Context, Result};
 use facecurate::analysis::{Flag, Report, Settings};
 use facecurate::html::{Confusions, Limits, PageInput};
+use facecurate::inbox::InboxPhoto;
 use facecurate::records::PhotoRecord;
 use facecurate::session::Session;
 use facecurate::shown::escape;
@@ -17,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 pub struct ReportArgs {
-    /// Print one JSON document: {"photos":[…],"duplicates":[…],"persons":[…]}.
+    /// Print one JSON document: {"photos":[…],"duplicates":[…],"persons":[…],"inbox":[…]}.
     #[arg(long)]
     pub json: bool,
     /// Write a self-contained page, DIR/index.html, to hand to a teammate
@@ -65,6 +66,8 @@ struct Analysed {
     /// The saved classifier's confusions, or why there are none (it is
     /// asked only for `--html`).
     classifier: Result<Confusions, String>,
+    /// The inbox's photos with the classifier's predictions.
+    inbox: Vec<InboxPhoto>,
 }
 
 /// The analysis of the workspace's dataset (its store brought up to date
@@ -84,7 +87,8 @@ fn analyse(cli: &GlobalArgs, source: &AnalysisSource, html: bool) -> Result<Anal
     let Some(dataset) = source.dataset.as_deref() else {
         let store = session.scanned_store(&session::stop_on_ctrl_c())?;
         printer.finish();
-        let records = store.records()?;
+        let (records, inbox) = session.split_inbox(store.records()?);
+        let inbox = session.inbox_predictions(&inbox, None);
         let classifier = classifier_confusions(&session, &records, html);
         let (report, seconds) = session.review_store(&store, records, settings);
         let root = session.workspace().dataset.clone();
@@ -93,6 +97,7 @@ fn analyse(cli: &GlobalArgs, source: &AnalysisSource, html: bool) -> Result<Anal
             seconds,
             root,
             classifier,
+            inbox,
         });
     };
     anyhow::ensure!(
@@ -100,7 +105,8 @@ fn analyse(cli: &GlobalArgs, source: &AnalysisSource, html: bool) -> Result<Anal
         "{}: not a dataset folder",
         dataset.display()
     );
-    let records = setup::folder_records(&session, dataset)?;
+    let (records, inbox) = session.split_inbox(setup::folder_records(&session, dataset)?);
+    let inbox = session.inbox_predictions(&inbox, None);
     let classifier = classifier_confusions(&session, &records, html);
     let (report, seconds) = session.review_records(records, settings);
     Ok(Analysed {
@@ -108,6 +114,7 @@ fn analyse(cli: &GlobalArgs, source: &AnalysisSource, html: bool) -> Result<Anal
         seconds,
         root: dataset.to_path_buf(),
         classifier,
+        inbox,
     })
 }
 
@@ -133,9 +140,15 @@ pub fn run(cli: &GlobalArgs, args: &ReportArgs) -> Result<Outcome> {
     let analysed = analyse(cli, &args.source, args.html.is_some())?;
     let report = &analysed.report;
     if args.json {
-        println!("{}", serde_json::to_string(report)?);
+        // The inbox sits beside the analysis's report, which never sees it.
+        let mut doc = serde_json::to_value(report)?;
+        if let Some(map) = doc.as_object_mut() {
+            map.insert("inbox".into(), serde_json::to_value(&analysed.inbox)?);
+        }
+        println!("{}", serde_json::to_string(&doc)?);
     } else if args.html.is_none() {
         print_text(report);
+        super::inbox::print(&analysed.inbox);
     }
     errln!(
         "{} photos, {} problems, {} duplicate pairs; analysis {:.2} s",

@@ -75,7 +75,8 @@ fn training_records(
     let Some(dataset) = args.dataset.as_deref() else {
         let store = session.scanned_store(&session::stop_on_ctrl_c())?;
         printer.finish();
-        return Ok(store.records()?);
+        // The inbox's photos are not labelled: never trained on.
+        return Ok(session.split_inbox(store.records()?).0);
     };
     anyhow::ensure!(dataset.is_dir(), "{}: not a folder", dataset.display());
     setup::folder_records(session, dataset)

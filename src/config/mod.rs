@@ -29,7 +29,9 @@ pub use models::{BUILTIN_DETECTORS, BUILTIN_EMBEDDERS, MTCNN_NAMES, ModelSetting
 pub use paths::{absolute, resolve};
 pub use spec_file::{load_embedder_spec, parse_embedder_spec};
 pub use template::{EXAMPLE_DATASET, template};
-pub use workspace::{DEFAULT_STATE_DIR, DEFAULT_WORKSPACE, WatchSettings, Workspace};
+pub use workspace::{
+    DEFAULT_INBOX, DEFAULT_STATE_DIR, DEFAULT_WORKSPACE, WatchSettings, Workspace,
+};
 
 impl Workspace {
     /// Reads and validates the workspace file at `path`.

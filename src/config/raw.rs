@@ -7,7 +7,7 @@ use super::models::RawModels;
 use super::parse::key_line;
 use super::paths::resolve;
 use super::values::{count_or_auto, millis, positive, side, unit_interval};
-use super::workspace::{DEFAULT_STATE_DIR, WatchSettings, Workspace};
+use super::workspace::{DEFAULT_INBOX, DEFAULT_STATE_DIR, WatchSettings, Workspace};
 use crate::pipeline::detect::DetectSettings;
 use crate::runtime::Device;
 use serde::Deserialize;
@@ -21,6 +21,8 @@ pub struct RawWorkspace {
     dataset: String,
     #[serde(default)]
     state_dir: Option<String>,
+    #[serde(default)]
+    inbox: Option<String>,
     #[serde(default)]
     models: RawModels,
     #[serde(default)]
@@ -179,6 +181,11 @@ impl RawWorkspace {
                 ),
             ));
         }
+        if let Some(name) = &self.inbox
+            && let Err(why) = inbox_name(name)
+        {
+            return Err(invalid(&["inbox"], why));
+        }
         self.into_workspace(text, file, base, dataset, state_dir)
     }
 
@@ -226,7 +233,22 @@ impl RawWorkspace {
                 debounce: Duration::from_millis(self.watch.debounce_ms),
                 settle: Duration::from_millis(self.watch.settle_ms),
             },
+            inbox: self.inbox.unwrap_or_else(|| DEFAULT_INBOX.to_string()),
             source: text.to_string(),
         })
     }
+}
+
+/// Checks the inbox folder's name: one plain folder directly in the dataset,
+/// visible (a hidden folder is never listed), so it can be told from the
+/// person folders beside it.
+fn inbox_name(name: &str) -> Result<(), String> {
+    let allowed = "allowed: the name of one visible folder directly in the dataset, e.g. _inbox";
+    if name.trim().is_empty() {
+        return Err(format!("empty; {allowed}"));
+    }
+    if name.starts_with('.') || name.contains(['/', '\\']) || name.chars().any(char::is_control) {
+        return Err(format!("{name:?} is not a plain folder name; {allowed}"));
+    }
+    Ok(())
 }

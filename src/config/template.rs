@@ -40,6 +40,11 @@ dataset: {dataset}
 # inside it would count as a person).
 state_dir: facecurate-state
 
+# The folder in the dataset for photos not filed yet: never a person. Each
+# photo in it gets the classifier's prediction (a person, or unknown), and
+# the TUI files it with one key.
+inbox: _inbox
+
 # The models. Changing one re-embeds every photo on the next scan.
 models:
   # The model cache folder; null: $FACECURATE_CACHE, else ~/.cache/facecurate.
@@ -107,6 +112,6 @@ classifier: {}
 # Empty: the defaults (press ? in the UI for the list). Actions: quit, help,
 # next_screen, prev_screen, up, down, top, bottom, open, back, search, sort,
 # accept, move, reviewed, delete, keep_left, keep_right, not_duplicate, undo,
-# redo, retrain.
+# redo, retrain, new_person.
 keys: {}
 "#;

@@ -40,6 +40,7 @@ fn the_template_parses_to_the_defaults() {
     assert_eq!(ws.threads, 1);
     assert_eq!(ws.detect, DetectSettings::default());
     assert_eq!(ws.watch, WatchSettings::default());
+    assert_eq!(ws.inbox, DEFAULT_INBOX);
     assert_eq!(ws.models.detector, "yunet");
     assert_eq!(ws.models.cache, None);
     assert_eq!(
@@ -172,4 +173,16 @@ fn odd_dataset_paths_survive_the_template() {
     std::fs::create_dir(&odd).unwrap();
     let ws = Workspace::parse(&template(&odd.to_string_lossy()), &file).unwrap();
     assert_eq!(ws.dataset, odd);
+}
+
+#[test]
+fn the_inbox_is_one_visible_folder_name() {
+    let (_dir, file) = setup();
+    let ws = Workspace::parse("dataset: data\ninbox: new photos\n", &file).unwrap();
+    assert_eq!(ws.inbox, "new photos");
+    for bad in ["''", ".hidden", "a/b", "'a\\b'"] {
+        let (line, key, message) = invalid(&format!("dataset: data\ninbox: {bad}\n"));
+        assert_eq!((line, key.as_deref()), (Some(2), Some("inbox")), "{bad}");
+        assert!(message.contains("allowed:"), "{message}");
+    }
 }

@@ -12,6 +12,8 @@ use std::time::Duration;
 pub const DEFAULT_WORKSPACE: &str = "workspace.yaml";
 /// The state folder's name, beside the workspace file, unless `state_dir` says otherwise.
 pub const DEFAULT_STATE_DIR: &str = "facecurate-state";
+/// The inbox folder's name in the dataset, unless `inbox` says otherwise.
+pub const DEFAULT_INBOX: &str = "_inbox";
 
 /// Live watching settings.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,6 +52,9 @@ pub struct Workspace {
     pub threads: usize,
     pub detect: DetectSettings,
     pub watch: WatchSettings,
+    /// The folder directly in the dataset that holds photos not yet filed:
+    /// never a person; its photos get the classifier's prediction.
+    pub inbox: String,
     /// The file's text, for [`Workspace::section`].
     pub(super) source: String,
 }

@@ -46,7 +46,7 @@ impl Session {
 
     /// Evaluates and refits the classifier on the store's labels and saves it.
     pub fn retrain(&self, stop: &AtomicBool) -> Result<Retrained, SessionError> {
-        let records = self.store(false)?.records()?;
+        let (records, _inbox) = self.split_inbox(self.store(false)?.records()?);
         Ok(retrain(
             &records,
             &self.classifier_dir(None),

@@ -11,6 +11,7 @@ mod classifier;
 mod edits;
 mod error;
 mod events;
+mod inbox;
 mod live;
 mod open;
 mod provision;

@@ -92,3 +92,19 @@ fn a_retrain_on_too_small_a_dataset_says_so_as_a_state() {
         other => panic!("expected TooSmall, got {other:?}"),
     }
 }
+
+#[test]
+fn the_workspace_names_the_inbox_and_only_its_changes_skip_a_retrain() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("workspace.yaml");
+    std::fs::create_dir(dir.path().join("data")).expect("dataset");
+    std::fs::write(&file, "dataset: data\ninbox: new\n").expect("write");
+    let session = Session::open(&file, Overrides::default(), quiet()).expect("opens");
+    assert_eq!(session.inbox_name(), "new");
+    let mut changes = crate::dataset::Changes::default();
+    assert!(!session.only_inbox(&changes), "nothing changed");
+    changes.persons.insert("new".into());
+    assert!(session.only_inbox(&changes));
+    changes.persons.insert("ann".into());
+    assert!(!session.only_inbox(&changes), "a label changed");
+}

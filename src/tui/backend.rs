@@ -5,7 +5,7 @@
 //! events into the UI's messages and decides when to refresh the view.
 
 use super::Backend;
-use super::data::view_of_report;
+use super::data::{inbox_rows, view_of_report};
 use super::state::model::{ClassifierView, Progress, RecallRow};
 use super::state::update::{Effect, Msg};
 use crossbeam_channel::Sender;
@@ -59,10 +59,13 @@ fn send_view(session: &Session, settings: &Settings, tx: &Sender<Msg>) {
     let view = || -> Result<Msg, SessionError> {
         let settings = settings.clone();
         let store = session.store(false)?;
-        let records = store.records()?;
+        // The inbox is never a person: the analysis does not see it.
+        let (records, inbox) = session.split_inbox(store.records()?);
         let (report, _) = session.review_store(&store, records.clone(), settings);
         let root = &session.workspace().dataset;
-        Ok(Msg::Data(view_of_report(root, &records, report)))
+        let mut view = view_of_report(root, &records, report);
+        view.inbox = inbox_rows(&session.inbox_predictions(&inbox, None));
+        Ok(Msg::Data(view))
     };
     let msg = match facecurate::panics::catch(view) {
         Ok(Ok(msg)) => msg,
@@ -81,6 +84,9 @@ struct Relay {
     started: Instant,
     classifier: Mutex<ClassifierView>,
     changes: Sender<DatasetEvent>,
+    /// Predicts the inbox again after each retrain (its events unheard, so
+    /// it never feeds back into this relay).
+    inbox: Session,
 }
 
 impl Relay {
@@ -98,9 +104,38 @@ impl Relay {
                 let _ = self.changes.send(event);
                 return;
             }
-            Event::Classifier(event) => Msg::Classifier(self.classifier(event)),
+            Event::Classifier(event) => {
+                let trained = matches!(event, ClassifierEvent::Trained(_));
+                let _ = self.tx.send(Msg::Classifier(self.classifier(event)));
+                if trained {
+                    self.predict_inbox();
+                }
+                return;
+            }
         };
         let _ = self.tx.send(msg);
+    }
+
+    /// Every label change retrains; the new model's answers on the inbox
+    /// follow here, off the UI thread.
+    fn predict_inbox(&self) {
+        let store = match self.inbox.store(false) {
+            Ok(store) => store,
+            Err(e) => {
+                let _ = self.tx.send(Msg::Failed(format!("inbox: {e}")));
+                return;
+            }
+        };
+        match store.records() {
+            Ok(records) => {
+                let (_, inbox) = self.inbox.split_inbox(records);
+                let rows = inbox_rows(&self.inbox.inbox_predictions(&inbox, None));
+                let _ = self.tx.send(Msg::Inbox(rows));
+            }
+            Err(e) => {
+                let _ = self.tx.send(Msg::Failed(format!("inbox: {e}")));
+            }
+        }
     }
 
     fn progress(&self, done: usize, total: usize, faces: usize) -> Msg {
@@ -194,8 +229,11 @@ fn refresh_on_changes(
                     }));
                     refresh = true;
                 }
-                DatasetEvent::Changed(_) => {
-                    retrainer.request();
+                DatasetEvent::Changed(changes) => {
+                    // New inbox photos change no label: predicted, not retrained for.
+                    if !session.only_inbox(&changes) {
+                        retrainer.request();
+                    }
                     refresh = true;
                 }
                 DatasetEvent::Warning { message } => {
@@ -221,6 +259,7 @@ impl Backend for LiveBackend {
             started: Instant::now(),
             classifier: Mutex::new(ClassifierView::default()),
             changes: changes_tx,
+            inbox: self.session.with_sink(facecurate::session::quiet()),
         });
         let to_relay = Arc::clone(&relay);
         self.session = self
@@ -289,8 +328,8 @@ pub(super) fn apply(
     };
     Ok(match effect {
         Effect::Move { photo, to } => described(ops.mv(&[root.join(&photo)], &to, true)),
-        // The whole cluster in one journal entry: one undo puts it all back.
-        Effect::MoveCluster { photos, to } => {
+        // Several photos in one journal entry: one undo puts them all back.
+        Effect::MoveAll { photos, to } => {
             let paths: Vec<_> = photos.iter().map(|p| root.join(p)).collect();
             described(ops.mv(&paths, &to, true))
         }

@@ -1,7 +1,9 @@
 //! Building the UI's [`DatasetView`] from the store's records through the
 //! curation analysis. Runs on the backend's threads, never on the UI thread.
 
-use super::state::model::{ClusterRow, DatasetView, DuplicateRow, PersonRow, PhotoRow, ProblemRow};
+use super::state::model::{
+    ClusterRow, DatasetView, DuplicateRow, InboxRow, PersonRow, PhotoRow, ProblemRow,
+};
 use facecurate::analysis::{Flag, Report};
 use facecurate::records::{PhotoRecord, PhotoStatus};
 use facecurate::vector::{dot, normalized as unit};
@@ -158,6 +160,21 @@ fn centre_distances(records: &[PhotoRecord]) -> HashMap<String, f32> {
                 .map(|f| 1.0 - dot(&unit(&f.embedding), c))
                 .min_by(|a, b| a.total_cmp(b))?;
             Some((facecurate::pathkey::key_or_lossy(&r.path), best))
+        })
+        .collect()
+}
+
+/// The inbox's predictions as the UI's rows.
+pub fn inbox_rows(predictions: &[facecurate::inbox::InboxPhoto]) -> Vec<InboxRow> {
+    predictions
+        .iter()
+        .map(|p| InboxRow {
+            path: facecurate::pathkey::path_of(&p.path),
+            predicted: p.person.clone(),
+            probability: p.probability,
+            suggested: p.suggested_person.clone(),
+            group: p.unknown_group,
+            note: p.note.clone(),
         })
         .collect()
 }

@@ -19,6 +19,7 @@ pub mod encoded;
 pub mod graphics;
 pub mod grid;
 pub mod image_widget;
+pub mod inbox_view;
 pub mod inline;
 pub mod layout;
 pub mod map_view;
@@ -253,3 +254,5 @@ mod tests_curation;
 mod tests_duplicates;
 #[cfg(test)]
 mod tests_hostile;
+#[cfg(test)]
+mod tests_inbox;

@@ -139,7 +139,11 @@ pub fn wanted(app: &App) -> Vec<Request> {
         }
         return out;
     }
-    let Some(photo) = app.selected_photo() else {
+    let Some(photo) = app
+        .selected_photo()
+        .cloned()
+        .or_else(|| app.inbox_photo_row())
+    else {
         return out;
     };
     let mut pair: Vec<PathBuf> = vec![photo.path.clone()];

@@ -112,6 +112,7 @@ pub(super) fn fixture() -> App {
             seconds: Some(3.4),
             history: vec![0.95, 0.97, 0.985],
         },
+        inbox: Vec::new(),
     };
     let mut app = App::new(data, Keymap::default(), true);
     app.progress = Progress {

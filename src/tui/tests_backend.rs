@@ -62,7 +62,7 @@ fn a_cluster_move_is_one_journaled_step_undone_and_redone_whole() {
     let text = apply(
         &mut ops,
         &root,
-        Effect::MoveCluster {
+        Effect::MoveAll {
             photos: cluster,
             to: "ben".into(),
         },

@@ -142,7 +142,7 @@ fn moving_a_cluster_issues_one_move_of_exactly_its_photos_undone_and_redone_as_o
     let effects = update(&mut app, code(KeyCode::Enter));
     assert_eq!(
         effects,
-        vec![Effect::MoveCluster {
+        vec![Effect::MoveAll {
             photos: cluster.clone(),
             to: "new_person".into(),
         }]
@@ -180,7 +180,7 @@ fn moving_a_cluster_issues_one_move_of_exactly_its_photos_undone_and_redone_as_o
     let effects = update(&mut app, code(KeyCode::Enter));
     assert!(matches!(
         &effects[..],
-        [Effect::MoveCluster { photos, to }] if photos.len() == 3 && to == "madonna"
+        [Effect::MoveAll { photos, to }] if photos.len() == 3 && to == "madonna"
     ));
 }
 

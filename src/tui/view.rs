@@ -33,6 +33,9 @@ pub fn render(app: &App, encoded: &EncodedCache, frame: &mut Frame) {
                 render_photos(app, encoded, frame, main, &photos, app.person_sel, true)
             }
         },
+        Screen::Review if app.inbox_selected().is_some() => {
+            super::inbox_view::render(app, encoded, frame, main)
+        }
         Screen::Review => {
             let photos = app.review_rows();
             render_photos(app, encoded, frame, main, &photos, app.review_sel, false)
@@ -60,6 +63,9 @@ pub fn render(app: &App, encoded: &EncodedCache, frame: &mut Frame) {
             );
             let (width, height) = if kept.is_some() { (76, 6) } else { (60, 5) };
             popup(frame, "Delete", &text, width, height);
+        }
+        Some(Overlay::NewPerson { photos, name }) => {
+            super::inbox_view::render_new_person(frame, photos.len(), name)
         }
         Some(Overlay::Search) | None => {}
     }
@@ -181,7 +187,11 @@ fn render_photos(
             photos.len()
         )
     } else {
-        format!(" Review · {} flagged photos, worst first ", photos.len())
+        let inbox = super::inbox_view::below(app);
+        format!(
+            " Review · {} flagged photos, worst first{inbox} ",
+            photos.len()
+        )
     };
     let mut block = Block::default().borders(Borders::ALL).title(title);
     if person_screen {

@@ -67,6 +67,11 @@ pub enum Overlay {
         photo: PathBuf,
         kept: Option<PathBuf>,
     },
+    /// Typing the name of a new person for inbox `photos` (one step).
+    NewPerson {
+        photos: Vec<PathBuf>,
+        name: String,
+    },
 }
 
 /// What the move picker moves: one photo, or a whole cluster in one step.
@@ -230,6 +235,9 @@ impl App {
 
     /// The path of the photo under the cursor (on a pair, the side picked).
     pub fn selected_path(&self) -> Option<&Path> {
+        if let Some(row) = self.inbox_selected() {
+            return Some(&row.path);
+        }
         if self.screen != Screen::Duplicates {
             return self.selected_photo().map(|p| p.path.as_path());
         }

@@ -1,7 +1,7 @@
 //! The changes `update` asks the library to make, as plain values: the run
 //! loop hands them to the backend off the UI thread. Its own file so the
-//! state's helpers (`clusters`, `picker`) can name them without importing
-//! `update`, which calls them.
+//! state's helpers (`clusters`, `picker`, `inbox`) can name them without
+//! importing `update`, which calls them.
 
 use std::path::PathBuf;
 
@@ -12,8 +12,9 @@ pub enum Effect {
         photo: PathBuf,
         to: String,
     },
-    /// A whole cluster to one person, as one journaled (undoable) edit.
-    MoveCluster {
+    /// Several photos into one person (created when new), as one journaled
+    /// step that one undo reverses: a whole cluster, or an inbox group.
+    MoveAll {
         photos: Vec<PathBuf>,
         to: String,
     },

@@ -31,10 +31,11 @@ pub enum Action {
     Cluster,
     MoveCluster,
     Map,
+    NewPerson,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 26] = [
         Action::Quit,
         Action::Help,
         Action::NextScreen,
@@ -60,6 +61,7 @@ impl Action {
         Action::Cluster,
         Action::MoveCluster,
         Action::Map,
+        Action::NewPerson,
     ];
 
     /// The name used in workspace.yaml's `keys:` section.
@@ -90,6 +92,7 @@ impl Action {
             Action::Cluster => "cluster",
             Action::MoveCluster => "move_cluster",
             Action::Map => "map",
+            Action::NewPerson => "new_person",
         }
     }
 
@@ -120,6 +123,7 @@ impl Action {
             Action::Cluster => "Person: show the next cluster only (then all photos)",
             Action::MoveCluster => "Person: move the shown cluster to a person (one undo)",
             Action::Map => "Person: the 2-D map (PCA of the faces) or the grid",
+            Action::NewPerson => "make a new person of an unknown inbox photo and its group",
         }
     }
 }
@@ -132,7 +136,7 @@ pub struct Keymap {
 impl Default for Keymap {
     fn default() -> Self {
         let mut bindings = BTreeMap::new();
-        let defaults: [(Action, &[&str]); 25] = [
+        let defaults: [(Action, &[&str]); 26] = [
             (Action::Quit, &["q"]),
             (Action::Help, &["?"]),
             (Action::NextScreen, &["tab"]),
@@ -158,6 +162,7 @@ impl Default for Keymap {
             (Action::Cluster, &["c"]),
             (Action::MoveCluster, &["M"]),
             (Action::Map, &["v"]),
+            (Action::NewPerson, &["n"]),
         ];
         for (action, keys) in defaults {
             bindings.insert(action, keys.iter().filter_map(|k| parse_key(k)).collect());

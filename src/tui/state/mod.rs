@@ -11,6 +11,7 @@ pub mod clusters;
 pub mod effect;
 pub mod graphics;
 pub mod grid;
+pub mod inbox;
 pub mod key;
 pub mod keys;
 pub mod model;

@@ -113,6 +113,8 @@ pub struct DatasetView {
     pub duplicates: Vec<DuplicateRow>,
     pub problems: Vec<ProblemRow>,
     pub classifier: ClassifierView,
+    /// The inbox's photos with their predictions, in path order.
+    pub inbox: Vec<InboxRow>,
 }
 
 impl DatasetView {
@@ -137,4 +139,20 @@ pub struct Progress {
     pub provider: String,
     /// What is being recomputed right now, if anything.
     pub activity: Option<String>,
+}
+
+/// One inbox photo as the UI shows it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InboxRow {
+    /// Relative to the dataset root.
+    pub path: PathBuf,
+    /// The most likely known person (even when unknown).
+    pub predicted: Option<String>,
+    pub probability: Option<f64>,
+    /// The person `a` files it under: set only above the threshold.
+    pub suggested: Option<String>,
+    /// Unknowns with alike faces share a group.
+    pub group: Option<usize>,
+    /// Why there is no prediction, when there is none.
+    pub note: Option<String>,
 }

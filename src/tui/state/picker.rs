@@ -32,7 +32,7 @@ pub fn on_key(
             }
             return vec![match target {
                 MoveTarget::Photo(photo) => Effect::Move { photo, to },
-                MoveTarget::Cluster(photos) => Effect::MoveCluster { photos, to },
+                MoveTarget::Cluster(photos) => Effect::MoveAll { photos, to },
             }];
         }
         KeyCode::Up => selected = selected.saturating_sub(1),

@@ -15,6 +15,8 @@ pub enum Msg {
     Data(DatasetView),
     Progress(Progress),
     Classifier(ClassifierView),
+    /// The inbox predicted again (after a retrain).
+    Inbox(Vec<super::model::InboxRow>),
     /// An effect finished; the text describes it for the status bar.
     Done(String),
     Failed(String),
@@ -49,6 +51,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Progress(p) => app.progress = p,
         Msg::Classifier(c) => app.data.classifier = c,
+        Msg::Inbox(rows) => {
+            app.data.inbox = rows;
+            clamp_selections(app);
+        }
         Msg::Done(text) => {
             app.last_action = Some(text);
             app.error = None;
@@ -134,6 +140,9 @@ fn navigate(app: &mut App, action: Action) -> bool {
 /// Actions on the selected photo or pair and on the dataset: an effect for
 /// the library to carry out, or an overlay that asks first.
 fn change(app: &mut App, action: Action) -> Vec<Effect> {
+    if let Some(filing) = super::inbox::on_action(app, action) {
+        return super::inbox::effects(filing);
+    }
     match action {
         Action::Accept => {
             if app.screen == Screen::Duplicates {
@@ -246,6 +255,9 @@ fn on_overlay_key(app: &mut App, overlay: Overlay, key: Key) -> Vec<Effect> {
             query,
             selected,
         } => return super::picker::on_key(app, target, query, selected, key),
+        Overlay::NewPerson { photos, name } => {
+            return super::inbox::effects(super::inbox::on_new_person_key(app, photos, name, key));
+        }
         Overlay::ConfirmDelete { photo, .. } => {
             app.overlay = None;
             if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
@@ -276,7 +288,7 @@ fn list_len(app: &App) -> usize {
     match app.screen {
         Screen::People => app.people().len(),
         Screen::Person => app.person_photos().len(),
-        Screen::Review => app.review_rows().len(),
+        Screen::Review => app.review_len(),
         Screen::Duplicates => app.data.duplicates.len(),
         Screen::Problems => app.data.problems.len(),
         Screen::Classifier => 0,
@@ -304,7 +316,7 @@ fn clamp_selections(app: &mut App) {
     let (people, person, review) = (
         app.people().len(),
         app.person_photos().len(),
-        app.review_rows().len(),
+        app.review_len(),
     );
     clamp(&mut app.people_sel, people);
     clamp(&mut app.person_sel, person);
