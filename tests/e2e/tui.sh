@@ -8,6 +8,8 @@
 # goes to the trash). Then a planted folder holding two people is split by
 # moving one of its clusters to a new person, undone and redone; the map of
 # what is left and the Classifier screen's recall and retrain history show.
+# Last, a held-out photo of Madonna in the inbox is filed under the
+# classifier's prediction with `a`, undone and redone.
 # Usage: tests/e2e/tui.sh PATH/TO/facecurate
 set -euo pipefail
 bin=$(realpath "${1:?usage: tests/e2e/tui.sh FACECURATE_BINARY}")
@@ -39,6 +41,10 @@ done
 # A hostile name: an OSC title sequence and ESC colour codes in a truncated
 # photo, so the Problems screen must show it; it must show escaped, and
 # the pane title must stay what it was.
+# The inbox: one of Madonna's photos (the second, sorted) taken out of her folder.
+mkdir "$work/ds/_inbox"
+inbox_from=$(ls "$work/ds/madonna" | sort | sed -n 2p)
+mv "$work/ds/madonna/$inbox_from" "$work/ds/_inbox/inbox_madonna.jpg"
 hostile=$(printf 'x\033]0;PWNED\007\033[31mRED.jpg')
 head -c 2000 "$work/ds/mindy_kaling/$copy_from" > "$work/ds/ben_afflek/$hostile"
 "$bin" -w "$work/workspace.yaml" init "$work/ds" 2>/dev/null
@@ -189,6 +195,33 @@ key Tab
 wait_for "recall per person (held out)" 10
 wait_for "accuracy per retrain ([1-9]" 120
 echo "classifier: recall per person and accuracy per retrain shown"
+# The inbox photo: the last row of Review once the classifier has predicted it.
+key BTab
+key BTab
+wait_for "Review · " 10
+key G
+for _ in $(seq 1 120); do screen | grep "_inbox/inbox_madonna.jpg" | grep -q "→ madonna" && break; sleep 0.25; done
+screen | grep "_inbox/inbox_madonna.jpg" | grep -q "→ madonna" || fail "the inbox photo is not predicted madonna"
+inbox_is() { # WHERE SECONDS
+  for _ in $(seq 1 $(( $2 * 4 ))); do
+    if [ "$1" = madonna ]; then
+      [ -e "$work/ds/madonna/inbox_madonna.jpg" ] && [ ! -e "$work/ds/_inbox/inbox_madonna.jpg" ] && return 0
+    else
+      [ -e "$work/ds/_inbox/inbox_madonna.jpg" ] && [ ! -e "$work/ds/madonna/inbox_madonna.jpg" ] && return 0
+    fi
+    sleep 0.25
+  done
+  fail "the inbox photo is not (only) in $1"
+}
+key a
+inbox_is madonna 10
+echo "inbox: a filed the photo under its prediction, madonna"
+key u
+inbox_is _inbox 10
+echo "undo: back in the inbox"
+key U
+inbox_is madonna 10
+echo "redo: in madonna again"
 [ "$(title)" = "$title_before" ] || fail "the pane title changed to: $(title)"
 key q
 wait_for "EXIT=0" 10
