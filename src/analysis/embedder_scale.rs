@@ -21,6 +21,8 @@ pub const SCALE_KEYS: &[&str] = &[
     "similar_cosine",
     "split_link",
     "merge_min_cosine",
+    "inconsistent_cosine",
+    "singleton_margin",
 ];
 
 /// The defaults for a built-in embedder, or None for one they were not
@@ -60,6 +62,8 @@ fn scale_field<'a>(settings: &'a mut Settings, key: &str) -> Option<&'a mut f32>
         "similar_cosine" => &mut settings.similar_cosine,
         "split_link" => &mut settings.split_link,
         "merge_min_cosine" => &mut settings.merge_min_cosine,
+        "inconsistent_cosine" => &mut settings.inconsistent_cosine,
+        "singleton_margin" => &mut settings.singleton_margin,
         _ => return None,
     })
 }

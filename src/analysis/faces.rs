@@ -2,7 +2,8 @@
 //! face closest to the person's other photos (the biggest face is often a
 //! bystander); the facenet-style large-and-central choice only where the
 //! person has no other photo to compare with, or where no face resembles
-//! the person (then the photo is likely misfiled and judged by that face).
+//! the person (then the photo is likely misfiled: it is judged by the face
+//! that clearly is someone else, when one is, else by that main face).
 
 use super::settings::Settings;
 use crate::pipeline::main_face_index;
@@ -31,12 +32,17 @@ pub fn initial(record: &PhotoRecord, dim: usize) -> Option<usize> {
 }
 
 /// Picks the face whose median cosine to `others` (the person's other
-/// chosen faces) is highest.
+/// chosen faces) is highest. When none resembles the person, the face
+/// `elsewhere` says best matches another person (its median cosine to that
+/// person's photos), if that match is as close as a face of the person
+/// would be: in a misfiled group photo that face is the evidence of where
+/// it belongs, not the main face that may match nobody.
 pub fn choose(
     record: &PhotoRecord,
     dim: usize,
     others: &[&[f32]],
     settings: &Settings,
+    elsewhere: &dyn Fn(&[f32]) -> Option<f32>,
 ) -> Option<Choice> {
     // Two standard deviations below a person's typical cosine: a face less
     // alike than that does not look like the person at all.
@@ -64,10 +70,16 @@ pub fn choose(
         .collect();
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     // When no face looks like the person, the photo is probably misfiled:
-    // judge it by its main face, not by whichever bystander fits best.
+    // judge it by the face that plainly is someone else, else by its main
+    // face, not by whichever bystander fits the person best.
     if scored[0].1 < plausible {
+        let other = scored
+            .iter()
+            .filter_map(|&(k, _)| Some((k, elsewhere(&record.faces[k].embedding)?)))
+            .filter(|&(_, s)| s >= plausible)
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
         return Some(Choice {
-            face: first,
+            face: other.map_or(first, |o| o.0),
             ambiguous: false,
         });
     }
@@ -130,7 +142,7 @@ pub(super) mod tests {
     fn choose_for_a(photo: &PhotoRecord) -> Option<Choice> {
         let others = [vector(0, 0.2), vector(0, 0.4)];
         let others: Vec<&[f32]> = others.iter().map(Vec::as_slice).collect();
-        choose(photo, DIM, &others, &Settings::default())
+        choose(photo, DIM, &others, &Settings::default(), &|_| None)
     }
 
     #[test]

@@ -81,6 +81,14 @@ pub struct Settings {
     /// explained by the other, with at least this median cosine (and, for
     /// a one-photo folder, with that photo scoring `flag_score`).
     pub merge_min_cosine: f32,
+    /// In a folder of two to four photos, a photo whose cosine to every
+    /// other photo of the folder is below this is flagged `inconsistent`
+    /// (and so is its folder): the embedder's same-person threshold.
+    pub inconsistent_cosine: f32,
+    /// A photo alone in its folder is flagged `mislabel` (and suggested into
+    /// the other person) only when its median cosine to that person is at
+    /// least this: the best of thousands of folders is often a look-alike.
+    pub singleton_margin: f32,
     /// Up to this many faces the candidate search (nearest photos, copy
     /// candidates) is exact, one blocked pass over the cosine matrix; beyond
     /// it an HNSW index answers, whose cost grows about as n log n instead
@@ -125,6 +133,8 @@ impl Default for Settings {
             split_link: 0.3,
             split_min_group: 2,
             merge_min_cosine: 0.45,
+            inconsistent_cosine: 0.34,
+            singleton_margin: 0.0,
             exact_search_max_faces: 300_000,
             index_ef: 128,
         }

@@ -271,7 +271,14 @@ impl Analysis {
             .iter()
             .map(|&j| self.vectors.row(j as usize))
             .collect();
-        faces::choose(&slot.record, self.vectors.dim, &rows, &self.settings)
+        let elsewhere = |face: &[f32]| self.best_elsewhere(face, person);
+        faces::choose(
+            &slot.record,
+            self.vectors.dim,
+            &rows,
+            &self.settings,
+            &elsewhere,
+        )
     }
 
     /// The evidence of each of `photos`, in their order (callers zip the

@@ -348,3 +348,26 @@ both_paths! {
     an_update_gives_what_a_fresh_analysis_gives,
     an_update_on_the_index_gives_what_a_fresh_exact_analysis_gives => update_vs_fresh;
 }
+
+/// A two-photo folder of two people is flagged `inconsistent`, on the
+/// person and both photos; the set's two-photo folder of one person is not.
+#[test]
+fn a_two_photo_folder_of_two_people_is_inconsistent() {
+    let mut records = dataset();
+    let planted = moved(&mut records, "Person_00/Person_00_0005.jpg", "Person_06");
+    let report = analyze(&records, &settings());
+    let person = |name: &str| report.persons.iter().find(|q| q.name == name);
+    let mixed = person("Person_06").expect("in the report");
+    assert_eq!(mixed.flags, vec![Flag::Inconsistent], "{mixed:?}");
+    for path in [planted.as_str(), "Person_06/Person_06_0000.jpg"] {
+        let p = find(&report, path);
+        assert!(p.flags.contains(&Flag::Inconsistent), "{p:?}");
+    }
+    let genuine = person("Person_05").expect("in the report");
+    assert!(genuine.flags.is_empty(), "{genuine:?}");
+    assert!(
+        !find(&report, "Person_05/Person_05_0000.jpg")
+            .flags
+            .contains(&Flag::Inconsistent)
+    );
+}
