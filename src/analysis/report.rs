@@ -5,7 +5,7 @@ use super::clusters::ClusterReport;
 use super::groups::is_split;
 use super::kinds::{DuplicateKind, Flag};
 use super::settings::Settings;
-use super::state::{Analysis, Slot};
+use super::state::{Analysis, Slot, path_string};
 use crate::records::{PhotoRecord, PhotoStatus};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -96,13 +96,6 @@ struct Marks {
     dup_of: HashMap<u32, ()>,
     split_off: HashMap<u32, ()>,
     disagree: HashMap<u32, ()>,
-}
-
-pub(super) fn path_string(a: &Analysis, i: u32) -> String {
-    a.slots[i as usize]
-        .as_ref()
-        .map(|s| crate::pathkey::key_or_lossy(&s.record.path))
-        .unwrap_or_default()
 }
 
 impl Analysis {

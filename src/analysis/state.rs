@@ -345,3 +345,12 @@ impl Analysis {
         self.merges = merges;
     }
 }
+
+/// Photo `i`'s path as a report names it (dataset-relative); empty for a
+/// removed photo.
+pub(super) fn path_string(a: &Analysis, i: u32) -> String {
+    a.slots[i as usize]
+        .as_ref()
+        .map(|s| crate::pathkey::key_or_lossy(&s.record.path))
+        .unwrap_or_default()
+}
