@@ -46,6 +46,8 @@ pub fn defaults_for(embedder: &str) -> Option<Settings> {
             similar_cosine: 0.953,
             split_link: 0.362,
             merge_min_cosine: 0.60,
+            inconsistent_cosine: 0.42,
+            singleton_margin: 0.60,
             ..Settings::default()
         }),
         _ => None,

@@ -83,11 +83,17 @@ pub struct Settings {
     pub merge_min_cosine: f32,
     /// In a folder of two to four photos, a photo whose cosine to every
     /// other photo of the folder is below this is flagged `inconsistent`
-    /// (and so is its folder): the embedder's same-person threshold.
+    /// (and so is its folder): the embedder's same-person threshold. On
+    /// LFW's View-1 training set (`bench/eval_small_folders.py`, seeds
+    /// 1–8) 0.30–0.36 flag every planted two-person folder but one in 400
+    /// and 4 of the 555 two-photo folders of the set (one an errata row).
     pub inconsistent_cosine: f32,
     /// A photo alone in its folder is flagged `mislabel` (and suggested into
     /// the other person) only when its median cosine to that person is at
-    /// least this: the best of thousands of folders is often a look-alike.
+    /// least this: the best of ~4,000 folders is often a look-alike. On the
+    /// same set the set's own one-photo folders suggested below 0.45 were
+    /// look-alikes (0.444, 0.445), while 400 photos planted alone in a
+    /// folder had 0.49 or more to their true person (as `merge_min_cosine`).
     pub singleton_margin: f32,
     /// Up to this many faces the candidate search (nearest photos, copy
     /// candidates) is exact, one blocked pass over the cosine matrix; beyond
@@ -134,7 +140,7 @@ impl Default for Settings {
             split_min_group: 2,
             merge_min_cosine: 0.45,
             inconsistent_cosine: 0.34,
-            singleton_margin: 0.0,
+            singleton_margin: 0.45,
             exact_search_max_faces: 300_000,
             index_ef: 128,
         }
