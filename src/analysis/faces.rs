@@ -73,13 +73,8 @@ pub fn choose(
     // judge it by the face that plainly is someone else, else by its main
     // face, not by whichever bystander fits the person best.
     if scored[0].1 < plausible {
-        let other = scored
-            .iter()
-            .filter_map(|&(k, _)| Some((k, elsewhere(&record.faces[k].embedding)?)))
-            .filter(|&(_, s)| s >= plausible)
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
         return Some(Choice {
-            face: other.map_or(first, |o| o.0),
+            face: misfiled_face(record, first, others.len(), plausible, elsewhere),
             ambiguous: false,
         });
     }
@@ -90,6 +85,37 @@ pub fn choose(
         face: scored[0].0,
         ambiguous,
     })
+}
+
+/// The face a photo none of whose faces resembles its person is judged
+/// by: its main face, unless that face matches nobody else either and
+/// another face plainly is someone else (median cosine to that person's
+/// photos at least `plausible`). Only where the person has two or more other
+/// photos: against a single one, "no face resembles the person" says as
+/// little as that one pair does (an untypical photo of the person beside a
+/// famous bystander would be named after the bystander).
+fn misfiled_face(
+    record: &PhotoRecord,
+    first: usize,
+    others: usize,
+    plausible: f32,
+    elsewhere: &dyn Fn(&[f32]) -> Option<f32>,
+) -> usize {
+    let fits = |k: usize| {
+        elsewhere(&record.faces[k].embedding)
+            .filter(|&s| s >= plausible)
+            .map(|s| (k, s))
+    };
+    if others < 2 || fits(first).is_some() {
+        return first;
+    }
+    (0..record.faces.len())
+        .filter(|&k| {
+            k != first && record.faces[k].embedding.len() == record.faces[first].embedding.len()
+        })
+        .filter_map(fits)
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map_or(first, |o| o.0)
 }
 
 /// Tests of the choice, and records with several faces for the analysis'
