@@ -371,3 +371,29 @@ fn a_two_photo_folder_of_two_people_is_inconsistent() {
             .contains(&Flag::Inconsistent)
     );
 }
+
+/// A photo alone in its folder is named into another person only from
+/// `singleton_margin`; below it, it is not flagged at all.
+#[test]
+fn a_photo_alone_is_suggested_only_from_the_singleton_margin() {
+    let mut records = dataset();
+    let alone = moved(&mut records, "Person_00/Person_00_0004.jpg", "Alone");
+    // No merge, so that the photo's own row carries the finding.
+    let no_merge = Settings {
+        merge_min_cosine: 2.0,
+        ..settings()
+    };
+    let report = analyze(&records, &no_merge);
+    let p = find(&report, &alone);
+    assert!(p.flags.contains(&Flag::Mislabel), "{p:?}");
+    assert_eq!(p.suggested_person.as_deref(), Some("Person_00"));
+    let margin = p.margin.expect("a margin");
+    let gated = Settings {
+        singleton_margin: margin + 0.01,
+        ..no_merge
+    };
+    let report = analyze(&records, &gated);
+    let p = find(&report, &alone);
+    assert!(p.flags.is_empty(), "{p:?}");
+    assert_eq!(p.suggested_person, None);
+}
