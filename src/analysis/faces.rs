@@ -32,11 +32,11 @@ pub fn initial(record: &PhotoRecord, dim: usize) -> Option<usize> {
 }
 
 /// Picks the face whose median cosine to `others` (the person's other
-/// chosen faces) is highest. When none resembles the person, the face
-/// `elsewhere` says best matches another person (its median cosine to that
-/// person's photos), if that match is as close as a face of the person
-/// would be: in a misfiled group photo that face is the evidence of where
-/// it belongs, not the main face that may match nobody.
+/// chosen faces) is highest. When none resembles the person, the photo is
+/// judged as `misfiled_face` says, `elsewhere` giving a face's median
+/// cosine to the other person it matches best: in a misfiled group photo
+/// the face that is someone else is the evidence of where it belongs, not
+/// a main face that matches nobody.
 pub fn choose(
     record: &PhotoRecord,
     dim: usize,
