@@ -23,9 +23,10 @@ that fits what it separates:
   * `same_sd`: SFace's scaled by the ratio of the spreads of typical cosines;
   * `similar_cosine` (near 1, where the linear map overshoots): the same
     quantile of same-person pairs;
-  * `split_link`, `merge_min_cosine` (they guard against chance likeness of
-    different people): the same number of different-person standard
-    deviations above the different-person mean.
+  * `split_link`, `merge_min_cosine`, `inconsistent_cosine`,
+    `singleton_margin` (they guard against chance likeness of different
+    people): the same number of different-person standard deviations above
+    the different-person mean.
 The pixel thresholds do not depend on the embedder.
 """
 import argparse, json, math, os, random, sys
@@ -41,6 +42,8 @@ CARRIED = {
     "similar_cosine": (0.9, "same_quantile"),
     "split_link": (0.3, "different_sd"),
     "merge_min_cosine": (0.45, "different_sd"),
+    "inconsistent_cosine": (0.34, "different_sd"),
+    "singleton_margin": (0.45, "different_sd"),
 }
 
 

@@ -233,7 +233,7 @@ def main():
         if "/" in path:
             p = by_path.get(new_path(path))
             flags = p["flags"] if p else []
-            found = any(f in flags for f in ("mislabel", "outlier", "duplicate", "split", "merge"))
+            found = any(f in flags for f in ("mislabel", "outlier", "duplicate", "split", "merge", "inconsistent"))
             extra = p.get("suggested_person") if p else None
             # Every photo of a folder being another person's is a folder
             # under the wrong name: the finding is then on the folder
@@ -246,7 +246,7 @@ def main():
             known.append((path, kind, found, flags, extra))
         else:
             p = person_flags.get(path, {})
-            found = "merge" in p.get("flags", []) or "split" in p.get("flags", [])
+            found = any(f in p.get("flags", []) for f in ("merge", "split", "inconsistent"))
             known.append((path, kind, found, p.get("flags", []), ",".join(p.get("merge_with", []))))
     # Duplicates.
     pairs = {}

@@ -46,7 +46,7 @@ impl Analysis {
     fn cluster_report(&self, p: u32, group: &[u32]) -> ClusterReport {
         let mut photos: Vec<String> = group
             .iter()
-            .map(|&m| super::report::path_string(self, m))
+            .map(|&m| super::state::path_string(self, m))
             .collect();
         photos.sort();
         let centre = self.centre(group);

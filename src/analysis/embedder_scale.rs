@@ -21,6 +21,8 @@ pub const SCALE_KEYS: &[&str] = &[
     "similar_cosine",
     "split_link",
     "merge_min_cosine",
+    "inconsistent_cosine",
+    "singleton_margin",
 ];
 
 /// The defaults for a built-in embedder, or None for one they were not
@@ -44,6 +46,8 @@ pub fn defaults_for(embedder: &str) -> Option<Settings> {
             similar_cosine: 0.953,
             split_link: 0.362,
             merge_min_cosine: 0.60,
+            inconsistent_cosine: 0.42,
+            singleton_margin: 0.60,
             ..Settings::default()
         }),
         _ => None,
@@ -60,6 +64,8 @@ fn scale_field<'a>(settings: &'a mut Settings, key: &str) -> Option<&'a mut f32>
         "similar_cosine" => &mut settings.similar_cosine,
         "split_link" => &mut settings.split_link,
         "merge_min_cosine" => &mut settings.merge_min_cosine,
+        "inconsistent_cosine" => &mut settings.inconsistent_cosine,
+        "singleton_margin" => &mut settings.singleton_margin,
         _ => return None,
     })
 }

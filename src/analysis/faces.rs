@@ -2,7 +2,8 @@
 //! face closest to the person's other photos (the biggest face is often a
 //! bystander); the facenet-style large-and-central choice only where the
 //! person has no other photo to compare with, or where no face resembles
-//! the person (then the photo is likely misfiled and judged by that face).
+//! the person (then the photo is likely misfiled: it is judged by the face
+//! that clearly is someone else, when one is, else by that main face).
 
 use super::settings::Settings;
 use crate::pipeline::main_face_index;
@@ -31,12 +32,17 @@ pub fn initial(record: &PhotoRecord, dim: usize) -> Option<usize> {
 }
 
 /// Picks the face whose median cosine to `others` (the person's other
-/// chosen faces) is highest.
+/// chosen faces) is highest. When none resembles the person, the photo is
+/// judged as `misfiled_face` says, `elsewhere` giving a face's median
+/// cosine to the other person it matches best: in a misfiled group photo
+/// the face that is someone else is the evidence of where it belongs, not
+/// a main face that matches nobody.
 pub fn choose(
     record: &PhotoRecord,
     dim: usize,
     others: &[&[f32]],
     settings: &Settings,
+    elsewhere: &dyn Fn(&[f32]) -> Option<f32>,
 ) -> Option<Choice> {
     // Two standard deviations below a person's typical cosine: a face less
     // alike than that does not look like the person at all.
@@ -64,10 +70,11 @@ pub fn choose(
         .collect();
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     // When no face looks like the person, the photo is probably misfiled:
-    // judge it by its main face, not by whichever bystander fits best.
+    // judge it by the face that plainly is someone else, else by its main
+    // face, not by whichever bystander fits the person best.
     if scored[0].1 < plausible {
         return Some(Choice {
-            face: first,
+            face: misfiled_face(record, first, others.len(), plausible, elsewhere),
             ambiguous: false,
         });
     }
@@ -78,6 +85,37 @@ pub fn choose(
         face: scored[0].0,
         ambiguous,
     })
+}
+
+/// The face a photo none of whose faces resembles its person is judged
+/// by: its main face, unless that face matches nobody else either and
+/// another face plainly is someone else (median cosine to that person's
+/// photos at least `plausible`). Only where the person has two or more other
+/// photos: against a single one, "no face resembles the person" says as
+/// little as that one pair does (an untypical photo of the person beside a
+/// famous bystander would be named after the bystander).
+fn misfiled_face(
+    record: &PhotoRecord,
+    first: usize,
+    others: usize,
+    plausible: f32,
+    elsewhere: &dyn Fn(&[f32]) -> Option<f32>,
+) -> usize {
+    let fits = |k: usize| {
+        elsewhere(&record.faces[k].embedding)
+            .filter(|&s| s >= plausible)
+            .map(|s| (k, s))
+    };
+    if others < 2 || fits(first).is_some() {
+        return first;
+    }
+    (0..record.faces.len())
+        .filter(|&k| {
+            k != first && record.faces[k].embedding.len() == record.faces[first].embedding.len()
+        })
+        .filter_map(fits)
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map_or(first, |o| o.0)
 }
 
 /// Tests of the choice, and records with several faces for the analysis'
@@ -130,7 +168,7 @@ pub(super) mod tests {
     fn choose_for_a(photo: &PhotoRecord) -> Option<Choice> {
         let others = [vector(0, 0.2), vector(0, 0.4)];
         let others: Vec<&[f32]> = others.iter().map(Vec::as_slice).collect();
-        choose(photo, DIM, &others, &Settings::default())
+        choose(photo, DIM, &others, &Settings::default(), &|_| None)
     }
 
     #[test]

@@ -23,6 +23,10 @@ pub enum Flag {
     /// a photo: its folder is, and the photo is scored as a photo of the
     /// merged person (it is flagged `mislabel` only if it fits neither).
     Merge,
+    /// A folder of two to four photos whose faces do not all look like one
+    /// person (on the person); on a photo: no other photo of its folder
+    /// reaches `inconsistent_cosine` with it.
+    Inconsistent,
     /// No face found.
     NoFace,
     /// The photo could not be read or processed.

@@ -11,6 +11,7 @@
 
 mod clusters;
 mod dupes;
+mod elsewhere;
 pub mod embedder_scale;
 mod faces;
 mod groups;
@@ -23,6 +24,7 @@ mod report;
 pub(crate) mod search;
 mod settings;
 pub(crate) mod similarity;
+mod small_folders;
 mod state;
 
 pub use clusters::ClusterReport;

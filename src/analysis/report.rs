@@ -5,7 +5,7 @@ use super::clusters::ClusterReport;
 use super::groups::is_split;
 use super::kinds::{DuplicateKind, Flag};
 use super::settings::Settings;
-use super::state::{Analysis, Slot};
+use super::state::{Analysis, Slot, path_string};
 use crate::records::{PhotoRecord, PhotoStatus};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -89,18 +89,13 @@ pub fn analyze(records: &[PhotoRecord], settings: &Settings) -> Report {
 }
 
 /// The photos a report marks for what was found about others: copies
-/// (similar pairs are not marked) and photos split off from their folder.
+/// (similar pairs are not marked), photos split off from their folder and
+/// photos that disagree with the rest of their small folder.
 #[derive(Default)]
 struct Marks {
     dup_of: HashMap<u32, ()>,
     split_off: HashMap<u32, ()>,
-}
-
-pub(super) fn path_string(a: &Analysis, i: u32) -> String {
-    a.slots[i as usize]
-        .as_ref()
-        .map(|s| crate::pathkey::key_or_lossy(&s.record.path))
-        .unwrap_or_default()
+    disagree: HashMap<u32, ()>,
 }
 
 impl Analysis {
@@ -120,7 +115,7 @@ impl Analysis {
             }
         }
         let merge_with = self.merge_partners();
-        let persons = self.person_reports(&merge_with, &mut marks.split_off);
+        let persons = self.person_reports(&merge_with, &mut marks);
         let mut photos: Vec<(bool, PhotoReport)> = Vec::new();
         for (i, slot) in self.slots.iter().enumerate() {
             let Some(slot) = slot else { continue };
@@ -165,11 +160,12 @@ impl Analysis {
     }
 
     /// The persons with photos, flagged ones first; the photos outside the
-    /// main group of a split folder go into `split_off`.
+    /// main group of a split folder, and those that disagree with their
+    /// small folder, are marked.
     fn person_reports(
         &self,
         merge_with: &BTreeMap<u32, Vec<u32>>,
-        split_off: &mut HashMap<u32, ()>,
+        marks: &mut Marks,
     ) -> Vec<PersonReport> {
         let mut persons = Vec::new();
         let mut folder_size = vec![0usize; self.names.len()];
@@ -187,11 +183,18 @@ impl Analysis {
                 && groups[1..].iter().flatten().any(|&m| !self.reviewed(m))
             {
                 flags.push(Flag::Split);
-                split_off.extend(groups[1..].iter().flatten().map(|&m| (m, ())));
+                marks
+                    .split_off
+                    .extend(groups[1..].iter().flatten().map(|&m| (m, ())));
                 split_groups = groups
                     .iter()
                     .map(|g| g.iter().map(|&m| path_string(self, m)).collect())
                     .collect();
+            }
+            let disagree = self.disagreeing(p as u32);
+            if disagree.iter().any(|&m| !self.reviewed(m)) {
+                flags.push(Flag::Inconsistent);
+                marks.disagree.extend(disagree.iter().map(|&m| (m, ())));
             }
             let merge: Vec<String> = merge_with
                 .get(&(p as u32))
@@ -239,17 +242,29 @@ impl Analysis {
         {
             let explained =
                 e.best.is_some_and(|b| b.1 > 0.0) && e.margin().is_some_and(|m| m > 0.0);
-            flags.push(if explained {
-                Flag::Mislabel
-            } else {
-                Flag::Outlier
-            });
+            // Alone in its folder, a photo has nobody to be an outlier
+            // from: it is a mislabel when the other person is as close as
+            // `singleton_margin`, else only a look-alike (not flagged).
+            let alone = e.own.is_none();
+            let close = e
+                .margin()
+                .is_some_and(|m| m >= self.settings.singleton_margin);
+            if !alone || close {
+                flags.push(if explained {
+                    Flag::Mislabel
+                } else {
+                    Flag::Outlier
+                });
+            }
         }
         if marks.dup_of.contains_key(&i) {
             flags.push(Flag::Duplicate);
         }
         if marks.split_off.contains_key(&i) {
             flags.push(Flag::Split);
+        }
+        if marks.disagree.contains_key(&i) {
+            flags.push(Flag::Inconsistent);
         }
         if merges_into.is_some() {
             flags.push(Flag::Merge);

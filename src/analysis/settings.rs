@@ -81,6 +81,23 @@ pub struct Settings {
     /// explained by the other, with at least this median cosine (and, for
     /// a one-photo folder, with that photo scoring `flag_score`).
     pub merge_min_cosine: f32,
+    /// In a folder of two to four photos, a photo whose cosine to every
+    /// other photo of the folder is below this is flagged `inconsistent`
+    /// (and so is its folder): the embedder's same-person threshold. On
+    /// LFW's View-1 training set (`bench/eval_small_folders.py`, seeds
+    /// 1–8) 0.34 flags 399 of 400 planted two-person folders and 4 of the
+    /// set's 555 two-photo folders (one an errata row); it sits in the gap
+    /// between the set's folders at 0.320 and 0.366.
+    pub inconsistent_cosine: f32,
+    /// A photo alone in its folder is flagged `mislabel` (and suggested into
+    /// the other person) only when its median cosine to that person is at
+    /// least this: the best of ~4,000 folders is often a look-alike. On the
+    /// same set the set's own one-photo folders suggested below 0.45 were
+    /// look-alikes (0.444, 0.445), while photos planted alone in a folder
+    /// had 0.451 or more to their true person; the bar of
+    /// `merge_min_cosine`, so a one-photo folder is named (suggested or
+    /// merged) from one margin.
+    pub singleton_margin: f32,
     /// Up to this many faces the candidate search (nearest photos, copy
     /// candidates) is exact, one blocked pass over the cosine matrix; beyond
     /// it an HNSW index answers, whose cost grows about as n log n instead
@@ -125,6 +142,8 @@ impl Default for Settings {
             split_link: 0.3,
             split_min_group: 2,
             merge_min_cosine: 0.45,
+            inconsistent_cosine: 0.34,
+            singleton_margin: 0.45,
             exact_search_max_faces: 300_000,
             index_ef: 128,
         }

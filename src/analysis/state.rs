@@ -271,7 +271,14 @@ impl Analysis {
             .iter()
             .map(|&j| self.vectors.row(j as usize))
             .collect();
-        faces::choose(&slot.record, self.vectors.dim, &rows, &self.settings)
+        let elsewhere = |face: &[f32]| self.best_elsewhere(face, person);
+        faces::choose(
+            &slot.record,
+            self.vectors.dim,
+            &rows,
+            &self.settings,
+            &elsewhere,
+        )
     }
 
     /// The evidence of each of `photos`, in their order (callers zip the
@@ -337,4 +344,13 @@ impl Analysis {
             .collect();
         self.merges = merges;
     }
+}
+
+/// Photo `i`'s path as a report names it (dataset-relative); empty for a
+/// removed photo.
+pub(super) fn path_string(a: &Analysis, i: u32) -> String {
+    a.slots[i as usize]
+        .as_ref()
+        .map(|s| crate::pathkey::key_or_lossy(&s.record.path))
+        .unwrap_or_default()
 }

@@ -348,3 +348,52 @@ both_paths! {
     an_update_gives_what_a_fresh_analysis_gives,
     an_update_on_the_index_gives_what_a_fresh_exact_analysis_gives => update_vs_fresh;
 }
+
+/// A two-photo folder of two people is flagged `inconsistent`, on the
+/// person and both photos; the set's two-photo folder of one person is not.
+#[test]
+fn a_two_photo_folder_of_two_people_is_inconsistent() {
+    let mut records = dataset();
+    let planted = moved(&mut records, "Person_00/Person_00_0005.jpg", "Person_06");
+    let report = analyze(&records, &settings());
+    let person = |name: &str| report.persons.iter().find(|q| q.name == name);
+    let mixed = person("Person_06").expect("in the report");
+    assert_eq!(mixed.flags, vec![Flag::Inconsistent], "{mixed:?}");
+    for path in [planted.as_str(), "Person_06/Person_06_0000.jpg"] {
+        let p = find(&report, path);
+        assert!(p.flags.contains(&Flag::Inconsistent), "{p:?}");
+    }
+    let genuine = person("Person_05").expect("in the report");
+    assert!(genuine.flags.is_empty(), "{genuine:?}");
+    assert!(
+        !find(&report, "Person_05/Person_05_0000.jpg")
+            .flags
+            .contains(&Flag::Inconsistent)
+    );
+}
+
+/// A photo alone in its folder is named into another person only from
+/// `singleton_margin`; below it, it is not flagged at all.
+#[test]
+fn a_photo_alone_is_suggested_only_from_the_singleton_margin() {
+    let mut records = dataset();
+    let alone = moved(&mut records, "Person_00/Person_00_0004.jpg", "Alone");
+    // No merge, so that the photo's own row carries the finding.
+    let no_merge = Settings {
+        merge_min_cosine: 2.0,
+        ..settings()
+    };
+    let report = analyze(&records, &no_merge);
+    let p = find(&report, &alone);
+    assert!(p.flags.contains(&Flag::Mislabel), "{p:?}");
+    assert_eq!(p.suggested_person.as_deref(), Some("Person_00"));
+    let margin = p.margin.expect("a margin");
+    let gated = Settings {
+        singleton_margin: margin + 0.01,
+        ..no_merge
+    };
+    let report = analyze(&records, &gated);
+    let p = find(&report, &alone);
+    assert!(p.flags.is_empty(), "{p:?}");
+    assert_eq!(p.suggested_person, None);
+}
