@@ -2,6 +2,8 @@
 //! its model file: what a user relies on when training, classifying and
 //! letting the tool retrain in the background.
 
+mod common;
+
 use facecurate::classify::{
     self, ClassifyError, KernelKind, Model, OosSettings, Samples, TrainSettings, eval, model_file,
 };
@@ -302,19 +304,7 @@ fn a_model_from_another_embedder_is_refused() {
 fn cli_trains_then_classifies_a_labelled_folder_by_name() {
     let data = celeb5();
     let state = tempfile::tempdir().expect("tempdir");
-    let exe = env!("CARGO_BIN_EXE_facecurate");
-    let run = |args: &[&str]| {
-        let out = std::process::Command::new(exe)
-            .args(args)
-            .output()
-            .expect("run facecurate");
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("JSON output")
-    };
+    let run = common::facecurate_json;
     let state_dir = state.path().to_str().expect("utf-8 path");
     let train_dir = data.root.join("train");
     let trained = run(&[
@@ -344,7 +334,7 @@ fn cli_trains_then_classifies_a_labelled_folder_by_name() {
 
     // The same state folder with a damaged model: a clear error, exit 2.
     std::fs::write(model_file::path_in(state.path()), b"{\"format\":").expect("write");
-    let out = std::process::Command::new(exe)
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_facecurate"))
         .args([
             "classify",
             val_dir.to_str().expect("utf-8"),

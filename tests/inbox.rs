@@ -6,24 +6,7 @@
 
 mod common;
 
-use serde_json::Value;
 use std::path::Path;
-
-fn run(args: &[&str]) -> Value {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_facecurate"))
-        .args(args)
-        .output()
-        .expect("run facecurate");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    if out.stdout.is_empty() {
-        return Value::Null;
-    }
-    serde_json::from_slice(&out.stdout).expect("JSON output")
-}
 
 fn move_into(inbox: &Path, photo: &Path) {
     let name = photo.file_name().expect("a file name");
@@ -55,11 +38,11 @@ fn the_inbox_is_not_a_person_and_report_and_classify_predict_it_alike() {
 
     let ws = dir.path().join("ws.yaml");
     let ws = ws.to_str().expect("utf-8");
-    run(&["-w", ws, "init", root.to_str().expect("utf-8")]);
-    run(&["-w", ws, "scan"]);
-    let trained = run(&["-w", ws, "train", "--json"]);
+    common::facecurate_json(&["-w", ws, "init", root.to_str().expect("utf-8")]);
+    common::facecurate_json(&["-w", ws, "scan"]);
+    let trained = common::facecurate_json(&["-w", ws, "train", "--json"]);
     assert_eq!(trained["classes"], persons.len() - 1, "{trained}");
-    let report = run(&["-w", ws, "report", "--json"]);
+    let report = common::facecurate_json(&["-w", ws, "report", "--json"]);
 
     let names: Vec<&str> = report["persons"]
         .as_array()
@@ -97,6 +80,6 @@ fn the_inbox_is_not_a_person_and_report_and_classify_predict_it_alike() {
         );
     }
 
-    let classified = run(&["-w", ws, "classify", "--inbox", "--json"]);
+    let classified = common::facecurate_json(&["-w", ws, "classify", "--inbox", "--json"]);
     assert_eq!(classified["inbox"], report["inbox"]);
 }

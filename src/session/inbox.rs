@@ -32,6 +32,10 @@ impl Session {
     /// photo is `unknown` with a note saying why (and a classifier that
     /// cannot be read is also warned about).
     pub fn inbox_predictions(&self, inbox: &[PhotoRecord], dir: Option<&Path>) -> Vec<InboxPhoto> {
+        // The TUI asks on every refresh: no inbox, no model to read.
+        if inbox.is_empty() {
+            return Vec::new();
+        }
         let saved = crate::classify::model_file::path_in(&self.classifier_dir(dir));
         let model = if saved.exists() {
             match self.classifier(dir) {

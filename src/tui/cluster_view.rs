@@ -5,7 +5,6 @@
 
 use super::safe::safe;
 use super::state::app::App;
-use super::state::key::key_label;
 use super::state::keys::Action;
 use super::state::model::ClusterRow;
 use super::widgets::highlight;
@@ -46,13 +45,7 @@ fn strip_with(app: &App, short: bool, hint: bool) -> Line<'static> {
     if person.clusters.is_empty() {
         return Line::default();
     }
-    let key = |action| {
-        app.keymap
-            .keys_of(action)
-            .first()
-            .map(key_label)
-            .unwrap_or_default()
-    };
+    let key = |action| app.keymap.label_of(action);
     let mark = |on: bool, text: String| {
         if on {
             Span::styled(text, highlight(app))

@@ -67,14 +67,6 @@ pub fn render(app: &App, encoded: &EncodedCache, frame: &mut Frame, area: Rect) 
     );
 }
 
-fn first_key(app: &App, action: Action) -> String {
-    app.keymap
-        .keys_of(action)
-        .first()
-        .map(key_label)
-        .unwrap_or_default()
-}
-
 fn render_pair(
     app: &App,
     encoded: &EncodedCache,
@@ -94,11 +86,11 @@ fn render_pair(
         " {}/{} pick · {} keep left · {} keep right · {} not a duplicate · {} move · {} delete ",
         last_key(Action::Back),
         last_key(Action::Open),
-        first_key(app, Action::KeepLeft),
-        first_key(app, Action::KeepRight),
-        first_key(app, Action::NotDuplicate),
-        first_key(app, Action::MoveTo),
-        first_key(app, Action::Delete),
+        app.keymap.label_of(Action::KeepLeft),
+        app.keymap.label_of(Action::KeepRight),
+        app.keymap.label_of(Action::NotDuplicate),
+        app.keymap.label_of(Action::MoveTo),
+        app.keymap.label_of(Action::Delete),
     );
     let block = Block::default().borders(Borders::ALL).title(title);
     let inner = block.inner(area);

@@ -4,7 +4,7 @@
 //! cursor is on the inbox (the list runs on below the flagged photos).
 
 use super::encoded::EncodedCache;
-use super::layout::list_preview_area;
+use super::layout::list_and_preview;
 use super::safe::{safe, safe_path};
 use super::state::app::App;
 use super::state::model::InboxRow;
@@ -16,14 +16,7 @@ use ratatui::widgets::{Block, Borders, Cell, Row, Table};
 use ratatui::widgets::{Clear, Paragraph};
 
 pub fn render(app: &App, encoded: &EncodedCache, frame: &mut Frame, area: Rect) {
-    let preview = list_preview_area(area);
-    let list = match preview {
-        Some(p) => Rect {
-            width: area.width - p.width,
-            ..area
-        },
-        None => area,
-    };
+    let (list, preview) = list_and_preview(area);
     let rows = &app.data.inbox;
     let selected = app.review_sel.saturating_sub(app.review_rows().len());
     let unknown = rows.iter().filter(|r| r.suggested.is_none()).count();

@@ -27,3 +27,18 @@ pub fn list_preview_area(main: Rect) -> Option<Rect> {
             .areas::<2>(main)[1]
     })
 }
+
+/// `main` split into the list and, when wide enough, the preview beside it
+/// ([`list_preview_area`]); without one the list takes all of `main`.
+pub fn list_and_preview(main: Rect) -> (Rect, Option<Rect>) {
+    match list_preview_area(main) {
+        Some(p) => (
+            Rect {
+                width: main.width - p.width,
+                ..main
+            },
+            Some(p),
+        ),
+        None => (main, None),
+    }
+}

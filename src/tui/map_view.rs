@@ -9,7 +9,7 @@
 
 use super::encoded::EncodedCache;
 use super::grid::Grid;
-use super::layout::list_preview_area;
+use super::layout::list_and_preview;
 use super::preview;
 use super::safe::safe;
 use super::state::app::App;
@@ -30,16 +30,10 @@ pub fn render_screen(app: &App, encoded: &EncodedCache, frame: &mut Frame, main:
     let selected = photos.get(app.person_sel).copied();
     let (map, side) = match Grid::for_area(main, app.color) {
         Some(grid) => (grid.block, Some((grid.side, grid.wide))),
-        None => match list_preview_area(main) {
-            Some(p) => (
-                Rect {
-                    width: main.width - p.width,
-                    ..main
-                },
-                Some((p, true)),
-            ),
-            None => (main, None),
-        },
+        None => {
+            let (list, preview) = list_and_preview(main);
+            (list, preview.map(|p| (p, true)))
+        }
     };
     render(app, frame, map, selected);
     if let (Some((area, wide)), Some(photo)) = (side, selected) {

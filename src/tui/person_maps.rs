@@ -7,7 +7,7 @@
 use super::state::model::PersonMap;
 use facecurate::analysis::Report;
 use facecurate::projection::Plane;
-use facecurate::records::{PhotoRecord, PhotoStatus};
+use facecurate::records::PhotoRecord;
 use facecurate::vector::normalized as unit;
 use std::collections::HashMap;
 
@@ -74,17 +74,13 @@ pub fn maps(records: &[PhotoRecord], report: &Report) -> HashMap<String, PersonM
 /// photo, by person.
 fn main_faces(records: &[PhotoRecord]) -> HashMap<&str, Vec<Face>> {
     let mut by: HashMap<&str, Vec<Face>> = HashMap::new();
-    for r in records
-        .iter()
-        .filter(|r| r.status == PhotoStatus::Ok && !r.faces.is_empty())
-    {
-        let boxes: Vec<[f32; 4]> = r.faces.iter().map(|f| f.bbox).collect();
-        let Some(main) = facecurate::pipeline::main_face_index(&boxes, r.width, r.height) else {
+    for r in records {
+        let Some(face) = facecurate::classify::face_of(r) else {
             continue;
         };
         by.entry(r.person.as_str()).or_default().push(Face {
             key: facecurate::pathkey::key_or_lossy(&r.path),
-            vector: unit(&r.faces[main].embedding),
+            vector: unit(&face.embedding),
         });
     }
     by
@@ -105,6 +101,7 @@ mod tests {
     use super::*;
     use facecurate::analysis::{Settings, analyze};
     use facecurate::pipeline::Face;
+    use facecurate::records::PhotoStatus;
 
     fn record(person: &str, n: usize, axis: usize) -> PhotoRecord {
         let mut v = vec![0.0f32; 32];

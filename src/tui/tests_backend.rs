@@ -10,10 +10,37 @@ use facecurate::records::hash_file;
 use facecurate::store::{FileRow, Store};
 use std::path::{Path, PathBuf};
 
-fn write(root: &Path, rel: &str, bytes: &[u8]) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().expect("a folder")).expect("folder");
-    std::fs::write(path, bytes).expect("photo");
+/// `photos` (path relative to the dataset, bytes) written under `dir/ds`
+/// and indexed in a store under `dir/state` as a scan would: each photo's
+/// person is its folder. Shared with the inbox tests.
+pub(super) fn on_disk(dir: &Path, photos: &[(&str, &[u8])]) -> (PathBuf, Store) {
+    let root = dir.join("ds");
+    let mut store = Store::open(&dir.join("state/store.sqlite"), "test").expect("store");
+    let batch = store.batch().expect("batch");
+    for &(rel, bytes) in photos {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("folder");
+        std::fs::write(&path, bytes).expect("photo");
+        let row = FileRow {
+            person: rel.split('/').next().unwrap_or_default().to_string(),
+            size: bytes.len() as u64,
+            mtime_ns: 0,
+            hash: Some(hash_file(&path).expect("hash")),
+            error: None,
+        };
+        batch.put_file(rel, &row).expect("row");
+    }
+    batch.commit().expect("commit");
+    (root, store)
+}
+
+/// The journaled edits over an [`on_disk`] dataset, journal and trash in
+/// `dir/state`.
+pub(super) fn ops_over<'s>(dir: &Path, root: &Path, store: &'s mut Store) -> Ops<'s> {
+    let state = dir.join("state");
+    let (ops, _) =
+        Ops::open(root, &state.join("journal"), &state.join("trash"), store).expect("ops");
+    ops
 }
 
 fn in_folder(root: &Path, person: &str) -> Vec<String> {
@@ -31,33 +58,10 @@ fn in_folder(root: &Path, person: &str) -> Vec<String> {
 #[test]
 fn a_cluster_move_is_one_journaled_step_undone_and_redone_whole() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let root = dir.path().join("ds");
     let rels = ["two/b1.jpg", "two/b2.jpg", "two/b3.jpg", "two/j1.jpg"];
-    for rel in rels {
-        write(&root, rel, rel.as_bytes());
-    }
-    let state = dir.path().join("state");
-    std::fs::create_dir_all(&state).expect("state folder");
-    let mut store = Store::open(&state.join("store.sqlite"), "test").expect("store");
-    let batch = store.batch().expect("batch");
-    for rel in rels {
-        let row = FileRow {
-            person: "two".into(),
-            size: rel.len() as u64,
-            mtime_ns: 0,
-            hash: Some(hash_file(&root.join(rel)).expect("hash")),
-            error: None,
-        };
-        batch.put_file(rel, &row).expect("row");
-    }
-    batch.commit().expect("commit");
-    let (mut ops, _) = Ops::open(
-        &root,
-        &state.join("journal"),
-        &state.join("trash"),
-        &mut store,
-    )
-    .expect("ops");
+    let photos: Vec<(&str, &[u8])> = rels.iter().map(|r| (*r, r.as_bytes())).collect();
+    let (root, mut store) = on_disk(dir.path(), &photos);
+    let mut ops = ops_over(dir.path(), &root, &mut store);
     let cluster: Vec<PathBuf> = rels[..3].iter().map(PathBuf::from).collect();
     let text = apply(
         &mut ops,

@@ -8,8 +8,8 @@ use super::state::key::KeyCode;
 use super::state::model::InboxRow;
 use super::state::update::{Effect, Msg, update};
 use super::tests::{code, draw, fixture, key};
-use facecurate::ops::Ops;
-use facecurate::store::{FileRow, Store};
+use super::tests_backend::{on_disk, ops_over};
+use facecurate::store::Store;
 use std::path::{Path, PathBuf};
 
 fn row(path: &str, predicted: &str, p: f64, suggested: bool, group: Option<usize>) -> InboxRow {
@@ -44,30 +44,18 @@ fn on_inbox(app: &mut App) {
     }
 }
 
-/// A dataset with `_inbox/a.jpg` and madonna's folder, indexed in a store
-/// as a scan would.
-fn dataset(dir: &Path) -> (PathBuf, Store) {
-    let root = dir.join("data");
-    for (rel, bytes) in [("_inbox/a.jpg", "inbox-a"), ("madonna/m1.jpg", "m1")] {
-        let path = root.join(rel);
-        std::fs::create_dir_all(path.parent().expect("a folder")).expect("mkdir");
-        std::fs::write(&path, bytes.repeat(40)).expect("write");
+/// A dataset with `_inbox/a.jpg` (and `_inbox/b.jpg` when `with_b`) and
+/// madonna's folder, indexed in a store as a scan would.
+fn dataset(dir: &Path, with_b: bool) -> (PathBuf, Store) {
+    let (a, m1, b) = ("inbox-a".repeat(40), "m1".repeat(40), "inbox-b".repeat(40));
+    let mut photos = vec![
+        ("_inbox/a.jpg", a.as_bytes()),
+        ("madonna/m1.jpg", m1.as_bytes()),
+    ];
+    if with_b {
+        photos.push(("_inbox/b.jpg", b.as_bytes()));
     }
-    let mut store = Store::open(&dir.join("state/store.sqlite"), "test").expect("store");
-    let batch = store.batch().expect("batch");
-    for rel in ["_inbox/a.jpg", "madonna/m1.jpg"] {
-        let path = root.join(rel);
-        let row = FileRow {
-            person: rel.split('/').next().unwrap_or_default().to_string(),
-            size: std::fs::metadata(&path).expect("stat").len(),
-            mtime_ns: 0,
-            hash: Some(facecurate::records::hash_file(&path).expect("hash")),
-            error: None,
-        };
-        batch.put_file(rel, &row).expect("put");
-    }
-    batch.commit().expect("commit");
-    (root, store)
+    on_disk(dir, &photos)
 }
 
 #[test]
@@ -84,15 +72,8 @@ fn a_files_an_inbox_photo_under_its_prediction_and_u_puts_it_back() {
         }]
     );
     let dir = tempfile::tempdir().expect("tempdir");
-    let (root, mut store) = dataset(dir.path());
-    let state = dir.path().join("state");
-    let (mut ops, _) = Ops::open(
-        &root,
-        &state.join("journal"),
-        &state.join("trash"),
-        &mut store,
-    )
-    .expect("ops");
+    let (root, mut store) = dataset(dir.path(), false);
+    let mut ops = ops_over(dir.path(), &root, &mut store);
     for effect in effects {
         super::backend::apply(&mut ops, &root, effect).expect("move");
     }
@@ -152,27 +133,8 @@ fn inbox_rows() {
 #[test]
 fn a_group_becomes_a_new_person_in_one_step_and_one_undo() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (root, mut store) = dataset(dir.path());
-    std::fs::write(root.join("_inbox/b.jpg"), "inbox-b".repeat(40)).expect("write");
-    let batch = store.batch().expect("batch");
-    let path = root.join("_inbox/b.jpg");
-    let row = FileRow {
-        person: "_inbox".into(),
-        size: std::fs::metadata(&path).expect("stat").len(),
-        mtime_ns: 0,
-        hash: Some(facecurate::records::hash_file(&path).expect("hash")),
-        error: None,
-    };
-    batch.put_file("_inbox/b.jpg", &row).expect("put");
-    batch.commit().expect("commit");
-    let state = dir.path().join("state");
-    let (mut ops, _) = Ops::open(
-        &root,
-        &state.join("journal"),
-        &state.join("trash"),
-        &mut store,
-    )
-    .expect("ops");
+    let (root, mut store) = dataset(dir.path(), true);
+    let mut ops = ops_over(dir.path(), &root, &mut store);
     let effect = Effect::MoveAll {
         photos: vec!["_inbox/a.jpg".into(), "_inbox/b.jpg".into()],
         to: "Ann Lee".into(),

@@ -5,7 +5,7 @@
 use super::duplicates_view;
 use super::encoded::EncodedCache;
 use super::grid::Grid;
-use super::layout::{areas, list_preview_area};
+use super::layout::{areas, list_and_preview};
 use super::safe::{safe, safe_path};
 use super::state::app::{App, MoveTarget, Overlay, Screen, SortBy};
 use super::state::graphics::Graphics;
@@ -172,14 +172,7 @@ fn render_photos(
     selected: usize,
     person_screen: bool,
 ) {
-    let preview = list_preview_area(area);
-    let list = match preview {
-        Some(p) => Rect {
-            width: area.width - p.width,
-            ..area
-        },
-        None => area,
-    };
+    let (list, preview) = list_and_preview(area);
     let title = if person_screen {
         format!(
             " {} · {} photos, farthest from the centre first ",
@@ -281,13 +274,7 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
         parts.push("retraining…".into());
     }
     if let Some(last) = &app.last_action {
-        let key = |action| {
-            app.keymap
-                .keys_of(action)
-                .first()
-                .map(key_label)
-                .unwrap_or_default()
-        };
+        let key = |action| app.keymap.label_of(action);
         let hint = if app.undone {
             format!(
                 "{} to redo, {} to undo more",
@@ -299,12 +286,7 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
         };
         parts.push(format!("{} ({hint})", safe(last)));
     }
-    let help = app
-        .keymap
-        .keys_of(Action::Help)
-        .first()
-        .map(key_label)
-        .unwrap_or_default();
+    let help = app.keymap.label_of(Action::Help);
     parts.push(format!("{help} help"));
     let mut line = Line::from(parts.join(" │ "));
     if let Some(err) = &app.error {

@@ -182,3 +182,22 @@ pub fn facenet_models(names: &[&str]) -> bool {
         Err(e) => panic!("fetch FaceNet: {e}"),
     }
 }
+
+/// Runs the built `facecurate` with `args`, asserts it succeeded (the
+/// failure shows its stderr) and parses what it printed as JSON (`Null`
+/// when it printed nothing).
+pub fn facecurate_json(args: &[&str]) -> serde_json::Value {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_facecurate"))
+        .args(args)
+        .output()
+        .expect("run facecurate");
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if out.stdout.is_empty() {
+        return serde_json::Value::Null;
+    }
+    serde_json::from_slice(&out.stdout).expect("JSON output")
+}

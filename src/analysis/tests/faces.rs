@@ -29,11 +29,7 @@ fn a_bystander_does_not_make_a_photo_a_mislabel() {
         ],
     ));
     let report = analyze(&records, &Settings::default());
-    let group = report
-        .photos
-        .iter()
-        .find(|p| p.path == "A/A_0009.jpg")
-        .expect("in the report");
+    let group = super::find(&report, "A/A_0009.jpg");
     assert_eq!(group.flags, vec![Flag::MultiFace], "{group:?}");
 }
 
@@ -57,11 +53,7 @@ fn a_misfiled_group_photo_is_judged_by_the_face_that_is_someone_else() {
     ];
     records.push(record("A", 9, group));
     let report = analyze(&records, &Settings::default());
-    let photo = report
-        .photos
-        .iter()
-        .find(|p| p.path == "A/A_0009.jpg")
-        .expect("in the report");
+    let photo = super::find(&report, "A/A_0009.jpg");
     assert!(photo.flags.contains(&Flag::Mislabel), "{photo:?}");
     assert_eq!(photo.suggested_person.as_deref(), Some("B"), "{photo:?}");
     assert_eq!(photo.face_box, Some(SMALL_CORNER), "{photo:?}");
@@ -75,11 +67,7 @@ fn a_misfiled_group_photo_is_judged_by_the_face_that_is_someone_else() {
     ];
     records.push(record("A", 9, strangers));
     let report = analyze(&records, &Settings::default());
-    let photo = report
-        .photos
-        .iter()
-        .find(|p| p.path == "A/A_0009.jpg")
-        .expect("in the report");
+    let photo = super::find(&report, "A/A_0009.jpg");
     assert_eq!(photo.suggested_person, None, "{photo:?}");
     assert_eq!(photo.face_box, Some(BIG_CENTRAL), "{photo:?}");
 }

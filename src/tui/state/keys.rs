@@ -1,7 +1,7 @@
 //! Key bindings: terminal conventions by default (arrows and vim keys, Tab,
 //! Enter, Esc, `/`, `?`, `q`), each action remappable by name.
 
-use super::key::{Key, Mods, parse_key};
+use super::key::{Key, Mods, key_label, parse_key};
 use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -209,6 +209,14 @@ impl Keymap {
 
     pub fn keys_of(&self, action: Action) -> &[Key] {
         self.bindings.get(&action).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// How a hint names the action: its first key (empty when unbound).
+    pub fn label_of(&self, action: Action) -> String {
+        self.keys_of(action)
+            .first()
+            .map(key_label)
+            .unwrap_or_default()
     }
 }
 
