@@ -209,8 +209,13 @@ fn install(
     let final_path = cache.path_of(&artifact.file);
     let parent = final_path.parent().unwrap_or(cache.root()).to_path_buf();
     fs::create_dir_all(&parent).map_err(io_err("creating", &parent))?;
+    // One staging path per call, not per process: two threads of one
+    // process (parallel tests, a TUI and its background fetch) may fetch the
+    // same artifact at once.
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let staged = parent.join(format!(
-        ".{}.partial-{}",
+        ".{}.partial-{}-{call}",
         final_path
             .file_name()
             .and_then(|n| n.to_str())
@@ -223,7 +228,15 @@ fn install(
         return Err(e);
     }
     remove_any(&final_path);
-    fs::rename(&staged, &final_path).map_err(io_err("moving into place", &final_path))?;
+    if let Err(e) = fs::rename(&staged, &final_path) {
+        remove_any(&staged);
+        // A concurrent fetch of the same pinned artifact (checked like this
+        // one) got there between the removal and the rename: it is in place.
+        if final_path.exists() {
+            return Ok(final_path);
+        }
+        return Err(io_err("moving into place", &final_path)(e));
+    }
     Ok(final_path)
 }
 
