@@ -15,44 +15,9 @@ fn facecurate(workspace: &Path) -> Command {
     cmd
 }
 
-/// Contents committed to the store so far (0 before it exists).
-fn embedded(db: &Path) -> i64 {
-    let Ok(conn) =
-        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-    else {
-        return 0;
-    };
-    conn.query_row("SELECT count(*) FROM content", [], |r| r.get(0))
-        .unwrap_or(0)
-}
-
-/// A workspace over the celebrity photos, three distinct contents per photo
-/// (bytes appended after the image), so a scan runs long enough to be
-/// interrupted in the middle. Returns the workspace file and photo count.
+/// A workspace over [`common::long_dataset`]; returns it and the photo count.
 fn long_dataset(dir: &Path) -> (PathBuf, i64) {
-    let root = common::dataset(dir, usize::MAX);
-    let mut total = 0;
-    for person in std::fs::read_dir(&root).unwrap().flatten() {
-        for photo in std::fs::read_dir(person.path()).unwrap().flatten() {
-            let bytes = std::fs::read(photo.path()).unwrap();
-            for copy in 1..3u8 {
-                let mut changed = bytes.clone();
-                changed.extend_from_slice(&[b'#', copy]);
-                let stem = photo
-                    .path()
-                    .file_stem()
-                    .unwrap()
-                    .to_string_lossy()
-                    .to_string();
-                std::fs::write(
-                    person.path().join(format!("{stem}_copy{copy}.jpg")),
-                    changed,
-                )
-                .unwrap();
-            }
-            total += 3;
-        }
-    }
+    let (root, total) = common::long_dataset(dir);
     let ws = dir.join("ws.yaml");
     let init = facecurate(&ws).arg("init").arg(&root).output().unwrap();
     assert!(
@@ -97,13 +62,13 @@ fn a_killed_scan_loses_nothing_committed_and_the_store_stays_sound() {
         .spawn()
         .unwrap();
     // Kill once a couple of batches are committed.
-    let committed = common::wait_until(Duration::from_secs(300), || embedded(&db) >= 65);
+    let committed = common::wait_until(Duration::from_secs(300), || common::contents(&db) >= 65);
     scan.kill().unwrap();
     scan.wait().unwrap();
     assert!(committed, "the scan committed nothing in time");
 
     assert_eq!(integrity(&db), ["ok"]);
-    let kept = embedded(&db);
+    let kept = common::contents(&db);
     assert!(
         kept >= 65 && kept < total,
         "killed mid-scan: {kept} of {total}"
@@ -129,7 +94,7 @@ fn ctrl_c_stops_a_scan_cleanly_and_the_next_one_resumes() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let started = common::wait_until(Duration::from_secs(300), || embedded(&db) >= 1);
+    let started = common::wait_until(Duration::from_secs(300), || common::contents(&db) >= 1);
     let interrupt = Command::new("kill")
         .arg("-INT")
         .arg(scan.id().to_string())
@@ -145,7 +110,7 @@ fn ctrl_c_stops_a_scan_cleanly_and_the_next_one_resumes() {
     );
     assert!(stderr.contains("stopped"), "{stderr}");
     let first: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let kept = embedded(&db);
+    let kept = common::contents(&db);
     assert_eq!(
         first["embedded"], kept,
         "everything embedded before the stop was committed"

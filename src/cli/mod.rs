@@ -52,6 +52,7 @@ mod setup;
 mod shell;
 mod show;
 mod show_draw;
+mod store_cmd;
 mod train;
 mod verify;
 mod watch;
@@ -99,6 +100,11 @@ pub enum Command {
     Init(init::InitArgs),
     /// Bring the face store in line with the dataset folder (only new or changed photos).
     Scan(scan::ScanArgs),
+    /// Work on the face store itself: merge the stores of a sharded scan.
+    Store {
+        #[command(subcommand)]
+        action: store_cmd::StoreAction,
+    },
     /// Keep the face store in line with the dataset folder as it changes.
     Watch(watch::WatchArgs),
     /// Curation report: outliers, likely mislabels, split and merge folders, duplicates, faceless photos.
@@ -149,6 +155,7 @@ fn run_command(cli: &GlobalArgs, command: &Command) -> anyhow::Result<Outcome> {
         Command::Edit(c) => edit::run(cli, c),
         Command::Init(args) => init::run(cli, args),
         Command::Scan(args) => scan::run(cli, args),
+        Command::Store { action } => store_cmd::run(cli, action),
         Command::Watch(args) => watch::run(cli, args),
         Command::Report(args) => report::run(cli, args),
         Command::Lint(args) => report::lint(cli, args),

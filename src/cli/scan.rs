@@ -13,14 +13,26 @@ pub struct ScanArgs {
     /// Print the summary as JSON: {"photos","new","changed","moved","removed","embedded","failed","seconds"}.
     #[arg(long)]
     pub json: bool,
+    /// Scan only shard I of N (0 <= I < N) into its own store under the
+    /// state folder, for one worker of a cluster job; `facecurate store
+    /// merge` then combines the shards. Person folders are split by a hash
+    /// of their name, so adding folders does not move the others.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<facecurate::dataset::Shard>,
 }
 
 pub fn run(cli: &GlobalArgs, args: &ScanArgs) -> Result<Outcome> {
     let printer = Printer::default();
     let session = session::open(cli, &printer)?;
     let stop = session::stop_on_ctrl_c();
-    let (_, outcome) = session.scan(&stop)?;
+    let (store, outcome) = match args.shard {
+        Some(shard) => session.scan_shard(shard, &stop)?,
+        None => session.scan(&stop)?,
+    };
     printer.finish();
+    if let Some(shard) = args.shard {
+        errln!("shard {shard}: {}", store.path().display());
+    }
     report(&outcome, args.json)?;
     Ok(if outcome.stopped || outcome.summary.failed > 0 {
         Outcome::Failures

@@ -75,6 +75,18 @@ impl Workspace {
         self.state_dir.join("store.sqlite")
     }
 
+    /// The shard stores of a sharded scan: `shards/<N>/<I>.sqlite`.
+    pub fn shards_dir(&self) -> PathBuf {
+        self.state_dir.join("shards")
+    }
+
+    /// The store shard `index` of `count` scans into.
+    pub fn shard_store_path(&self, index: u32, count: u32) -> PathBuf {
+        self.shards_dir()
+            .join(count.to_string())
+            .join(format!("{index}.sqlite"))
+    }
+
     /// Where label edits are journalled (for undo).
     pub fn journal_dir(&self) -> PathBuf {
         self.state_dir.join("journal")

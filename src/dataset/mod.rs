@@ -14,6 +14,7 @@ mod listing;
 mod outcome;
 pub mod scan;
 mod settle;
+pub mod shard;
 mod store_guard;
 mod triage;
 pub mod watch;
@@ -28,7 +29,8 @@ pub use changes::{Changes, person_of};
 pub use engine::{Engine, LazyEngine};
 pub use listing::list_person;
 pub use outcome::{Progress, ScanError, ScanOutcome, ScanSummary};
-pub use scan::scan;
+pub use scan::{scan, scan_shard};
+pub use shard::Shard;
 pub use watch::{DatasetEvent, Watcher};
 
 /// Bumped whenever decoding, alignment, the thumb or the embedding

@@ -14,6 +14,7 @@ use super::engine::LazyEngine;
 use super::listing::list_person;
 use super::outcome::report;
 pub use super::outcome::{Phase, Progress, ScanError, ScanOutcome, ScanSummary};
+use super::shard::Shard;
 use super::triage::{Known, Sorted, hash_all, survey};
 use crate::pathkey::path_of;
 use crate::records::{DatasetEntry, list_dataset};
@@ -29,6 +30,8 @@ use std::time::Instant;
 pub enum Scope {
     All,
     Persons(BTreeSet<String>),
+    /// The person folders one worker of a cluster job embeds.
+    Shard(Shard),
 }
 
 /// Scans the whole dataset at `root`. `progress` is called from this thread.
@@ -43,6 +46,26 @@ pub fn scan(
         store,
         root,
         &Scope::All,
+        engine,
+        stop,
+        progress,
+        &mut |_, _| true,
+    )
+}
+
+/// Scans the person folders of `shard` into `store` (a shard store).
+pub fn scan_shard(
+    store: &mut Store,
+    root: &Path,
+    shard: Shard,
+    engine: &mut LazyEngine,
+    stop: &AtomicBool,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<ScanOutcome, ScanError> {
+    reconcile(
+        store,
+        root,
+        &Scope::Shard(shard),
         engine,
         stop,
         progress,
@@ -106,7 +129,7 @@ pub(crate) fn reconcile(
             known.rows.len()
         ));
     }
-    if matches!(scope, Scope::All) && !out.stopped && !emptied {
+    if matches!(scope, Scope::All | Scope::Shard(_)) && !out.stopped && !emptied {
         store.collect_garbage()?;
     }
     summarize(store, start, out)
@@ -120,11 +143,15 @@ fn list<'s>(
 ) -> Result<(Vec<DatasetEntry>, Option<&'s BTreeSet<String>>), ScanError> {
     let mut warn = |w: String| warnings.push(w);
     Ok(match scope {
-        Scope::All => {
+        Scope::All | Scope::Shard(_) => {
             if std::fs::read_dir(root).is_err() {
                 return Err(ScanError::Dataset(root.to_path_buf()));
             }
-            (list_dataset(root, &mut warn), None)
+            let mut entries = list_dataset(root, &mut warn);
+            if let Scope::Shard(shard) = scope {
+                entries.retain(|e| shard.holds(&e.person));
+            }
+            (entries, None)
         }
         Scope::Persons(ps) => (
             ps.iter()

@@ -17,6 +17,7 @@ mod open;
 mod provision;
 mod review;
 mod scanning;
+mod shards;
 
 pub use error::SessionError;
 pub use events::{ClassifierEvent, Event, Sink, quiet};

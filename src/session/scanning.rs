@@ -6,19 +6,24 @@
 use super::error::SessionError;
 use super::events::Event;
 use super::open::Session;
-use crate::dataset::{self, ScanError, ScanOutcome};
+use crate::dataset::{self, ScanError, ScanOutcome, Shard};
 use crate::store::Store;
+use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 impl Session {
     /// The workspace's store, reading every page first when `check`; an
     /// unusable one is kept aside (with a warning) and a new one started.
     pub fn store(&self, check: bool) -> Result<Store, SessionError> {
-        let path = self.ws.store_path();
+        self.store_at(&self.ws.store_path(), check)
+    }
+
+    /// The store at `path` (the workspace's or a shard's), as [`Session::store`].
+    pub(super) fn store_at(&self, path: &Path, check: bool) -> Result<Store, SessionError> {
         let store = if check {
-            Store::open_checked(&path, &self.fingerprint)?
+            Store::open_checked(path, &self.fingerprint)?
         } else {
-            Store::open(&path, &self.fingerprint)?
+            Store::open(path, &self.fingerprint)?
         };
         if let Some(r) = store.recovery() {
             self.emit(Event::Warning(format!(
@@ -35,17 +40,31 @@ impl Session {
     /// reporting progress; `stop` ends it after the photos in flight (the
     /// next scan resumes).
     pub fn scan(&self, stop: &AtomicBool) -> Result<(Store, ScanOutcome), SessionError> {
+        self.scan_into(&self.ws.store_path(), None, stop)
+    }
+
+    /// Scans the whole dataset, or only `shard`, into the store at `path`.
+    pub(super) fn scan_into(
+        &self,
+        path: &Path,
+        shard: Option<Shard>,
+        stop: &AtomicBool,
+    ) -> Result<(Store, ScanOutcome), SessionError> {
         let mut engine = self.lazy_engine();
         // Opening reads only the header (a warm scan must not read the whole
         // store); damage met during the scan makes a checked reopen, which
         // keeps the damaged store aside, and the scan starts over.
         let mut check = false;
         loop {
-            let mut store = self.store(check)?;
-            let outcome =
-                dataset::scan(&mut store, &self.ws.dataset, &mut engine, stop, &mut |p| {
-                    self.emit(Event::Progress(p.clone()))
-                });
+            let mut store = self.store_at(path, check)?;
+            let root = &self.ws.dataset;
+            let progress = &mut |p: &dataset::Progress| self.emit(Event::Progress(p.clone()));
+            let outcome = match shard {
+                None => dataset::scan(&mut store, root, &mut engine, stop, progress),
+                Some(shard) => {
+                    dataset::scan_shard(&mut store, root, shard, &mut engine, stop, progress)
+                }
+            };
             match outcome {
                 Err(ScanError::Store(e)) if e.is_corrupt() && !check => {
                     self.emit(Event::Warning(format!("{e}; checking the store")));

@@ -15,11 +15,13 @@ mod pair_memo;
 mod pairs;
 pub mod queries;
 pub mod schema;
+mod shards;
 
 pub use batch::Batch;
 pub use error::{StoreError, describe};
 pub use open::{Recovery, Store};
 pub use queries::{FileRow, Reviewed};
+pub use shards::{Merged, keys as meta_keys};
 
 #[cfg(test)]
 mod tests;

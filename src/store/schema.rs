@@ -11,7 +11,7 @@
 pub const APPLICATION_ID: i64 = 0x4643_5354;
 
 /// Migration `i` brings a store from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
 
 /// The version this build writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -80,4 +80,14 @@ CREATE TABLE pair_correlations (
 CREATE TABLE pair_memo_tag (
     tag TEXT NOT NULL
 );
+";
+
+const V4: &str = "
+-- What a store says about itself: a shard store records which shard it
+-- holds, its fingerprint and whether its scan finished, so a merge can
+-- refuse an unfinished shard or one made with other models or settings.
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
 ";

@@ -201,3 +201,49 @@ pub fn facecurate_json(args: &[&str]) -> serde_json::Value {
     }
     serde_json::from_slice(&out.stdout).expect("JSON output")
 }
+
+/// Contents committed to the store at `db` so far (0 before it exists).
+pub fn contents(db: &Path) -> i64 {
+    let Ok(conn) =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+    else {
+        return 0;
+    };
+    conn.query_row("SELECT count(*) FROM content", [], |r| r.get(0))
+        .unwrap_or(0)
+}
+
+/// The celebrity photos with three distinct contents per photo (bytes
+/// appended after the image), so a scan runs long enough to be interrupted
+/// in the middle. Returns the dataset root and its photo count.
+pub fn long_dataset(dir: &Path) -> (PathBuf, i64) {
+    let root = dataset(dir, usize::MAX);
+    let mut total = 0;
+    for person in std::fs::read_dir(&root).unwrap().flatten() {
+        // Listed before writing, so no copy is copied again.
+        let photos: Vec<_> = std::fs::read_dir(person.path())
+            .unwrap()
+            .flatten()
+            .collect();
+        for photo in photos {
+            let bytes = std::fs::read(photo.path()).unwrap();
+            let stem = photo
+                .path()
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .to_string();
+            for copy in 1..3u8 {
+                let mut changed = bytes.clone();
+                changed.extend_from_slice(&[b'#', copy]);
+                std::fs::write(
+                    person.path().join(format!("{stem}_copy{copy}.jpg")),
+                    changed,
+                )
+                .unwrap();
+            }
+            total += 3;
+        }
+    }
+    (root, total)
+}
