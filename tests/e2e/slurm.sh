@@ -160,7 +160,13 @@ while :; do
 done
 echo "slurm e2e: scan array $scan_job:$scan_states merge $merge_job:$merge_states"
 
-ls "$work"/sharded/facecurate-state/shards/3/
+for i in 0 1 2; do
+  [ -s "$work/sharded/facecurate-state/shards/3/$i.sqlite" ] \
+    || { echo "slurm e2e FAILED: no shard store shards/3/$i.sqlite" >&2; exit 1; }
+done
+for f in "$work"/out/scan-*.log "$work"/out/merge-*.log; do
+  echo "  ${f##*/}: $(grep -v -e 'PMIx' -e 'pmix' "$f" | tail -n 2 | tr '\n' ' ')"
+done
 report="$work/out/report.json"
 [ -s "$report" ] || { echo "slurm e2e FAILED: the merge job wrote no $report" >&2; exit 1; }
 if ! cmp "$report" "$work/single.json"; then
