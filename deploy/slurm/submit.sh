@@ -64,7 +64,7 @@ merge_job=$(sbatch --parsable --export=ALL \
   --dependency="afterok:$scan_job" --kill-on-invalid-dep=yes \
   --output="$out/merge-%j.log" \
   "$@" "${merge_extra[@]}" \
-  "$here/merge.sbatch" "$ws" "$out/report.json")
+  "$here/merge.sbatch" "$ws" "$out/report.json" "$n")
 merge_job=${merge_job%%;*}
 
 echo "submitted: scan array $scan_job ($n tasks), merge $merge_job after it"
