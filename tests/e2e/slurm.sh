@@ -46,7 +46,8 @@ cleanup() {
   if [ "$ok" != 1 ]; then dump_logs; fi
   # Jobs still there (a failure or a timeout): cancel them before the daemons go.
   if [ -n "$ctld_pid" ] && [ -n "${scan_job:-}" ]; then
-    scancel "$scan_job" "${merge_job:-}" 2>/dev/null
+    # shellcheck disable=SC2086 # lists of job ids
+    scancel $scan_job ${merge_job:-} 2>/dev/null
     sleep 2
   fi
   for pid in $slurmd_pid $ctld_pid $munged_pid; do
@@ -142,23 +143,28 @@ fi
 # Final states from scontrol (sacct would need slurmdbd). An array job shows
 # one record per task.
 states() { scontrol show job "$1" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | cut -d= -f2 | sort | uniq -c | awk '{printf " %s %s", $1, $2}'; }
-deadline=$((SECONDS + timeout_s))
-while :; do
-  scan_states=$(states "$scan_job")
-  merge_states=$(states "$merge_job")
-  if [ "$scan_states" = " 3 COMPLETED" ] && [ "$merge_states" = " 1 COMPLETED" ]; then break; fi
-  if grep -Eq 'FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY|BOOT_FAIL|DEADLINE|PREEMPTED' <<<"$scan_states $merge_states"; then
-    echo "slurm e2e FAILED: scan array:$scan_states merge:$merge_states" >&2
-    scontrol show job "$scan_job" "$merge_job" >&2 || true
-    exit 1
-  fi
-  if [ "$SECONDS" -ge "$deadline" ]; then
-    echo "slurm e2e FAILED: not done after ${timeout_s}s (scan array:$scan_states merge:$merge_states)" >&2
-    exit 1
-  fi
-  sleep 1
-done
-echo "slurm e2e: scan array $scan_job:$scan_states merge $merge_job:$merge_states"
+# wait_completed SCAN_JOB TASKS MERGE_JOB: until the scan's TASKS tasks and
+# the merge are COMPLETED; fails at once on a failed, cancelled or timed-out one.
+wait_completed() {
+  local deadline=$((SECONDS + timeout_s)) scan_states merge_states
+  while :; do
+    scan_states=$(states "$1")
+    merge_states=$(states "$3")
+    if [ "$scan_states" = " $2 COMPLETED" ] && [ "$merge_states" = " 1 COMPLETED" ]; then break; fi
+    if grep -Eq 'FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY|BOOT_FAIL|DEADLINE|PREEMPTED' <<<"$scan_states $merge_states"; then
+      echo "slurm e2e FAILED: scan $1:$scan_states merge $3:$merge_states" >&2
+      scontrol show job "$1" "$3" >&2 || true
+      exit 1
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "slurm e2e FAILED: not done after ${timeout_s}s (scan $1:$scan_states merge $3:$merge_states)" >&2
+      exit 1
+    fi
+    sleep 1
+  done
+  echo "slurm e2e: scan $1:$scan_states merge $3:$merge_states"
+}
+wait_completed "$scan_job" 3 "$merge_job"
 
 for i in 0 1 2; do
   [ -s "$work/sharded/facecurate-state/shards/3/$i.sqlite" ] \
@@ -174,5 +180,22 @@ if ! cmp "$report" "$work/single.json"; then
   echo "slurm e2e FAILED: the merged report differs from the single-process one" >&2
   exit 1
 fi
+
+# As after a failed task (README): that task alone again, with N given, then
+# the merge by hand after it. The shard resumes (nothing left to embed) and
+# the report stays the same.
+rerun_job=$(sbatch --parsable --export=ALL --array=1 --cpus-per-task=1 \
+  --output="$work/out/rerun-%A_%a.log" "$repo/deploy/slurm/scan.sbatch" "$work/sharded/ws.yaml" 3)
+rerun_job=${rerun_job%%;*}
+remerge_job=$(sbatch --parsable --export=ALL --dependency="afterok:$rerun_job" --cpus-per-task=1 \
+  --output="$work/out/remerge-%j.log" "$repo/deploy/slurm/merge.sbatch" "$work/sharded/ws.yaml" "$work/out/report2.json" 3)
+remerge_job=${remerge_job%%;*}
+scan_job="$scan_job $rerun_job" merge_job="$merge_job $remerge_job"  # for the clean-up's scancel
+wait_completed "$rerun_job" 1 "$remerge_job"
+echo "  rerun: $(grep -v -i 'pmix' "$work/out/rerun-${rerun_job}_1.log" | tail -n 1)"
+if ! cmp "$work/out/report2.json" "$work/single.json"; then
+  echo "slurm e2e FAILED: after one task ran again and a second merge, the report differs" >&2
+  exit 1
+fi
 ok=1
-echo "slurm e2e ok: 3 shards on SLURM, merged report identical to a single scan ($(stat -c %s "$report") bytes)"
+echo "slurm e2e ok: 3 shards on SLURM, merged report identical to a single scan ($(stat -c %s "$report") bytes); one task run again and merged again: identical"
