@@ -27,9 +27,12 @@
 # Prints the job ids as `scan_job=ID` and `merge_job=ID` lines.
 set -euo pipefail
 
-usage="usage: $0 WS.yaml N [extra sbatch arguments...]"
-ws=${1:?$usage}
-n=${2:?$usage}
+if [ $# -lt 2 ]; then
+  echo "usage: $0 WS.yaml N [extra sbatch arguments...]" >&2
+  exit 2
+fi
+ws=$1
+n=$2
 shift 2
 case $n in
   '' | *[!0-9]*) echo "$0: N must be a positive number, not '$n'" >&2; exit 2 ;;
