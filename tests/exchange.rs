@@ -42,7 +42,8 @@ fn original() -> &'static Original {
         let root = common::dataset(&dir, 5);
         plant(&root);
         let ws = workspace(&dir.join("a"), &root);
-        facecurate_ok(&ws, &["scan"]);
+        let (code, _, err) = facecurate(&ws, &["scan"]);
+        assert_eq!(code, 1, "the broken file fails, the rest is embedded: {err}");
         let report = common::facecurate_json(&["-w", s(&ws), "report", "--json"]);
         let parquet = dir.join("a/export.parquet");
         facecurate_ok(&ws, &["export", "--out", s(&parquet)]);
