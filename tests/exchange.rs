@@ -24,6 +24,9 @@ use std::sync::OnceLock;
 /// A vector by content hash and face index, as bit patterns.
 type Vectors = BTreeMap<(String, i64), Vec<u32>>;
 
+/// A row without a face: its path, content hash and error.
+type Faceless = (String, Option<String>, Option<String>);
+
 /// The original workspace: scanned, reported and exported once per run.
 struct Original {
     dir: PathBuf,
@@ -43,7 +46,10 @@ fn original() -> &'static Original {
         plant(&root);
         let ws = workspace(&dir.join("a"), &root);
         let (code, _, err) = facecurate(&ws, &["scan"]);
-        assert_eq!(code, 1, "the broken file fails, the rest is embedded: {err}");
+        assert_eq!(
+            code, 1,
+            "the broken file fails, the rest is embedded: {err}"
+        );
         let report = common::facecurate_json(&["-w", s(&ws), "report", "--json"]);
         let parquet = dir.join("a/export.parquet");
         facecurate_ok(&ws, &["export", "--out", s(&parquet)]);
@@ -90,7 +96,11 @@ fn facecurate(ws: &Path, args: &[&str]) -> (i32, String, String) {
         .output()
         .expect("run facecurate");
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
+    (
+        out.status.code().unwrap_or(-1),
+        text(&out.stdout),
+        text(&out.stderr),
+    )
 }
 
 fn facecurate_ok(ws: &Path, args: &[&str]) -> String {
@@ -138,7 +148,7 @@ fn faces_of_paths(ws: &Path) -> usize {
 }
 
 /// The Parquet file's vectors, and its rows without a face as (path, hash, error).
-fn parquet_vectors(file: &Path) -> (Vectors, Vec<(String, Option<String>, Option<String>)>) {
+fn parquet_vectors(file: &Path) -> (Vectors, Vec<Faceless>) {
     let f = std::fs::File::open(file).expect("export");
     let reader = ParquetRecordBatchReaderBuilder::try_new(f)
         .expect("a Parquet file")
@@ -165,7 +175,10 @@ fn parquet_vectors(file: &Path) -> (Vectors, Vec<(String, Option<String>, Option
             let values = embedding.value(i);
             let bits = values.as_primitive::<arrow_array::types::Float32Type>();
             let bits: Vec<u32> = bits.values().iter().map(|v| v.to_bits()).collect();
-            let key = (hash_of(i).expect("a face has a hash"), i64::from(index.value(i)));
+            let key = (
+                hash_of(i).expect("a face has a hash"),
+                i64::from(index.value(i)),
+            );
             if let Some(before) = vectors.insert(key, bits.clone()) {
                 assert_eq!(before, bits, "paths sharing a content share its vectors");
             }
@@ -247,17 +260,20 @@ fn compare_reports(a: &Value, b: &Value, faces: usize) {
         .iter()
         .filter(|(_, d)| d["kind"] != "exact")
         .map(|(k, d)| {
-            assert_eq!((&d["kind"], &d["correlation"]), (&"similar".into(), &Value::Null));
+            assert_eq!(
+                (&d["kind"], &d["correlation"]),
+                (&"similar".into(), &Value::Null)
+            );
             (k.clone(), d["cosine"].clone())
         })
         .collect();
     assert_eq!(got, expected);
 
-    let in_exact: BTreeSet<String> = exact(&pa)
-        .into_keys()
-        .flat_map(|(x, y)| [x, y])
-        .collect();
-    let (photos_a, photos_b) = (a["photos"].as_array().expect("photos"), b["photos"].as_array().expect("photos"));
+    let in_exact: BTreeSet<String> = exact(&pa).into_keys().flat_map(|(x, y)| [x, y]).collect();
+    let (photos_a, photos_b) = (
+        a["photos"].as_array().expect("photos"),
+        b["photos"].as_array().expect("photos"),
+    );
     assert_eq!(photos_a.len(), photos_b.len());
     for (x, y) in photos_a.iter().zip(photos_b) {
         let mut want = x.clone();
@@ -270,12 +286,17 @@ fn compare_reports(a: &Value, b: &Value, faces: usize) {
     assert_eq!(a["persons"], b["persons"]);
     assert_eq!(a["inbox"], b["inbox"]);
     assert!(a.get("warnings").is_none(), "{}", a["warnings"]);
-    let warning = b["warnings"][0].as_str().expect("a warning after an import");
+    let warning = b["warnings"][0]
+        .as_str()
+        .expect("a warning after an import");
     assert!(
         warning.starts_with(&format!("{faces} faces have no thumb (imported)")),
         "{warning}"
     );
-    let keys = |v: &Value| v.as_object().map(|m| m.keys().cloned().collect::<BTreeSet<_>>());
+    let keys = |v: &Value| {
+        v.as_object()
+            .map(|m| m.keys().cloned().collect::<BTreeSet<_>>())
+    };
     let mut keys_b = keys(b).expect("object");
     keys_b.remove("warnings");
     assert_eq!(keys(a), Some(keys_b));
@@ -327,12 +348,19 @@ fn malformed_files_and_wrong_vectors_are_refused_naming_the_file() {
     std::fs::write(&garbage, b"PAR1 this is not a parquet file at all PAR1").expect("garbage");
     let short = o.dir.join("d/short.parquet");
     let fp = fingerprint_of(&o.ws);
-    let mut photos = Store::open(&store_of(&o.ws), &fp).expect("store").exchange_photos().expect("photos");
+    let mut photos = Store::open(&store_of(&o.ws), &fp)
+        .expect("store")
+        .exchange_photos()
+        .expect("photos");
     for face in photos.iter_mut().flat_map(|p| p.faces.iter_mut()) {
         face.embedding.truncate(64);
     }
     export(&photos, &fp, Format::Parquet, &short).expect("export short vectors");
-    for (file, cause) in [(&truncated, "Parquet"), (&garbage, "Parquet"), (&short, "embedding")] {
+    for (file, cause) in [
+        (&truncated, "Parquet"),
+        (&garbage, "Parquet"),
+        (&short, "embedding"),
+    ] {
         let (code, _, err) = facecurate(&ws, &["import", s(file)]);
         assert_eq!(code, 2, "{err}");
         assert!(err.contains(s(file)) && err.contains(cause), "{err}");
@@ -352,7 +380,10 @@ fn npy_and_csv_exports_hold_the_same_vectors() {
     let header = std::str::from_utf8(&bytes[10..10 + header_len]).expect("header");
     let rows = csv_rows(&npy.with_extension("csv"));
     let faces = rows.iter().filter(|r| !r["npy_row"].is_empty()).count();
-    assert!(header.contains(&format!("'shape': ({faces}, 128)")), "{header}");
+    assert!(
+        header.contains(&format!("'shape': ({faces}, 128)")),
+        "{header}"
+    );
     let data = &bytes[10 + header_len..];
     assert_eq!(data.len(), faces * 128 * 4);
     for r in rows.iter().filter(|r| !r["npy_row"].is_empty()) {
@@ -367,7 +398,11 @@ fn npy_and_csv_exports_hold_the_same_vectors() {
     let csv = o.dir.join("a/export.csv");
     facecurate_ok(&o.ws, &["export", "--format", "csv", "--out", s(&csv)]);
     let rows = csv_rows(&csv);
-    assert_eq!(rows.len(), faces + 2, "one row per face, the blank and the broken photo");
+    assert_eq!(
+        rows.len(),
+        faces + 2,
+        "one row per face, the blank and the broken photo"
+    );
     for r in rows.iter().filter(|r| !r["face_index"].is_empty()) {
         let bits: Vec<u32> = r["embedding"]
             .split(' ')

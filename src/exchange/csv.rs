@@ -66,7 +66,10 @@ pub(super) fn floats(values: &[f32]) -> String {
 }
 
 /// One CSV record.
-pub(super) fn line(w: &mut impl Write, fields: impl IntoIterator<Item = String>) -> Result<(), String> {
+pub(super) fn line(
+    w: &mut impl Write,
+    fields: impl IntoIterator<Item = String>,
+) -> Result<(), String> {
     let mut text = String::new();
     for (i, f) in fields.into_iter().enumerate() {
         if i > 0 {
@@ -81,9 +84,8 @@ pub(super) fn line(w: &mut impl Write, fields: impl IntoIterator<Item = String>)
 /// A field as RFC 4180 writes it: quoted when it holds a comma, a quote,
 /// a line break or leading or trailing space, with quotes doubled.
 fn quote(field: &str) -> Cow<'_, str> {
-    let special = field.contains([',', '"', '\r', '\n'])
-        || field.starts_with(' ')
-        || field.ends_with(' ');
+    let special =
+        field.contains([',', '"', '\r', '\n']) || field.starts_with(' ') || field.ends_with(' ');
     if special {
         Cow::Owned(format!("\"{}\"", field.replace('"', "\"\"")))
     } else {
@@ -105,7 +107,14 @@ mod tests {
 
     #[test]
     fn floats_parse_back_bit_for_bit() {
-        let values = [0.1f32, -0.0, 1e-39, f32::MAX, f32::MIN_POSITIVE, 0.123_456_79];
+        let values = [
+            0.1f32,
+            -0.0,
+            1e-39,
+            f32::MAX,
+            f32::MIN_POSITIVE,
+            0.123_456_79,
+        ];
         let text = floats(&values);
         let back: Vec<f32> = text.split(' ').map(|s| s.parse().unwrap()).collect();
         let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();

@@ -47,7 +47,12 @@ pub fn import(
     let mut counted = std::collections::HashSet::new();
     let faces = photos
         .iter()
-        .filter(|p| p.file.hash.as_ref().is_some_and(|h| counted.insert(h.clone())))
+        .filter(|p| {
+            p.file
+                .hash
+                .as_ref()
+                .is_some_and(|h| counted.insert(h.clone()))
+        })
         .map(|p| p.faces.len())
         .sum();
     Ok(ImportSummary {

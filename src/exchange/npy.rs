@@ -27,7 +27,11 @@ pub(super) fn write(table: &Table, out: &Path) -> Result<Vec<PathBuf>, ExchangeE
             .map_err(|e| e.to_string())?;
         for row in table.rows() {
             if let Some((_, face)) = row.face {
-                let bytes: Vec<u8> = face.embedding.iter().flat_map(|v| v.to_le_bytes()).collect();
+                let bytes: Vec<u8> = face
+                    .embedding
+                    .iter()
+                    .flat_map(|v| v.to_le_bytes())
+                    .collect();
                 w.write_all(&bytes).map_err(|e| e.to_string())?;
             }
         }

@@ -47,8 +47,7 @@ pub(super) fn write(table: &Table, out: &Path) -> Result<(), ExchangeError> {
         )]))
         .build();
     write_file(out, |w| {
-        let mut writer =
-            ArrowWriter::try_new(w, schema, Some(props)).map_err(|e| e.to_string())?;
+        let mut writer = ArrowWriter::try_new(w, schema, Some(props)).map_err(|e| e.to_string())?;
         for b in &batches {
             writer.write(b).map_err(|e| e.to_string())?;
         }
@@ -124,7 +123,8 @@ impl Columns {
         );
         self.mtime_ns.append_value(p.file.mtime_ns);
         self.width.append_option(read.then_some(i64::from(p.width)));
-        self.height.append_option(read.then_some(i64::from(p.height)));
+        self.height
+            .append_option(read.then_some(i64::from(p.height)));
         self.error.append_option(p.error());
         self.fingerprint.append_value(table.fingerprint);
         let face = row.face.map(|(_, f)| f);
@@ -159,7 +159,11 @@ impl Columns {
             ("width", col(Arc::new(self.width.finish())), true),
             ("height", col(Arc::new(self.height.finish())), true),
             ("error", col(Arc::new(self.error.finish())), true),
-            ("fingerprint", col(Arc::new(self.fingerprint.finish())), false),
+            (
+                "fingerprint",
+                col(Arc::new(self.fingerprint.finish())),
+                false,
+            ),
             ("face_index", col(Arc::new(self.face_index.finish())), true),
             ("bbox", col(Arc::new(self.bbox.finish())), true),
             ("landmarks", col(Arc::new(self.landmarks.finish())), true),

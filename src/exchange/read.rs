@@ -91,7 +91,9 @@ fn rows_of(batch: &RecordBatch, first: usize, out: &mut Vec<ImportRow>) -> Resul
             width: width[i],
             height: height[i],
             error: error[i].clone(),
-            fingerprint: fingerprint[i].clone().ok_or_else(|| needed("fingerprint"))?,
+            fingerprint: fingerprint[i]
+                .clone()
+                .ok_or_else(|| needed("fingerprint"))?,
             face_index: face_index[i],
             bbox: bbox[i].clone(),
             landmarks: landmarks[i].clone(),
@@ -144,7 +146,9 @@ fn ints(a: &dyn Array) -> Result<Vec<Option<i64>>, String> {
             })*
         };
     }
-    widen!(Int64Type, Int32Type, Int16Type, Int8Type, UInt64Type, UInt32Type, UInt16Type, UInt8Type);
+    widen!(
+        Int64Type, Int32Type, Int16Type, Int8Type, UInt64Type, UInt32Type, UInt16Type, UInt8Type
+    );
     Err(wrong_type(a, "integers"))
 }
 
@@ -161,18 +165,19 @@ fn floats(a: &dyn Array) -> Result<Vec<Option<f32>>, String> {
 
 /// A column of float lists, fixed-size or not.
 fn lists(a: &dyn Array) -> Result<Vec<Option<Vec<f32>>>, String> {
-    let each = |n: usize, is_null: &dyn Fn(usize) -> bool, value: &dyn Fn(usize) -> Vec<Option<f32>>| {
-        (0..n)
-            .map(|i| match is_null(i) {
-                true => Ok(None),
-                false => value(i)
-                    .into_iter()
-                    .collect::<Option<Vec<f32>>>()
-                    .map(Some)
-                    .ok_or_else(|| "a list holds an empty value".to_string()),
-            })
-            .collect()
-    };
+    let each =
+        |n: usize, is_null: &dyn Fn(usize) -> bool, value: &dyn Fn(usize) -> Vec<Option<f32>>| {
+            (0..n)
+                .map(|i| match is_null(i) {
+                    true => Ok(None),
+                    false => value(i)
+                        .into_iter()
+                        .collect::<Option<Vec<f32>>>()
+                        .map(Some)
+                        .ok_or_else(|| "a list holds an empty value".to_string()),
+                })
+                .collect()
+        };
     let items = |v: &dyn Array| floats(v).unwrap_or_default();
     let list_of_floats = match a.data_type() {
         DataType::FixedSizeList(f, _) | DataType::List(f) | DataType::LargeList(f) => {

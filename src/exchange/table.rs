@@ -127,7 +127,9 @@ impl<'a> Table<'a> {
 /// The length every vector has (0 when there is no face); faces of
 /// differing lengths cannot share one column.
 pub(super) fn dimension(photos: &[StoredPhoto]) -> Result<usize, String> {
-    let mut faces = photos.iter().flat_map(|p| p.faces.iter().map(move |f| (p, f)));
+    let mut faces = photos
+        .iter()
+        .flat_map(|p| p.faces.iter().map(move |f| (p, f)));
     let Some((_, first)) = faces.next() else {
         return Ok(0);
     };

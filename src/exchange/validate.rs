@@ -40,7 +40,9 @@ fn photo(path: String, rows: Vec<(usize, ImportRow)>, dim: usize) -> Result<Stor
             ));
         }
         match row.face_index {
-            Some(index) => faces.push((index, face(row, dim).map_err(|e| format!("row {i}: {e}"))?)),
+            Some(index) => {
+                faces.push((index, face(row, dim).map_err(|e| format!("row {i}: {e}"))?))
+            }
             None => faceless += 1,
         }
     }
@@ -50,7 +52,11 @@ fn photo(path: String, rows: Vec<(usize, ImportRow)>, dim: usize) -> Result<Stor
         ));
     }
     faces.sort_by_key(|(index, _)| *index);
-    if faces.iter().enumerate().any(|(k, (index, _))| *index != k as i64) {
+    if faces
+        .iter()
+        .enumerate()
+        .any(|(k, (index, _))| *index != k as i64)
+    {
         return Err(format!(
             "row {first_at}: the face indices of {path} do not run 0, 1, 2, … once each"
         ));
@@ -61,8 +67,11 @@ fn photo(path: String, rows: Vec<(usize, ImportRow)>, dim: usize) -> Result<Stor
 
 /// Whether two rows agree on every photo column.
 fn same_photo(a: &ImportRow, b: &ImportRow) -> bool {
-    (&a.person, &a.hash, a.size, a.mtime_ns, a.width, a.height, &a.error)
-        == (&b.person, &b.hash, b.size, b.mtime_ns, b.width, b.height, &b.error)
+    (
+        &a.person, &a.hash, a.size, a.mtime_ns, a.width, a.height, &a.error,
+    ) == (
+        &b.person, &b.hash, b.size, b.mtime_ns, b.width, b.height, &b.error,
+    )
 }
 
 /// A store key of the dataset's layout: `person/photo` as the scan writes it.
@@ -71,14 +80,18 @@ fn check_path(path: &str, person: &str) -> Result<(), String> {
     let parts: Vec<&str> = path.split('/').collect();
     let plain = key.as_deref() == Some(path)
         && parts.len() == 2
-        && parts.iter().all(|p| !p.is_empty() && *p != "." && *p != "..");
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && *p != "." && *p != "..");
     if !plain {
         return Err(format!(
             "path {path:?} is not `person/photo` relative to the dataset"
         ));
     }
     if parts[0] != person || person.starts_with('.') {
-        return Err(format!("path {path:?} is not in person {person:?}'s folder"));
+        return Err(format!(
+            "path {path:?} is not in person {person:?}'s folder"
+        ));
     }
     Ok(())
 }
@@ -107,7 +120,9 @@ fn stored(path: String, row: &ImportRow, faces: Vec<Face>) -> Result<StoredPhoto
         });
     };
     if hash.len() != 64 || !hash.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
-        return Err(format!("{path}: hash {hash:?} is not BLAKE3 hex (64 lowercase hex digits)"));
+        return Err(format!(
+            "{path}: hash {hash:?} is not BLAKE3 hex (64 lowercase hex digits)"
+        ));
     }
     if row.error.is_some() && !faces.is_empty() {
         return Err(format!("{path} has both an `error` and faces"));
@@ -142,7 +157,11 @@ fn face(row: &ImportRow, dim: usize) -> Result<Face, String> {
         Some(v) if v.len() != len => Err(format!(
             "`{name}` has {} values, it must have {len}{}",
             v.len(),
-            if name == "embedding" { " (the length of this workspace's vectors)" } else { "" }
+            if name == "embedding" {
+                " (the length of this workspace's vectors)"
+            } else {
+                ""
+            }
         )),
         Some(_) => Err(format!("`{name}` holds a value that is not finite")),
         None => Err(format!("a face without `{name}`")),

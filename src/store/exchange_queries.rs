@@ -29,10 +29,7 @@ impl StoredPhoto {
     /// Why the photo has no faces, if it failed: the file's cause, else the
     /// pipeline's.
     pub fn error(&self) -> Option<&str> {
-        self.file
-            .error
-            .as_deref()
-            .or(self.content_error.as_deref())
+        self.file.error.as_deref().or(self.content_error.as_deref())
     }
 }
 
