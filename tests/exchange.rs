@@ -8,24 +8,20 @@
 //! with nothing written.
 
 mod common;
+// A test crate's root looks for modules beside it, not in its own folder.
+#[path = "exchange/support.rs"]
+mod support;
 
-use arrow_array::Array;
-use arrow_array::cast::AsArray;
-use arrow_array::types::Int32Type;
 use facecurate::exchange::{Format, export};
 use facecurate::store::Store;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
-
-/// A vector by content hash and face index, as bit patterns.
-type Vectors = BTreeMap<(String, i64), Vec<u32>>;
-
-/// A row without a face: its path, content hash and error.
-type Faceless = (String, Option<String>, Option<String>);
+use support::{
+    csv_rows, facecurate, facecurate_ok, faces_of_paths, files_in, fingerprint_of, parquet_vectors,
+    s, store_of, store_vectors, workspace,
+};
 
 /// The original workspace: scanned, reported and exported once per run.
 struct Original {
@@ -75,116 +71,6 @@ fn plant(root: &Path) {
         .save(root.join("ben_afflek/blank.png"))
         .expect("blank photo");
     std::fs::write(root.join("mindy_kaling/broken.jpg"), b"not a jpeg").expect("broken");
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
-
-/// `dir/ws.yaml` on `root` (state in `dir/facecurate-state`).
-fn workspace(dir: &Path, root: &Path) -> PathBuf {
-    std::fs::create_dir_all(dir).expect("workspace folder");
-    let ws = dir.join("ws.yaml");
-    facecurate_ok(&ws, &["init", s(root)]);
-    ws
-}
-
-fn facecurate(ws: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_facecurate"))
-        .args(["-w", s(ws)])
-        .args(args)
-        .output()
-        .expect("run facecurate");
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (
-        out.status.code().unwrap_or(-1),
-        text(&out.stdout),
-        text(&out.stderr),
-    )
-}
-
-fn facecurate_ok(ws: &Path, args: &[&str]) -> String {
-    let (code, out, err) = facecurate(ws, args);
-    assert_eq!(code, 0, "{args:?}: {err}");
-    out
-}
-
-fn store_of(ws: &Path) -> PathBuf {
-    facecurate::config::Workspace::load(ws)
-        .expect("workspace")
-        .store_path()
-}
-
-/// The store's vectors, read straight from its `faces.embedding` blobs.
-fn store_vectors(ws: &Path) -> Vectors {
-    let conn = rusqlite::Connection::open(store_of(ws)).expect("store");
-    let mut stmt = conn
-        .prepare("SELECT hash, idx, embedding FROM faces")
-        .expect("query");
-    let rows = stmt
-        .query_map([], |r| {
-            let blob: Vec<u8> = r.get(2)?;
-            let bits = blob
-                .chunks_exact(4)
-                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                .collect();
-            Ok(((r.get(0)?, r.get(1)?), bits))
-        })
-        .expect("rows");
-    rows.map(|r| r.expect("row")).collect()
-}
-
-/// Faces of every path (a content at two paths counts twice).
-fn faces_of_paths(ws: &Path) -> usize {
-    let conn = rusqlite::Connection::open(store_of(ws)).expect("store");
-    let n: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM files f JOIN faces c ON c.hash = f.hash",
-            [],
-            |r| r.get(0),
-        )
-        .expect("count");
-    n as usize
-}
-
-/// The Parquet file's vectors, and its rows without a face as (path, hash, error).
-fn parquet_vectors(file: &Path) -> (Vectors, Vec<Faceless>) {
-    let f = std::fs::File::open(file).expect("export");
-    let reader = ParquetRecordBatchReaderBuilder::try_new(f)
-        .expect("a Parquet file")
-        .build()
-        .expect("reader");
-    let (mut vectors, mut faceless) = (Vectors::new(), Vec::new());
-    for batch in reader {
-        let batch = batch.expect("batch");
-        let col = |n: &str| batch.column_by_name(n).expect(n);
-        let (path, hash, error) = (
-            col("path").as_string::<i32>(),
-            col("hash").as_string::<i32>(),
-            col("error").as_string::<i32>(),
-        );
-        let index = col("face_index").as_primitive::<Int32Type>();
-        let embedding = col("embedding").as_fixed_size_list();
-        for i in 0..batch.num_rows() {
-            let hash_of = |i| (!hash.is_null(i)).then(|| hash.value(i).to_string());
-            if index.is_null(i) {
-                let error = (!error.is_null(i)).then(|| error.value(i).to_string());
-                faceless.push((path.value(i).to_string(), hash_of(i), error));
-                continue;
-            }
-            let values = embedding.value(i);
-            let bits = values.as_primitive::<arrow_array::types::Float32Type>();
-            let bits: Vec<u32> = bits.values().iter().map(|v| v.to_bits()).collect();
-            let key = (
-                hash_of(i).expect("a face has a hash"),
-                i64::from(index.value(i)),
-            );
-            if let Some(before) = vectors.insert(key, bits.clone()) {
-                assert_eq!(before, bits, "paths sharing a content share its vectors");
-            }
-        }
-    }
-    (vectors, faceless)
 }
 
 #[test]
@@ -321,22 +207,6 @@ fn a_file_of_another_pipeline_is_refused_and_nothing_is_written() {
     assert_eq!(files_in(&ws), 0);
 }
 
-fn fingerprint_of(ws: &Path) -> String {
-    let quiet = facecurate::session::quiet();
-    facecurate::session::Session::open(ws, Default::default(), quiet)
-        .expect("session")
-        .fingerprint()
-        .to_string()
-}
-
-fn files_in(ws: &Path) -> usize {
-    let fp = fingerprint_of(ws);
-    Store::open(&store_of(ws), &fp)
-        .expect("store")
-        .count_files()
-        .expect("count")
-}
-
 #[test]
 fn malformed_files_and_wrong_vectors_are_refused_naming_the_file() {
     let o = original();
@@ -411,32 +281,4 @@ fn npy_and_csv_exports_hold_the_same_vectors() {
         let key = (r["hash"].clone(), r["face_index"].parse().expect("index"));
         assert_eq!(stored[&key], bits);
     }
-}
-
-/// The records of a CSV file as maps from the header's names (RFC 4180).
-fn csv_rows(file: &Path) -> Vec<BTreeMap<String, String>> {
-    let text = std::fs::read_to_string(file).expect("csv");
-    let mut records: Vec<Vec<String>> = vec![vec![String::new()]];
-    let (mut quoted, mut chars) = (false, text.chars().peekable());
-    while let Some(c) = chars.next() {
-        let record = records.last_mut().expect("a record");
-        let field = record.last_mut().expect("a field");
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => record.push(String::new()),
-            ('\r', false) => {}
-            ('\n', false) => records.push(vec![String::new()]),
-            (c, _) => field.push(c),
-        }
-    }
-    records.pop();
-    let header = records.remove(0);
-    records
-        .into_iter()
-        .map(|r| header.iter().cloned().zip(r).collect())
-        .collect()
 }

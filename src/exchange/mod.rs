@@ -16,6 +16,9 @@ mod read;
 mod table;
 mod validate;
 
+#[cfg(test)]
+mod tests;
+
 pub use import::{ImportSummary, import};
 pub use table::{COLUMNS, ExchangeError, ExportSummary, Format};
 
