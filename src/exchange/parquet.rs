@@ -30,14 +30,13 @@ pub(super) fn write(table: &Table, out: &Path) -> Result<(), ExchangeError> {
         message: e,
     };
     let rows: Vec<Row> = table.rows().collect();
-    let mut batches = Vec::new();
-    for chunk in rows.chunks(BATCH_ROWS) {
-        batches.push(batch(table, chunk).map_err(invalid)?);
-    }
-    if batches.is_empty() {
-        batches.push(batch(table, &[]).map_err(invalid)?);
-    }
-    let schema = batches[0].schema();
+    let batches = rows
+        .chunks(BATCH_ROWS)
+        .map(|chunk| batch(table, chunk))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(invalid)?;
+    // The schema from an empty batch: a table without rows has one too.
+    let schema = batch(table, &[]).map_err(invalid)?.schema();
     let props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .set_created_by(format!("facecurate {}", env!("CARGO_PKG_VERSION")))

@@ -29,7 +29,9 @@ pub(super) fn photos(rows: Vec<ImportRow>, dim: Option<usize>) -> Result<Vec<Sto
 
 /// One photo from its rows (at least one).
 fn photo(path: String, rows: Vec<(usize, ImportRow)>, dim: usize) -> Result<StoredPhoto, String> {
-    let (first_at, first) = &rows[0];
+    let Some((first_at, first)) = rows.first() else {
+        return Err(format!("{path} has no row"));
+    };
     check_path(&path, &first.person).map_err(|e| format!("row {first_at}: {e}"))?;
     let mut faces: Vec<(i64, Face)> = Vec::new();
     let mut faceless = 0;
