@@ -9,6 +9,7 @@ pub mod bench_api;
 pub mod classify;
 pub mod config;
 pub mod dataset;
+pub mod exchange;
 pub mod facenet;
 pub mod fault;
 #[doc(hidden)]

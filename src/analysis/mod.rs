@@ -39,6 +39,7 @@ pub use state::{Analysis, Change};
 mod judging;
 mod kinds;
 mod refresh;
+mod thumbless;
 mod update;
 
 #[cfg(test)]

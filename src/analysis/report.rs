@@ -15,6 +15,10 @@ pub struct Report {
     pub photos: Vec<PhotoReport>,
     pub duplicates: Vec<DuplicateReport>,
     pub persons: Vec<PersonReport>,
+    /// What the analysis could not check (faces without a thumb); absent
+    /// when there is nothing to say.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -130,6 +134,7 @@ impl Analysis {
             photos: photos.into_iter().map(|p| p.1).collect(),
             duplicates: duplicates.into_iter().map(|d| d.2).collect(),
             persons,
+            warnings: self.warnings(),
         }
     }
 

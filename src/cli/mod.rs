@@ -36,8 +36,10 @@ mod demo;
 mod detect;
 mod edit;
 mod embed;
+mod export;
 mod facenet_setup;
 mod global;
+mod import;
 mod inbox;
 mod init;
 mod models_cmd;
@@ -115,6 +117,10 @@ pub enum Command {
     Train(train::TrainArgs),
     /// Who is in each face, by the saved classifier (or `unknown`).
     Classify(classify::ClassifyArgs),
+    /// Write every face of the store (box, landmarks, score, vector) as Parquet, npy or CSV.
+    Export(export::ExportArgs),
+    /// Load faces from a Parquet export into the store (same pipeline fingerprint only).
+    Import(import::ImportArgs),
     /// Crop every face of a dataset like facenet's align_dataset_mtcnn.py (DST/<person>/<name>.png).
     Align(align::AlignArgs),
     /// Faces only (box, landmarks, score) with MTCNN or YuNet; no embedding.
@@ -162,6 +168,8 @@ fn run_command(cli: &GlobalArgs, command: &Command) -> anyhow::Result<Outcome> {
         Command::Train(args) => train::run(cli, args),
         Command::Classify(args) => classify::run(cli, args),
         Command::Verify(args) => verify::run(cli, args),
+        Command::Export(args) => export::run(cli, args),
+        Command::Import(args) => import::run(cli, args),
         Command::Detect(args) => detect::run(cli, args),
         Command::Align(args) => align::run(cli, args),
         Command::Show(args) => show::run(cli, args),

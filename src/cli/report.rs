@@ -291,4 +291,7 @@ pub fn print_text(report: &Report) {
         "also {} photos (not problems; `report --json` lists them)",
         informational.join(", ")
     );
+    for w in &report.warnings {
+        outln!("warning: {w}");
+    }
 }

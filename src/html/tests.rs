@@ -61,6 +61,7 @@ fn report() -> Report {
                 clusters: Vec::new(),
             },
         ],
+        warnings: Vec::new(),
     }
 }
 

@@ -22,6 +22,8 @@ pub enum SessionError {
     Runtime(#[from] crate::runtime::RuntimeError),
     #[error(transparent)]
     Fetch(#[from] crate::models::fetch::FetchError),
+    #[error(transparent)]
+    Exchange(#[from] crate::exchange::ExchangeError),
     #[error("{0}")]
     Message(String),
     #[error("stopped before the scan finished")]

@@ -11,6 +11,7 @@ mod classifier;
 mod edits;
 mod error;
 mod events;
+mod exchange;
 mod inbox;
 mod live;
 mod open;

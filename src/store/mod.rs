@@ -10,6 +10,7 @@
 
 mod batch;
 mod error;
+mod exchange_queries;
 mod open;
 mod pair_memo;
 mod pairs;
@@ -19,6 +20,7 @@ mod shards;
 
 pub use batch::Batch;
 pub use error::{StoreError, describe};
+pub use exchange_queries::{PutSummary, StoredPhoto};
 pub use open::{Recovery, Store};
 pub use queries::{FileRow, Reviewed};
 pub use shards::{Merged, keys as meta_keys};

@@ -70,7 +70,7 @@ impl Store {
 
     /// Every face processed under this fingerprint by content hash, each
     /// photo's in index order.
-    fn faces_by_hash(&self) -> Result<HashMap<String, Vec<Face>>, StoreError> {
+    pub(super) fn faces_by_hash(&self) -> Result<HashMap<String, Vec<Face>>, StoreError> {
         let mut faces: HashMap<String, Vec<(i64, Face)>> = HashMap::new();
         // One sequential pass over the table; faces are put in order per photo below.
         let mut stmt = self
