@@ -25,7 +25,12 @@ fn photos(dir: &Path) -> Vec<PathBuf> {
     };
     for person in people.flatten().map(|e| e.path()).filter(|p| p.is_dir()) {
         if let Ok(files) = std::fs::read_dir(&person) {
-            out.extend(files.flatten().map(|e| e.path()).filter(|p| is_photo_path(p)));
+            out.extend(
+                files
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| is_photo_path(p)),
+            );
         }
     }
     out.sort();
