@@ -3,6 +3,7 @@
 
 use super::error::ConfigError;
 use super::models::ModelSettings;
+use super::precision::Precision;
 use crate::pipeline::detect::DetectSettings;
 use crate::runtime::Device;
 use std::path::PathBuf;
@@ -47,6 +48,8 @@ pub struct Workspace {
     pub state_dir: PathBuf,
     pub models: ModelSettings,
     pub device: Device,
+    /// As written (`models.precision` holds what it resolved to).
+    pub precision: Precision,
     /// `None`: one worker per core.
     pub workers: Option<usize>,
     pub threads: usize,

@@ -16,6 +16,7 @@ pub struct Overrides {
     pub device: Option<Device>,
     pub workers: Option<usize>,
     pub threads: Option<usize>,
+    pub precision: Option<crate::config::Precision>,
 }
 
 /// An open workspace; cheap to clone for background threads.
@@ -49,7 +50,16 @@ impl Session {
     }
 
     /// A session over an already loaded workspace.
-    pub fn of(ws: Workspace, overrides: Overrides, sink: Sink) -> Result<Session, SessionError> {
+    pub fn of(
+        mut ws: Workspace,
+        overrides: Overrides,
+        sink: Sink,
+    ) -> Result<Session, SessionError> {
+        let precision = overrides.precision.unwrap_or(ws.precision);
+        ws.models.precision = precision.resolve(
+            overrides.device.unwrap_or(ws.device),
+            crate::config::Host::detect(),
+        );
         let manifest = Manifest::builtin()
             .map_err(|e| SessionError::Message(format!("the built-in model manifest: {e}")))?;
         let fingerprint =
