@@ -29,8 +29,9 @@ Subcommands:
       quantize_static with those same ranges (calibration cache): QDQ,
       per-channel int8 weights, uint8 activations, Conv/Gemm only.
   bench FP32 FACES MODEL... [--limit N] [--threads 1,2]
-      ms/face (batch 1, each thread count) of each model, and its embeddings'
-      cosine to FP32's (min / median / 1st percentile) over the faces.
+      each model's embeddings' cosine to FP32's (min / 1st percentile /
+      median) over the faces, then ms/face at batch 1 for each thread count,
+      in interleaved rounds (best and median round: the machine may be shared).
 """
 
 import argparse
@@ -178,35 +179,38 @@ def embed(sess, faces):
     return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
-def timed(sess, faces, reps=3):
-    """Best of `reps` passes over the faces, ms per face at batch 1."""
-    name = sess.get_inputs()[0].name
-    for x in faces[:20]:
-        sess.run(None, {name: x})
-    best = float("inf")
-    for _ in range(reps):
-        t = time.perf_counter()
-        for x in faces:
-            sess.run(None, {name: x})
-        best = min(best, (time.perf_counter() - t) / len(faces) * 1000)
-    return best
-
-
 def bench(a):
+    """Timing on a shared machine: every (model, threads) session runs a
+    short batch in turn, round after round, and each reports its fastest
+    round (the least disturbed) and its median one."""
     files = face_files(a.faces, a.limit)
     faces = [load(f) for f in files]
-    timing = faces[: a.timing_faces]
     threads = [int(t) for t in a.threads.split(",")]
+    models = [a.fp32, *a.models]
     ref = embed(session(a.fp32, 1), faces)
-    print(f"{len(faces)} faces ({len(timing)} timed), onnxruntime {ort.__version__}")
-    for path in [a.fp32, *a.models]:
-        ms = [timed(session(path, t), timing) for t in threads]
+    print(f"{len(faces)} faces, onnxruntime {ort.__version__}, {os.cpu_count()} cpus")
+    for path in models:
         cos = np.sum(embed(session(path, 1), faces) * ref, axis=1)
-        times = ", ".join(f"{t} thr {m:.2f} ms/face" for t, m in zip(threads, ms))
         print(
-            f"{os.path.basename(path)}: {times}; cosine to fp32 min {cos.min():.4f} "
+            f"{os.path.basename(path)}: cosine to fp32 min {cos.min():.4f} "
             f"p1 {np.percentile(cos, 1):.4f} median {statistics.median(cos.tolist()):.4f}"
         )
+    runs = {(p, t): session(p, t) for p in models for t in threads}
+    batch = faces[: a.batch]
+    name = runs[(a.fp32, 1)].get_inputs()[0].name
+    for sess in runs.values():
+        for x in batch[:5]:
+            sess.run(None, {name: x})
+    times = {k: [] for k in runs}
+    for _ in range(a.rounds):
+        for k, sess in runs.items():
+            t = time.perf_counter()
+            for x in batch:
+                sess.run(None, {name: x})
+            times[k].append((time.perf_counter() - t) / len(batch) * 1000)
+    print(f"ms/face at batch 1, {a.rounds} rounds of {len(batch)} faces: best (median)")
+    for (path, t), ms in times.items():
+        print(f"  {os.path.basename(path)} {t} thread(s): {min(ms):.2f} ({statistics.median(ms):.2f})")
 
 
 def main():
@@ -227,7 +231,8 @@ def main():
     b.add_argument("faces")
     b.add_argument("models", nargs="+")
     b.add_argument("--limit", type=int, default=0)
-    b.add_argument("--timing-faces", type=int, default=300)
+    b.add_argument("--batch", type=int, default=20, help="faces per timing round")
+    b.add_argument("--rounds", type=int, default=40)
     b.add_argument("--threads", default="1,2")
     a = p.parse_args()
     {"calibrate": calibrate, "reference": reference, "bench": bench}[a.cmd](a)
