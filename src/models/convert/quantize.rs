@@ -308,7 +308,7 @@ fn constant(node: &NodeProto, inits: &HashMap<String, TensorProto>, name: &str) 
 fn per_channel_int8(node: &NodeProto, w: &Array) -> Result<(Array, Vec<f32>)> {
     let values = w.to_f32();
     let channels = w.dims[0];
-    if channels == 0 || values.len() % channels != 0 {
+    if channels == 0 || !values.len().is_multiple_of(channels) {
         return Err(node_error(node, "weight has no output channels"));
     }
     if values.iter().any(|v| !v.is_finite()) {
