@@ -200,6 +200,13 @@ fn precision_is_documented_parsed_and_resolved() {
     }
     let ws = Workspace::parse("dataset: data\ndevice: cuda\n", &file).unwrap();
     assert_eq!(ws.models.precision, Precision::Fp32, "auto is fp32 on CUDA");
+    // The command line's --precision and --device win.
+    let ws = Workspace::parse("dataset: data\nprecision: int8\n", &file).unwrap();
+    let flagged = ws.clone().with_precision(Some(Precision::Fp32), None);
+    assert_eq!(flagged.models.precision, Precision::Fp32);
+    let auto = Workspace::parse("dataset: data\n", &file).unwrap();
+    let cuda = auto.with_precision(None, Some(Device::Cuda));
+    assert_eq!(cuda.models.precision, Precision::Fp32);
     let (line, key, message) = invalid("dataset: data\nprecision: fp16\n");
     assert_eq!((line, key.as_deref()), (Some(2), Some("precision")));
     assert!(message.contains("fp16"), "{message}");

@@ -50,16 +50,8 @@ impl Session {
     }
 
     /// A session over an already loaded workspace.
-    pub fn of(
-        mut ws: Workspace,
-        overrides: Overrides,
-        sink: Sink,
-    ) -> Result<Session, SessionError> {
-        let precision = overrides.precision.unwrap_or(ws.precision);
-        ws.models.precision = precision.resolve(
-            overrides.device.unwrap_or(ws.device),
-            crate::config::Host::detect(),
-        );
+    pub fn of(ws: Workspace, overrides: Overrides, sink: Sink) -> Result<Session, SessionError> {
+        let ws = ws.with_precision(overrides.precision, overrides.device);
         let manifest = Manifest::builtin()
             .map_err(|e| SessionError::Message(format!("the built-in model manifest: {e}")))?;
         let fingerprint =
