@@ -101,16 +101,6 @@ impl Precision {
     }
 }
 
-impl crate::config::Workspace {
-    /// The workspace with the built-in SFace's precision resolved again
-    /// for the command line's `--precision` and `--device`, when given.
-    pub fn with_precision(mut self, precision: Option<Precision>, device: Option<Device>) -> Self {
-        let precision = precision.unwrap_or(self.precision);
-        self.models.precision = precision.resolve(device.unwrap_or(self.device), Host::detect());
-        self
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
