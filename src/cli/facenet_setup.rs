@@ -55,7 +55,11 @@ pub fn embedder_spec(
         return Ok(facecurate::config::load_embedder_spec(path)?);
     }
     match choice.embedder.as_deref().unwrap_or("sface") {
-        "sface" => Ok(EmbedderSpec::sface(file(cache, manifest, "sface")?)),
+        "sface" => {
+            let name = session.workspace().models.builtin_artifact("sface");
+            setup::ensure(session, &[name])?;
+            Ok(EmbedderSpec::sface(file(cache, manifest, name)?))
+        }
         "facenet" => {
             setup::ensure(session, &["facenet"])?;
             Ok(EmbedderSpec::facenet(file(cache, manifest, "facenet")?))

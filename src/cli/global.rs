@@ -20,4 +20,8 @@ pub struct GlobalArgs {
     /// Intra-op threads per worker session; workers × threads should not exceed the cores.
     #[arg(long, global = true)]
     pub threads: Option<usize>,
+    /// The built-in SFace's arithmetic: fp32, int8, or auto (int8 on a CPU with VNNI, fp32 on CUDA)
+    /// [default: the workspace's `precision`, else auto].
+    #[arg(long, global = true)]
+    pub precision: Option<facecurate::config::Precision>,
 }

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum ModelsAction {
-    /// Download and check what is missing (the default set, plus `--with NAME`).
+    /// Download and check what is missing (the default set, the SFace build `precision` picks, plus `--with NAME`).
     Fetch {
         /// Also fetch these optional artifacts (see `models list`).
         #[arg(long = "with")]
@@ -36,6 +36,12 @@ pub fn run(cli: &GlobalArgs, action: &ModelsAction) -> Result<Outcome> {
     match action {
         ModelsAction::Fetch { with, from } => {
             let mut names = fetch::default_names(&manifest);
+            // The SFace build `precision` picks here (int8 on a VNNI CPU), so
+            // a machine provisioned once can scan offline.
+            let sface = session.workspace().models.builtin_artifact("sface");
+            if !names.contains(&sface) {
+                names.push(sface);
+            }
             for extra in with {
                 if manifest.get(extra).is_none() {
                     bail!("unknown artifact `{extra}`; `facecurate models list` shows the names");

@@ -16,6 +16,7 @@ fn overrides(cli: &GlobalArgs) -> Overrides {
         device: cli.device,
         workers: cli.workers,
         threads: cli.threads,
+        precision: cli.precision,
     }
 }
 

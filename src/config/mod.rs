@@ -16,6 +16,7 @@ mod error;
 mod models;
 mod parse;
 mod paths;
+mod precision;
 mod raw;
 mod spec_file;
 mod template;
@@ -27,6 +28,7 @@ use std::path::Path;
 pub use error::ConfigError;
 pub use models::{BUILTIN_DETECTORS, BUILTIN_EMBEDDERS, MTCNN_NAMES, ModelSettings};
 pub use paths::{absolute, resolve};
+pub use precision::{Host, Precision};
 pub use spec_file::{load_embedder_spec, parse_embedder_spec};
 pub use template::{EXAMPLE_DATASET, template};
 pub use workspace::{

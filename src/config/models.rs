@@ -7,6 +7,7 @@
 use super::error::ConfigError;
 use super::parse::key_line;
 use super::paths::resolve;
+use super::precision::Precision;
 use crate::facenet::mtcnn::MtcnnFiles;
 use crate::facenet::{DetectorKind, DetectorModel, EmbedderSpec};
 use crate::models::{Cache, Manifest};
@@ -67,6 +68,9 @@ pub struct ModelSettings {
     pub embedders: BTreeMap<String, EmbedderSpec>,
     /// Declared detectors by name, paths absolute.
     pub detectors: BTreeMap<String, DetectorModel>,
+    /// The built-in SFace's precision, resolved (fp32 or int8, never auto):
+    /// the workspace's `precision` on its `device`, or the command line's.
+    pub precision: Precision,
 }
 
 impl ModelSettings {
@@ -91,9 +95,18 @@ impl ModelSettings {
             BUILTIN_EMBEDDERS
                 .iter()
                 .copied()
-                .filter(|n| *n == self.embedder),
+                .filter(|n| *n == self.embedder)
+                .map(|n| self.builtin_artifact(n)),
         );
         names
+    }
+
+    /// The manifest name of built-in embedder `name` at this precision.
+    pub fn builtin_artifact(&self, name: &'static str) -> &'static str {
+        match name {
+            "sface" => self.precision.sface_artifact(),
+            other => other,
+        }
     }
 
     /// The chosen models' files: built-ins in `cache`, declared ones where
@@ -117,6 +130,9 @@ impl ModelSettings {
         let embedder = match self.declared_embedder() {
             Some(spec) => spec.clone(),
             None if self.embedder == "facenet" => EmbedderSpec::facenet(file("facenet")?),
+            None if self.embedder == "sface" => {
+                EmbedderSpec::sface(file(self.builtin_artifact("sface"))?)
+            }
             None => EmbedderSpec::sface(file(&self.embedder)?),
         };
         Ok(ModelFiles { detector, embedder })
@@ -229,6 +245,7 @@ impl RawModels {
             embedder,
             embedders,
             detectors,
+            precision: Precision::Fp32,
         })
     }
 }

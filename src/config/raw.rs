@@ -6,6 +6,7 @@ use super::error::ConfigError;
 use super::models::RawModels;
 use super::parse::key_line;
 use super::paths::resolve;
+use super::precision::{Host, Precision};
 use super::values::{count_or_auto, millis, positive, side, unit_interval};
 use super::workspace::{DEFAULT_INBOX, DEFAULT_STATE_DIR, WatchSettings, Workspace};
 use crate::pipeline::detect::DetectSettings;
@@ -27,6 +28,8 @@ pub struct RawWorkspace {
     models: RawModels,
     #[serde(default)]
     device: Device,
+    #[serde(default)]
+    precision: Precision,
     #[serde(default, deserialize_with = "count_or_auto")]
     workers: Option<usize>,
     #[serde(default = "one", deserialize_with = "positive")]
@@ -213,13 +216,15 @@ impl RawWorkspace {
         dataset: PathBuf,
         state_dir: PathBuf,
     ) -> Result<Workspace, ConfigError> {
-        let models = self.models.validate(text, file, base)?;
+        let mut models = self.models.validate(text, file, base)?;
+        models.precision = self.precision.resolve(self.device, Host::detect());
         Ok(Workspace {
             file: file.to_path_buf(),
             dataset,
             state_dir,
             models,
             device: self.device,
+            precision: self.precision,
             workers: self.workers,
             threads: self.threads,
             detect: DetectSettings {

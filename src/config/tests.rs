@@ -36,6 +36,7 @@ fn the_template_parses_to_the_defaults() {
     assert_eq!(ws.dataset, dir.path().join("data"));
     assert_eq!(ws.state_dir, dir.path().join(DEFAULT_STATE_DIR));
     assert_eq!(ws.device, Device::Auto);
+    assert_eq!(ws.precision, Precision::Auto);
     assert_eq!(ws.workers, None);
     assert_eq!(ws.threads, 1);
     assert_eq!(ws.detect, DetectSettings::default());
@@ -185,4 +186,58 @@ fn the_inbox_is_one_visible_folder_name() {
         assert_eq!((line, key.as_deref()), (Some(2), Some("inbox")), "{bad}");
         assert!(message.contains("allowed:"), "{message}");
     }
+}
+
+#[test]
+fn precision_is_documented_parsed_and_resolved() {
+    let documented = template("data");
+    assert!(documented.contains("\nprecision: auto\n"), "{documented}");
+    let (_dir, file) = setup();
+    for (written, want) in [("fp32", Precision::Fp32), ("int8", Precision::Int8)] {
+        let text = format!("dataset: data\nprecision: {written}\n");
+        let ws = Workspace::parse(&text, &file).unwrap();
+        assert_eq!((ws.precision, ws.models.precision), (want, want));
+    }
+    let ws = Workspace::parse("dataset: data\ndevice: cuda\n", &file).unwrap();
+    assert_eq!(ws.models.precision, Precision::Fp32, "auto is fp32 on CUDA");
+    // The command line's --precision and --device win.
+    let ws = Workspace::parse("dataset: data\nprecision: int8\n", &file).unwrap();
+    let flagged = ws.clone().with_precision(Some(Precision::Fp32), None);
+    assert_eq!(flagged.models.precision, Precision::Fp32);
+    let auto = Workspace::parse("dataset: data\n", &file).unwrap();
+    let cuda = auto.with_precision(None, Some(Device::Cuda));
+    assert_eq!(cuda.models.precision, Precision::Fp32);
+    let (line, key, message) = invalid("dataset: data\nprecision: fp16\n");
+    assert_eq!((line, key.as_deref()), (Some(2), Some("precision")));
+    assert!(message.contains("fp16"), "{message}");
+}
+
+#[test]
+fn the_fingerprint_covers_the_precision() {
+    let (_dir, file) = setup();
+    let manifest = crate::models::Manifest::builtin().unwrap();
+    let at = |p: &str| {
+        let ws = Workspace::parse(&format!("dataset: data\nprecision: {p}\n"), &file).unwrap();
+        let files = ws
+            .models
+            .files(&crate::models::Cache::new("/c".into()), &manifest);
+        let model = files.unwrap().embedder.model;
+        let fp = crate::dataset::workspace_fingerprint(&ws, &manifest).unwrap();
+        let id = crate::dataset::embedder_identity(&ws, &manifest).unwrap();
+        (model, fp, id)
+    };
+    let (fp32, int8) = (at("fp32"), at("int8"));
+    assert_eq!(
+        fp32.0,
+        std::path::Path::new("/c/models/sface_2021dec_fp32.onnx")
+    );
+    assert_eq!(
+        int8.0,
+        std::path::Path::new("/c/models/sface_2021dec_int8.onnx")
+    );
+    assert_ne!(fp32.1, int8.1);
+    assert_ne!(fp32.2, int8.2);
+    // fp32 keeps the identity SFace always had: existing stores stay valid.
+    assert_eq!(fp32.2, manifest.get("sface").unwrap().sha256);
+    assert_eq!(int8.2, manifest.get("sface_int8").unwrap().sha256);
 }

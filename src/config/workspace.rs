@@ -3,6 +3,7 @@
 
 use super::error::ConfigError;
 use super::models::ModelSettings;
+use super::precision::{Host, Precision};
 use crate::pipeline::detect::DetectSettings;
 use crate::runtime::Device;
 use std::path::PathBuf;
@@ -47,6 +48,8 @@ pub struct Workspace {
     pub state_dir: PathBuf,
     pub models: ModelSettings,
     pub device: Device,
+    /// As written (`models.precision` holds what it resolved to).
+    pub precision: Precision,
     /// `None`: one worker per core.
     pub workers: Option<usize>,
     pub threads: usize,
@@ -100,5 +103,15 @@ impl Workspace {
     /// Where the classifier keeps what it learns.
     pub fn classifier_dir(&self) -> PathBuf {
         self.state_dir.join("classifier")
+    }
+}
+
+impl Workspace {
+    /// The workspace with the built-in SFace's precision resolved again
+    /// for the command line's `--precision` and `--device`, when given.
+    pub fn with_precision(mut self, precision: Option<Precision>, device: Option<Device>) -> Self {
+        let precision = precision.unwrap_or(self.precision);
+        self.models.precision = precision.resolve(device.unwrap_or(self.device), Host::detect());
+        self
     }
 }

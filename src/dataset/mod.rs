@@ -101,8 +101,9 @@ fn fingerprint_models(
     };
     let embedder = match models.declared_embedder() {
         Some(spec) => format!("{}|{}", content(&spec.model)?, spec_identity(spec)),
-        // SFace keeps the identity it always had, so existing stores stay valid.
-        None if models.embedder == "sface" => pinned("sface"),
+        // SFace keeps the identity it always had, so existing stores stay
+        // valid; its int8 build (`precision`) is another pinned sha256.
+        None if models.embedder == "sface" => pinned(models.builtin_artifact("sface")),
         None => {
             let spec = crate::facenet::EmbedderSpec::facenet(PathBuf::new());
             format!("{}|{}", pinned(&models.embedder), spec_identity(&spec))

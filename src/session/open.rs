@@ -16,6 +16,7 @@ pub struct Overrides {
     pub device: Option<Device>,
     pub workers: Option<usize>,
     pub threads: Option<usize>,
+    pub precision: Option<crate::config::Precision>,
 }
 
 /// An open workspace; cheap to clone for background threads.
@@ -50,6 +51,7 @@ impl Session {
 
     /// A session over an already loaded workspace.
     pub fn of(ws: Workspace, overrides: Overrides, sink: Sink) -> Result<Session, SessionError> {
+        let ws = ws.with_precision(overrides.precision, overrides.device);
         let manifest = Manifest::builtin()
             .map_err(|e| SessionError::Message(format!("the built-in model manifest: {e}")))?;
         let fingerprint =

@@ -9,7 +9,7 @@ use super::proto::{AttributeProto, DimValue, Dimension, NodeProto, ValueInfoProt
 /// as convert.py's do.
 #[derive(Debug, thiserror::Error)]
 pub enum ConvertError {
-    #[error("unknown conversion {0:?} (known: sface, yunet)")]
+    #[error("unknown conversion {0:?} (known: sface, sface_int8, yunet)")]
     UnknownKind(String),
     #[error("{0} is converted by models/convert.py, which needs Python (with onnx, numpy, h5py)")]
     NeedsPython(String),

@@ -18,6 +18,7 @@
 mod fold;
 mod graph;
 mod proto;
+mod quantize;
 mod sface;
 mod tensor;
 mod yunet;
@@ -36,6 +37,7 @@ use proto::ModelProto;
 pub fn convert(kind: &str, input: &[u8]) -> Result<Vec<u8>> {
     let rewrite: fn(&mut ModelProto) -> Result<()> = match kind {
         "sface" => sface::convert,
+        "sface_int8" => sface_int8,
         "yunet" => yunet::convert,
         "facenet_keras" => return Err(ConvertError::NeedsPython(kind.to_string())),
         _ => return Err(ConvertError::UnknownKind(kind.to_string())),
@@ -43,4 +45,11 @@ pub fn convert(kind: &str, input: &[u8]) -> Result<Vec<u8>> {
     let mut model = ModelProto::decode(input)?;
     rewrite(&mut model)?;
     Ok(model.encode_to_vec())
+}
+
+/// The `sface` conversion, then static int8 quantization with the committed
+/// calibration (quantize.rs).
+fn sface_int8(model: &mut ModelProto) -> Result<()> {
+    sface::convert(model)?;
+    quantize::quantize(model, &quantize::Calibration::sface()?)
 }

@@ -1,6 +1,7 @@
 //! Small graphs built here for each rewrite and refusal (sface.rs,
 //! yunet.rs); the real models in real_inputs.rs.
 
+mod quantize;
 mod real_inputs;
 mod sface;
 mod yunet;

@@ -70,6 +70,11 @@ fn sface_matches_the_pinned_output() {
 }
 
 #[test]
+fn sface_int8_matches_the_pinned_output() {
+    check("sface_int8");
+}
+
+#[test]
 fn yunet_matches_the_pinned_output() {
     check("yunet");
 }
