@@ -52,7 +52,12 @@ from onnxruntime.quantization import (
     QuantType,
     quantize_static,
 )
-from onnxruntime.quantization.calibrate import TensorData, TensorsData, create_calibrator
+from onnxruntime.quantization.calibrate import (
+    TensorData,
+    TensorsData,
+    create_calibrator,
+    save_tensors_data,
+)
 from onnxruntime.quantization.quant_utils import compute_scale_zp, get_qmin_qmax_for_qType
 from PIL import Image
 
@@ -145,8 +150,6 @@ def reference(a):
         },
     )
     with tempfile.TemporaryDirectory() as tmp:
-        from onnxruntime.quantization.calibrate import save_tensors_data  # noqa: PLC0415
-
         cache = os.path.join(tmp, "ranges.json")
         save_tensors_data(data, cache)
         quantize_static(
