@@ -21,7 +21,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub threads: Option<usize>,
     /// The built-in SFace's arithmetic: fp32, int8, or auto (int8 on a CPU with VNNI, fp32 on CUDA)
-    /// [default: the workspace's `precision`, else auto].
+    /// [default: the workspace's `precision`, else fp32].
     #[arg(long, global = true)]
     pub precision: Option<facecurate::config::Precision>,
 }

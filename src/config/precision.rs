@@ -1,9 +1,11 @@
 //! `precision: fp32|int8|auto` (and `--precision`): which build of the
 //! built-in SFace embeds. int8 is the static QDQ model made at fetch time
 //! (`sface_int8` in models/manifest.json): about a third faster on a CPU
-//! with VNNI, its vectors within cosine 0.96 of fp32's (BENCHMARKS.md), so
-//! stores made under one precision re-embed under the other (each is its own
-//! pinned sha256 in the fingerprint). `auto` is decided without loading ONNX
+//! with VNNI; the largest face of a photo stays within cosine 0.96 of its
+//! fp32 vector, but small background faces drift to 0.81 (BENCHMARKS.md),
+//! which is why fp32 stays the default. Stores made under one precision
+//! re-embed under the other (each is its own pinned sha256 in the
+//! fingerprint). `auto` is decided without loading ONNX
 //! Runtime (a warm rescan never does): int8 when the device is the CPU and
 //! the CPU has AVX-512 VNNI or AVX-VNNI; fp32 on CUDA, and fp32 for `device:
 //! auto` when `ORT_DYLIB_PATH` names a library of the user's own (it may
@@ -14,9 +16,9 @@ use crate::runtime::{Device, ORT_DYLIB_ENV};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Precision {
+    #[default]
     Fp32,
     Int8,
-    #[default]
     Auto,
 }
 

@@ -36,7 +36,7 @@ fn the_template_parses_to_the_defaults() {
     assert_eq!(ws.dataset, dir.path().join("data"));
     assert_eq!(ws.state_dir, dir.path().join(DEFAULT_STATE_DIR));
     assert_eq!(ws.device, Device::Auto);
-    assert_eq!(ws.precision, Precision::Auto);
+    assert_eq!(ws.precision, Precision::Fp32);
     assert_eq!(ws.workers, None);
     assert_eq!(ws.threads, 1);
     assert_eq!(ws.detect, DetectSettings::default());
