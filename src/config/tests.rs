@@ -191,20 +191,22 @@ fn the_inbox_is_one_visible_folder_name() {
 #[test]
 fn precision_is_documented_parsed_and_resolved() {
     let documented = template("data");
-    assert!(documented.contains("\nprecision: auto\n"), "{documented}");
+    assert!(documented.contains("\nprecision: fp32\n"), "{documented}");
     let (_dir, file) = setup();
     for (written, want) in [("fp32", Precision::Fp32), ("int8", Precision::Int8)] {
         let text = format!("dataset: data\nprecision: {written}\n");
         let ws = Workspace::parse(&text, &file).unwrap();
         assert_eq!((ws.precision, ws.models.precision), (want, want));
     }
-    let ws = Workspace::parse("dataset: data\ndevice: cuda\n", &file).unwrap();
+    let ws = Workspace::parse("dataset: data\n", &file).unwrap();
+    assert_eq!(ws.models.precision, Precision::Fp32, "fp32 unless asked");
+    let ws = Workspace::parse("dataset: data\nprecision: auto\ndevice: cuda\n", &file).unwrap();
     assert_eq!(ws.models.precision, Precision::Fp32, "auto is fp32 on CUDA");
     // The command line's --precision and --device win.
     let ws = Workspace::parse("dataset: data\nprecision: int8\n", &file).unwrap();
     let flagged = ws.clone().with_precision(Some(Precision::Fp32), None);
     assert_eq!(flagged.models.precision, Precision::Fp32);
-    let auto = Workspace::parse("dataset: data\n", &file).unwrap();
+    let auto = Workspace::parse("dataset: data\nprecision: auto\n", &file).unwrap();
     let cuda = auto.with_precision(None, Some(Device::Cuda));
     assert_eq!(cuda.models.precision, Precision::Fp32);
     let (line, key, message) = invalid("dataset: data\nprecision: fp16\n");
