@@ -90,10 +90,15 @@ impl Session {
             .or(self.ws.workers)
             .unwrap_or(cores / config.intra_threads)
             .max(1);
+        // Which SFace build embeds decides the vectors: say it.
+        let embedder = match self.ws.models.precision {
+            crate::config::Precision::Int8 if self.ws.models.embedder == "sface" => "sface int8",
+            _ => self.ws.models.embedder.as_str(),
+        };
         self.emit(Event::Log(format!(
             "{} + {}, {} provider, {} worker(s) x {} thread(s), ONNX Runtime {}",
             self.ws.models.detector,
-            self.ws.models.embedder,
+            embedder,
             runtime.provider,
             config.workers,
             config.intra_threads,
