@@ -29,7 +29,7 @@ pub use changes::{Changes, person_of};
 pub use engine::{Engine, LazyEngine};
 pub use listing::list_person;
 pub use outcome::{Progress, ScanError, ScanOutcome, ScanSummary};
-pub use scan::{scan, scan_shard};
+pub use scan::{scan, scan_part};
 pub use shard::Shard;
 pub use watch::{DatasetEvent, Watcher};
 

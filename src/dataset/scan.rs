@@ -42,35 +42,23 @@ pub fn scan(
     stop: &AtomicBool,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<ScanOutcome, ScanError> {
-    reconcile(
-        store,
-        root,
-        &Scope::All,
-        engine,
-        stop,
-        progress,
-        &mut |_, _| true,
-    )
+    scan_part(store, root, None, engine, stop, progress)
 }
 
-/// Scans the person folders of `shard` into `store` (a shard store).
-pub fn scan_shard(
+/// Scans the whole dataset, or only the person folders of `shard` (into
+/// that shard's own store).
+pub fn scan_part(
     store: &mut Store,
     root: &Path,
-    shard: Shard,
+    shard: Option<Shard>,
     engine: &mut LazyEngine,
     stop: &AtomicBool,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<ScanOutcome, ScanError> {
-    reconcile(
-        store,
-        root,
-        &Scope::Shard(shard),
-        engine,
-        stop,
-        progress,
-        &mut |_, _| true,
-    )
+    let scope = shard.map_or(Scope::All, Scope::Shard);
+    reconcile(store, root, &scope, engine, stop, progress, &mut |_, _| {
+        true
+    })
 }
 
 /// Reconciles `scope`. `stable(path, meta)` may defer a file that is still

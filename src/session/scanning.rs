@@ -59,12 +59,7 @@ impl Session {
             let mut store = self.store_at(path, check)?;
             let root = &self.ws.dataset;
             let progress = &mut |p: &dataset::Progress| self.emit(Event::Progress(p.clone()));
-            let outcome = match shard {
-                None => dataset::scan(&mut store, root, &mut engine, stop, progress),
-                Some(shard) => {
-                    dataset::scan_shard(&mut store, root, shard, &mut engine, stop, progress)
-                }
-            };
+            let outcome = dataset::scan_part(&mut store, root, shard, &mut engine, stop, progress);
             match outcome {
                 Err(ScanError::Store(e)) if e.is_corrupt() && !check => {
                     self.emit(Event::Warning(format!("{e}; checking the store")));
