@@ -102,7 +102,7 @@ impl ModelSettings {
     }
 
     /// The manifest name of built-in embedder `name` at this precision.
-    pub fn builtin_artifact(&self, name: &'static str) -> &'static str {
+    pub fn builtin_artifact<'a>(&self, name: &'a str) -> &'a str {
         match name {
             "sface" => self.precision.sface_artifact(),
             other => other,
@@ -130,10 +130,7 @@ impl ModelSettings {
         let embedder = match self.declared_embedder() {
             Some(spec) => spec.clone(),
             None if self.embedder == "facenet" => EmbedderSpec::facenet(file("facenet")?),
-            None if self.embedder == "sface" => {
-                EmbedderSpec::sface(file(self.builtin_artifact("sface"))?)
-            }
-            None => EmbedderSpec::sface(file(&self.embedder)?),
+            None => EmbedderSpec::sface(file(self.builtin_artifact(&self.embedder))?),
         };
         Ok(ModelFiles { detector, embedder })
     }

@@ -57,7 +57,8 @@ impl Store {
     /// their faces. Paths still waiting for the pipeline are left out
     /// ([`Store::pending`] counts them).
     pub fn exchange_photos(&self) -> Result<Vec<StoredPhoto>, StoreError> {
-        let faces = self.faces_by_hash()?;
+        // Exchange files carry no thumbs: their pages are not read.
+        let faces = self.faces_by_hash(false)?;
         let mut stmt = self.conn.prepare(PHOTOS).map_err(|e| self.err(e))?;
         let mut rows = stmt
             .query([self.fingerprint.as_str()])
