@@ -76,7 +76,7 @@ pub struct Scan {
 }
 
 const ROW_BLOCK: usize = 512;
-const COL_BLOCK: usize = 2048;
+pub(super) const COL_BLOCK: usize = 2048;
 
 /// Nearest `k` of every live row and all pairs at least `pair_min` similar,
 /// on at most `threads` threads. A panic in a block fails the scan, naming
@@ -208,7 +208,7 @@ pub fn nearest_of(v: &Vectors, rows: &[u32], k: usize) -> Vec<NeighbourList> {
 
 /// `c` (m×bn, row-major) = the first `m` rows of `rows` (row-major, `v.dim`
 /// wide) times rows `c0..c0 + bn` of `v`, transposed: their cosines.
-fn product(rows: &[f32], m: usize, v: &Vectors, c0: usize, bn: usize, c: &mut [f32]) {
+pub(super) fn product(rows: &[f32], m: usize, v: &Vectors, c0: usize, bn: usize, c: &mut [f32]) {
     let dim = v.dim;
     // Each slice is cut to exactly its view's size, so the views exist.
     let a = ArrayView2::from_shape((m, dim), &rows[..m * dim]).expect("cut to m×dim");

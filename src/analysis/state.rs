@@ -9,9 +9,10 @@ use super::hnsw::Index;
 use super::identity::{self, Evidence, PersonStats};
 use super::memo::PairMemo;
 use super::pixels::Precheck;
+use super::scan_memo::{self, SavedScan};
 use super::search;
 use super::settings::Settings;
-use super::similarity::{NeighbourList, Vectors};
+use super::similarity::{NeighbourList, Scan, Vectors};
 use crate::records::PhotoRecord;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -62,6 +63,9 @@ pub struct Analysis {
     /// Registered correlations by content: consulted before registering a
     /// pair, and after [`Analysis::with_memo`] exactly the pairs it used.
     pub(super) memo: PairMemo,
+    /// The saved search given to [`Analysis::with_memos`], then the one to
+    /// save for the next run (`None` when the saved one still holds).
+    scan_memo: Option<SavedScan>,
     pub(super) evidence: Vec<Option<Evidence>>,
     pub(super) groups: Vec<Vec<Vec<u32>>>,
     pub(super) merges: Vec<Option<u32>>,
@@ -78,6 +82,18 @@ impl Analysis {
     /// [`super::memo::tag`] of the same settings); [`Analysis::pair_memo`]
     /// then holds the pairs this run used, for the next one.
     pub fn with_memo(records: Vec<PhotoRecord>, settings: Settings, memo: PairMemo) -> Analysis {
+        Analysis::with_memos(records, settings, memo, None)
+    }
+
+    /// [`Analysis::with_memo`], also reusing a saved candidate search
+    /// (see [`super::scan_memo`]); [`Analysis::take_scan_to_save`] then
+    /// hands back the search to save when it changed.
+    pub fn with_memos(
+        records: Vec<PhotoRecord>,
+        settings: Settings,
+        memo: PairMemo,
+        scan: Option<SavedScan>,
+    ) -> Analysis {
         let dim = records
             .iter()
             .flat_map(|r| r.faces.first())
@@ -85,6 +101,7 @@ impl Analysis {
             .next()
             .unwrap_or(128);
         let mut a = Analysis::empty(settings, memo, dim, records.len());
+        a.scan_memo = scan;
         a.fill_slots(records);
         a.choose_faces();
         a.find_neighbours();
@@ -115,6 +132,7 @@ impl Analysis {
             prechecks: Vec::new(),
             pairs: BTreeMap::new(),
             memo,
+            scan_memo: None,
             evidence: Vec::new(),
             groups: Vec::new(),
             merges: Vec::new(),
@@ -178,7 +196,7 @@ impl Analysis {
             .iter()
             .map(|m| identity::person_stats(m, &self.vectors, &self.settings))
             .collect();
-        let (scan, index) = search::scan(&self.vectors, &self.search_query());
+        let (scan, index) = self.search_remembering();
         self.neighbours = scan.neighbours;
         self.index = index;
         self.prechecks = (0..n)
@@ -198,6 +216,45 @@ impl Analysis {
         }
         let persons: Vec<u32> = (0..self.names.len() as u32).collect();
         self.refresh_groups(&persons);
+    }
+
+    /// The candidate search, from the saved one where it holds; leaves in
+    /// `scan_memo` the search worth saving (exact searches only: the
+    /// index path is not remembered).
+    fn search_remembering(&mut self) -> (Scan, Option<Index>) {
+        let saved = self.scan_memo.take();
+        let tag = scan_memo::tag(&self.settings, self.vectors.dim);
+        let keys = scan_memo::row_keys(&self.vectors);
+        // The same test as the search's own choice of the index path.
+        if keys.iter().flatten().count() > self.settings.exact_search_max_faces {
+            return search::scan(&self.vectors, &self.search_query());
+        }
+        let (k, pair_min) = (
+            self.settings.neighbours,
+            self.settings.duplicate_candidate_cosine,
+        );
+        let reused = saved
+            .filter(|s| s.tag == tag)
+            .and_then(|s| scan_memo::reuse(&self.vectors, &keys, &s, k, pair_min));
+        let (scan, unchanged) = match reused {
+            Some(r) => (r.scan, r.unchanged),
+            None => (search::scan(&self.vectors, &self.search_query()).0, false),
+        };
+        if !unchanged {
+            self.scan_memo = Some(SavedScan {
+                tag,
+                keys,
+                neighbours: scan.neighbours.clone(),
+                pairs: scan.pairs.clone(),
+            });
+        }
+        (scan, None)
+    }
+
+    /// The candidate search to save for the next run, when this one did
+    /// not simply reuse the saved one.
+    pub fn take_scan_to_save(&mut self) -> Option<SavedScan> {
+        self.scan_memo.take()
     }
 
     fn search_query(&self) -> search::Query<'_> {

@@ -41,7 +41,7 @@ impl Session {
         let seconds = start.elapsed().as_secs_f64();
         for e in problems {
             self.emit(Event::Warning(format!(
-                "{e} (remembered duplicate pairs; only costs time)"
+                "{e} (remembered analysis results; only costs time)"
             )));
         }
         (report, seconds)

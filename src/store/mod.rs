@@ -15,6 +15,7 @@ mod open;
 mod pair_memo;
 mod pairs;
 pub mod queries;
+mod scan_memo;
 pub mod schema;
 mod shards;
 

@@ -77,9 +77,18 @@ impl Store {
             problems.push(e);
             PairMemo::default()
         });
-        let analysis = Analysis::with_memo(records, settings, remembered);
+        let saved_scan = self.saved_scan().unwrap_or_else(|e| {
+            problems.push(e);
+            None
+        });
+        let mut analysis = Analysis::with_memos(records, settings, remembered, saved_scan);
         if analysis.pair_memo().changed
             && let Err(e) = self.save_pair_memo(&tag, analysis.pair_memo())
+        {
+            problems.push(e);
+        }
+        if let Some(scan) = analysis.take_scan_to_save()
+            && let Err(e) = self.save_scan(&scan)
         {
             problems.push(e);
         }

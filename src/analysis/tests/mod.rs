@@ -13,6 +13,7 @@ use std::path::PathBuf;
 mod faces;
 mod fixtures;
 mod parallel;
+mod scan_memo;
 
 /// The same settings forced onto the HNSW index path.
 fn on_index() -> Settings {
