@@ -67,7 +67,7 @@ pub fn list_dataset(root: &std::path::Path, warn: &mut dyn FnMut(String)) -> Vec
             return out;
         }
     };
-    let mut persons: Vec<_> = persons.flatten().filter(|e| e.path().is_dir()).collect();
+    let mut persons: Vec<_> = persons.flatten().filter(|e| entry_is(e, true)).collect();
     persons.sort_by_key(|e| e.file_name());
     for person in persons {
         let folder = person.file_name();
@@ -95,7 +95,7 @@ pub fn list_dataset(root: &std::path::Path, warn: &mut dyn FnMut(String)) -> Vec
             .flatten()
             .filter(|f| {
                 let hidden = f.file_name().to_string_lossy().starts_with('.');
-                !hidden && f.path().is_file() && crate::pipeline::decode::is_photo_path(&f.path())
+                !hidden && entry_is(f, false) && crate::pipeline::decode::is_photo_path(&f.path())
             })
             .map(|f| f.file_name())
             .collect();
@@ -108,6 +108,24 @@ pub fn list_dataset(root: &std::path::Path, warn: &mut dyn FnMut(String)) -> Vec
         }
     }
     out
+}
+
+/// Whether a folder entry is a folder (`dir`) or a file, following links.
+/// The type read with the folder answers without a `stat` of each entry
+/// (a warm `report` lists every photo); only links and file systems that do
+/// not report types need one.
+fn entry_is(entry: &std::fs::DirEntry, dir: bool) -> bool {
+    match entry.file_type() {
+        Ok(t) if !t.is_symlink() => {
+            if dir {
+                t.is_dir()
+            } else {
+                t.is_file()
+            }
+        }
+        _ if dir => entry.path().is_dir(),
+        _ => entry.path().is_file(),
+    }
 }
 
 /// BLAKE3 of a file, hex.

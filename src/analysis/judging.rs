@@ -15,21 +15,19 @@ impl Analysis {
         &mut self,
         pairs: &[(u32, u32, f32)],
     ) -> BTreeMap<(u32, u32), Verdict> {
-        let this = &*self;
-        let all = crate::par::map(
-            pairs,
-            |&(i, j, _)| format!("duplicate check of {} and {}", this.shown(i), this.shown(j)),
-            |&pair| {
-                #[cfg(test)]
-                for k in [pair.0, pair.1] {
-                    if let Some(slot) = &this.slots[k as usize] {
-                        use crate::par::fault;
-                        fault::path(fault::Site::Judge, &slot.record.path);
-                    }
-                }
-                this.judge_remembering(pair)
-            },
-        );
+        let mut all = self.judge_each(pairs);
+        // Pairs the memo does not know whose thumbs are still in the store:
+        // read those thumbs in one go, then judge just these pairs again.
+        let pending: Vec<usize> = (0..pairs.len())
+            .filter(|&x| all[x].as_ref().is_some_and(|j| j.pending))
+            .collect();
+        if !pending.is_empty() {
+            self.fetch_thumbs(pending.iter().flat_map(|&x| [pairs[x].0, pairs[x].1]));
+            let again: Vec<_> = pending.iter().map(|&x| pairs[x]).collect();
+            for (x, judged) in pending.into_iter().zip(self.judge_each(&again)) {
+                all[x] = judged;
+            }
+        }
         let mut out = BTreeMap::new();
         let mut used = HashMap::new();
         let mut fresh = false;
@@ -50,6 +48,25 @@ impl Analysis {
         out
     }
 
+    /// [`Analysis::judge_remembering`] of every pair, in parallel.
+    fn judge_each(&self, pairs: &[(u32, u32, f32)]) -> Vec<Option<Judged>> {
+        let this = self;
+        crate::par::map(
+            pairs,
+            |&(i, j, _)| format!("duplicate check of {} and {}", this.shown(i), this.shown(j)),
+            |&pair| {
+                #[cfg(test)]
+                for k in [pair.0, pair.1] {
+                    if let Some(slot) = &this.slots[k as usize] {
+                        use crate::par::fault;
+                        fault::path(fault::Site::Judge, &slot.record.path);
+                    }
+                }
+                this.judge_remembering(pair)
+            },
+        )
+    }
+
     /// The registered correlations this analysis used, and whether they
     /// differ from the memo it was given (worth saving when they do).
     pub fn pair_memo(&self) -> &PairMemo {
@@ -58,11 +75,10 @@ impl Analysis {
 
     /// None when a photo has no content hash (then the pair is registered
     /// every time rather than remembered under a key others could share).
-    fn memo_key(&self, i: u32, j: u32) -> Option<(FaceKey, FaceKey)> {
+    pub(super) fn memo_key(&self, i: u32, j: u32) -> Option<(FaceKey, FaceKey)> {
         let key = |k: u32| {
             let slot = self.slots.get(k as usize)?.as_ref()?;
-            let hash = Some(slot.record.hash.as_str()).filter(|h| !h.is_empty())?;
-            Some(memo::face_key(hash, slot.choice?.face))
+            Some(memo::face_key(slot.content?, slot.choice?.face))
         };
         Some(memo::pair_key(key(i)?, key(j)?))
     }
@@ -82,20 +98,28 @@ impl Analysis {
                     fresh: false,
                 }),
             ),
+            (_, _) if self.thumbs_unread(i) || self.thumbs_unread(j) => {
+                return Some(Judged {
+                    key,
+                    verdict: None,
+                    memo_entry: None,
+                    pending: true,
+                });
+            }
             (_, pair) => {
                 let (pa, pb) = (
                     self.prechecks[i as usize].as_ref(),
                     self.prechecks[j as usize].as_ref(),
                 );
+                // A pair the pre-check rules out is remembered too (as 0,
+                // what the verdict takes it for), so that a warm run need
+                // not read its thumbs again; one missing a thumb is not.
+                let checked = pa.is_some() && pb.is_some();
                 match dupes::registered(ta, pa, tb, pb, cosine, &self.settings) {
-                    Some(correlation) => (
-                        correlation,
-                        pair.map(|pair| MemoEntry {
-                            pair,
-                            correlation,
-                            fresh: true,
-                        }),
-                    ),
+                    Some(correlation) => {
+                        (correlation, pair.map(|p| MemoEntry::fresh(p, correlation)))
+                    }
+                    None if checked => (0.0, pair.map(|p| MemoEntry::fresh(p, 0.0))),
                     None => (0.0, None),
                 }
             }
@@ -104,6 +128,7 @@ impl Analysis {
             key,
             verdict: dupes::verdict(correlation, cosine, &self.settings),
             memo_entry,
+            pending: false,
         })
     }
 
@@ -119,6 +144,8 @@ struct Judged {
     key: (u32, u32),
     verdict: Option<Verdict>,
     memo_entry: Option<MemoEntry>,
+    /// Not judged yet: it needs thumbs still to be read.
+    pending: bool,
 }
 
 struct MemoEntry {
@@ -126,4 +153,14 @@ struct MemoEntry {
     correlation: f32,
     /// Registered in this run rather than taken from the memo.
     fresh: bool,
+}
+
+impl MemoEntry {
+    fn fresh(pair: (FaceKey, FaceKey), correlation: f32) -> MemoEntry {
+        MemoEntry {
+            pair,
+            correlation,
+            fresh: true,
+        }
+    }
 }

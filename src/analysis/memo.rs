@@ -13,11 +13,32 @@ use std::collections::HashMap;
 /// Bumped whenever the pixel comparison changes what it computes.
 const PIXELS_VERSION: &str = "pixels-v3";
 
-/// One face by content: `"<photo hash>:<face index>"`.
-pub type FaceKey = String;
+/// One face by content, as a number: numbers keep the memo's hundreds of
+/// thousands of pairs cheap to load, look up and save (text keys were most
+/// of a warm analysis). 64 bits make a collision unlikely even among
+/// millions of faces (about n²/2⁶⁵), and one would have to hit a
+/// remembered pair on both sides to matter.
+pub type FaceKey = u64;
 
-pub fn face_key(hash: &str, face: usize) -> FaceKey {
-    format!("{hash}:{face}")
+/// A photo's content as a number: the first 8 bytes of the BLAKE3 of its
+/// content hash; `None` without one.
+pub fn content_key(hash: &str) -> Option<u64> {
+    if hash.is_empty() {
+        return None;
+    }
+    let digest = blake3::hash(hash.as_bytes());
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest.as_bytes()[..8]);
+    Some(u64::from_le_bytes(first))
+}
+
+/// Face `face` of the photo whose content is `content` (a SplitMix64
+/// finaliser, so the faces of one photo land far apart).
+pub fn face_key(content: u64, face: usize) -> FaceKey {
+    let mut z = content ^ (face as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 /// The two faces of a pair in the order the memo keeps them.

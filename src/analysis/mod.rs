@@ -40,7 +40,12 @@ pub use state::{Analysis, Change};
 mod judging;
 mod kinds;
 mod refresh;
+mod reuse;
+mod thumb_source;
 mod thumbless;
+mod thumbs;
+
+pub use thumb_source::{Remembered, ThumbSource};
 mod update;
 
 #[cfg(test)]

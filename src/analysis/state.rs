@@ -7,12 +7,13 @@ use super::faces::{self, Choice};
 use super::groups;
 use super::hnsw::Index;
 use super::identity::{self, Evidence, PersonStats};
-use super::memo::PairMemo;
+use super::memo::{self, PairMemo};
 use super::pixels::Precheck;
-use super::scan_memo::{self, SavedScan};
+use super::scan_memo::SavedScan;
 use super::search;
 use super::settings::Settings;
-use super::similarity::{NeighbourList, Scan, Vectors};
+use super::similarity::{NeighbourList, Vectors};
+use super::thumb_source::{Remembered, ThumbSource};
 use crate::records::PhotoRecord;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
@@ -36,6 +37,8 @@ pub enum Change {
 
 pub(super) struct Slot {
     pub record: PhotoRecord,
+    /// [`memo::content_key`] of the record's hash.
+    pub content: Option<u64>,
     pub person: u32,
     pub choice: Option<Choice>,
 }
@@ -63,9 +66,14 @@ pub struct Analysis {
     /// Registered correlations by content: consulted before registering a
     /// pair, and after [`Analysis::with_memo`] exactly the pairs it used.
     pub(super) memo: PairMemo,
-    /// The saved search given to [`Analysis::with_memos`], then the one to
+    /// The saved search given to [`Analysis::remembering`], then the one to
     /// save for the next run (`None` when the saved one still holds).
-    scan_memo: Option<SavedScan>,
+    pub(super) scan_memo: Option<SavedScan>,
+    /// Where the thumbs left out of the records are (see `thumbs.rs`),
+    /// which faces were asked for, and why any could not be read.
+    pub(super) thumb_source: Option<Box<dyn ThumbSource>>,
+    pub(super) thumbs_asked: HashSet<(u32, usize)>,
+    pub(super) thumb_problems: Vec<String>,
     pub(super) evidence: Vec<Option<Evidence>>,
     pub(super) groups: Vec<Vec<Vec<u32>>>,
     pub(super) merges: Vec<Option<u32>>,
@@ -82,17 +90,21 @@ impl Analysis {
     /// [`super::memo::tag`] of the same settings); [`Analysis::pair_memo`]
     /// then holds the pairs this run used, for the next one.
     pub fn with_memo(records: Vec<PhotoRecord>, settings: Settings, memo: PairMemo) -> Analysis {
-        Analysis::with_memos(records, settings, memo, None)
+        let remembered = Remembered {
+            pairs: memo,
+            ..Remembered::default()
+        };
+        Analysis::remembering(records, settings, remembered)
     }
 
     /// [`Analysis::with_memo`], also reusing a saved candidate search
-    /// (see [`super::scan_memo`]); [`Analysis::take_scan_to_save`] then
-    /// hands back the search to save when it changed.
-    pub fn with_memos(
+    /// (see [`super::scan_memo`]; [`Analysis::take_scan_to_save`] then
+    /// hands back the search to save when it changed) and reading the
+    /// thumbs the records lack from a source (see `thumbs.rs`).
+    pub fn remembering(
         records: Vec<PhotoRecord>,
         settings: Settings,
-        memo: PairMemo,
-        scan: Option<SavedScan>,
+        remembered: Remembered,
     ) -> Analysis {
         let dim = records
             .iter()
@@ -100,8 +112,9 @@ impl Analysis {
             .map(|f| f.embedding.len())
             .next()
             .unwrap_or(128);
-        let mut a = Analysis::empty(settings, memo, dim, records.len());
-        a.scan_memo = scan;
+        let mut a = Analysis::empty(settings, remembered.pairs, dim, records.len());
+        a.scan_memo = remembered.scan;
+        a.thumb_source = remembered.thumbs;
         a.fill_slots(records);
         a.choose_faces();
         a.find_neighbours();
@@ -133,6 +146,9 @@ impl Analysis {
             pairs: BTreeMap::new(),
             memo,
             scan_memo: None,
+            thumb_source: None,
+            thumbs_asked: HashSet::new(),
+            thumb_problems: Vec::new(),
             evidence: Vec::new(),
             groups: Vec::new(),
             merges: Vec::new(),
@@ -154,6 +170,7 @@ impl Analysis {
             let i = self.slots.len() as u32;
             self.by_path.insert(record.path.clone(), i);
             self.slots.push(Some(Slot {
+                content: memo::content_key(&record.hash),
                 record,
                 person,
                 choice,
@@ -218,46 +235,7 @@ impl Analysis {
         self.refresh_groups(&persons);
     }
 
-    /// The candidate search, from the saved one where it holds; leaves in
-    /// `scan_memo` the search worth saving (exact searches only: the
-    /// index path is not remembered).
-    fn search_remembering(&mut self) -> (Scan, Option<Index>) {
-        let saved = self.scan_memo.take();
-        let tag = scan_memo::tag(&self.settings, self.vectors.dim);
-        let keys = scan_memo::row_keys(&self.vectors);
-        // The same test as the search's own choice of the index path.
-        if keys.iter().flatten().count() > self.settings.exact_search_max_faces {
-            return search::scan(&self.vectors, &self.search_query());
-        }
-        let (k, pair_min) = (
-            self.settings.neighbours,
-            self.settings.duplicate_candidate_cosine,
-        );
-        let reused = saved
-            .filter(|s| s.tag == tag)
-            .and_then(|s| scan_memo::reuse(&self.vectors, &keys, &s, k, pair_min));
-        let (scan, unchanged) = match reused {
-            Some(r) => (r.scan, r.unchanged),
-            None => (search::scan(&self.vectors, &self.search_query()).0, false),
-        };
-        if !unchanged {
-            self.scan_memo = Some(SavedScan {
-                tag,
-                keys,
-                neighbours: scan.neighbours.clone(),
-                pairs: scan.pairs.clone(),
-            });
-        }
-        (scan, None)
-    }
-
-    /// The candidate search to save for the next run, when this one did
-    /// not simply reuse the saved one.
-    pub fn take_scan_to_save(&mut self) -> Option<SavedScan> {
-        self.scan_memo.take()
-    }
-
-    fn search_query(&self) -> search::Query<'_> {
+    pub(super) fn search_query(&self) -> search::Query<'_> {
         search::Query {
             k: self.settings.neighbours,
             pair_min: self.settings.duplicate_candidate_cosine,

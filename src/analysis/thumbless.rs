@@ -5,7 +5,6 @@
 //! whose cosine is below `similar_cosine` is not listed). The report says
 //! how many faces that concerns rather than staying silent.
 
-use super::registration::SIDE;
 use super::state::Analysis;
 
 impl Analysis {
@@ -15,8 +14,14 @@ impl Analysis {
             .slots
             .iter()
             .flatten()
-            .flat_map(|s| &s.record.faces)
-            .filter(|f| f.thumb.len() != SIDE * SIDE)
+            .flat_map(|s| {
+                s.record
+                    .faces
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| (&s.record.hash, i, f))
+            })
+            .filter(|(hash, i, f)| self.thumbless(hash, *i, &f.thumb))
             .count();
         if thumbless == 0 {
             return Vec::new();

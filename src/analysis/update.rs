@@ -85,6 +85,7 @@ impl Analysis {
             ambiguous: false,
         });
         self.slots.push(Some(Slot {
+            content: super::memo::content_key(&record.hash),
             record,
             person,
             choice,

@@ -18,6 +18,7 @@ pub mod queries;
 mod scan_memo;
 pub mod schema;
 mod shards;
+mod thumbs;
 
 pub use batch::Batch;
 pub use error::{StoreError, describe};

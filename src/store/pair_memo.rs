@@ -4,9 +4,12 @@
 
 use super::error::StoreError;
 use super::open::Store;
-use crate::analysis::{Analysis, PairMemo, Settings, memo};
+use crate::analysis::{Analysis, PairMemo, Remembered, Settings, ThumbSource, memo};
 use crate::records::PhotoRecord;
 use std::collections::HashMap;
+
+/// One saved pair: face key a, face key b (u64), correlation (f32).
+const PAIR_BYTES: usize = 20;
 
 impl Store {
     fn memo_tag(&self, settings_tag: &str) -> String {
@@ -16,46 +19,53 @@ impl Store {
     /// The memo saved under this store's fingerprint and `settings_tag`;
     /// empty when it was saved under another one (or never).
     pub fn pair_memo(&self, settings_tag: &str) -> Result<PairMemo, StoreError> {
-        let saved: Option<String> = self
+        let saved: Option<(String, Vec<u8>)> = self
             .conn
-            .query_row("SELECT tag FROM pair_memo_tag LIMIT 1", [], |r| r.get(0))
+            .query_row("SELECT tag, pairs FROM pair_memo LIMIT 1", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .map(Some)
             .or_else(|e| match e {
                 rusqlite::Error::QueryReturnedNoRows => Ok(None),
                 e => Err(e),
             })
             .map_err(|e| self.err(e))?;
-        if saved.as_deref() != Some(self.memo_tag(settings_tag).as_str()) {
+        let Some((tag, pairs)) = saved.filter(|(t, _)| *t == self.memo_tag(settings_tag)) else {
             return Ok(PairMemo::default());
+        };
+        if pairs.len() % PAIR_BYTES != 0 {
+            return Err(StoreError::Invalid {
+                path: self.path.clone(),
+                message: format!("remembered pairs under {tag} are torn"),
+            });
         }
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT a, b, correlation FROM pair_correlations")
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok(((r.get(0)?, r.get(1)?), r.get::<_, f64>(2)? as f32))
+        let word = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or([0; 8]));
+        let correlations = pairs
+            .chunks_exact(PAIR_BYTES)
+            .map(|p| {
+                let c = f32::from_le_bytes(p[16..20].try_into().unwrap_or([0; 4]));
+                ((word(&p[..8]), word(&p[8..16])), c)
             })
-            .map_err(|e| self.err(e))?
-            .collect::<Result<HashMap<_, _>, _>>()
-            .map_err(|e| self.err(e))?;
-        Ok(PairMemo::new(rows))
+            .collect::<HashMap<_, _>>();
+        Ok(PairMemo::new(correlations))
     }
 
     /// Replaces the saved memo with `memo`, made under `settings_tag`.
     pub fn save_pair_memo(&self, settings_tag: &str, memo: &PairMemo) -> Result<(), StoreError> {
         let tag = self.memo_tag(settings_tag);
+        let mut pairs = Vec::with_capacity(memo.len() * PAIR_BYTES);
+        for ((a, b), c) in &memo.correlations {
+            pairs.extend_from_slice(&a.to_le_bytes());
+            pairs.extend_from_slice(&b.to_le_bytes());
+            pairs.extend_from_slice(&c.to_le_bytes());
+        }
         let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
         let result = (|| {
-            tx.execute_batch("DELETE FROM pair_correlations; DELETE FROM pair_memo_tag;")?;
-            tx.execute("INSERT INTO pair_memo_tag (tag) VALUES (?1)", [&tag])?;
-            let mut insert = tx.prepare_cached(
-                "INSERT OR REPLACE INTO pair_correlations (a, b, correlation) VALUES (?1, ?2, ?3)",
+            tx.execute("DELETE FROM pair_memo", [])?;
+            tx.execute(
+                "INSERT INTO pair_memo (tag, pairs) VALUES (?1, ?2)",
+                rusqlite::params![tag, pairs],
             )?;
-            for ((a, b), c) in &memo.correlations {
-                insert.execute(rusqlite::params![a, b, f64::from(*c)])?;
-            }
-            drop(insert);
             tx.commit()
         })();
         result.map_err(|e| self.err(e))
@@ -81,7 +91,28 @@ impl Store {
             problems.push(e);
             None
         });
-        let mut analysis = Analysis::with_memos(records, settings, remembered, saved_scan);
+        let thumbs = self.thumb_source().map_or_else(
+            |e| {
+                problems.push(e);
+                None
+            },
+            |t| Some(Box::new(t) as Box<dyn ThumbSource>),
+        );
+        let remembered = Remembered {
+            pairs: remembered,
+            scan: saved_scan,
+            thumbs,
+        };
+        let mut analysis = Analysis::remembering(records, settings, remembered);
+        problems.extend(
+            analysis
+                .thumb_problems()
+                .iter()
+                .map(|message| StoreError::Invalid {
+                    path: self.path.clone(),
+                    message: message.clone(),
+                }),
+        );
         if analysis.pair_memo().changed
             && let Err(e) = self.save_pair_memo(&tag, analysis.pair_memo())
         {

@@ -40,10 +40,11 @@ fn blob_to_f32s(blob: &[u8]) -> Vec<f32> {
 impl Store {
     /// Every photo whose content has been processed under this store's
     /// fingerprint (and every unreadable file), sorted by path, with faces
-    /// and embeddings. Photos still waiting for the pipeline are left out;
+    /// and embeddings but no thumbs (the analysis reads the few it needs
+    /// through [`Store::thumb_source`]). Photos still waiting for the pipeline are left out;
     /// [`Store::pending`] counts them.
     pub fn records(&self) -> Result<Vec<PhotoRecord>, StoreError> {
-        let faces = self.faces_by_hash(true)?;
+        let faces = self.faces_by_hash(false)?;
         let not_duplicates = self.not_duplicates()?;
         let mut stmt = self
             .conn

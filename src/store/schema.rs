@@ -11,7 +11,7 @@
 pub const APPLICATION_ID: i64 = 0x4643_5354;
 
 /// Migration `i` brings a store from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
 
 /// The version this build writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -90,4 +90,18 @@ CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 ) WITHOUT ROWID;
+";
+
+const V5: &str = "
+-- The pair memo as one row: its tag and every pair as 20 little-endian
+-- bytes (face key a, face key b as u64 from analysis::memo::face_key,
+-- a <= b; the correlation as f32). A warm analysis loads hundreds of
+-- thousands of pairs, which as text rows were most of its time. The old
+-- memo only saves time, so it is dropped, not converted.
+DROP TABLE pair_correlations;
+DROP TABLE pair_memo_tag;
+CREATE TABLE pair_memo (
+    tag   TEXT NOT NULL,
+    pairs BLOB NOT NULL
+);
 ";

@@ -90,7 +90,18 @@ fn records_round_trip_faces_and_vectors_exactly() {
         (bob.faces[0].bbox, bob.faces[0].score),
         (face(0.5).bbox, 0.875)
     );
-    assert_eq!(bob.faces[0].thumb, face(0.5).thumb);
+    // Thumbs stay in the store until the analysis asks for them.
+    assert!(bob.faces.iter().all(|f| f.thumb.is_empty()));
+    let faces = [
+        ("h1".to_string(), 1),
+        ("h1".to_string(), 0),
+        ("h9".to_string(), 0),
+    ];
+    let thumbs = crate::analysis::ThumbSource::thumbs(&store.thumb_source().unwrap(), &faces);
+    assert_eq!(
+        thumbs.unwrap(),
+        [Some(face(0.25).thumb), Some(face(0.5).thumb), None]
+    );
     assert!(records[0].faces.is_empty() && records[0].status == PhotoStatus::Ok);
     assert_eq!(
         records[1].status,
@@ -295,8 +306,8 @@ fn the_pair_memo_comes_back_only_for_its_fingerprint_and_settings() {
         store.pair_memo("t1").unwrap().is_empty(),
         "nothing saved yet"
     );
-    let pair = ("h1:0".to_string(), "h2:1".to_string());
-    let memo = PairMemo::new([(pair.clone(), 0.9875f32)].into_iter().collect());
+    let pair = (u64::MAX - 1, 7);
+    let memo = PairMemo::new([(pair, 0.9875f32)].into_iter().collect());
     store.save_pair_memo("t1", &memo).unwrap();
     drop(store);
     let store = Store::open(&path, "fp").unwrap();
@@ -317,5 +328,39 @@ fn the_pair_memo_comes_back_only_for_its_fingerprint_and_settings() {
             .pair_memo("t1")
             .unwrap()
             .is_empty()
+    );
+}
+
+#[test]
+fn a_damaged_saved_search_costs_a_warning_and_is_replaced() {
+    use crate::analysis::Settings;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("store.sqlite"), "fp").unwrap();
+    for (n, seed) in [0.1f32, 0.5, 0.9].into_iter().enumerate() {
+        let (path, hash) = (format!("Ann/a{n}.jpg"), format!("h{n}"));
+        put(&mut store, &path, "Ann", &hash, &[face(seed)]);
+    }
+    let report = |store: &Store| {
+        let (analysis, problems) = store.analyse(store.records().unwrap(), Settings::default());
+        (serde_json::to_string(&analysis.report()).unwrap(), problems)
+    };
+    let (first, problems) = report(&store);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert!(
+        store.saved_scan().unwrap().is_some(),
+        "the search was saved"
+    );
+    std::fs::write(store.saved_scan_path(), b"torn").unwrap();
+    let err = store.saved_scan().unwrap_err().to_string();
+    assert!(
+        err.contains("store.search") && err.contains("checksum"),
+        "{err}"
+    );
+    let (again, problems) = report(&store);
+    assert_eq!(again, first);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        store.saved_scan().unwrap().is_some(),
+        "replaced by a good one"
     );
 }

@@ -14,6 +14,7 @@ mod faces;
 mod fixtures;
 mod parallel;
 mod scan_memo;
+mod thumbs;
 
 /// The same settings forced onto the HNSW index path.
 fn on_index() -> Settings {

@@ -3,10 +3,10 @@
 //! damaged file must be refused rather than believed.
 
 use super::fixtures::{Rng, dataset, photo, settings};
-use crate::analysis::memo::PairMemo;
 use crate::analysis::scan_memo::{self, SavedScan};
 use crate::analysis::similarity::{Scan, Vectors, scan};
 use crate::analysis::state::Analysis;
+use crate::analysis::thumb_source::Remembered;
 
 const K: usize = 10;
 const PAIR_MIN: f32 = 0.9;
@@ -113,15 +113,17 @@ fn the_saved_form_reads_back_and_a_damaged_one_is_refused() {
 #[test]
 fn an_analysis_from_a_saved_search_reports_what_a_fresh_one_does() {
     let records = dataset();
-    let mut first = Analysis::with_memos(records.clone(), settings(), PairMemo::default(), None);
+    let mut first = Analysis::remembering(records.clone(), settings(), Remembered::default());
     let saved = first
         .take_scan_to_save()
         .expect("a fresh search is worth saving");
-    let mut warm = Analysis::with_memos(
+    let mut warm = Analysis::remembering(
         records.clone(),
         settings(),
-        PairMemo::default(),
-        Some(saved.clone()),
+        Remembered {
+            scan: Some(saved.clone()),
+            ..Remembered::default()
+        },
     );
     assert!(warm.take_scan_to_save().is_none(), "nothing changed");
     let json = |a: &Analysis| serde_json::to_string(&a.report()).expect("a report serialises");
@@ -134,8 +136,14 @@ fn an_analysis_from_a_saved_search_reports_what_a_fresh_one_does() {
         0,
         &Rng(6).unit(super::fixtures::DIM),
     ));
-    let mut changed =
-        Analysis::with_memos(after.clone(), settings(), PairMemo::default(), Some(saved));
+    let mut changed = Analysis::remembering(
+        after.clone(),
+        settings(),
+        Remembered {
+            scan: Some(saved),
+            ..Remembered::default()
+        },
+    );
     assert!(changed.take_scan_to_save().is_some());
     assert_eq!(json(&changed), json(&Analysis::new(after, settings())));
 }

@@ -1,0 +1,108 @@
+//! Face thumbs on demand. A thumb (64×64 grey pixels) is most of a stored
+//! face's bytes, yet only the duplicate check of a candidate pair the
+//! memo does not already know needs it: a warm analysis of a 10k-photo
+//! store needs none. Records from the store therefore come without
+//! thumbs, and the analysis asks a [`ThumbSource`] for the few it needs,
+//! just before judging the pairs that need them.
+
+use super::dupes;
+use super::registration::SIDE;
+use super::state::Analysis;
+
+impl Analysis {
+    /// Reads the thumbs of the chosen faces of `slots` that are not loaded
+    /// yet (each face asked for once); a failure is kept for the caller.
+    pub(super) fn fetch_thumbs(&mut self, slots: impl IntoIterator<Item = u32>) {
+        let mut wanted: Vec<(u32, usize)> = Vec::new();
+        for i in slots {
+            let Some(slot) = self.slots.get(i as usize).and_then(Option::as_ref) else {
+                continue;
+            };
+            let Some(face) = slot.choice.map(|c| c.face) else {
+                continue;
+            };
+            let loaded = slot
+                .record
+                .faces
+                .get(face)
+                .is_some_and(|f| !f.thumb.is_empty());
+            if !loaded && self.thumbs_asked.insert((i, face)) {
+                wanted.push((i, face));
+            }
+        }
+        let Some(source) = self.thumb_source.as_ref().filter(|_| !wanted.is_empty()) else {
+            return;
+        };
+        let keys: Vec<(String, usize)> = wanted
+            .iter()
+            .filter_map(|&(i, f)| Some((self.slots[i as usize].as_ref()?.record.hash.clone(), f)))
+            .collect();
+        match source.thumbs(&keys) {
+            Ok(thumbs) => {
+                for ((i, f), thumb) in wanted.into_iter().zip(thumbs) {
+                    self.set_thumb(i, f, thumb.unwrap_or_default());
+                }
+            }
+            Err(e) => self.thumb_problems.push(e),
+        }
+    }
+
+    fn set_thumb(&mut self, i: u32, face: usize, thumb: Vec<u8>) {
+        let Some(slot) = self.slots.get_mut(i as usize).and_then(Option::as_mut) else {
+            return;
+        };
+        if let Some(f) = slot.record.faces.get_mut(face) {
+            f.thumb = thumb;
+        }
+        self.prechecks[i as usize] = self.thumb(i).and_then(dupes::precheck);
+    }
+
+    /// True when slot `i`'s chosen face has no thumb loaded yet and the
+    /// source has not been asked for it.
+    pub(super) fn thumbs_unread(&self, i: u32) -> bool {
+        if self.thumb_source.is_none() {
+            return false;
+        }
+        let Some(slot) = self.slots.get(i as usize).and_then(Option::as_ref) else {
+            return false;
+        };
+        let Some(face) = slot.choice.map(|c| c.face) else {
+            return false;
+        };
+        slot.record
+            .faces
+            .get(face)
+            .is_some_and(|f| f.thumb.is_empty())
+            && !self.thumbs_asked.contains(&(i, face))
+    }
+
+    /// Reads the thumbs that judging `pairs` needs: those of pairs the
+    /// memo does not know.
+    pub(super) fn fetch_for_pairs(&mut self, pairs: &[(u32, u32, f32)]) {
+        let needed: Vec<u32> = pairs
+            .iter()
+            .filter(|&&(i, j, _)| self.thumbs_unread(i) || self.thumbs_unread(j))
+            .filter(|&&(i, j, _)| {
+                self.memo_key(i, j)
+                    .is_none_or(|key| self.memo.get(&key).is_none())
+            })
+            .flat_map(|&(i, j, _)| [i, j])
+            .collect();
+        self.fetch_thumbs(needed);
+    }
+
+    /// Why thumbs could not be read (the pairs concerned were judged by
+    /// their vectors alone).
+    pub fn thumb_problems(&self) -> &[String] {
+        &self.thumb_problems
+    }
+
+    /// Whether a face with no thumb loaded has none at all.
+    pub(super) fn thumbless(&self, hash: &str, face: usize, loaded: &[u8]) -> bool {
+        loaded.len() != SIDE * SIDE
+            && self
+                .thumb_source
+                .as_ref()
+                .is_none_or(|s| !s.has_thumb(hash, face))
+    }
+}
