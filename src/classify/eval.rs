@@ -8,6 +8,7 @@
 //! class indices of two separately built lists, which is wrong whenever
 //! their order differs).
 
+use super::keys;
 use super::model_file::Model;
 use super::prediction::normalise;
 use super::samples::Samples;
@@ -20,6 +21,10 @@ pub enum Split {
     TrainPerClass(usize),
     /// This fraction of each person's photos (at least one) is held out.
     TestFraction(f64),
+    /// Each photo is held out with this probability, drawn from its key
+    /// ([`super::keys`]), so one label change moves no other photo; every
+    /// person keeps at least one training photo.
+    ByKey(f64),
 }
 
 /// A small deterministic generator (SplitMix64): the same seed gives the same
@@ -59,13 +64,16 @@ fn rows_by_class(labels: &[usize]) -> Vec<Vec<usize>> {
 
 /// Seeded stratified split: (train rows, test rows), each sorted.
 pub fn split(samples: &Samples, rule: Split, seed: u64) -> (Vec<usize>, Vec<usize>) {
+    if let Split::ByKey(fraction) = rule {
+        return split_by_key(samples, fraction, seed);
+    }
     let mut rng = SplitMix::new(seed);
     let (mut train, mut test) = (Vec::new(), Vec::new());
     for mut rows in rows_by_class(&samples.labels) {
         rng.shuffle(&mut rows);
         let n_train = match rule {
             Split::TrainPerClass(n) => n.min(rows.len()),
-            Split::TestFraction(f) => {
+            Split::TestFraction(f) | Split::ByKey(f) => {
                 let n_test = ((rows.len() as f64) * f).round() as usize;
                 rows.len() - n_test.clamp(usize::from(rows.len() > 1), rows.len().saturating_sub(1))
             }
@@ -78,16 +86,22 @@ pub fn split(samples: &Samples, rule: Split, seed: u64) -> (Vec<usize>, Vec<usiz
     (train, test)
 }
 
-/// Cross-validation folds, stratified: each person's photos are dealt to
-/// the folds in turn, so every fold holds out some of every person.
-pub fn stratified_folds(labels: &[usize], folds: usize) -> Vec<usize> {
-    let mut fold = vec![0; labels.len()];
-    for rows in rows_by_class(labels) {
-        for (i, r) in rows.into_iter().enumerate() {
-            fold[r] = i % folds.max(1);
+/// [`Split::ByKey`]: a draw per photo; a person whose every photo was
+/// drawn for testing keeps the one with the highest draw for training.
+fn split_by_key(samples: &Samples, fraction: f64, seed: u64) -> (Vec<usize>, Vec<usize>) {
+    let draws: Vec<f64> = samples
+        .embeddings
+        .iter()
+        .map(|e| keys::draw(keys::sample_key(e), seed))
+        .collect();
+    let mut test: Vec<bool> = draws.iter().map(|&d| d < fraction).collect();
+    for rows in rows_by_class(&samples.labels) {
+        if rows.iter().all(|&r| test[r]) {
+            let keep = rows.iter().max_by(|&&a, &&b| draws[a].total_cmp(&draws[b]));
+            keep.into_iter().for_each(|&r| test[r] = false);
         }
     }
-    fold
+    (0..samples.len()).partition(|&r| !test[r])
 }
 
 fn argmax(p: &[f64]) -> Option<usize> {
@@ -304,6 +318,16 @@ mod tests {
         let (tr, te) = split(&s, Split::TestFraction(0.2), 1);
         assert_eq!(te.len(), 2 + 3 + 4);
         assert_eq!(tr.len() + te.len(), s.len());
+    }
+
+    #[test]
+    fn a_split_by_key_keeps_every_person_in_training() {
+        let mut s = samples(&[1, 40, 200]);
+        s.embeddings = (0..s.len()).map(|i| vec![i as f32]).collect();
+        let (train, test) = split(&s, Split::ByKey(0.2), 666);
+        assert!(train.contains(&0), "the single photo trains");
+        assert!((25..60).contains(&test.len()), "{}", test.len());
+        assert_eq!(train.len() + test.len(), s.len());
     }
 
     #[test]

@@ -14,8 +14,11 @@
 //! [`PhotoRecord`]s) and knows nothing of where they are stored.
 
 mod binary;
+mod class_fit;
 mod error;
 pub mod eval;
+pub mod fit_cache;
+mod keys;
 mod linfa_fit;
 pub mod model_file;
 mod oos;
@@ -28,6 +31,7 @@ mod svm;
 mod train;
 
 pub use error::ClassifyError;
+pub use fit_cache::FitCache;
 pub use model_file::{ClassModel, Decision, KernelKind, Model};
 pub use oos::{
     OosPhoto, OosSettings, OutOfSample, Retrained, Suspect, out_of_sample_probabilities,
@@ -36,4 +40,4 @@ pub use oos::{
 pub use platt::Sigmoid;
 pub use prediction::{Candidate, Prediction, normalise};
 pub use samples::{Samples, face_of, main_face};
-pub use train::{TrainSettings, Trained, train};
+pub use train::{TrainSettings, Trained, train, train_cached};

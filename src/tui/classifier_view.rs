@@ -61,7 +61,11 @@ fn summary(c: &ClassifierView) -> Vec<Line<'static>> {
             format!(" · trained in {s:.digits$} s")
         })
         .unwrap_or_default();
-    lines.push(Line::from(format!("classes: {}{time}", c.classes)));
+    let refits = c
+        .refits
+        .map(|(ran, reused)| format!(" · refitted {ran}, reused {reused}"))
+        .unwrap_or_default();
+    lines.push(Line::from(format!("classes: {}{time}{refits}", c.classes)));
     if let Some(state) = &c.state {
         lines.push(Line::from(safe(state).into_owned()));
     }
