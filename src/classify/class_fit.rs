@@ -2,12 +2,14 @@
 //! cross-validation fold for the out-of-sample values Platt scaling needs.
 //! Folds come from each photo's key ([`super::keys`]), so a person's fits
 //! depend on nothing but the photos, which are theirs, and the settings —
-//! what [`super::fit_cache`] keys them by.
+//! what [`super::fit_cache`] keys them by. The person's own Platt sigmoid
+//! depends on nothing else either, so it is fitted here and kept with them.
 
 use super::error::ClassifyError;
 use super::fit_cache::ClassFits;
 use super::keys;
 use super::model_file::KernelKind;
+use super::platt::{self, Sigmoid};
 use super::samples::Samples;
 use super::screen::GramCache;
 use super::svm::{BinarySettings, Finish, fit_binary};
@@ -98,10 +100,13 @@ impl<'a> ClassFitter<'a> {
             )?;
             folds.push(fold.map(|f| f.decision));
         }
-        Ok(ClassFits {
+        let mut fits = ClassFits {
             full: full.decision,
             folds,
-        })
+            platt: None,
+        };
+        fits.platt = own_sigmoid(&self.out_of_sample(&fits), &samples.labels, k);
+        Ok(fits)
     }
 
     /// Each sample's decision value under the fold model that did not see
@@ -115,4 +120,20 @@ impl<'a> ClassFitter<'a> {
             })
             .collect()
     }
+}
+
+/// Below this many out-of-sample positives a person's own sigmoid is too
+/// noisy; they get the one fitted on everybody's values instead.
+pub const MIN_PLATT_POSITIVES: usize = 3;
+
+/// Person `k`'s sigmoid from their out-of-sample values `oos`; None when
+/// there are too few positives (or no negatives) to fit one.
+pub fn own_sigmoid(oos: &[Option<f64>], labels: &[usize], k: usize) -> Option<Sigmoid> {
+    let (f, y): (Vec<f64>, Vec<bool>) = oos
+        .iter()
+        .zip(labels)
+        .filter_map(|(f, &l)| f.map(|f| (f, l == k)))
+        .unzip();
+    let positives = y.iter().filter(|p| **p).count();
+    (positives >= MIN_PLATT_POSITIVES && positives < y.len()).then(|| platt::fit(&f, &y))
 }

@@ -14,6 +14,7 @@
 
 use super::error::ClassifyError;
 use super::model_file::{Decision, KernelKind};
+use super::platt::Sigmoid;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -31,11 +32,13 @@ pub fn path_in(dir: &Path) -> PathBuf {
 }
 
 /// One person's fits: on every photo, and per cross-validation fold (None
-/// where the fold's training photos hold none of the person's, or only them).
+/// where the fold's training photos hold none of the person's, or only them),
+/// with the Platt sigmoid of their out-of-sample values (None: too few).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClassFits {
     pub full: Decision,
     pub folds: Vec<Option<Decision>>,
+    pub platt: Option<Sigmoid>,
 }
 
 /// Fits by digest; `touched` are those used or made since loading or the
@@ -171,6 +174,10 @@ impl FitCache {
                 let fits = ClassFits {
                     full: e.full.into(),
                     folds: e.folds.into_iter().map(|f| f.map(Decision::from)).collect(),
+                    platt: e.platt.map(|[a, b]| Sigmoid {
+                        a: f64::from_bits(a),
+                        b: f64::from_bits(b),
+                    }),
                 };
                 (e.key, fits)
             })
@@ -195,6 +202,7 @@ impl FitCache {
                 key: k.clone(),
                 full: Bits::from(&f.full),
                 folds: f.folds.iter().map(|d| d.as_ref().map(Bits::from)).collect(),
+                platt: f.platt.map(|s| [s.a.to_bits(), s.b.to_bits()]),
             })
             .collect();
         let doc = FileDoc {
@@ -221,6 +229,8 @@ struct Entry {
     key: String,
     full: Bits,
     folds: Vec<Option<Bits>>,
+    /// The sigmoid's a and b.
+    platt: Option<[u64; 2]>,
 }
 
 /// A [`Decision`] with every float as its bits, so that it reloads exactly.

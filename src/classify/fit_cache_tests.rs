@@ -135,6 +135,7 @@ fn a_corrupt_or_foreign_cache_file_is_ignored() {
             b: 0.0,
         },
         folds: vec![None; 3],
+        platt: None,
     };
     let keys: Vec<String> = cache.entries.keys().cloned().collect();
     keys.into_iter().for_each(|k| cache.insert(k, bad.clone()));

@@ -71,13 +71,11 @@ impl Trained {
 /// What one person's fits produced.
 struct ClassFit {
     decision: Decision,
+    /// Their own sigmoid (None: too few out-of-sample positives).
+    platt: Option<Sigmoid>,
     /// Out-of-sample decision value for every sample (None: no model in its fold).
     oos: Vec<Option<f64>>,
 }
-
-/// Below this many out-of-sample positives a person's own sigmoid is too
-/// noisy; it gets the one fitted on everybody's values.
-const MIN_PLATT_POSITIVES: usize = 3;
 
 /// Fits the classifier from scratch (see [`train_cached`]).
 pub fn train(
@@ -115,13 +113,16 @@ pub fn train_cached(
     }
     let fitter = ClassFitter::new(samples, settings, present, stop);
     let (class_fits, refitted) = fit_classes(samples, settings, &fitter, stop, cache)?;
-    let fits: Vec<ClassFit> = class_fits
-        .into_iter()
-        .map(|f| ClassFit {
-            oos: fitter.out_of_sample(&f),
-            decision: f.full,
-        })
-        .collect();
+    let fits: Vec<ClassFit> = crate::par::with_threads(settings.threads, || {
+        class_fits
+            .into_par_iter()
+            .map(|f| ClassFit {
+                oos: fitter.out_of_sample(&f),
+                platt: f.platt,
+                decision: f.full,
+            })
+            .collect()
+    });
     let sigmoids = sigmoids(&fits, samples);
     let oos_raw = oos_probabilities(&fits, &sigmoids, samples);
     let cv_accuracy = eval::oos_accuracy(&oos_raw, &samples.labels);
@@ -205,15 +206,11 @@ fn fit_classes(
 fn sigmoids(fits: &[ClassFit], samples: &Samples) -> Vec<Sigmoid> {
     let mut pooled: Option<Sigmoid> = None;
     let mut sigmoids = Vec::with_capacity(fits.len());
-    for (k, fit) in fits.iter().enumerate() {
-        let (f, y) = oos_pairs(fit, samples, k);
-        let positives = y.iter().filter(|p| **p).count();
-        if positives >= MIN_PLATT_POSITIVES && positives < y.len() {
-            sigmoids.push(platt::fit(&f, &y));
-        } else {
-            let s = *pooled.get_or_insert_with(|| pooled_sigmoid(fits, samples));
-            sigmoids.push(s);
-        }
+    for fit in fits {
+        let s = fit
+            .platt
+            .unwrap_or_else(|| *pooled.get_or_insert_with(|| pooled_sigmoid(fits, samples)));
+        sigmoids.push(s);
     }
     sigmoids
 }
