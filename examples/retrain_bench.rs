@@ -8,11 +8,12 @@
 //! `classify::retrain::retrain` (what the TUI's background retrainer and
 //! its fit cache run) four times: cold, unchanged (every fit reused), after
 //! moving one photo from the first person with more than 5 photos to the
-//! next person (with the fit cache saved by the first runs), and on the moved labels again from an empty
-//! folder (a full refit), then checks that the last two models are equal.
+//! next person (with the fit cache saved by the first runs), and on the
+//! moved labels again with every fit forgotten (a full refit on the same
+//! folds), then checks that the last two models are equal.
 
-use facecurate::classify::retrain::{MIN_IMAGES, Retrained, retrain};
-use facecurate::classify::{Model, model_file};
+use facecurate::classify::retrain::{MIN_IMAGES, Retrained, retrain, retrain_with};
+use facecurate::classify::{ClassifyError, FitCache, Model, fit_cache, model_file};
 use facecurate::pipeline::Face;
 use facecurate::records::dump::Dump;
 use facecurate::records::{PhotoRecord, PhotoStatus};
@@ -31,7 +32,15 @@ fn main() -> anyhow::Result<()> {
     run("unchanged labels", &records, cold_dir.path())?;
     let moved = move_one(&records, &cold.classes_seen);
     let after = run("after one move", &moved, cold_dir.path())?;
-    let full = run("same labels, full refit", &moved, fresh_dir.path())?;
+    let mut folds_only = FitCache::load(&fit_cache::path_in(cold_dir.path()))
+        .map_err(|e| anyhow::anyhow!("the fit cache: {e}"))?;
+    folds_only.forget_fits();
+    let full = run_with(
+        "same labels, full refit",
+        &moved,
+        fresh_dir.path(),
+        |r, d, s| retrain_with(r, d, "", s, &mut folds_only),
+    )?;
     let same = after.model == full.model;
     println!("model after the move equals the full refit: {same}");
     Ok(())
@@ -44,7 +53,16 @@ struct Run {
 }
 
 fn run(what: &str, records: &[PhotoRecord], dir: &Path) -> anyhow::Result<Run> {
-    let r: Retrained = retrain(records, dir, "", &AtomicBool::new(false))?;
+    run_with(what, records, dir, |r, d, s| retrain(r, d, "", s))
+}
+
+fn run_with(
+    what: &str,
+    records: &[PhotoRecord],
+    dir: &Path,
+    mut retrain: impl FnMut(&[PhotoRecord], &Path, &AtomicBool) -> Result<Retrained, ClassifyError>,
+) -> anyhow::Result<Run> {
+    let r = retrain(records, dir, &AtomicBool::new(false))?;
     let model = Model::load(&model_file::path_in(dir))?;
     let doc = serde_json::to_value(&r)?;
     println!(

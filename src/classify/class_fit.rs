@@ -1,13 +1,12 @@
 //! One person's fits against everybody else: on every photo, and once per
 //! cross-validation fold for the out-of-sample values Platt scaling needs.
-//! Folds come from each photo's key ([`super::keys`]), so a person's fits
-//! depend on nothing but the photos, which are theirs, and the settings —
-//! what [`super::fit_cache`] keys them by. The person's own Platt sigmoid
+//! A person's fits depend on nothing but the photos, which are theirs, the
+//! photos' folds ([`super::keys`]) and the settings — what
+//! [`super::fit_cache`] keys them by. The person's own Platt sigmoid
 //! depends on nothing else either, so it is fitted here and kept with them.
 
 use super::error::ClassifyError;
 use super::fit_cache::ClassFits;
-use super::keys;
 use super::model_file::KernelKind;
 use super::platt::{self, Sigmoid};
 use super::samples::Samples;
@@ -30,14 +29,15 @@ pub struct ClassFitter<'a> {
 }
 
 impl<'a> ClassFitter<'a> {
+    /// `fold_of`: each sample's fold, below `settings.folds` (at least 2).
     pub fn new(
         samples: &'a Samples,
         settings: &TrainSettings,
+        fold_of: Vec<usize>,
         present: usize,
         stop: &'a AtomicBool,
     ) -> ClassFitter<'a> {
         let folds = settings.folds.max(2);
-        let fold_of = keys::folds_by_key(&samples.embeddings, folds);
         let all: Vec<usize> = (0..samples.len()).collect();
         let fold_rows = (0..folds)
             .map(|f| all.iter().copied().filter(|&r| fold_of[r] != f).collect())

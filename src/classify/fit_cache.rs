@@ -13,6 +13,7 @@
 //! warning, never fatal.
 
 use super::error::ClassifyError;
+use super::keys;
 use super::model_file::{Decision, KernelKind};
 use super::platt::Sigmoid;
 use serde::{Deserialize, Serialize};
@@ -41,28 +42,33 @@ pub struct ClassFits {
     pub platt: Option<Sigmoid>,
 }
 
-/// Fits by digest; `touched` are those used or made since loading or the
-/// last [`FitCache::prune`].
-#[derive(Debug, Default)]
+/// Fits by digest, and each photo's fold by key ([`super::keys`]);
+/// `touched` are the fits and photos used since loading or the last
+/// [`FitCache::prune`].
+#[derive(Debug, Clone, Default)]
 pub struct FitCache {
     entries: HashMap<String, ClassFits>,
     touched: HashSet<String>,
+    /// How many folds `fold_of` deals to.
+    fold_count: usize,
+    fold_of: HashMap<u64, usize>,
+    photos_touched: HashSet<u64>,
 }
 
 /// What a person's fits depend on, beside which photos are theirs.
 pub struct FitInputs {
-    /// Digest of every photo's vector, in sample order.
+    /// Digest of every photo's vector and fold, in sample order.
     data: [u8; 32],
     kernel: KernelKind,
     c: f64,
-    folds: usize,
 }
 
 impl FitInputs {
-    pub fn new(x: &[Vec<f32>], kernel: KernelKind, c: f64, folds: usize) -> FitInputs {
+    pub fn new(x: &[Vec<f32>], fold_of: &[usize], kernel: KernelKind, c: f64) -> FitInputs {
         let mut h = blake3::Hasher::new();
         h.update(&(x.len() as u64).to_le_bytes());
-        for v in x {
+        for (v, &fold) in x.iter().zip(fold_of) {
+            h.update(&(fold as u64).to_le_bytes());
             h.update(&(v.len() as u64).to_le_bytes());
             v.iter().for_each(|f| {
                 h.update(&f.to_le_bytes());
@@ -72,7 +78,6 @@ impl FitInputs {
             data: *h.finalize().as_bytes(),
             kernel,
             c,
-            folds,
         }
     }
 
@@ -88,7 +93,6 @@ impl FitInputs {
         };
         h.update(&gamma.to_bits().to_le_bytes());
         h.update(&self.c.to_bits().to_le_bytes());
-        h.update(&(self.folds as u64).to_le_bytes());
         for &r in positives {
             h.update(&(r as u64).to_le_bytes());
         }
@@ -97,6 +101,22 @@ impl FitInputs {
 }
 
 impl FitCache {
+    /// The fold of each photo (`keys`, with their persons' `labels`): the
+    /// one it had before, else where its person has fewest
+    /// ([`keys::assign_folds`]); remembered for the next run.
+    pub fn folds(&mut self, keys: &[u64], labels: &[usize], folds: usize) -> Vec<usize> {
+        if self.fold_count != folds {
+            self.fold_of.clear();
+            self.fold_count = folds;
+        }
+        let fold_of = keys::assign_folds(keys, labels, folds, &self.fold_of);
+        for (&k, &f) in keys.iter().zip(&fold_of) {
+            self.fold_of.insert(k, f);
+            self.photos_touched.insert(k);
+        }
+        fold_of
+    }
+
     /// The fits under `key`, if they have the shape asked for (`dim`-wide
     /// vectors, `folds` folds); anything else is a miss.
     pub fn get(&self, key: &str, dim: usize, folds: usize) -> Option<&ClassFits> {
@@ -130,6 +150,15 @@ impl FitCache {
     pub fn prune(&mut self) {
         let touched = std::mem::take(&mut self.touched);
         self.entries.retain(|k, _| touched.contains(k));
+        let photos = std::mem::take(&mut self.photos_touched);
+        self.fold_of.retain(|k, _| photos.contains(k));
+    }
+
+    /// Drops every fit but keeps the photos' folds: the next run refits
+    /// everybody on the same folds (what a cached run must equal).
+    pub fn forget_fits(&mut self) {
+        self.entries.clear();
+        self.touched.clear();
     }
 
     pub fn len(&self) -> usize {
@@ -182,9 +211,12 @@ impl FitCache {
                 (e.key, fits)
             })
             .collect();
+        let fold_of = doc.folds.iter().map(|&[k, f]| (k, f as usize)).collect();
         Ok(FitCache {
             entries,
-            touched: HashSet::new(),
+            fold_count: doc.fold_count,
+            fold_of,
+            ..FitCache::default()
         })
     }
 
@@ -205,10 +237,14 @@ impl FitCache {
                 platt: f.platt.map(|s| [s.a.to_bits(), s.b.to_bits()]),
             })
             .collect();
+        let mut folds: Vec<[u64; 2]> = self.fold_of.iter().map(|(&k, &f)| [k, f as u64]).collect();
+        folds.sort_unstable();
         let doc = FileDoc {
             format: FORMAT.to_string(),
             version: VERSION,
             entries,
+            fold_count: self.fold_count,
+            folds,
         };
         let text = serde_json::to_vec(&doc).map_err(|e| fail(e.to_string()))?;
         let tmp = PathBuf::from(format!("{}.tmp", path.display()));
@@ -222,6 +258,9 @@ struct FileDoc {
     format: String,
     version: u32,
     entries: Vec<Entry>,
+    fold_count: usize,
+    /// (photo key, fold)
+    folds: Vec<[u64; 2]>,
 }
 
 #[derive(Serialize, Deserialize)]

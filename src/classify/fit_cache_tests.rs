@@ -1,6 +1,7 @@
 //! The fit cache against fits from scratch: after a move only the two
 //! persons it touches refit, and the result is the very model a full refit
-//! gives; adding a photo refits everybody; a bad cache file is ignored.
+//! on the same folds gives; adding a photo refits everybody; a bad cache
+//! file is ignored.
 
 use super::*;
 use crate::classify::samples::Samples;
@@ -59,6 +60,8 @@ fn a_move_refits_two_persons_and_equals_a_full_refit() {
     let mut cache = FitCache::default();
     let first = fit(&samples(&data), &mut cache);
     assert_eq!((first.refitted, first.reused), (8, 0));
+    let mut folds_only = cache.clone();
+    folds_only.forget_fits();
     // Move one photo of p03 to p05 (and shuffle the records' order too).
     let moved = data
         .iter()
@@ -69,9 +72,12 @@ fn a_move_refits_two_persons_and_equals_a_full_refit() {
     let s = samples(&data);
     let again = fit(&s, &mut cache);
     assert_eq!((again.refitted, again.reused), (2, 6));
-    let scratch = train(&s, &settings(), "", &AtomicBool::new(false)).expect("trains");
+    let scratch = fit(&s, &mut folds_only);
     assert_eq!((scratch.refitted, scratch.reused), (8, 0));
     assert_same(&again, &scratch);
+    // From nothing, folds are dealt afresh: a valid model, not the same one.
+    let fresh = train(&s, &settings(), "", &AtomicBool::new(false)).expect("trains");
+    assert_eq!(fresh.model.classes.len(), 8);
 }
 
 #[test]
@@ -95,12 +101,14 @@ fn a_saved_cache_reloads_exactly_and_old_entries_are_pruned() {
     fit(&samples(&data), &mut cache);
     cache.prune();
     cache.save(&path).expect("saves");
+    let mut folds_only = cache.clone();
+    folds_only.forget_fits();
     data[0].0 = "p01-0".into();
     let s = samples(&data);
     let mut loaded = FitCache::load(&path).expect("loads");
     let again = fit(&s, &mut loaded);
     assert_eq!((again.refitted, again.reused), (2, 4));
-    let scratch = train(&s, &settings(), "", &AtomicBool::new(false)).expect("trains");
+    let scratch = fit(&s, &mut folds_only);
     assert_same(&again, &scratch);
     assert_eq!(loaded.len(), 8, "old and new fits of the moved pair");
     loaded.prune();

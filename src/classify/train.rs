@@ -10,6 +10,7 @@ use super::class_fit::ClassFitter;
 use super::error::ClassifyError;
 use super::eval;
 use super::fit_cache::{ClassFits, FitCache, FitInputs};
+use super::keys::sample_key;
 use super::model_file::{ClassModel, Decision, KernelKind, Model};
 use super::platt::{self, Sigmoid};
 use super::prediction::normalise;
@@ -111,8 +112,11 @@ pub fn train_cached(
     if present < 2 || present != n_classes {
         return Err(ClassifyError::TooFewClasses(present));
     }
-    let fitter = ClassFitter::new(samples, settings, present, stop);
-    let (class_fits, refitted) = fit_classes(samples, settings, &fitter, stop, cache)?;
+    let keys: Vec<u64> = samples.embeddings.iter().map(|e| sample_key(e)).collect();
+    let fold_of = cache.folds(&keys, &samples.labels, settings.folds.max(2));
+    let inputs = FitInputs::new(&samples.embeddings, &fold_of, settings.kernel, settings.c);
+    let fitter = ClassFitter::new(samples, settings, fold_of, present, stop);
+    let (class_fits, refitted) = fit_classes(samples, settings, &inputs, &fitter, stop, cache)?;
     let fits: Vec<ClassFit> = crate::par::with_threads(settings.threads, || {
         class_fits
             .into_par_iter()
@@ -162,13 +166,13 @@ pub fn train_cached(
 fn fit_classes(
     samples: &Samples,
     settings: &TrainSettings,
+    inputs: &FitInputs,
     fitter: &ClassFitter,
     stop: &AtomicBool,
     cache: &mut FitCache,
 ) -> Result<(Vec<ClassFits>, usize), ClassifyError> {
     let dim = samples.embeddings.first().map(Vec::len).unwrap_or(0);
     let folds = fitter.folds();
-    let inputs = FitInputs::new(&samples.embeddings, settings.kernel, settings.c, folds);
     let mut positives = vec![Vec::new(); samples.classes.len()];
     for (r, &l) in samples.labels.iter().enumerate() {
         positives[l].push(r);
