@@ -8,7 +8,6 @@
 //! class indices of two separately built lists, which is wrong whenever
 //! their order differs).
 
-use super::keys;
 use super::model_file::Model;
 use super::prediction::normalise;
 use super::samples::Samples;
@@ -21,10 +20,13 @@ pub enum Split {
     TrainPerClass(usize),
     /// This fraction of each person's photos (at least one) is held out.
     TestFraction(f64),
-    /// Each photo is held out with this probability, drawn from its key
-    /// ([`super::keys`]), so one label change moves no other photo; every
-    /// person keeps at least one training photo.
-    ByKey(f64),
+}
+
+/// How many of a person's `n` photos [`Split::TestFraction`] holds out:
+/// `fraction` of them, at least one and never all (with more than one).
+pub fn test_count(n: usize, fraction: f64) -> usize {
+    let n_test = ((n as f64) * fraction).round() as usize;
+    n_test.clamp(usize::from(n > 1), n.saturating_sub(1))
 }
 
 /// A small deterministic generator (SplitMix64): the same seed gives the same
@@ -64,19 +66,13 @@ fn rows_by_class(labels: &[usize]) -> Vec<Vec<usize>> {
 
 /// Seeded stratified split: (train rows, test rows), each sorted.
 pub fn split(samples: &Samples, rule: Split, seed: u64) -> (Vec<usize>, Vec<usize>) {
-    if let Split::ByKey(fraction) = rule {
-        return split_by_key(samples, fraction, seed);
-    }
     let mut rng = SplitMix::new(seed);
     let (mut train, mut test) = (Vec::new(), Vec::new());
     for mut rows in rows_by_class(&samples.labels) {
         rng.shuffle(&mut rows);
         let n_train = match rule {
             Split::TrainPerClass(n) => n.min(rows.len()),
-            Split::TestFraction(f) | Split::ByKey(f) => {
-                let n_test = ((rows.len() as f64) * f).round() as usize;
-                rows.len() - n_test.clamp(usize::from(rows.len() > 1), rows.len().saturating_sub(1))
-            }
+            Split::TestFraction(f) => rows.len() - test_count(rows.len(), f),
         };
         train.extend_from_slice(&rows[..n_train]);
         test.extend_from_slice(&rows[n_train..]);
@@ -84,24 +80,6 @@ pub fn split(samples: &Samples, rule: Split, seed: u64) -> (Vec<usize>, Vec<usiz
     train.sort_unstable();
     test.sort_unstable();
     (train, test)
-}
-
-/// [`Split::ByKey`]: a draw per photo; a person whose every photo was
-/// drawn for testing keeps the one with the highest draw for training.
-fn split_by_key(samples: &Samples, fraction: f64, seed: u64) -> (Vec<usize>, Vec<usize>) {
-    let draws: Vec<f64> = samples
-        .embeddings
-        .iter()
-        .map(|e| keys::draw(keys::sample_key(e), seed))
-        .collect();
-    let mut test: Vec<bool> = draws.iter().map(|&d| d < fraction).collect();
-    for rows in rows_by_class(&samples.labels) {
-        if rows.iter().all(|&r| test[r]) {
-            let keep = rows.iter().max_by(|&&a, &&b| draws[a].total_cmp(&draws[b]));
-            keep.into_iter().for_each(|&r| test[r] = false);
-        }
-    }
-    (0..samples.len()).partition(|&r| !test[r])
 }
 
 fn argmax(p: &[f64]) -> Option<usize> {
@@ -318,16 +296,6 @@ mod tests {
         let (tr, te) = split(&s, Split::TestFraction(0.2), 1);
         assert_eq!(te.len(), 2 + 3 + 4);
         assert_eq!(tr.len() + te.len(), s.len());
-    }
-
-    #[test]
-    fn a_split_by_key_keeps_every_person_in_training() {
-        let mut s = samples(&[1, 40, 200]);
-        s.embeddings = (0..s.len()).map(|i| vec![i as f32]).collect();
-        let (train, test) = split(&s, Split::ByKey(0.2), 666);
-        assert!(train.contains(&0), "the single photo trains");
-        assert!((25..60).contains(&test.len()), "{}", test.len());
-        assert_eq!(train.len() + test.len(), s.len());
     }
 
     #[test]

@@ -13,9 +13,11 @@
 //! warning, never fatal.
 
 use super::error::ClassifyError;
-use super::keys;
+use super::eval;
+use super::keys::{self, Sticky};
 use super::model_file::{Decision, KernelKind};
 use super::platt::Sigmoid;
+use super::samples::Samples;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -42,17 +44,16 @@ pub struct ClassFits {
     pub platt: Option<Sigmoid>,
 }
 
-/// Fits by digest, and each photo's fold by key ([`super::keys`]);
-/// `touched` are the fits and photos used since loading or the last
+/// Fits by digest, and each photo's fold and held-out side by key
+/// ([`super::keys`]); `touched` are the fits used since loading or the last
 /// [`FitCache::prune`].
 #[derive(Debug, Clone, Default)]
 pub struct FitCache {
     entries: HashMap<String, ClassFits>,
     touched: HashSet<String>,
-    /// How many folds `fold_of` deals to.
-    fold_count: usize,
-    fold_of: HashMap<u64, usize>,
-    photos_touched: HashSet<u64>,
+    folds: Sticky,
+    /// 1: held out of the evaluation's training photos.
+    held_out: Sticky,
 }
 
 /// What a person's fits depend on, beside which photos are theirs.
@@ -105,16 +106,25 @@ impl FitCache {
     /// one it had before, else where its person has fewest
     /// ([`keys::assign_folds`]); remembered for the next run.
     pub fn folds(&mut self, keys: &[u64], labels: &[usize], folds: usize) -> Vec<usize> {
-        if self.fold_count != folds {
-            self.fold_of.clear();
-            self.fold_count = folds;
-        }
-        let fold_of = keys::assign_folds(keys, labels, folds, &self.fold_of);
-        for (&k, &f) in keys.iter().zip(&fold_of) {
-            self.fold_of.insert(k, f);
-            self.photos_touched.insert(k);
-        }
-        fold_of
+        self.folds
+            .deal(keys, labels, folds, &keys::fold_quota(folds))
+    }
+
+    /// The evaluation's (training rows, held-out rows): `fraction` of each
+    /// person's photos held out, as [`eval::test_count`] rounds it, a photo
+    /// held out before staying held out (and one trained on, trained on).
+    pub fn held_out(&mut self, samples: &Samples, fraction: f64) -> (Vec<usize>, Vec<usize>) {
+        let keys: Vec<u64> = samples
+            .embeddings
+            .iter()
+            .map(|e| keys::sample_key(e))
+            .collect();
+        let quota = |n: usize| {
+            let test = eval::test_count(n, fraction);
+            vec![(n - test) as f64, test as f64]
+        };
+        let side = self.held_out.deal(&keys, &samples.labels, 2, &quota);
+        (0..samples.len()).partition(|&r| side[r] == 0)
     }
 
     /// The fits under `key`, if they have the shape asked for (`dim`-wide
@@ -150,8 +160,8 @@ impl FitCache {
     pub fn prune(&mut self) {
         let touched = std::mem::take(&mut self.touched);
         self.entries.retain(|k, _| touched.contains(k));
-        let photos = std::mem::take(&mut self.photos_touched);
-        self.fold_of.retain(|k, _| photos.contains(k));
+        self.folds.prune();
+        self.held_out.prune();
     }
 
     /// Drops every fit but keeps the photos' folds: the next run refits
@@ -211,12 +221,11 @@ impl FitCache {
                 (e.key, fits)
             })
             .collect();
-        let fold_of = doc.folds.iter().map(|&[k, f]| (k, f as usize)).collect();
         Ok(FitCache {
             entries,
-            fold_count: doc.fold_count,
-            fold_of,
-            ..FitCache::default()
+            touched: HashSet::new(),
+            folds: Sticky::from_pairs(doc.fold_count, &doc.folds),
+            held_out: Sticky::from_pairs(2, &doc.held_out),
         })
     }
 
@@ -237,14 +246,14 @@ impl FitCache {
                 platt: f.platt.map(|s| [s.a.to_bits(), s.b.to_bits()]),
             })
             .collect();
-        let mut folds: Vec<[u64; 2]> = self.fold_of.iter().map(|(&k, &f)| [k, f as u64]).collect();
-        folds.sort_unstable();
+        let (fold_count, folds) = self.folds.pairs();
         let doc = FileDoc {
             format: FORMAT.to_string(),
             version: VERSION,
             entries,
-            fold_count: self.fold_count,
+            fold_count,
             folds,
+            held_out: self.held_out.pairs().1,
         };
         let text = serde_json::to_vec(&doc).map_err(|e| fail(e.to_string()))?;
         let tmp = PathBuf::from(format!("{}.tmp", path.display()));
@@ -261,6 +270,8 @@ struct FileDoc {
     fold_count: usize,
     /// (photo key, fold)
     folds: Vec<[u64; 2]>,
+    /// (photo key, 1 when held out of the evaluation's training)
+    held_out: Vec<[u64; 2]>,
 }
 
 #[derive(Serialize, Deserialize)]

@@ -150,3 +150,61 @@ fn a_corrupt_or_foreign_cache_file_is_ignored() {
     let again = fit(&s, &mut cache);
     assert_eq!((again.refitted, again.reused), (3, 0));
 }
+
+#[test]
+fn the_held_out_split_is_stratified_and_survives_a_move() {
+    let mut data = photos(6, 10);
+    let mut cache = FitCache::default();
+    let (train_rows, test_rows) = cache.held_out(&samples(&data), 0.2);
+    let s = samples(&data);
+    for k in 0..6 {
+        let held = test_rows.iter().filter(|&&r| s.labels[r] == k).count();
+        assert_eq!(held, 2, "person {k}");
+    }
+    data[3].0 = "p04-0".into();
+    assert_eq!(cache.held_out(&samples(&data), 0.2), (train_rows, test_rows));
+}
+
+/// A record of `person` whose only face has `embedding`.
+fn record(person: &str, n: usize, embedding: Vec<f32>) -> crate::records::PhotoRecord {
+    crate::records::PhotoRecord {
+        path: format!("{person}/{n:04}.jpg").into(),
+        person: person.to_string(),
+        hash: format!("{person}{n}"),
+        width: 200,
+        height: 200,
+        status: crate::records::PhotoStatus::Ok,
+        faces: vec![crate::pipeline::Face {
+            bbox: [50.0, 50.0, 100.0, 100.0],
+            landmarks: [[0.0; 2]; 5],
+            score: 0.99,
+            embedding,
+            thumb: Vec::new(),
+        }],
+        reviewed: false,
+        not_duplicate_of: Vec::new(),
+    }
+}
+
+#[test]
+fn retrain_reuses_the_saved_cache_after_a_move() {
+    use crate::classify::retrain::retrain;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut records: Vec<_> = photos(6, 8)
+        .into_iter()
+        .enumerate()
+        .map(|(n, (p, x))| record(&p, n, x))
+        .collect();
+    let stop = AtomicBool::new(false);
+    let first = retrain(&records, dir.path(), "", &stop).expect("retrains");
+    assert_eq!((first.refitted, first.reused), (12, 0));
+    records[0].person = "p02-0".into();
+    let again = retrain(&records, dir.path(), "", &stop).expect("retrains");
+    // Two persons in the full fit, and in the evaluation's unless the moved
+    // photo is held out of it.
+    assert!(matches!(again.refitted, 2 | 4), "{}", again.refitted);
+    assert_eq!(again.refitted + again.reused, 12);
+    std::fs::write(path_in(dir.path()), "not json").expect("writes");
+    let corrupt = retrain(&records, dir.path(), "", &stop).expect("a bad cache is ignored");
+    assert_eq!((corrupt.refitted, corrupt.reused), (12, 0));
+}

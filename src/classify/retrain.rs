@@ -5,7 +5,7 @@
 //! fits run again.
 
 use super::error::ClassifyError;
-use super::eval::{self, ClassStats, Confusion, Split};
+use super::eval::{self, ClassStats, Confusion};
 use super::fit_cache::{self, FitCache};
 use super::model_file;
 use super::samples::Samples;
@@ -17,6 +17,8 @@ use std::time::Instant;
 
 /// Persons need this many photos with a face to be learned.
 pub const MIN_IMAGES: usize = 5;
+/// Share of each person's photos held out of the evaluation's training.
+const TEST_FRACTION: f64 = 0.2;
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Retrained {
@@ -61,7 +63,7 @@ pub fn retrain_with(
         return Err(ClassifyError::TooFewClasses(samples.classes.len()));
     }
     let settings = TrainSettings::default();
-    let (train_rows, test_rows) = eval::split(&samples, Split::ByKey(0.2), 666);
+    let (train_rows, test_rows) = cache.held_out(&samples, TEST_FRACTION);
     let train_set = samples.subset(&train_rows);
     let held_out = train_cached(&train_set, &settings, embedder_sha256, stop, cache)?;
     let evaluation = eval::evaluate(&held_out.model, &samples, &test_rows);

@@ -33,12 +33,13 @@ pub struct TrainArgs {
     /// Photos per person used for training; the rest are held out.
     #[arg(long, conflicts_with = "test_fraction")]
     pub train_per_class: Option<usize>,
-    /// Fraction of each person's photos held out. Without it, about 20% of
-    /// the photos are held out, drawn per photo so that a retrain after a
-    /// label change reuses the fits of every person it did not touch.
+    /// Fraction of each person's photos held out. Without it (or
+    /// --train-per-class) a fifth is, and each photo keeps its side from run
+    /// to run (in the fit cache), so that a retrain after a label change
+    /// reuses the fits of every person it did not touch.
     #[arg(long)]
     pub test_fraction: Option<f64>,
-    /// Seed of the held-out split [default: 666].
+    /// Seed of the split --train-per-class or --test-fraction ask for [default: 666].
     #[arg(long)]
     pub seed: Option<u64>,
     #[arg(long, value_enum, default_value = "linear")]
@@ -86,21 +87,22 @@ fn training_records(
     setup::folder_records(session, dataset)
 }
 
-/// The held-out split rule the flags ask for.
-fn split_rule(args: &TrainArgs) -> Result<Split> {
+/// The held-out split rule the flags ask for; None: a fifth of each
+/// person's photos, kept in the fit cache ([`FitCache::held_out`]).
+fn split_rule(args: &TrainArgs) -> Result<Option<Split>> {
     Ok(match (args.train_per_class, args.test_fraction) {
-        (Some(n), _) => Split::TrainPerClass(n.max(1)),
+        (Some(n), _) => Some(Split::TrainPerClass(n.max(1))),
         (None, Some(f)) => {
             anyhow::ensure!(
                 (0.0..1.0).contains(&f),
                 "--test-fraction must be at least 0 and below 1"
             );
-            Split::TestFraction(f)
+            Some(Split::TestFraction(f))
         }
-        (None, None) if args.facenet => Split::TrainPerClass(10),
-        // Drawn per photo: after a label change the held-out fit reuses
+        (None, None) if args.facenet => Some(Split::TrainPerClass(10)),
+        // Kept per photo: after a label change the held-out fit reuses
         // every untouched person's fits too.
-        (None, None) => Split::ByKey(0.2),
+        (None, None) => None,
     })
 }
 
@@ -223,13 +225,16 @@ fn train(session: &Session, printer: &Printer, args: &TrainArgs) -> Result<Train
         "need at least 2 persons with {min_images}+ photos with a face; found {}",
         samples.classes.len()
     );
-    let (train_rows, test_rows) = eval::split(&samples, rule, args.seed.unwrap_or(666));
+    let dir = session.classifier_dir(args.state_dir.as_deref());
+    let mut cache = FitCache::load_or_empty(&fit_cache::path_in(&dir));
+    let (train_rows, test_rows) = match rule {
+        Some(rule) => eval::split(&samples, rule, args.seed.unwrap_or(666)),
+        None => cache.held_out(&samples, 0.2),
+    };
     if let Some(path) = &args.export_split {
         export_split(path, &records, &samples, &train_rows, &test_rows)?;
     }
     let stop = AtomicBool::new(false);
-    let dir = session.classifier_dir(args.state_dir.as_deref());
-    let mut cache = FitCache::load_or_empty(&fit_cache::path_in(&dir));
     let train_set = samples.subset(&train_rows);
     let held_out = classify::train_cached(&train_set, &settings, identity, &stop, &mut cache)?;
     let test_eval = eval::evaluate(&held_out.model, &samples, &test_rows);
