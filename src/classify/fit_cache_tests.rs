@@ -162,7 +162,10 @@ fn the_held_out_split_is_stratified_and_survives_a_move() {
         assert_eq!(held, 2, "person {k}");
     }
     data[3].0 = "p04-0".into();
-    assert_eq!(cache.held_out(&samples(&data), 0.2), (train_rows, test_rows));
+    assert_eq!(
+        cache.held_out(&samples(&data), 0.2),
+        (train_rows, test_rows)
+    );
 }
 
 /// A record of `person` whose only face has `embedding`.

@@ -10,10 +10,12 @@
 //! gives its own training photos. A small SMO solver on cached kernel values
 //! (`screen`) finds each fit's working set, which linfa alone makes slow,
 //! and solves the throwaway cross-validation models (the same problem).
-//! Folds and held-out photos are drawn per photo from its embedding's hash
-//! (`keys`), so after a label change only the persons it touches are
-//! fitted again; the others' fits come from `fit_cache`, keyed by a digest
-//! of their exact inputs, and are the very fits a full refit would give.
+//! Photos are known by a hash of their embedding (`keys`); folds and the
+//! retrain's held-out photos are dealt per person and each photo keeps its
+//! own from run to run, so after a label change only the persons it touches
+//! are fitted again; the others' fits come from `fit_cache`, keyed by a
+//! digest of their exact inputs, and are the very fits a full refit on the
+//! same folds would give.
 //! The classifier works on plain data (labels and embeddings, or
 //! [`PhotoRecord`]s) and knows nothing of where they are stored.
 
