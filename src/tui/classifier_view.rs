@@ -199,3 +199,24 @@ fn thumb(app: &App, frame: &mut Frame, area: Rect, person: &str) {
         _ => frame.render_widget(Paragraph::new("·"), area),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_counts_the_fits_refitted_and_reused() {
+        let view = ClassifierView {
+            classes: 298,
+            seconds: Some(0.34),
+            refits: Some((4, 592)),
+            ..ClassifierView::default()
+        };
+        let text: Vec<String> = summary(&view).iter().map(|l| l.to_string()).collect();
+        assert!(
+            text.iter()
+                .any(|l| l == "classes: 298 · trained in 0.34 s · refitted 4, reused 592"),
+            "{text:?}"
+        );
+    }
+}
