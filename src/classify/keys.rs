@@ -29,7 +29,9 @@ pub fn sample_key(embedding: &[f32]) -> u64 {
 /// Deals photos (`keys`, of persons `labels`) to `groups` groups: a photo
 /// in `known` keeps its group; in sample order, a new one joins the group
 /// furthest below its person's quota (`quota(n)`: each group's share of a
-/// person with n photos; ties go to the lowest group).
+/// person with n photos; ties go to the lowest group). Copies of one
+/// embedding (one key) always share a group, so a duplicate photo never
+/// trains the model that evaluates its twin.
 pub fn deal(
     keys: &[u64],
     labels: &[usize],
@@ -49,16 +51,16 @@ pub fn deal(
     for (g, &l) in group.iter().zip(labels) {
         g.iter().for_each(|&g| count[l][g] += 1);
     }
-    for (g, &l) in group.iter_mut().zip(labels) {
-        if g.is_none() {
-            let deficit = |h: usize| quotas[l].get(h).copied().unwrap_or(0.0) - count[l][h] as f64;
-            let best = (0..groups).fold(
-                0,
-                |best, h| if deficit(h) > deficit(best) { h } else { best },
-            );
-            count[l][best] += 1;
-            *g = Some(best);
+    let mut dealt: HashMap<u64, usize> = HashMap::new();
+    for ((g, &l), k) in group.iter_mut().zip(labels).zip(keys) {
+        if g.is_some() {
+            continue;
         }
+        let deficit = |h: usize| quotas[l].get(h).copied().unwrap_or(0.0) - count[l][h] as f64;
+        let best = (0..groups).fold(0, |b, h| if deficit(h) > deficit(b) { h } else { b });
+        let chosen = *dealt.entry(*k).or_insert(best);
+        count[l][chosen] += 1;
+        *g = Some(chosen);
     }
     group.into_iter().map(|g| g.unwrap_or(0)).collect()
 }
@@ -148,5 +150,9 @@ mod tests {
         let again = sticky.deal(&more, &labels, 3, &fold_quota(3));
         assert_eq!(again[..30], first[..]);
         assert_ne!(sample_key(&[1.0, 2.0]), sample_key(&[2.0, 1.0]));
+        // Two copies of one photo share a fold.
+        let twins = [keys[0], keys[1], keys[0]];
+        let dealt = deal(&twins, &[0, 0, 1], 3, &HashMap::new(), &fold_quota(3));
+        assert_eq!(dealt[0], dealt[2]);
     }
 }
