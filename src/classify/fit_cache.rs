@@ -104,7 +104,7 @@ impl FitInputs {
 impl FitCache {
     /// The fold of each photo (`keys`, with their persons' `labels`): the
     /// one it had before, else where its person has fewest
-    /// ([`keys::assign_folds`]); remembered for the next run.
+    /// ([`keys::deal`]); remembered for the next run.
     pub fn folds(&mut self, keys: &[u64], labels: &[usize], folds: usize) -> Vec<usize> {
         self.folds
             .deal(keys, labels, folds, &keys::fold_quota(folds))
