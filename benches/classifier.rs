@@ -6,7 +6,9 @@
 //!
 //! Reports the fit of a facenet-style split (10 training photos per person),
 //! the fit on all photos, and a retraining after one photo moves to another
-//! person (through `classify::retrain_job`, as the background job runs it).
+//! person (through `classify::retrain_job`, a fit from scratch). The
+//! retrain the TUI runs, with its fit cache, full versus after one move:
+//! `examples/retrain_bench.rs`.
 
 use facecurate::classify::{self, Samples, TrainSettings, eval};
 use facecurate::records::dump::Dump;

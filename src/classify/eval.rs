@@ -22,6 +22,13 @@ pub enum Split {
     TestFraction(f64),
 }
 
+/// How many of a person's `n` photos [`Split::TestFraction`] holds out:
+/// `fraction` of them, at least one and never all (with more than one).
+pub fn test_count(n: usize, fraction: f64) -> usize {
+    let n_test = ((n as f64) * fraction).round() as usize;
+    n_test.clamp(usize::from(n > 1), n.saturating_sub(1))
+}
+
 /// A small deterministic generator (SplitMix64): the same seed gives the same
 /// split on every machine and with every dependency version.
 pub struct SplitMix(u64);
@@ -65,10 +72,7 @@ pub fn split(samples: &Samples, rule: Split, seed: u64) -> (Vec<usize>, Vec<usiz
         rng.shuffle(&mut rows);
         let n_train = match rule {
             Split::TrainPerClass(n) => n.min(rows.len()),
-            Split::TestFraction(f) => {
-                let n_test = ((rows.len() as f64) * f).round() as usize;
-                rows.len() - n_test.clamp(usize::from(rows.len() > 1), rows.len().saturating_sub(1))
-            }
+            Split::TestFraction(f) => rows.len() - test_count(rows.len(), f),
         };
         train.extend_from_slice(&rows[..n_train]);
         test.extend_from_slice(&rows[n_train..]);
@@ -76,18 +80,6 @@ pub fn split(samples: &Samples, rule: Split, seed: u64) -> (Vec<usize>, Vec<usiz
     train.sort_unstable();
     test.sort_unstable();
     (train, test)
-}
-
-/// Cross-validation folds, stratified: each person's photos are dealt to
-/// the folds in turn, so every fold holds out some of every person.
-pub fn stratified_folds(labels: &[usize], folds: usize) -> Vec<usize> {
-    let mut fold = vec![0; labels.len()];
-    for rows in rows_by_class(labels) {
-        for (i, r) in rows.into_iter().enumerate() {
-            fold[r] = i % folds.max(1);
-        }
-    }
-    fold
 }
 
 fn argmax(p: &[f64]) -> Option<usize> {

@@ -10,12 +10,21 @@
 //! gives its own training photos. A small SMO solver on cached kernel values
 //! (`screen`) finds each fit's working set, which linfa alone makes slow,
 //! and solves the throwaway cross-validation models (the same problem).
+//! Photos are known by a hash of their embedding (`keys`); folds and the
+//! retrain's held-out photos are dealt per person and each photo keeps its
+//! own from run to run, so after a label change only the persons it touches
+//! are fitted again; the others' fits come from `fit_cache`, keyed by a
+//! digest of their exact inputs, and are the very fits a full refit on the
+//! same folds would give.
 //! The classifier works on plain data (labels and embeddings, or
 //! [`PhotoRecord`]s) and knows nothing of where they are stored.
 
 mod binary;
+mod class_fit;
 mod error;
 pub mod eval;
+pub mod fit_cache;
+mod keys;
 mod linfa_fit;
 pub mod model_file;
 mod oos;
@@ -28,6 +37,7 @@ mod svm;
 mod train;
 
 pub use error::ClassifyError;
+pub use fit_cache::FitCache;
 pub use model_file::{ClassModel, Decision, KernelKind, Model};
 pub use oos::{
     OosPhoto, OosSettings, OutOfSample, Retrained, Suspect, out_of_sample_probabilities,
@@ -36,4 +46,4 @@ pub use oos::{
 pub use platt::Sigmoid;
 pub use prediction::{Candidate, Prediction, normalise};
 pub use samples::{Samples, face_of, main_face};
-pub use train::{TrainSettings, Trained, train};
+pub use train::{TrainSettings, Trained, train, train_cached};

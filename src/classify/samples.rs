@@ -1,6 +1,7 @@
 //! Training data as the classifier sees it: one embedding per photo (the
 //! face that stands for it), labelled by person.
 
+use super::keys::sample_key;
 use crate::pipeline::{Face, main_face_index};
 use crate::records::{PhotoRecord, PhotoStatus};
 use std::collections::BTreeMap;
@@ -50,12 +51,16 @@ impl Samples {
     }
 
     /// Builds samples from `(origin, person, embedding)`, keeping persons with
-    /// at least `min_images` of them.
+    /// at least `min_images` of them. Samples are ordered by their key
+    /// ([`sample_key`]), not by origin: a photo keeps its place among the
+    /// others when it moves to another person or the records are reordered,
+    /// so the fits it does not take part in see the very same problem.
     pub fn from_labelled<'a>(
         items: impl IntoIterator<Item = (usize, &'a str, &'a [f32])>,
         min_images: usize,
     ) -> Samples {
-        let items: Vec<_> = items.into_iter().collect();
+        let mut items: Vec<_> = items.into_iter().collect();
+        items.sort_by_cached_key(|(_, person, e)| (sample_key(e), *person));
         let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
         for (_, person, _) in &items {
             *counts.entry(person).or_default() += 1;

@@ -2,16 +2,19 @@
 //! plus k-fold cross-validation whose out-of-sample decision values feed
 //! Platt scaling, the unknown threshold and an honest accuracy estimate.
 //! Persons are fitted in parallel; a stop flag is checked before every
-//! binary fit so a stale retraining ends promptly.
+//! binary fit so a stale retraining ends promptly. A person whose fits'
+//! inputs are unchanged since a previous run takes them from a
+//! [`FitCache`] instead.
 
+use super::class_fit::ClassFitter;
 use super::error::ClassifyError;
 use super::eval;
+use super::fit_cache::{ClassFits, FitCache, FitInputs};
+use super::keys::sample_key;
 use super::model_file::{ClassModel, Decision, KernelKind, Model};
 use super::platt::{self, Sigmoid};
 use super::prediction::normalise;
 use super::samples::Samples;
-use super::screen::GramCache;
-use super::svm::{BinarySettings, Finish, fit_binary};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -49,6 +52,9 @@ pub struct Trained {
     /// models that did not see it; None when the fold that held it out had
     /// no other photo of its person.
     pub oos_raw: Vec<Option<Vec<f64>>>,
+    /// Persons whose fits ran, and those taken from the fit cache.
+    pub refitted: usize,
+    pub reused: usize,
     pub seconds: f64,
 }
 
@@ -66,19 +72,37 @@ impl Trained {
 /// What one person's fits produced.
 struct ClassFit {
     decision: Decision,
+    /// Their own sigmoid (None: too few out-of-sample positives).
+    platt: Option<Sigmoid>,
     /// Out-of-sample decision value for every sample (None: no model in its fold).
     oos: Vec<Option<f64>>,
 }
 
-/// Below this many out-of-sample positives a person's own sigmoid is too
-/// noisy; it gets the one fitted on everybody's values.
-const MIN_PLATT_POSITIVES: usize = 3;
-
+/// Fits the classifier from scratch (see [`train_cached`]).
 pub fn train(
     samples: &Samples,
     settings: &TrainSettings,
     embedder_sha256: &str,
     stop: &AtomicBool,
+) -> Result<Trained, ClassifyError> {
+    train_cached(
+        samples,
+        settings,
+        embedder_sha256,
+        stop,
+        &mut FitCache::default(),
+    )
+}
+
+/// Fits the classifier, reusing every person's fits found in `cache` (the
+/// same inputs give the same fits) and adding the new ones to it. Platt
+/// scaling, the threshold and the accuracy are always recomputed.
+pub fn train_cached(
+    samples: &Samples,
+    settings: &TrainSettings,
+    embedder_sha256: &str,
+    stop: &AtomicBool,
+    cache: &mut FitCache,
 ) -> Result<Trained, ClassifyError> {
     let start = Instant::now();
     let n_classes = samples.classes.len();
@@ -88,10 +112,21 @@ pub fn train(
     if present < 2 || present != n_classes {
         return Err(ClassifyError::TooFewClasses(present));
     }
-    let fitter = ClassFitter::new(samples, settings, present, stop);
-    let name = |k: usize| format!("person {}", samples.classes[k]);
-    let fit_class = |k: usize| fitter.fit(k);
-    let fits = run_parallel(n_classes, settings.threads, stop, &name, &fit_class)?;
+    let keys: Vec<u64> = samples.embeddings.iter().map(|e| sample_key(e)).collect();
+    let fold_of = cache.folds(&keys, &samples.labels, settings.folds.max(2));
+    let inputs = FitInputs::new(&samples.embeddings, &fold_of, settings.kernel, settings.c);
+    let fitter = ClassFitter::new(samples, settings, fold_of, present, stop);
+    let (class_fits, refitted) = fit_classes(samples, settings, &inputs, &fitter, stop, cache)?;
+    let fits: Vec<ClassFit> = crate::par::with_threads(settings.threads, || {
+        class_fits
+            .into_par_iter()
+            .map(|f| ClassFit {
+                oos: fitter.out_of_sample(&f),
+                platt: f.platt,
+                decision: f.full,
+            })
+            .collect()
+    });
     let sigmoids = sigmoids(&fits, samples);
     let oos_raw = oos_probabilities(&fits, &sigmoids, samples);
     let cv_accuracy = eval::oos_accuracy(&oos_raw, &samples.labels);
@@ -120,96 +155,54 @@ pub fn train(
     Ok(Trained {
         model,
         oos_raw,
+        refitted,
+        reused: n_classes - refitted,
         seconds: start.elapsed().as_secs_f64(),
     })
 }
 
-/// Fits one person against everybody else: on every photo, and once per
-/// cross-validation fold for the out-of-sample values Platt scaling needs.
-struct ClassFitter<'a> {
-    samples: &'a Samples,
-    kernel: KernelKind,
-    binary: BinarySettings,
-    all: Vec<usize>,
-    /// Per fold: (training rows, held-out rows).
-    fold_rows: Vec<(Vec<usize>, Vec<usize>)>,
-    present: usize,
-    stop: &'a AtomicBool,
-}
-
-impl<'a> ClassFitter<'a> {
-    fn new(
-        samples: &'a Samples,
-        settings: &TrainSettings,
-        present: usize,
-        stop: &'a AtomicBool,
-    ) -> ClassFitter<'a> {
-        let folds = settings.folds.max(2);
-        let fold_of = eval::stratified_folds(&samples.labels, folds);
-        let all: Vec<usize> = (0..samples.len()).collect();
-        let fold_rows = (0..folds)
-            .map(|f| all.iter().partition(|&&r| fold_of[r] != f))
-            .collect();
-        ClassFitter {
-            samples,
-            kernel: settings.kernel,
-            binary: BinarySettings {
-                kernel: settings.kernel,
-                c: settings.c,
-            },
-            all,
-            fold_rows,
-            present,
-            stop,
-        }
+/// Every person's fits, from `cache` where their inputs match, else fitted
+/// (in parallel) and stored there; with how many were fitted.
+fn fit_classes(
+    samples: &Samples,
+    settings: &TrainSettings,
+    inputs: &FitInputs,
+    fitter: &ClassFitter,
+    stop: &AtomicBool,
+    cache: &mut FitCache,
+) -> Result<(Vec<ClassFits>, usize), ClassifyError> {
+    let dim = samples.embeddings.first().map(Vec::len).unwrap_or(0);
+    let folds = fitter.folds();
+    let mut positives = vec![Vec::new(); samples.classes.len()];
+    for (r, &l) in samples.labels.iter().enumerate() {
+        positives[l].push(r);
     }
-
-    fn cancelled(&self) -> Result<(), ClassifyError> {
-        match self.stop.load(Ordering::Relaxed) {
-            true => Err(ClassifyError::Cancelled),
-            false => Ok(()),
+    let keys: Vec<String> = positives.iter().map(|p| inputs.key(p)).collect();
+    let found = &*cache;
+    let name = |k: usize| format!("person {}", samples.classes[k]);
+    let fit_class = |k: usize| match found.get(&keys[k], dim, folds) {
+        Some(fits) => Ok((fits.clone(), false)),
+        None => fitter.fit(k).map(|fits| (fits, true)),
+    };
+    let results = run_parallel(
+        samples.classes.len(),
+        settings.threads,
+        stop,
+        &name,
+        &fit_class,
+    )?;
+    let mut refitted = 0;
+    let mut out = Vec::with_capacity(results.len());
+    for ((fits, fresh), key) in results.into_iter().zip(keys) {
+        if fresh {
+            refitted += 1;
+            cache.insert(key, fits.clone());
+        } else {
+            cache.touch(&key);
         }
+        out.push(fits);
     }
-
-    fn fit(&self, k: usize) -> Result<ClassFit, ClassifyError> {
-        let (samples, x) = (self.samples, &self.samples.embeddings);
-        let positive = |r: usize| samples.labels[r] == k;
-        self.cancelled()?;
-        let mut cache = GramCache::new(samples.len(), self.kernel);
-        let full = fit_binary(
-            x,
-            &self.all,
-            &positive,
-            self.binary,
-            None,
-            &mut cache,
-            Finish::Linfa,
-        )?
-        .ok_or(ClassifyError::TooFewClasses(self.present))?;
-        let mut oos = vec![None; samples.len()];
-        for (train_rows, held) in &self.fold_rows {
-            self.cancelled()?;
-            let screened = Some(&full);
-            let fold = fit_binary(
-                x,
-                train_rows,
-                &positive,
-                self.binary,
-                screened,
-                &mut cache,
-                Finish::Screened,
-            )?;
-            if let Some(fit) = fold {
-                for &r in held {
-                    oos[r] = Some(fit.decision.value(self.kernel, &x[r]));
-                }
-            }
-        }
-        Ok(ClassFit {
-            decision: full.decision,
-            oos,
-        })
-    }
+    Ok((out, refitted))
 }
 
 /// Each person's Platt sigmoid from their out-of-sample values; a person
@@ -217,15 +210,11 @@ impl<'a> ClassFitter<'a> {
 fn sigmoids(fits: &[ClassFit], samples: &Samples) -> Vec<Sigmoid> {
     let mut pooled: Option<Sigmoid> = None;
     let mut sigmoids = Vec::with_capacity(fits.len());
-    for (k, fit) in fits.iter().enumerate() {
-        let (f, y) = oos_pairs(fit, samples, k);
-        let positives = y.iter().filter(|p| **p).count();
-        if positives >= MIN_PLATT_POSITIVES && positives < y.len() {
-            sigmoids.push(platt::fit(&f, &y));
-        } else {
-            let s = *pooled.get_or_insert_with(|| pooled_sigmoid(fits, samples));
-            sigmoids.push(s);
-        }
+    for fit in fits {
+        let s = fit
+            .platt
+            .unwrap_or_else(|| *pooled.get_or_insert_with(|| pooled_sigmoid(fits, samples)));
+        sigmoids.push(s);
     }
     sigmoids
 }

@@ -8,7 +8,9 @@ use super::session::{self, Printer};
 use super::setup;
 use anyhow::{Context, Result};
 use facecurate::classify::eval::{self, Evaluation, Split};
-use facecurate::classify::{self, KernelKind, Model, Samples, TrainSettings, model_file};
+use facecurate::classify::{
+    self, FitCache, KernelKind, Model, Samples, TrainSettings, fit_cache, model_file,
+};
 use facecurate::records::{PhotoRecord, PhotoStatus};
 use facecurate::session::Session;
 use serde_json::json;
@@ -31,10 +33,13 @@ pub struct TrainArgs {
     /// Photos per person used for training; the rest are held out.
     #[arg(long, conflicts_with = "test_fraction")]
     pub train_per_class: Option<usize>,
-    /// Fraction of each person's photos held out [default: 0.2].
+    /// Fraction of each person's photos held out. Without it (or
+    /// --train-per-class) a fifth is, and each photo keeps its side from run
+    /// to run (in the fit cache), so that a retrain after a label change
+    /// reuses the fits of every person it did not touch.
     #[arg(long)]
     pub test_fraction: Option<f64>,
-    /// Seed of the held-out split [default: 666].
+    /// Seed of the split --train-per-class or --test-fraction ask for [default: 666].
     #[arg(long)]
     pub seed: Option<u64>,
     #[arg(long, value_enum, default_value = "linear")]
@@ -82,19 +87,22 @@ fn training_records(
     setup::folder_records(session, dataset)
 }
 
-/// The held-out split rule the flags ask for.
-fn split_rule(args: &TrainArgs) -> Result<Split> {
+/// The held-out split rule the flags ask for; None: a fifth of each
+/// person's photos, kept in the fit cache ([`FitCache::held_out`]).
+fn split_rule(args: &TrainArgs) -> Result<Option<Split>> {
     Ok(match (args.train_per_class, args.test_fraction) {
-        (Some(n), _) => Split::TrainPerClass(n.max(1)),
+        (Some(n), _) => Some(Split::TrainPerClass(n.max(1))),
         (None, Some(f)) => {
             anyhow::ensure!(
                 (0.0..1.0).contains(&f),
                 "--test-fraction must be at least 0 and below 1"
             );
-            Split::TestFraction(f)
+            Some(Split::TestFraction(f))
         }
-        (None, None) if args.facenet => Split::TrainPerClass(10),
-        (None, None) => Split::TestFraction(0.2),
+        (None, None) if args.facenet => Some(Split::TrainPerClass(10)),
+        // Kept per photo: after a label change the held-out fit reuses
+        // every untouched person's fits too.
+        (None, None) => None,
     })
 }
 
@@ -163,6 +171,8 @@ struct Trained {
     test_rows: Vec<usize>,
     test_eval: Evaluation,
     held_out_seconds: f64,
+    /// Per-person fits that ran, and those the fit cache held.
+    fits: (usize, usize),
     outsiders: (usize, Option<f64>),
     full: classify::Trained,
     model_path: PathBuf,
@@ -215,24 +225,38 @@ fn train(session: &Session, printer: &Printer, args: &TrainArgs) -> Result<Train
         "need at least 2 persons with {min_images}+ photos with a face; found {}",
         samples.classes.len()
     );
-    let (train_rows, test_rows) = eval::split(&samples, rule, args.seed.unwrap_or(666));
+    let dir = session.classifier_dir(args.state_dir.as_deref());
+    let mut cache = FitCache::load_or_empty(&fit_cache::path_in(&dir));
+    let (train_rows, test_rows) = match rule {
+        Some(rule) => eval::split(&samples, rule, args.seed.unwrap_or(666)),
+        None => cache.held_out(&samples, 0.2),
+    };
     if let Some(path) = &args.export_split {
         export_split(path, &records, &samples, &train_rows, &test_rows)?;
     }
     let stop = AtomicBool::new(false);
-    let held_out = classify::train(&samples.subset(&train_rows), &settings, identity, &stop)?;
+    let train_set = samples.subset(&train_rows);
+    let held_out = classify::train_cached(&train_set, &settings, identity, &stop, &mut cache)?;
     let test_eval = eval::evaluate(&held_out.model, &samples, &test_rows);
     let outsiders = outsider_rate(&records, &samples, &held_out.model);
-    let mut full = classify::train(&samples, &settings, identity, &stop)?;
+    let mut full = classify::train_cached(&samples, &settings, identity, &stop, &mut cache)?;
     full.model.held_out_accuracy = test_eval.accuracy;
-    let model_path = model_file::path_in(&session.classifier_dir(args.state_dir.as_deref()));
+    let model_path = model_file::path_in(&dir);
     full.model.save(&model_path)?;
+    cache.prune();
+    if let Err(e) = cache.save(&fit_cache::path_in(&dir)) {
+        errln!("warning: the fit cache was not saved (the next run refits all): {e}");
+    }
     Ok(Trained {
         samples,
         train_rows,
         test_rows,
         test_eval,
         held_out_seconds: held_out.seconds,
+        fits: (
+            held_out.refitted + full.refitted,
+            held_out.reused + full.reused,
+        ),
         outsiders,
         full,
         model_path,
@@ -262,6 +286,7 @@ fn print_json(t: &Trained) -> Result<()> {
             "threshold": model.threshold,
             "seconds": t.full.seconds,
         },
+        "fits": {"refitted": t.fits.0, "reused": t.fits.1},
     });
     println!("{}", serde_json::to_string(&doc)?);
     Ok(())
@@ -284,6 +309,11 @@ fn print_text(t: &Trained) {
         model.threshold,
         t.full.seconds,
         t.model_path.display()
+    );
+    outln!(
+        "per-person fits: {} ran, {} reused from the fit cache",
+        t.fits.0,
+        t.fits.1
     );
 }
 

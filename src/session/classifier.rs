@@ -6,8 +6,8 @@
 
 use super::error::SessionError;
 use super::open::Session;
-use crate::classify::retrain::{Retrained, retrain};
-use crate::classify::{Model, model_file};
+use crate::classify::retrain::{Retrained, retrain, retrain_with};
+use crate::classify::{FitCache, Model, fit_cache, model_file};
 use crate::pipeline::PhotoResult;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -53,6 +53,19 @@ impl Session {
             &self.embedder,
             stop,
         )?)
+    }
+
+    /// [`Session::retrain`] with a fit cache kept in memory by the caller
+    /// (`held`; read from the classifier's folder the first time).
+    pub fn retrain_cached(
+        &self,
+        stop: &AtomicBool,
+        held: &mut Option<FitCache>,
+    ) -> Result<Retrained, SessionError> {
+        let (records, _inbox) = self.split_inbox(self.store(false)?.records()?);
+        let dir = self.classifier_dir(None);
+        let cache = held.get_or_insert_with(|| FitCache::load_or_empty(&fit_cache::path_in(&dir)));
+        Ok(retrain_with(&records, &dir, &self.embedder, stop, cache)?)
     }
 
     /// Runs `photos` through the workspace's pipeline, handing each result

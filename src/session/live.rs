@@ -8,10 +8,11 @@ use super::error::SessionError;
 use super::events::{ClassifierEvent, Event};
 use super::open::Session;
 use crate::classify::ClassifyError;
+use crate::classify::FitCache;
 use crate::classify::retrain::Retrained;
 use crate::dataset::{DatasetEvent, Watcher};
 use crate::jobs::{JobOutcome, Jobs};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 impl Session {
@@ -48,6 +49,9 @@ type RetrainJobs = Jobs<&'static str, Result<Option<Retrained>, String>>;
 pub struct Retrainer {
     jobs: Arc<RetrainJobs>,
     session: Session,
+    /// Every person's fits from the last run, so that a label change refits
+    /// only the persons it touches (loaded from the state folder at first).
+    fits: Arc<Mutex<Option<FitCache>>>,
 }
 
 impl Retrainer {
@@ -74,6 +78,7 @@ impl Retrainer {
         Retrainer {
             jobs,
             session: session.clone(),
+            fits: Arc::default(),
         }
     }
 
@@ -81,10 +86,15 @@ impl Retrainer {
     pub fn request(&self) {
         self.session
             .emit(Event::Classifier(ClassifierEvent::Training));
-        let session = self.session.clone();
+        let (session, fits) = (self.session.clone(), self.fits.clone());
         self.jobs.submit("retrain", move |stop| {
+            let retrained = match fits.lock() {
+                Ok(mut held) => session.retrain_cached(stop, &mut held),
+                // A run that panicked holding it: start from the saved cache.
+                Err(_) => session.retrain(stop),
+            };
             // Too few persons is a state of the dataset, not a failure.
-            match session.retrain(stop) {
+            match retrained {
                 Ok(r) => Ok(Some(r)),
                 Err(SessionError::Classify(ClassifyError::TooFewClasses(_))) => Ok(None),
                 Err(e) => Err(e.to_string()),

@@ -180,6 +180,7 @@ impl Relay {
                     })
                     .collect();
                 v.seconds = Some(r.seconds);
+                v.refits = Some((r.refitted, r.reused));
                 v.history.extend(r.accuracy);
             }
             ClassifierEvent::TooSmall(why) => {

@@ -61,7 +61,11 @@ fn summary(c: &ClassifierView) -> Vec<Line<'static>> {
             format!(" · trained in {s:.digits$} s")
         })
         .unwrap_or_default();
-    lines.push(Line::from(format!("classes: {}{time}", c.classes)));
+    let refits = c
+        .refits
+        .map(|(ran, reused)| format!(" · refitted {ran}, reused {reused}"))
+        .unwrap_or_default();
+    lines.push(Line::from(format!("classes: {}{time}{refits}", c.classes)));
     if let Some(state) = &c.state {
         lines.push(Line::from(safe(state).into_owned()));
     }
@@ -193,5 +197,26 @@ fn thumb(app: &App, frame: &mut Frame, area: Rect, person: &str) {
     match app.example_of(person).and_then(|p| app.thumbs.get(&p.path)) {
         Some(img) if app.color => frame.render_widget(HalfBlocks::new(img), area),
         _ => frame.render_widget(Paragraph::new("·"), area),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_counts_the_fits_refitted_and_reused() {
+        let view = ClassifierView {
+            classes: 298,
+            seconds: Some(0.34),
+            refits: Some((4, 592)),
+            ..ClassifierView::default()
+        };
+        let text: Vec<String> = summary(&view).iter().map(|l| l.to_string()).collect();
+        assert!(
+            text.iter()
+                .any(|l| l == "classes: 298 · trained in 0.34 s · refitted 4, reused 592"),
+            "{text:?}"
+        );
     }
 }

@@ -110,6 +110,7 @@ pub(super) fn fixture() -> App {
                 },
             ],
             seconds: Some(3.4),
+            refits: None,
             history: vec![0.95, 0.97, 0.985],
         },
         inbox: Vec::new(),

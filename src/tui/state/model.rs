@@ -91,6 +91,8 @@ pub struct ClassifierView {
     pub recall: Vec<RecallRow>,
     /// How long the last retrain took (evaluation and full fit).
     pub seconds: Option<f64>,
+    /// Per-person fits the last retrain ran, and those it reused.
+    pub refits: Option<(usize, usize)>,
     /// Held-out accuracy of every retrain since the UI opened, oldest first.
     pub history: Vec<f64>,
 }
