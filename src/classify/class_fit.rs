@@ -11,8 +11,8 @@ use super::model_file::KernelKind;
 use super::platt::{self, Sigmoid};
 use super::samples::Samples;
 use super::screen::GramCache;
+use super::settings::TrainSettings;
 use super::svm::{BinarySettings, Finish, fit_binary};
-use super::train::TrainSettings;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub struct ClassFitter<'a> {

@@ -33,6 +33,7 @@ mod prediction;
 pub mod retrain;
 mod samples;
 mod screen;
+mod settings;
 mod svm;
 mod train;
 

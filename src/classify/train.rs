@@ -11,38 +11,14 @@ use super::error::ClassifyError;
 use super::eval;
 use super::fit_cache::{ClassFits, FitCache, FitInputs};
 use super::keys::sample_key;
-use super::model_file::{ClassModel, Decision, KernelKind, Model};
+use super::model_file::{ClassModel, Decision, Model};
 use super::platt::{self, Sigmoid};
 use super::prediction::normalise;
 use super::samples::Samples;
+pub use super::settings::TrainSettings;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
-
-#[derive(Debug, Clone)]
-pub struct TrainSettings {
-    pub kernel: KernelKind,
-    /// Soft-margin penalty; 1 as in libsvm and scikit-learn.
-    pub c: f64,
-    /// Cross-validation folds for calibration. libsvm uses 5; 3 costs
-    /// 40% less and calibrates as well on face embeddings (measured).
-    pub folds: usize,
-    /// Parallel fits; default one per core.
-    pub threads: usize,
-}
-
-impl Default for TrainSettings {
-    fn default() -> Self {
-        TrainSettings {
-            kernel: KernelKind::Linear,
-            c: 1.0,
-            folds: 3,
-            threads: std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(1),
-        }
-    }
-}
 
 /// A fitted model with what cross-validation said about its own photos.
 #[derive(Debug, Clone)]
