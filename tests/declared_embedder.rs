@@ -111,7 +111,15 @@ fn the_sface_file_declared_as_mine_scans_into_the_store_with_sface_vectors() {
                 .map(|(a, b)| (a - b).abs())
                 .fold(0.0, f32::max);
             assert!(diff < 1e-5, "{}: max difference {diff}", r.path.display());
-            assert_eq!(face.thumb.len(), 64 * 64, "the thumb is kept");
+            let faces = [(r.hash.clone(), 0)];
+            let thumbs =
+                facecurate::analysis::ThumbSource::thumbs(&store.thumb_source().unwrap(), &faces)
+                    .unwrap();
+            assert_eq!(
+                thumbs[0].as_ref().map(Vec::len),
+                Some(64 * 64),
+                "the thumb is kept"
+            );
         }
     }
 }
