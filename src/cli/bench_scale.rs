@@ -48,15 +48,32 @@ pub struct ScaleArgs {
     pub json: bool,
 }
 
+/// What each figure measures, printed with them.
+const NOTES: &[&str] = &[
+    "photo files are absent: the store is read directly, never scanned against the dataset folder",
+    "faces have no thumbs: the pair memo (registered thumb correlations) stays empty, so report_warm_s redoes what analysis_cold_s did; copies are judged on vectors alone",
+    "analysis_cold_s: store records + Store::analyse + report; report_warm_s: the same again + the report as JSON",
+    "update_ms: the slowest of one Analysis::update each for a move, a delete and an add, without a new report; rename_ms: every photo of the largest folder moved to a new name in one update",
+    "tui_first_frame_s: opening the store to the first frame showing the dataset (records, the analysis again, the UI's view, one draw), headless at 120x40; previews not encoded, inbox not predicted; key_ms: update + draw per navigation key",
+    "neighbour_recall_at_K: the analysis's own neighbour lists (K = Settings::neighbours) against brute-force cosine over every face, for random query faces; ties at the K-th place can keep exact search just under 1",
+    "planted_recall_at_k: misfiled photos within the first K of the report's photo ranking (worst first, planted copies left out), K = misfiled planted",
+];
+
 /// The figures, in the order the table prints them, and notes.
 struct Figures {
     map: serde_json::Map<String, Value>,
     notes: Vec<String>,
+    /// Each figure also on stderr as it is taken (with `--json`), so a run
+    /// stopped by a time limit still says how far it got.
+    echo: bool,
 }
 
 impl Figures {
     fn set(&mut self, key: &str, value: impl serde::Serialize) {
         let value = serde_json::to_value(value).unwrap_or(Value::Null);
+        if self.echo {
+            errln!("bench scale: {key} = {value}");
+        }
         self.map.insert(key.to_string(), value);
     }
 }
@@ -99,14 +116,12 @@ pub fn run(args: &ScaleArgs) -> Result<Outcome> {
     let mut f = Figures {
         map: serde_json::Map::new(),
         notes: Vec::new(),
+        echo: args.json,
     };
     let (dir, _guard) = work_dir(args)?;
     measure_all(args, &dir, &mut f)?;
     f.set("peak_rss_mb", run::peak_rss_mb());
-    f.notes.push(
-        "photo files are absent: the store is read directly, never scanned against the dataset folder; faces have no thumbs, so copy checks that register thumbs cannot run"
-            .into(),
-    );
+    f.notes.extend(NOTES.iter().map(|n| n.to_string()));
     let notes = std::mem::take(&mut f.notes);
     f.set("notes", notes);
     print(args, &f)?;
