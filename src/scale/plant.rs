@@ -73,7 +73,7 @@ pub struct PlantError {
 
 /// Plants `counts` problems in `synth` with `seed`.
 pub fn plant(synth: &mut Synth, counts: Counts, seed: u64) -> Result<Planted, PlantError> {
-    let mut rng = Rng::new(seed ^ 0x706c_616e_7465_64);
+    let mut rng = Rng::new(seed ^ 0x0070_6c61_6e74_6564);
     let mut used = vec![false; synth.photos.len()];
     let splits = plant_splits(synth, counts.splits, &mut rng, &mut used)?;
     let misfiled = plant_misfiled(synth, counts.misfiled, &mut rng, &mut used)?;
