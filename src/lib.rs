@@ -28,6 +28,7 @@ pub mod projection;
 pub mod raw_bytes;
 pub mod records;
 pub mod runtime;
+pub mod scale;
 pub mod session;
 pub mod shown;
 pub mod store;

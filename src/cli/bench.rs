@@ -1,5 +1,6 @@
 //! `facecurate bench DIR`: photos/s for each stage (decode, detect, align,
 //! embed) and end to end, at 1 and 2 threads, on the same photos.
+//! `facecurate bench scale …` is the other benchmark, in `bench_scale.rs`.
 
 use super::global::GlobalArgs;
 use super::outcome::Outcome;
@@ -17,7 +18,11 @@ use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct BenchArgs {
+    /// Another benchmark instead of photos/s (a folder named like one: `./scale`).
+    #[command(subcommand)]
+    pub what: Option<BenchWhat>,
     /// Folder (or photos) to measure on.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
@@ -27,6 +32,13 @@ pub struct BenchArgs {
     /// Also print the results as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum BenchWhat {
+    /// The live parts (analysis, report, updates, terminal UI, classifier) on
+    /// synthetic faces shaped on an `embed --json` dump, with planted problems.
+    Scale(super::bench_scale::ScaleArgs),
 }
 
 #[derive(serde::Serialize)]
@@ -74,6 +86,9 @@ impl Measures {
 const MODEL_LAYOUTS: [(usize, usize); 3] = [(1, 1), (2, 1), (1, 2)];
 
 pub fn run(cli: &GlobalArgs, args: &BenchArgs) -> Result<Outcome> {
+    if let Some(BenchWhat::Scale(scale)) = &args.what {
+        return super::bench_scale::run(scale);
+    }
     let mut photos = collect_photos(&args.paths);
     photos.truncate(args.limit);
     anyhow::ensure!(!photos.is_empty(), "no photos found to measure");

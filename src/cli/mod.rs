@@ -30,6 +30,9 @@ macro_rules! errln {
 
 mod align;
 mod bench;
+mod bench_scale;
+#[cfg(feature = "tui")]
+mod bench_scale_tui;
 mod classify;
 mod compare;
 mod demo;

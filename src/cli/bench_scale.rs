@@ -1,0 +1,301 @@
+//! `facecurate bench scale --faces N --shape DUMP`: the live parts timed on
+//! a synthetic dataset of N faces shaped on a real dump (`facecurate::scale`
+//! makes it, plants problems and times the library's stages; the headless
+//! terminal UI is timed in `bench_scale_tui.rs`). Prints a table, or with
+//! `--json` one JSON object on stdout.
+
+use super::outcome::Outcome;
+use anyhow::{Context, Result};
+use facecurate::analysis::Settings;
+use facecurate::scale::plant::{self, Counts};
+use facecurate::scale::{measure, run, synth};
+use facecurate::session::{Overrides, Session, quiet};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Debug, clap::Args)]
+pub struct ScaleArgs {
+    /// Synthetic faces to make (one photo with one face each).
+    #[arg(long)]
+    pub faces: usize,
+    /// An `embed --json` dump whose identities, within-person spread and
+    /// folder sizes the faces follow.
+    #[arg(long, value_name = "DUMP")]
+    pub shape: PathBuf,
+    /// Seed of every random draw: the same seed makes the same dataset.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Misfiled photos and copies planted, each this fraction of the faces;
+    /// persons split across two folders, this fraction of the persons.
+    #[arg(long, default_value_t = 0.005)]
+    pub plant_rate: f64,
+    /// Write the workspace and store in this empty folder and keep them
+    /// (default: a temporary folder, removed at the end).
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Random photos whose nearest neighbours are checked against brute force.
+    #[arg(long, default_value_t = 1000)]
+    pub recall_queries: usize,
+    /// The timed classifier learns persons with at least this many photos.
+    #[arg(long, default_value_t = 10)]
+    pub train_min_photos: usize,
+    /// Skip the classifier (train_s and retrain_s are null).
+    #[arg(long)]
+    pub no_train: bool,
+    /// Print one JSON object on stdout instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What each figure measures, printed with them.
+const NOTES: &[&str] = &[
+    "photo files are absent: the store is read directly, never scanned against the dataset folder",
+    "faces have no thumbs: the pair memo (registered thumb correlations) stays empty, so report_warm_s redoes what analysis_cold_s did; copies are judged on vectors alone",
+    "analysis_cold_s: store records + Store::analyse + report; report_warm_s: the same again + the report as JSON",
+    "update_ms: the slowest of one Analysis::update each for a move, a delete and an add, without a new report; rename_ms: every photo of the largest folder moved to a new name in one update",
+    "tui_first_frame_s: opening the store to the first frame showing the dataset (records, the analysis again, the UI's view, one draw), headless at 120x40; previews not encoded, inbox not predicted; key_ms: update + draw per navigation key",
+    "neighbour_recall_at_K: the analysis's own neighbour lists (K = Settings::neighbours) against brute-force cosine over every face, for random query faces; ties at the K-th place can keep exact search just under 1",
+    "planted_recall_at_k: misfiled photos within the first K of the report's photo ranking (worst first, planted copies left out), K = misfiled planted",
+];
+
+/// The figures, in the order the table prints them, and notes.
+struct Figures {
+    map: serde_json::Map<String, Value>,
+    notes: Vec<String>,
+    /// Each figure also on stderr as it is taken (with `--json`), so a run
+    /// stopped by a time limit still says how far it got.
+    echo: bool,
+}
+
+impl Figures {
+    fn set(&mut self, key: &str, value: impl serde::Serialize) {
+        let value = serde_json::to_value(value).unwrap_or(Value::Null);
+        if self.echo {
+            errln!("bench scale: {key} = {value}");
+        }
+        self.map.insert(key.to_string(), value);
+    }
+}
+
+fn secs(start: Instant) -> f64 {
+    start.elapsed().as_secs_f64()
+}
+
+/// The 99th percentile of `values` (nearest rank); none when empty.
+fn p99(values: &[f64]) -> Option<f64> {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let rank = ((v.len() as f64) * 0.99).ceil() as usize;
+    v.get(rank.saturating_sub(1)).copied()
+}
+
+/// The folder to work in: `--dir` (which must hold no store yet) or a
+/// temporary one, kept alive by the returned guard.
+fn work_dir(args: &ScaleArgs) -> Result<(PathBuf, Option<tempfile::TempDir>)> {
+    let Some(dir) = &args.dir else {
+        let tmp = tempfile::tempdir().context("cannot make a temporary folder")?;
+        return Ok((tmp.path().to_path_buf(), Some(tmp)));
+    };
+    let used = std::fs::read_dir(dir).map(|mut d| d.next().is_some());
+    anyhow::ensure!(
+        !matches!(used, Ok(true)),
+        "{}: not empty; give an empty or new folder (the cold analysis needs a new store)",
+        dir.display()
+    );
+    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+    Ok((dir.clone(), None))
+}
+
+pub fn run(args: &ScaleArgs) -> Result<Outcome> {
+    anyhow::ensure!(args.faces >= 10, "--faces: at least 10");
+    anyhow::ensure!(
+        (0.0..0.2).contains(&args.plant_rate),
+        "--plant-rate: from 0 to 0.2"
+    );
+    let mut f = Figures {
+        map: serde_json::Map::new(),
+        notes: Vec::new(),
+        echo: args.json,
+    };
+    let (dir, _guard) = work_dir(args)?;
+    measure_all(args, &dir, &mut f)?;
+    f.set("peak_rss_mb", run::peak_rss_mb());
+    f.notes.extend(NOTES.iter().map(|n| n.to_string()));
+    let notes = std::mem::take(&mut f.notes);
+    f.set("notes", notes);
+    print(args, &f)?;
+    Ok(Outcome::Ok)
+}
+
+fn measure_all(args: &ScaleArgs, dir: &std::path::Path, f: &mut Figures) -> Result<()> {
+    let start = Instant::now();
+    let shape = synth::Shape::from_dump(&args.shape)?;
+    f.set("shape", args.shape.display().to_string());
+    f.set("shape_s", secs(start));
+    let start = Instant::now();
+    let mut synth = synth::generate(&shape, args.faces, args.seed);
+    f.set("generate_s", secs(start));
+    let start = Instant::now();
+    let persons = synth.folders.len();
+    let counts = Counts::at(args.plant_rate, args.faces, persons);
+    let planted = plant::plant(&mut synth, counts, args.seed)?;
+    f.set("plant_s", secs(start));
+    f.set("faces", synth.photos.len());
+    f.set(
+        "persons",
+        synth.folder_sizes().iter().filter(|&&n| n > 0).count(),
+    );
+    f.set("planted", counts);
+    f.set("plant_rate", args.plant_rate);
+    f.set("seed", args.seed);
+    f.set("photo_files", "absent");
+    f.set("shape_centre_cosine", shape.centre_cosine);
+    f.set("synth_centre_cosine", synth.centre_cosine());
+    let session = store_stage(&synth, dir, f)?;
+    let settings = session.settings()?;
+    analysis_stages(&session, &settings, &synth, &planted, args, f)?;
+    tui_stage(&session, &settings, f);
+    train_stage(&session, args, f)?;
+    if args.dir.is_some() {
+        f.set("dir", dir.display().to_string());
+    }
+    Ok(())
+}
+
+/// The workspace written and its store filled; the session over it.
+fn store_stage(synth: &synth::Synth, dir: &std::path::Path, f: &mut Figures) -> Result<Session> {
+    let start = Instant::now();
+    let file =
+        run::write_workspace(dir).with_context(|| format!("{}: cannot write", dir.display()))?;
+    let session = Session::open(&file, Overrides::default(), quiet())?;
+    let mut store = session.store(false)?;
+    run::fill_store(&mut store, synth)?;
+    f.set("store_write_s", secs(start));
+    Ok(session)
+}
+
+fn analysis_stages(
+    session: &Session,
+    settings: &Settings,
+    synth: &synth::Synth,
+    planted: &plant::Planted,
+    args: &ScaleArgs,
+    f: &mut Figures,
+) -> Result<()> {
+    let store = session.store(false)?;
+    let cold = run::analyse(session, &store, settings)?;
+    f.set("analysis_cold_s", cold.analysis_s);
+    drop(cold);
+    let mut warm = run::analyse(session, &store, settings)?;
+    f.set("report_warm_s", warm.analysis_s + warm.json_s);
+    f.set("report_json_s", warm.json_s);
+    f.set("report_json_bytes", warm.json_bytes);
+    let k = settings.neighbours;
+    let exact = synth.photos.len() <= settings.exact_search_max_faces;
+    f.set("search", if exact { "exact" } else { "hnsw index" });
+    let start = Instant::now();
+    let recall =
+        measure::neighbour_recall(&warm.analysis, synth, k, args.recall_queries, args.seed);
+    f.set(&format!("neighbour_recall_at_{k}"), recall);
+    f.set(
+        "neighbour_recall_queries",
+        args.recall_queries.min(synth.photos.len()),
+    );
+    f.set("neighbour_recall_s", secs(start));
+    let scored = measure::planted_recall(&warm.report, synth, planted);
+    f.set("planted_recall_at_k", scored.misfiled_at_k);
+    f.set("planted_recall", &scored);
+    let updates = run::time_updates(&mut warm.analysis, synth);
+    f.set("update_ms", updates.max_ms());
+    f.set("rename_ms", updates.rename_ms);
+    f.set("updates", &updates);
+    Ok(())
+}
+
+#[cfg(feature = "tui")]
+fn tui_stage(session: &Session, settings: &Settings, f: &mut Figures) {
+    match super::bench_scale_tui::drive(session, settings) {
+        Ok(t) => {
+            f.set("tui_first_frame_s", t.first_frame_s);
+            f.set("frame_ms_p99", p99(&t.frame_ms));
+            f.set("key_ms_p99", p99(&t.key_ms));
+            f.set("tui_keys", t.key_ms.len());
+        }
+        Err(e) => {
+            no_tui(f);
+            f.notes.push(format!("terminal UI: {e:#}"));
+        }
+    }
+}
+
+#[cfg(not(feature = "tui"))]
+fn tui_stage(_: &Session, _: &Settings, f: &mut Figures) {
+    no_tui(f);
+    f.notes
+        .push("terminal UI: built without the `tui` feature".into());
+}
+
+fn no_tui(f: &mut Figures) {
+    for key in ["tui_first_frame_s", "frame_ms_p99", "key_ms_p99"] {
+        f.set(key, Value::Null);
+    }
+}
+
+fn train_stage(session: &Session, args: &ScaleArgs, f: &mut Figures) -> Result<()> {
+    if args.no_train {
+        f.set("train_s", Value::Null);
+        f.set("retrain_s", Value::Null);
+        f.notes.push("classifier: skipped (--no-train)".into());
+        return Ok(());
+    }
+    let store = session.store(false)?;
+    let (records, _inbox) = session.split_inbox(store.records()?);
+    drop(store);
+    match run::time_training(records, args.train_min_photos) {
+        Ok(t) => {
+            f.set("train_s", t.train_s);
+            f.set("retrain_s", t.retrain_s);
+            f.set("train_classes", t.classes);
+            f.set("train_samples", t.samples);
+        }
+        Err(e) => {
+            f.set("train_s", Value::Null);
+            f.set("retrain_s", Value::Null);
+            f.notes.push(format!("classifier: {e}"));
+        }
+    }
+    Ok(())
+}
+
+fn print(args: &ScaleArgs, f: &Figures) -> Result<()> {
+    if args.json {
+        println!("{}", serde_json::to_string(&f.map)?);
+        return Ok(());
+    }
+    for (key, value) in &f.map {
+        match value {
+            Value::Number(n) if n.is_f64() => errln!("{key:<28} {:.4}", n.as_f64().unwrap_or(0.0)),
+            Value::Array(notes) if key == "notes" => {
+                for note in notes {
+                    errln!("note: {}", note.as_str().unwrap_or_default());
+                }
+            }
+            other => errln!("{key:<28} {other}"),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::p99;
+
+    #[test]
+    fn p99_is_the_nearest_rank() {
+        let v: Vec<f64> = (1..=200).map(f64::from).collect();
+        assert_eq!(p99(&v), Some(198.0));
+        assert_eq!(p99(&[3.0, 1.0]), Some(3.0));
+        assert_eq!(p99(&[]), None);
+    }
+}

@@ -1,0 +1,102 @@
+//! The terminal UI part of `bench scale`, headless: the UI's own state and
+//! drawing (`tui::state::update`, `tui::view::render`) on ratatui's
+//! TestBackend, fed the view the live backend builds from the store. The
+//! first frame is timed from opening the store to the first frame that
+//! shows the dataset; then a fixed series of navigation keys (never an
+//! edit), each timed from its handling to the end of its frame.
+
+use crate::tui::data::view_of_report;
+use crate::tui::encoded::EncodedCache;
+use crate::tui::state::app::App;
+use crate::tui::state::key::{Key, KeyCode};
+use crate::tui::state::keys::Keymap;
+use crate::tui::state::model::DatasetView;
+use crate::tui::state::update::{Msg, update};
+use crate::tui::view::render;
+use anyhow::Result;
+use facecurate::analysis::Settings;
+use facecurate::session::Session;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::time::{Duration, Instant};
+
+/// The size `bench/tui_keys.sh` drives the real UI at.
+const WIDTH: u16 = 120;
+const HEIGHT: u16 = 40;
+
+/// What the headless UI measured.
+pub struct TuiTimes {
+    pub first_frame_s: f64,
+    pub frame_ms: Vec<f64>,
+    pub key_ms: Vec<f64>,
+}
+
+/// The keys pressed, in order: down through People, to its end and back,
+/// a search, a person opened and walked, then Review and Duplicates walked
+/// and back to People.
+fn script() -> Vec<Key> {
+    let plain = Key::plain;
+    let c = |ch| plain(KeyCode::Char(ch));
+    let mut keys = vec![c('j'); 20];
+    keys.extend([c('G'), c('g'), c('k'), c('j')]);
+    keys.extend([
+        c('/'),
+        c('p'),
+        c('0'),
+        plain(KeyCode::Enter),
+        plain(KeyCode::Esc),
+    ]);
+    keys.push(plain(KeyCode::Enter));
+    keys.extend(vec![plain(KeyCode::Down); 5]);
+    keys.extend([plain(KeyCode::Right), plain(KeyCode::Esc)]);
+    keys.push(plain(KeyCode::Tab));
+    keys.extend(vec![c('j'); 10]);
+    keys.push(plain(KeyCode::Tab));
+    keys.extend(vec![c('j'); 10]);
+    keys.extend([plain(KeyCode::BackTab), plain(KeyCode::BackTab)]);
+    keys
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// Draws one frame; its milliseconds.
+fn frame(terminal: &mut Terminal<TestBackend>, app: &App, encoded: &EncodedCache) -> Result<f64> {
+    let start = Instant::now();
+    terminal.draw(|f| render(app, encoded, f))?;
+    Ok(ms(start.elapsed()))
+}
+
+/// Opens the workspace's store as the live backend does (without a scan:
+/// the photo files are absent), builds the view, draws, then presses keys.
+pub fn drive(session: &Session, settings: &Settings) -> Result<TuiTimes> {
+    let start = Instant::now();
+    let store = session.store(false)?;
+    let (records, _inbox) = session.split_inbox(store.records()?);
+    let (report, _) = session.review_store(&store, records.clone(), settings.clone());
+    let view = view_of_report(&session.workspace().dataset, &records, report);
+    drop(records);
+    let mut app = App::new(DatasetView::default(), Keymap::default(), true);
+    update(&mut app, Msg::Resize(WIDTH, HEIGHT));
+    update(&mut app, Msg::Data(view));
+    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT))?;
+    // Nothing encoded: previews draw in half-blocks, as before the
+    // preview worker answers (it decodes photo files, which are absent).
+    let encoded = EncodedCache::default();
+    let mut frame_ms = vec![frame(&mut terminal, &app, &encoded)?];
+    let first_frame_s = start.elapsed().as_secs_f64();
+    let mut key_ms = Vec::new();
+    for key in script() {
+        let pressed = Instant::now();
+        // Navigation only: no effect (an edit) comes back to carry out.
+        let _effects = update(&mut app, Msg::Key(key));
+        frame_ms.push(frame(&mut terminal, &app, &encoded)?);
+        key_ms.push(ms(pressed.elapsed()));
+    }
+    Ok(TuiTimes {
+        first_frame_s,
+        frame_ms,
+        key_ms,
+    })
+}

@@ -1,0 +1,126 @@
+//! What the analysis found, scored against what is known to be true: the
+//! planted problems (recall within the top of the report's ranking, as
+//! `bench/eval_analysis.py` scores a real dataset) and the exact nearest
+//! neighbours (the candidate search's lists against brute force).
+
+use super::plant::Planted;
+use super::rng::Rng;
+use super::synth::Synth;
+use crate::analysis::{Analysis, Report};
+use crate::vector::dot;
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::path::Path;
+
+/// How much of what was planted the report finds.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct PlantedRecall {
+    /// Misfiled photos within the first K of the report's ranking of
+    /// photos (worst first, the planted copies left out), K = misfiled
+    /// planted; none when nothing was.
+    pub misfiled_at_k: Option<f64>,
+    /// The same for the half filed under the person they most resemble.
+    pub nearest_at_k: Option<f64>,
+    /// Copy pairs the report lists among its duplicates (any kind).
+    pub copies_found: Option<f64>,
+    /// Split persons whose two folders the report says to merge.
+    pub splits_found: Option<f64>,
+}
+
+fn fraction(hits: usize, of: usize) -> Option<f64> {
+    (of > 0).then(|| hits as f64 / of as f64)
+}
+
+/// Scores `report` against `planted` in `synth`.
+pub fn planted_recall(report: &Report, synth: &Synth, planted: &Planted) -> PlantedRecall {
+    let copies: HashSet<String> = planted.copies.iter().map(|c| synth.path(c.1)).collect();
+    let k = planted.misfiled.len();
+    let top: HashSet<&str> = report
+        .photos
+        .iter()
+        .filter(|p| !copies.contains(&p.path))
+        .take(k)
+        .map(|p| p.path.as_str())
+        .collect();
+    let hit = |m: &super::plant::Misfiled| top.contains(synth.path(m.photo).as_str());
+    let hits = planted.misfiled.iter().filter(|m| hit(m)).count();
+    let nearest: Vec<_> = planted.misfiled.iter().filter(|m| m.nearest).collect();
+    let nearest_hits = nearest.iter().filter(|m| hit(m)).count();
+    let pairs: HashSet<(&str, &str)> = report
+        .duplicates
+        .iter()
+        .flat_map(|d| [(d.a.as_str(), d.b.as_str()), (d.b.as_str(), d.a.as_str())])
+        .collect();
+    let copy_hits = planted
+        .copies
+        .iter()
+        .filter(|(a, b)| pairs.contains(&(synth.path(*a).as_str(), synth.path(*b).as_str())))
+        .count();
+    let merged = |&&(a, b): &&(u32, u32)| {
+        let (a, b) = (&synth.folders[a as usize], &synth.folders[b as usize]);
+        report.persons.iter().any(|p| {
+            (&p.name == a && p.merge_with.contains(b)) || (&p.name == b && p.merge_with.contains(a))
+        })
+    };
+    PlantedRecall {
+        misfiled_at_k: fraction(hits, k),
+        nearest_at_k: fraction(nearest_hits, nearest.len()),
+        copies_found: fraction(copy_hits, planted.copies.len()),
+        splits_found: fraction(
+            planted.splits.iter().filter(merged).count(),
+            planted.splits.len(),
+        ),
+    }
+}
+
+/// Mean recall of the analysis's `k` nearest photos of `queries` random
+/// photos against the exact `k` nearest by brute-force cosine over every
+/// photo of `synth` (the analysis must hold the same photos at the same
+/// paths). Photos the analysis does not hold are skipped.
+pub fn neighbour_recall(
+    analysis: &Analysis,
+    synth: &Synth,
+    k: usize,
+    queries: usize,
+    seed: u64,
+) -> Option<f64> {
+    let n = synth.photos.len();
+    let mut rng = Rng::new(seed ^ 0x6e65_6967_6862);
+    let mut sample: Vec<usize> = (0..n).collect();
+    rng.shuffle(&mut sample);
+    sample.truncate(queries);
+    let recalls: Vec<f64> = sample
+        .par_iter()
+        .filter_map(|&q| {
+            let path = synth.path(q);
+            let found = analysis.neighbour_paths(Path::new(&path))?;
+            let truth = exact_nearest(synth, q, k);
+            let found: HashSet<&Path> = found.into_iter().take(k).collect();
+            let hits = truth
+                .iter()
+                .filter(|&&j| found.contains(Path::new(&synth.path(j))))
+                .count();
+            fraction(hits, truth.len())
+        })
+        .collect();
+    (!recalls.is_empty()).then(|| recalls.iter().sum::<f64>() / recalls.len() as f64)
+}
+
+/// The `k` photos most similar to photo `q` (itself left out), by brute force.
+pub fn exact_nearest(synth: &Synth, q: usize, k: usize) -> Vec<usize> {
+    let v = &synth.photos[q].vector;
+    let mut all: Vec<(f32, usize)> = synth
+        .photos
+        .iter()
+        .enumerate()
+        .filter(|&(j, _)| j != q)
+        .map(|(j, p)| (dot(v, &p.vector), j))
+        .collect();
+    let k = k.min(all.len());
+    if k == 0 {
+        return Vec::new();
+    }
+    all.select_nth_unstable_by(k - 1, |a, b| b.0.total_cmp(&a.0));
+    all.truncate(k);
+    all.into_iter().map(|(_, j)| j).collect()
+}
