@@ -54,9 +54,11 @@ pub struct DatasetEntry {
 
 /// Lists `root/<person>/<photo>`: every non-hidden folder directly under the
 /// root is a person, every photo file directly inside it one of theirs.
-/// Unreadable folders are reported through `warn` and skipped.
+/// Unreadable folders are reported through `warn` and skipped. Folders are
+/// read in parallel (a warm `report` lists every photo), and the result and
+/// warnings come in name order all the same.
 pub fn list_dataset(root: &std::path::Path, warn: &mut dyn FnMut(String)) -> Vec<DatasetEntry> {
-    let mut out = Vec::new();
+    use rayon::prelude::*;
     let persons = match std::fs::read_dir(root) {
         Ok(entries) => entries,
         Err(e) => {
@@ -64,50 +66,53 @@ pub fn list_dataset(root: &std::path::Path, warn: &mut dyn FnMut(String)) -> Vec
                 "{}: cannot list the dataset folder: {e}",
                 root.display()
             ));
-            return out;
+            return Vec::new();
         }
     };
     let mut persons: Vec<_> = persons.flatten().filter(|e| entry_is(e, true)).collect();
     persons.sort_by_key(|e| e.file_name());
-    for person in persons {
-        let folder = person.file_name();
-        let name = match crate::pathkey::name_of(&folder) {
-            Ok(name) => name,
-            Err(e) => {
-                warn(format!("{e}; folder skipped"));
-                continue;
-            }
-        };
-        if name.starts_with('.') {
-            continue;
-        }
-        let files = match std::fs::read_dir(person.path()) {
-            Ok(files) => files,
-            Err(e) => {
-                warn(format!(
-                    "{}: cannot list folder: {e}",
-                    crate::shown::path(&person.path())
-                ));
-                continue;
-            }
-        };
-        let mut files: Vec<_> = files
-            .flatten()
-            .filter(|f| {
-                let hidden = f.file_name().to_string_lossy().starts_with('.');
-                !hidden && entry_is(f, false) && crate::pipeline::decode::is_photo_path(&f.path())
-            })
-            .map(|f| f.file_name())
-            .collect();
-        files.sort();
-        for file in files {
-            out.push(DatasetEntry {
-                path: PathBuf::from(&folder).join(file),
-                person: name.clone(),
-            });
+    let listed: Vec<Result<Vec<DatasetEntry>, String>> =
+        persons.par_iter().map(list_person_folder).collect();
+    let mut out = Vec::new();
+    for folder in listed {
+        match folder {
+            Ok(entries) => out.extend(entries),
+            Err(warning) => warn(warning),
         }
     }
     out
+}
+
+/// One person folder's photos in name order (none for a hidden folder), or
+/// why it is skipped.
+fn list_person_folder(person: &std::fs::DirEntry) -> Result<Vec<DatasetEntry>, String> {
+    let folder = person.file_name();
+    let name = crate::pathkey::name_of(&folder).map_err(|e| format!("{e}; folder skipped"))?;
+    if name.starts_with('.') {
+        return Ok(Vec::new());
+    }
+    let files = std::fs::read_dir(person.path()).map_err(|e| {
+        format!(
+            "{}: cannot list folder: {e}",
+            crate::shown::path(&person.path())
+        )
+    })?;
+    let mut files: Vec<_> = files
+        .flatten()
+        .filter(|f| {
+            let hidden = f.file_name().to_string_lossy().starts_with('.');
+            !hidden && entry_is(f, false) && crate::pipeline::decode::is_photo_path(&f.path())
+        })
+        .map(|f| f.file_name())
+        .collect();
+    files.sort();
+    Ok(files
+        .into_iter()
+        .map(|file| DatasetEntry {
+            path: PathBuf::from(&folder).join(file),
+            person: name.clone(),
+        })
+        .collect())
 }
 
 /// Whether a folder entry is a folder (`dir`) or a file, following links.

@@ -5,24 +5,24 @@
 
 use super::state::Analysis;
 use crate::vector::dot;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Pairs compared at most per cluster for its cohesion: the first members
 /// in path order, so the figure is stable and cheap for a 1,000-photo folder.
 const COHESION_SAMPLE: usize = 48;
 
 /// One group of a person's faces.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClusterReport {
     /// The photos of the cluster, dataset-relative, in path order.
     pub photos: Vec<String>,
     /// Mean cosine between the cluster's faces (none for a single face).
     pub cohesion: Option<f32>,
     /// The other person whose centre is nearest the cluster's centre.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nearest_person: Option<String>,
     /// Cosine between the two centres.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nearest_cosine: Option<f32>,
 }
 

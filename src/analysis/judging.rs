@@ -132,8 +132,14 @@ impl Analysis {
         })
     }
 
-    pub(super) fn judge(&self, pair: (u32, u32, f32)) -> Option<((u32, u32), Verdict)> {
-        let judged = self.judge_remembering(pair)?;
+    /// The verdict on one pair, as the incremental update needs it: when
+    /// the memo does not know the pair, its thumbs are read first.
+    pub(super) fn judge(&mut self, pair: (u32, u32, f32)) -> Option<((u32, u32), Verdict)> {
+        let mut judged = self.judge_remembering(pair)?;
+        if judged.pending {
+            self.fetch_thumbs([pair.0, pair.1]);
+            judged = self.judge_remembering(pair)?;
+        }
         Some((judged.key, judged.verdict?))
     }
 }

@@ -3,10 +3,10 @@
 //! names them (the duplicate checks, the state, the report), and living in
 //! any one of those parts made the others import it in a circle.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Everything a report can say about a photo or a person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Flag {
     /// Another person explains the photo better; `suggested_person` names it.
@@ -49,7 +49,7 @@ impl Flag {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DuplicateKind {
     /// Same file content.

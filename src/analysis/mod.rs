@@ -21,6 +21,7 @@ pub mod memo;
 mod pixels;
 mod registration;
 mod report;
+pub mod saved_report;
 pub mod scan_memo;
 pub(crate) mod search;
 mod settings;

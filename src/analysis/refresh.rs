@@ -120,11 +120,10 @@ impl Analysis {
             if !list.iter().any(|e| e.0 == t) && insert_top(list, k, t, s) {
                 rescore.insert(j32);
             }
-            if s >= self.settings.duplicate_candidate_cosine {
-                self.fetch_for_pairs(&[(t, j32, s)]);
-                if let Some((key, verdict)) = self.judge((t, j32, s)) {
-                    self.pairs.insert(key, verdict);
-                }
+            if s >= self.settings.duplicate_candidate_cosine
+                && let Some((key, verdict)) = self.judge((t, j32, s))
+            {
+                self.pairs.insert(key, verdict);
             }
         }
         self.neighbours[t as usize] = own;
@@ -136,7 +135,6 @@ impl Analysis {
         for &i in relabeled {
             let Some(p) = self.person_of(i) else { continue };
             for (j, s) in search::against(&self.vectors, i, &self.members[p as usize], pair_min) {
-                self.fetch_for_pairs(&[(i, j, s)]);
                 if let Some((key, verdict)) = self.judge((i, j, s)) {
                     self.pairs.insert(key, verdict);
                 }

@@ -7,21 +7,21 @@ use super::kinds::{DuplicateKind, Flag};
 use super::settings::Settings;
 use super::state::{Analysis, Slot, path_string};
 use crate::records::{PhotoRecord, PhotoStatus};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     pub photos: Vec<PhotoReport>,
     pub duplicates: Vec<DuplicateReport>,
     pub persons: Vec<PersonReport>,
     /// What the analysis could not check (faces without a thumb); absent
     /// when there is nothing to say.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PhotoReport {
     pub path: String,
     pub person: String,
@@ -38,11 +38,11 @@ pub struct PhotoReport {
     /// minus to its own (negative: still nearer its own person).
     pub margin: Option<f32>,
     /// Why a photo flagged `error` could not be read or processed.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// The other person its nearest neighbours point to, flagged or not
     /// (the terminal UI shows a photo of them beside it). Not a suggestion.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nearest_person: Option<String>,
     /// The face the analysis used, `[x, y, width, height]` in the upright
     /// photo's pixels (the HTML page crops its thumbnails to it); not in
@@ -51,7 +51,7 @@ pub struct PhotoReport {
     pub face_box: Option<[f32; 4]>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DuplicateReport {
     pub a: String,
     pub b: String,
@@ -61,14 +61,14 @@ pub struct DuplicateReport {
     pub correlation: Option<f32>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PersonReport {
     pub name: String,
     pub photos: usize,
     pub flags: Vec<Flag>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub split_groups: Vec<Vec<String>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub merge_with: Vec<String>,
     /// The groups of the person's faces, largest first (one for a folder
     /// that is one person); `split_groups` repeats them when flagged.

@@ -76,21 +76,6 @@ impl Analysis {
             && !self.thumbs_asked.contains(&(i, face))
     }
 
-    /// Reads the thumbs that judging `pairs` needs: those of pairs the
-    /// memo does not know.
-    pub(super) fn fetch_for_pairs(&mut self, pairs: &[(u32, u32, f32)]) {
-        let needed: Vec<u32> = pairs
-            .iter()
-            .filter(|&&(i, j, _)| self.thumbs_unread(i) || self.thumbs_unread(j))
-            .filter(|&&(i, j, _)| {
-                self.memo_key(i, j)
-                    .is_none_or(|key| self.memo.get(&key).is_none())
-            })
-            .flat_map(|&(i, j, _)| [i, j])
-            .collect();
-        self.fetch_thumbs(needed);
-    }
-
     /// Why thumbs could not be read (the pairs concerned were judged by
     /// their vectors alone).
     pub fn thumb_problems(&self) -> &[String] {

@@ -51,8 +51,10 @@ pub struct ScaleArgs {
 /// What each figure measures, printed with them.
 const NOTES: &[&str] = &[
     "photo files are absent: the store is read directly, never scanned against the dataset folder",
-    "faces have no thumbs: the pair memo (registered thumb correlations) stays empty, so report_warm_s redoes what analysis_cold_s did; copies are judged on vectors alone",
-    "analysis_cold_s: store records + Store::analyse + report; report_warm_s: the same again + the report as JSON",
+    "faces have no thumbs: the pair memo (registered thumb correlations) stays empty; copies are judged on vectors alone",
+    "analysis_cold_s: store records + Store::analyse + report, nothing remembered",
+    "report_remembering_s: records + Session::review_store (as `report --json`) reusing the saved search and memo of the cold run, + JSON: what a report costs after an edit",
+    "report_warm_s: the same once more with nothing changed: the report saved by the run before is read back",
     "update_ms: the slowest of one Analysis::update each for a move, a delete and an add, without a new report; rename_ms: every photo of the largest folder moved to a new name in one update",
     "tui_first_frame_s: opening the store to the first frame showing the dataset (records, the analysis again, the UI's view, one draw), headless at 120x40; previews not encoded, inbox not predicted; key_ms: update + draw per navigation key",
     "neighbour_recall_at_K: the analysis's own neighbour lists (K = Settings::neighbours) against brute-force cosine over every face, for random query faces; ties at the K-th place can keep exact search just under 1",
@@ -187,10 +189,12 @@ fn analysis_stages(
     let cold = run::analyse(session, &store, settings)?;
     f.set("analysis_cold_s", cold.analysis_s);
     drop(cold);
+    let (remembering, warm_s, json) = run::report_twice(session, &store, settings)?;
+    f.set("report_remembering_s", remembering);
+    f.set("report_warm_s", warm_s);
+    f.set("report_json_s", json.0);
+    f.set("report_json_bytes", json.1);
     let mut warm = run::analyse(session, &store, settings)?;
-    f.set("report_warm_s", warm.analysis_s + warm.json_s);
-    f.set("report_json_s", warm.json_s);
-    f.set("report_json_bytes", warm.json_bytes);
     let k = settings.neighbours;
     let exact = synth.photos.len() <= settings.exact_search_max_faces;
     f.set("search", if exact { "exact" } else { "hnsw index" });
@@ -256,6 +260,7 @@ fn train_stage(session: &Session, args: &ScaleArgs, f: &mut Figures) -> Result<(
         Ok(t) => {
             f.set("train_s", t.train_s);
             f.set("retrain_s", t.retrain_s);
+            f.set("retrain_refitted", t.refitted);
             f.set("train_classes", t.classes);
             f.set("train_samples", t.samples);
         }

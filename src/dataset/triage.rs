@@ -5,9 +5,10 @@
 use super::outcome::{Kind, Pending, Phase, Progress, ScanOutcome};
 use crate::records::{DatasetEntry, hash_file};
 use crate::store::{FileRow, Store, StoreError};
+use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs::Metadata;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 fn mtime_ns(meta: &Metadata) -> i64 {
@@ -59,10 +60,22 @@ pub(super) fn survey(
 ) -> (HashSet<String>, Vec<ToHash>) {
     let mut present: HashSet<String> = HashSet::with_capacity(entries.len());
     let mut to_hash = Vec::new();
-    for entry in entries {
-        let abs = known.root.join(&entry.path);
-        let Some((key, meta)) = stat(&entry, &abs, &mut out.warnings) else {
-            continue;
+    // The `stat`s are most of a warm survey's time, and independent.
+    let stats: Vec<(PathBuf, Stat)> = entries
+        .par_iter()
+        .map(|entry| {
+            let abs = known.root.join(&entry.path);
+            let stat = stat(entry, &abs);
+            (abs, stat)
+        })
+        .collect();
+    for (entry, (abs, stat)) in entries.into_iter().zip(stats) {
+        let (key, meta) = match stat {
+            Ok(found) => found,
+            Err(warning) => {
+                out.warnings.push(warning);
+                continue;
+            }
         };
         present.insert(key.clone());
         let (size, mtime) = (meta.len(), mtime_ns(&meta));
@@ -101,28 +114,13 @@ pub(super) fn survey(
 
 /// An entry's store key and file information, or a warning saying why the
 /// entry is skipped.
-fn stat(
-    entry: &DatasetEntry,
-    abs: &Path,
-    warnings: &mut Vec<String>,
-) -> Option<(String, Metadata)> {
-    let key = match crate::pathkey::key_of(&entry.path) {
-        Ok(key) => key,
-        Err(e) => {
-            warnings.push(format!("{e}; skipped"));
-            return None;
-        }
-    };
-    match std::fs::metadata(abs) {
-        Ok(meta) => Some((key, meta)),
-        Err(e) => {
-            warnings.push(format!(
-                "{}: cannot read file information: {e}",
-                abs.display()
-            ));
-            None
-        }
-    }
+type Stat = Result<(String, Metadata), String>;
+
+fn stat(entry: &DatasetEntry, abs: &Path) -> Stat {
+    let key = crate::pathkey::key_of(&entry.path).map_err(|e| format!("{e}; skipped"))?;
+    std::fs::metadata(abs)
+        .map(|meta| (key, meta))
+        .map_err(|e| format!("{}: cannot read file information: {e}", abs.display()))
 }
 
 /// Hashes the files the survey set aside, in order, and sorts each by

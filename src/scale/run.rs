@@ -7,7 +7,7 @@
 
 use super::synth::Synth;
 use crate::analysis::{Analysis, Change, Report, Settings};
-use crate::classify::{ClassifyError, Samples, TrainSettings, train};
+use crate::classify::{ClassifyError, FitCache, Samples, TrainSettings, train_cached};
 use crate::pipeline::Face;
 use crate::records::{PhotoRecord, PhotoStatus};
 use crate::session::{Session, SessionError};
@@ -129,6 +129,31 @@ pub fn analyse(
     })
 }
 
+/// `report --json` twice as the CLI makes it ([`Session::review_store`]):
+/// the first analyses with the pair memo and saved search the cold run left
+/// and saves its report; the second finds nothing changed and reads that
+/// report back. Their seconds (the store's records read, the report and
+/// its JSON included), and the JSON's seconds and bytes.
+pub fn report_twice(
+    session: &Session,
+    store: &Store,
+    settings: &Settings,
+) -> Result<(f64, f64, (f64, usize)), SessionError> {
+    let mut times = [0.0; 2];
+    let mut json = (0.0, 0);
+    for time in &mut times {
+        let start = Instant::now();
+        let (records, _inbox) = session.split_inbox(store.records()?);
+        let (report, _) = session.review_store(store, records, settings.clone());
+        let json_start = Instant::now();
+        let text =
+            serde_json::to_string(&report).map_err(|e| SessionError::Message(e.to_string()))?;
+        json = (json_start.elapsed().as_secs_f64(), text.len());
+        *time = start.elapsed().as_secs_f64();
+    }
+    Ok((times[0], times[1], json))
+}
+
 /// Milliseconds of each one-photo [`Analysis::update`], and of a rename
 /// (every photo of one folder moved to a new name in one update).
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -204,21 +229,26 @@ pub fn time_updates(analysis: &mut Analysis, synth: &Synth) -> UpdateTimes {
 pub struct TrainTimes {
     pub train_s: f64,
     pub retrain_s: f64,
+    /// Per-person fits the retrain ran (the rest came from the cache).
+    pub refitted: usize,
     pub classes: usize,
     pub samples: usize,
 }
 
-/// Times [`train`] over `records` (persons with at least `min_photos`),
-/// then again after the first learned photo moved to another learned person.
+/// Times [`train_cached`] over `records` (persons with at least
+/// `min_photos`) from an empty fit cache, then again, with the cache the
+/// first run filled, after the first learned photo moved to another learned
+/// person: the retrain a front end runs after a move.
 pub fn time_training(
     mut records: Vec<PhotoRecord>,
     min_photos: usize,
 ) -> Result<TrainTimes, ClassifyError> {
     let settings = TrainSettings::default();
     let stop = AtomicBool::new(false);
+    let mut cache = FitCache::default();
     let start = Instant::now();
     let samples = Samples::from_records(&records, min_photos);
-    train(&samples, &settings, "bench-scale", &stop)?;
+    train_cached(&samples, &settings, "bench-scale", &stop, &mut cache)?;
     let train_s = start.elapsed().as_secs_f64();
     let (classes, count) = (samples.classes.len(), samples.len());
     if let Some((first, other)) = relabel_pair(&records, &samples) {
@@ -226,10 +256,11 @@ pub fn time_training(
     }
     let start = Instant::now();
     let samples = Samples::from_records(&records, min_photos);
-    train(&samples, &settings, "bench-scale", &stop)?;
+    let again = train_cached(&samples, &settings, "bench-scale", &stop, &mut cache)?;
     Ok(TrainTimes {
         train_s,
         retrain_s: start.elapsed().as_secs_f64(),
+        refitted: again.refitted,
         classes,
         samples: count,
     })

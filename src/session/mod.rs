@@ -27,4 +27,6 @@ pub use open::{Overrides, Session};
 pub use provision::Pipeline;
 
 #[cfg(test)]
+mod saved_report_tests;
+#[cfg(test)]
 mod tests;

@@ -6,6 +6,7 @@
 use super::error::SessionError;
 use super::events::Event;
 use super::open::Session;
+use crate::analysis::saved_report;
 use crate::analysis::{Analysis, Report, Settings};
 use crate::records::PhotoRecord;
 use crate::store::Store;
@@ -25,10 +26,12 @@ impl Session {
     }
 
     /// The analysis of `records`, read from `store`, reusing and saving back
-    /// the store's registered pairs; also the seconds it took. The records
-    /// are taken, not copied (a caller that still needs them clones them).
-    /// Pairs that cannot be read or saved back only cost time: they are
-    /// warned about.
+    /// the store's registered pairs and search; also the seconds it took.
+    /// When nothing it depends on changed since the last one (the records,
+    /// the settings, the program), the report saved then is the answer.
+    /// The records are taken, not copied (a caller that still needs them
+    /// clones them). Side files that cannot be read or saved back only cost
+    /// time: they are warned about.
     pub fn review_store(
         &self,
         store: &Store,
@@ -36,8 +39,34 @@ impl Session {
         settings: Settings,
     ) -> (Report, f64) {
         let start = Instant::now();
-        let (analysis, problems) = store.analyse(records, settings);
-        let report = analysis.report();
+        let key = saved_report::input_key(&records, &settings);
+        let mut problems = Vec::new();
+        let saved = key.and_then(|key| {
+            store
+                .saved_report(&key)
+                .unwrap_or_else(|e| {
+                    problems.push(e);
+                    None
+                })
+                .map(|report| (key, report))
+        });
+        let report = match saved {
+            Some((_, report)) => report,
+            None => {
+                let (analysis, analysis_problems) = store.analyse(records, settings);
+                let report = analysis.report();
+                // A thumb that could not be read makes this report differ from
+                // the next one's: only a report made without trouble is kept.
+                let clean = analysis_problems.is_empty();
+                problems.extend(analysis_problems);
+                if let Some(key) = key.filter(|_| clean)
+                    && let Err(e) = store.save_report(&key, &report)
+                {
+                    problems.push(e);
+                }
+                report
+            }
+        };
         let seconds = start.elapsed().as_secs_f64();
         for e in problems {
             self.emit(Event::Warning(format!(

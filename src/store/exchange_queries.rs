@@ -58,7 +58,7 @@ impl Store {
     /// ([`Store::pending`] counts them).
     pub fn exchange_photos(&self) -> Result<Vec<StoredPhoto>, StoreError> {
         // Exchange files carry no thumbs: their pages are not read.
-        let faces = self.faces_by_hash(false)?;
+        let faces = self.faces_by_hash()?;
         let mut stmt = self.conn.prepare(PHOTOS).map_err(|e| self.err(e))?;
         let mut rows = stmt
             .query([self.fingerprint.as_str()])

@@ -15,9 +15,9 @@ mod open;
 mod pair_memo;
 mod pairs;
 pub mod queries;
-mod scan_memo;
 pub mod schema;
 mod shards;
+mod side_files;
 mod thumbs;
 
 pub use batch::Batch;

@@ -44,7 +44,7 @@ impl Store {
     /// through [`Store::thumb_source`]). Photos still waiting for the pipeline are left out;
     /// [`Store::pending`] counts them.
     pub fn records(&self) -> Result<Vec<PhotoRecord>, StoreError> {
-        let faces = self.faces_by_hash(false)?;
+        let faces = self.faces_by_hash()?;
         let not_duplicates = self.not_duplicates()?;
         let mut stmt = self
             .conn
@@ -70,19 +70,13 @@ impl Store {
     }
 
     /// Every face processed under this fingerprint by content hash, each
-    /// photo's in index order; without `thumbs` every thumb is left empty
-    /// and its pages are never read (most of a face row's bytes).
-    pub(super) fn faces_by_hash(
-        &self,
-        thumbs: bool,
-    ) -> Result<HashMap<String, Vec<Face>>, StoreError> {
+    /// photo's in index order, with its thumb left empty: the thumb pages
+    /// (most of a face row's bytes) are never read here; the analysis reads
+    /// the few it needs through [`Store::thumb_source`].
+    pub(super) fn faces_by_hash(&self) -> Result<HashMap<String, Vec<Face>>, StoreError> {
         let mut faces: HashMap<String, Vec<(i64, Face)>> = HashMap::new();
         // One sequential pass over the table; faces are put in order per photo below.
-        let sql = if thumbs {
-            "SELECT hash, idx, bbox, landmarks, score, embedding, thumb FROM faces WHERE fingerprint = ?1"
-        } else {
-            "SELECT hash, idx, bbox, landmarks, score, embedding, x'' FROM faces WHERE fingerprint = ?1"
-        };
+        let sql = "SELECT hash, idx, bbox, landmarks, score, embedding, x'' FROM faces WHERE fingerprint = ?1";
         let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
         let mut rows = stmt
             .query([self.fingerprint.as_str()])

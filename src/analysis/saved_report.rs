@@ -1,0 +1,135 @@
+//! A finished report kept with a digest of everything it was computed
+//! from, so that asking again for the report of an unchanged dataset (the
+//! commonest `report`, and every TUI start) costs reading one file instead
+//! of the analysis. The digest covers every record the analysis saw (faces,
+//! vectors, labels, review marks), the settings and the program itself (the
+//! running executable's size and time, so a new build never trusts a report
+//! an older one wrote). Any change to any of them is a miss, and the caller
+//! analyses as before: this only saves time, never changes an answer.
+//!
+//! The file is the digest, a checksum and the report as JSON together with
+//! the face boxes the JSON leaves out (the HTML page crops to them).
+
+use super::report::Report;
+use super::settings::Settings;
+use crate::records::{PhotoRecord, PhotoStatus};
+use serde::{Deserialize, Serialize};
+
+const MAGIC: &[u8; 8] = b"FCREPRT1";
+/// Bumped when the report's shape or meaning changes without a new build
+/// being involved (it is part of every digest).
+const FORMAT: u32 = 1;
+
+/// What a saved report was computed from.
+pub type InputKey = [u8; 32];
+
+#[derive(Serialize, Deserialize)]
+struct Saved {
+    report: Report,
+    /// `report.photos[i].face_box`, which the report's JSON skips.
+    face_boxes: Vec<Option<[f32; 4]>>,
+}
+
+/// The digest of an analysis's inputs; none when the running program cannot
+/// be identified (then nothing is saved or reused).
+pub fn input_key(records: &[PhotoRecord], settings: &Settings) -> Option<InputKey> {
+    let mut h = blake3::Hasher::new();
+    h.update(&FORMAT.to_le_bytes());
+    program_identity(&mut h)?;
+    field(&mut h, format!("{settings:?}").as_bytes());
+    h.update(&(records.len() as u64).to_le_bytes());
+    for r in records {
+        record_digest(&mut h, r);
+    }
+    Some(*h.finalize().as_bytes())
+}
+
+fn program_identity(h: &mut blake3::Hasher) -> Option<()> {
+    let exe = std::env::current_exe().ok()?;
+    let meta = std::fs::metadata(&exe).ok()?;
+    let modified = meta.modified().ok()?;
+    let since = modified.duration_since(std::time::UNIX_EPOCH).ok()?;
+    h.update(&meta.len().to_le_bytes());
+    h.update(&since.as_nanos().to_le_bytes());
+    field(h, env!("CARGO_PKG_VERSION").as_bytes());
+    Some(())
+}
+
+/// A length-prefixed field, so that no two different inputs hash alike.
+fn field(h: &mut blake3::Hasher, bytes: &[u8]) {
+    h.update(&(bytes.len() as u64).to_le_bytes());
+    h.update(bytes);
+}
+
+fn record_digest(h: &mut blake3::Hasher, r: &PhotoRecord) {
+    field(h, r.path.as_os_str().as_encoded_bytes());
+    field(h, r.person.as_bytes());
+    field(h, r.hash.as_bytes());
+    h.update(&r.width.to_le_bytes());
+    h.update(&r.height.to_le_bytes());
+    match &r.status {
+        PhotoStatus::Ok => field(h, b""),
+        PhotoStatus::Error(cause) => {
+            field(h, b"error");
+            field(h, cause.as_bytes());
+        }
+    }
+    h.update(&[u8::from(r.reviewed)]);
+    h.update(&(r.not_duplicate_of.len() as u64).to_le_bytes());
+    for other in &r.not_duplicate_of {
+        field(h, other.as_bytes());
+    }
+    h.update(&(r.faces.len() as u64).to_le_bytes());
+    let mut bytes = Vec::new();
+    for f in &r.faces {
+        bytes.clear();
+        let geometry = f.bbox.iter().chain(f.landmarks.iter().flatten());
+        for x in geometry.chain([&f.score]).chain(&f.embedding) {
+            bytes.extend_from_slice(&x.to_le_bytes());
+        }
+        field(h, &bytes);
+        field(h, &f.thumb);
+    }
+}
+
+/// The file's bytes for `report`, computed from inputs with digest `key`.
+pub fn encode(key: &InputKey, report: &Report) -> Result<Vec<u8>, String> {
+    let saved = Saved {
+        face_boxes: report.photos.iter().map(|p| p.face_box).collect(),
+        report: report.clone(),
+    };
+    let body = serde_json::to_vec(&saved).map_err(|e| e.to_string())?;
+    let mut out = Vec::with_capacity(body.len() + 72);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(key);
+    out.extend_from_slice(blake3::hash(&body).as_bytes());
+    out.extend_from_slice(&body);
+    Ok(out)
+}
+
+/// The saved report if it was computed from inputs with digest `key`;
+/// `Ok(None)` when it was not (another dataset state, settings or build).
+/// Bytes that are not a whole saved report are an error.
+pub fn decode(bytes: &[u8], key: &InputKey) -> Result<Option<Report>, String> {
+    let (magic, rest) = bytes.split_at_checked(MAGIC.len()).ok_or("too short")?;
+    if magic != MAGIC {
+        return Err("not a saved report of this version".into());
+    }
+    let (saved_key, rest) = rest.split_at_checked(32).ok_or("too short")?;
+    if saved_key != key {
+        return Ok(None);
+    }
+    let (sum, body) = rest.split_at_checked(32).ok_or("too short")?;
+    if blake3::hash(body).as_bytes() != sum {
+        return Err("checksum mismatch (torn or damaged)".into());
+    }
+    let saved: Saved = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    let mut report = saved.report;
+    if saved.face_boxes.len() != report.photos.len() {
+        return Err("face boxes do not match the photos".into());
+    }
+    for (photo, face_box) in report.photos.iter_mut().zip(saved.face_boxes) {
+        photo.face_box = face_box;
+    }
+    Ok(Some(report))
+}
