@@ -45,12 +45,20 @@ impl Analysis {
     /// in it (such a list lost an entry it cannot refill by itself).
     fn refresh_stale(&mut self, set: &HashSet<u32>, rescore: &mut HashSet<u32>) {
         let k = self.settings.neighbours;
+        // Every list is read: a flag per slot, not a hash lookup per entry
+        // (that lookup was most of an update's time at 100k photos).
+        let mut in_set = vec![false; self.neighbours.len()];
+        for &i in set {
+            if let Some(flag) = in_set.get_mut(i as usize) {
+                *flag = true;
+            }
+        }
         let stale: Vec<u32> = (0..self.neighbours.len() as u32)
             .filter(|&j| {
-                !set.contains(&j)
+                !in_set[j as usize]
                     && self.neighbours[j as usize]
                         .iter()
-                        .any(|e| set.contains(&e.0))
+                        .any(|e| in_set[e.0 as usize])
             })
             .collect();
         let live: Vec<u32> = stale

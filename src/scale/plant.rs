@@ -204,11 +204,16 @@ fn nearest_folders(synth: &Synth, photos: &[usize]) -> Vec<u32> {
                 let name = synth.folders[*f].as_str();
                 *f != p.folder as usize && !name.starts_with(own) && !own.starts_with(name)
             };
-            (0..centres.len())
-                .filter(other)
-                .map(|f| (f, dot(&p.vector, &centres[f])))
-                .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
-                .map_or(p.folder, |(f, _)| f as u32)
+            // The name test only for a folder that would win: comparing
+            // names with every folder dominated a million-face run.
+            let mut best: Option<(usize, f32)> = None;
+            for (f, centre) in centres.iter().enumerate() {
+                let s = dot(&p.vector, centre);
+                if best.is_none_or(|(_, b)| s > b) && other(&f) {
+                    best = Some((f, s));
+                }
+            }
+            best.map_or(p.folder, |(f, _)| f as u32)
         })
         .collect()
 }
