@@ -224,15 +224,24 @@ fn size_mb(path: &Path) -> f64 {
     bytes as f64 / 1e6
 }
 
+/// An index saved and loaded back: seconds to save and to load, where it
+/// went, and the loaded index.
+struct Persisted {
+    save: f64,
+    load: f64,
+    path: PathBuf,
+    index: Box<dyn Ann>,
+}
+
 /// One library, built and queried in this process.
 trait Ann: Sync {
     /// About the `K` rows nearest row `i` (itself left out), with search list `ef`.
     fn nearest(&self, v: &Vectors, i: usize, ef: usize, scratch: &mut Visited) -> Vec<u32>;
     /// Called before the queries of one `ef` (usearch keeps it in the index).
     fn set_ef(&self, _ef: usize) {}
-    /// Saves the index under `dir` and loads it back: save s, load s, and the
-    /// loaded index; `None` where the library cannot persist one.
-    fn persist(&self, _dir: &Path) -> anyhow::Result<Option<(f64, f64, PathBuf, Box<dyn Ann>)>> {
+    /// Saves the index under `dir` and loads it back; `None` where the
+    /// library cannot persist one.
+    fn persist(&self, _dir: &Path) -> anyhow::Result<Option<Persisted>> {
         Ok(None)
     }
 }
@@ -259,7 +268,7 @@ impl Ann for Usearch {
     fn set_ef(&self, ef: usize) {
         self.0.change_expansion_search(ef);
     }
-    fn persist(&self, dir: &Path) -> anyhow::Result<Option<(f64, f64, PathBuf, Box<dyn Ann>)>> {
+    fn persist(&self, dir: &Path) -> anyhow::Result<Option<Persisted>> {
         let path = dir.join("index.usearch");
         let name = path.to_str().context("temporary path not UTF-8")?;
         let t = Instant::now();
@@ -268,7 +277,12 @@ impl Ann for Usearch {
         let t = Instant::now();
         let loaded = usearch::Index::restore(name)?;
         let load = secs(t);
-        Ok(Some((save, load, path, Box::new(Usearch(loaded)))))
+        Ok(Some(Persisted {
+            save,
+            load,
+            path,
+            index: Box::new(Usearch(loaded)),
+        }))
     }
 }
 
@@ -282,7 +296,7 @@ impl Ann for HnswRs {
             .take(K)
             .collect()
     }
-    fn persist(&self, dir: &Path) -> anyhow::Result<Option<(f64, f64, PathBuf, Box<dyn Ann>)>> {
+    fn persist(&self, dir: &Path) -> anyhow::Result<Option<Persisted>> {
         let folder = dir.join("hnsw_rs");
         std::fs::create_dir_all(&folder)?;
         let t = Instant::now();
@@ -295,7 +309,12 @@ impl Ann for HnswRs {
         let mut loaded: Hnsw<'static, f32, DistDot> = io.load_hnsw()?;
         loaded.set_searching_mode(true);
         let load = secs(t);
-        Ok(Some((save, load, folder, Box::new(HnswRs(loaded)))))
+        Ok(Some(Persisted {
+            save,
+            load,
+            path: folder,
+            index: Box::new(HnswRs(loaded)),
+        }))
     }
 }
 
@@ -363,7 +382,12 @@ fn child(lib: &str, dir: &Path) -> anyhow::Result<()> {
     let persisted = index.persist(dir)?;
     let first_ef = efs.first().copied().unwrap_or(128);
     let (save, file, load, again) = match persisted {
-        Some((save, load, path, loaded)) => {
+        Some(Persisted {
+            save,
+            load,
+            path,
+            index: loaded,
+        }) => {
             loaded.set_ef(first_ef);
             let hits = recall_hits(&pool, &*loaded, &v, &truth, first_ef, false);
             (
