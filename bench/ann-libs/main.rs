@@ -4,10 +4,11 @@
 //! our own index only if it beats the best of them on recall, build time,
 //! query time and memory (the table in `BENCHMARKS.md`, "Candidate search:
 //! our HNSW against maintained ANN libraries"). Measures only; the analysis
-//! does not use the libraries, which are dev-dependencies of this bench.
+//! does not use the libraries. A package of its own, outside facecurate's
+//! build: usearch needs a C++ compiler, which `cargo test` must not.
 //!
 //!     facecurate embed --json DATASET > /tmp/embed.json
-//!     ANN_SIZES=100000 cargo bench --bench ann_libs -- /tmp/embed.json
+//!     ANN_SIZES=100000 cargo run --release --manifest-path bench/ann-libs/Cargo.toml -- /tmp/embed.json
 //!
 //! `ANN_SIZES`: set sizes (default 100000); `ANN_EF`: search list lengths
 //! (default 64,128,256); `ANN_LIBS`: which of ours, usearch-f32,
@@ -24,7 +25,9 @@
 //! latter fair on a machine shared with other work) and recall are printed
 //! as Markdown table rows, never asserted.
 
+#[path = "../../benches/common/mod.rs"]
 mod common;
+#[path = "../../benches/synth/mod.rs"]
 mod synth;
 
 use anyhow::{Context, bail};
@@ -61,7 +64,9 @@ fn main() -> anyhow::Result<()> {
     }
     let args = common::paths();
     let Some(dump) = args.first() else {
-        eprintln!("usage: ANN_SIZES=N,N cargo bench --bench ann_libs -- EMBED_JSON");
+        eprintln!(
+            "usage: ANN_SIZES=N,N cargo run --release --manifest-path bench/ann-libs/Cargo.toml -- EMBED_JSON"
+        );
         return Ok(());
     };
     let sizes = common::env_list("ANN_SIZES", &[100_000])?;
