@@ -14,6 +14,7 @@ use facecurate::inbox::InboxPhoto;
 use facecurate::records::PhotoRecord;
 use facecurate::session::Session;
 use facecurate::shown::escape;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
@@ -145,7 +146,11 @@ pub fn run(cli: &GlobalArgs, args: &ReportArgs) -> Result<Outcome> {
         if let Some(map) = doc.as_object_mut() {
             map.insert("inbox".into(), serde_json::to_value(&analysed.inbox)?);
         }
-        println!("{}", serde_json::to_string(&doc)?);
+        // Straight into stdout: a large report is not built as a string first.
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        serde_json::to_writer(&mut out, &doc)?;
+        writeln!(out)?;
+        out.flush()?;
     } else if args.html.is_none() {
         print_text(report);
         super::inbox::print(&analysed.inbox);
