@@ -177,3 +177,39 @@ pub fn from_pipeline(
     })?;
     Ok(records.into_iter().flatten().collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::list_dataset;
+    use std::path::PathBuf;
+
+    /// Folders are read in parallel, yet the listing comes in name order,
+    /// hidden entries and non-photos are left out, and a folder whose name
+    /// cannot be a key is warned about while the rest are listed.
+    #[test]
+    fn the_listing_is_in_name_order_and_a_bad_folder_costs_one_warning() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        let bad = format!("bad{}", crate::raw_bytes::char_of(0x80));
+        for person in (0..40)
+            .map(|n| format!("p{n:02}"))
+            .chain([".hidden".into(), bad])
+        {
+            std::fs::create_dir(root.join(&person)).expect("folder");
+            for file in ["2.jpg", "1.jpg", ".x.jpg", "notes.txt"] {
+                std::fs::write(root.join(&person).join(file), b"x").expect("file");
+            }
+        }
+        std::fs::write(root.join("loose.jpg"), b"x").expect("file");
+        let mut warnings = Vec::new();
+        let entries = list_dataset(root, &mut |w| warnings.push(w));
+        let expected: Vec<PathBuf> = (0..40)
+            .flat_map(|n| ["1.jpg", "2.jpg"].map(|f| PathBuf::from(format!("p{n:02}/{f}"))))
+            .collect();
+        let listed: Vec<PathBuf> = entries.iter().map(|e| e.path.clone()).collect();
+        assert_eq!(listed, expected);
+        assert!(entries.iter().all(|e| e.path.starts_with(&e.person)));
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("folder skipped"), "{warnings:?}");
+    }
+}
