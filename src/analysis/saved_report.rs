@@ -23,10 +23,17 @@ const FORMAT: u32 = 1;
 /// What a saved report was computed from.
 pub type InputKey = [u8; 32];
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct Saved {
     report: Report,
     /// `report.photos[i].face_box`, which the report's JSON skips.
+    face_boxes: Vec<Option<[f32; 4]>>,
+}
+
+/// [`Saved`] as written: the report borrowed, not copied.
+#[derive(Serialize)]
+struct Saving<'a> {
+    report: &'a Report,
     face_boxes: Vec<Option<[f32; 4]>>,
 }
 
@@ -94,9 +101,9 @@ fn record_digest(h: &mut blake3::Hasher, r: &PhotoRecord) {
 
 /// The file's bytes for `report`, computed from inputs with digest `key`.
 pub fn encode(key: &InputKey, report: &Report) -> Result<Vec<u8>, String> {
-    let saved = Saved {
+    let saved = Saving {
         face_boxes: report.photos.iter().map(|p| p.face_box).collect(),
-        report: report.clone(),
+        report,
     };
     let body = serde_json::to_vec(&saved).map_err(|e| e.to_string())?;
     let mut out = Vec::with_capacity(body.len() + 72);
