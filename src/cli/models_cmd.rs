@@ -12,7 +12,9 @@ use std::path::PathBuf;
 pub enum ModelsAction {
     /// Download and check what is missing (the default set, the SFace build `precision` picks, plus `--with NAME`).
     Fetch {
-        /// Also fetch these optional artifacts (see `models list`).
+        /// Also fetch these optional artifacts (see `models list`); `cuda`
+        /// fetches the CUDA 12 build of ONNX Runtime and the NVIDIA libraries
+        /// it needs (about 2 GB of wheels, 3 GB unpacked).
         #[arg(long = "with")]
         with: Vec<String>,
         /// Provision without a network from DIR: a copy of another
@@ -43,10 +45,11 @@ pub fn run(cli: &GlobalArgs, action: &ModelsAction) -> Result<Outcome> {
                 names.push(sface);
             }
             for extra in with {
-                if manifest.get(extra).is_none() {
+                let expanded = manifest.expand(extra);
+                if expanded.is_empty() {
                     bail!("unknown artifact `{extra}`; `facecurate models list` shows the names");
                 }
-                names.push(extra.as_str());
+                names.extend(expanded);
             }
             let source = from.clone().map_or(Source::Network, Source::Dir);
             setup::ensure_from(&session, &names, &source)?;
