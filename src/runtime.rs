@@ -2,8 +2,16 @@
 //!
 //! The runtime library is loaded at run time (`ort`'s `load-dynamic`), from
 //! `ORT_DYLIB_PATH` when the user sets it, else from the provisioned copy in
-//! the cache. The provider actually in use is always reported: a user asking
-//! for CUDA must never be silently given the CPU.
+//! the cache: the CUDA build under `cuda/` when it is complete and the device
+//! allows it (`select`), after its NVIDIA libraries (`preload`), else the CPU
+//! build. The provider actually in use is always reported: a user asking for
+//! CUDA must never be silently given the CPU.
+
+pub mod cuda_layout;
+pub mod preload;
+pub mod select;
+
+pub use select::{Selection, select};
 
 use crate::models::{Cache, Manifest};
 use ort::environment::Environment;
@@ -60,9 +68,25 @@ pub enum RuntimeError {
     #[error("cannot load ONNX Runtime from {path}: {cause}")]
     Load { path: PathBuf, cause: String },
     #[error(
-        "device `cuda` was requested but the ONNX Runtime at {library} has no usable CUDA provider ({cause}). Install a CUDA build (`pip install onnxruntime-gpu`) and point ORT_DYLIB_PATH at its libonnxruntime.so, or use `--device cpu`"
+        "device `cuda` was requested but the ONNX Runtime at {library} has no usable CUDA provider ({cause}). Fetch the CUDA build with `facecurate models fetch --with cuda` (and leave ORT_DYLIB_PATH unset), or point ORT_DYLIB_PATH at a CUDA build's libonnxruntime.so, or use `--device cpu`"
     )]
     NoCuda { library: PathBuf, cause: String },
+    #[error(
+        "device `cuda` was requested but the CUDA build of ONNX Runtime is not in {dir}. Fetch it with `facecurate models fetch --with cuda` (about 2 GB), or point ORT_DYLIB_PATH at a CUDA build's libonnxruntime.so, or use `--device cpu`"
+    )]
+    CudaNotFetched { dir: PathBuf },
+    #[error(
+        "device `cuda` was requested but the CUDA layout in {dir} is incomplete: missing {missing}. Run `facecurate models fetch --with cuda` to complete it, or use `--device cpu`"
+    )]
+    CudaIncomplete { dir: PathBuf, missing: String },
+    #[error(
+        "device `cuda` was requested but the NVIDIA driver's library (libcuda.so.1) cannot be loaded ({cause}). Install the NVIDIA driver (CUDA 12 needs 525 or newer), or use `--device cpu`"
+    )]
+    NoDriver { cause: String },
+    #[error(
+        "cannot load {library}, a library ONNX Runtime's CUDA provider needs: {cause}. `facecurate models verify` re-checks the cached copies and `facecurate models fetch --with cuda` restores them; `--device cpu` runs without CUDA"
+    )]
+    Preload { library: PathBuf, cause: String },
     #[error("cannot create a session for {model}: {cause}")]
     Session { model: PathBuf, cause: String },
 }
@@ -78,16 +102,32 @@ pub struct Runtime {
 /// ONNX Runtime can be loaded once per process; every later `init` reuses it.
 static LOADED: OnceLock<Result<(PathBuf, Environment), String>> = OnceLock::new();
 
-/// The library `init` will load: `ORT_DYLIB_PATH` if set, else the cached one.
+/// The library `init` will load on the CPU: `ORT_DYLIB_PATH` if set, else
+/// the cached CPU build ([`select`] also considers the CUDA build).
 pub fn library_path(cache: &Cache, manifest: &Manifest) -> PathBuf {
     if let Some(p) = std::env::var_os(ORT_DYLIB_ENV).filter(|p| !p.is_empty()) {
         return PathBuf::from(p);
     }
+    cpu_library_path(cache, manifest)
+}
+
+/// The provisioned CPU build's path in the cache.
+fn cpu_library_path(cache: &Cache, manifest: &Manifest) -> PathBuf {
     let file = manifest
         .get("onnxruntime")
         .map(|a| a.file.clone())
         .unwrap_or_else(|| "lib/libonnxruntime.so".to_string());
     cache.path_of(&file)
+}
+
+/// [`init`] on what [`select`] chose: for the CUDA build, its NVIDIA
+/// libraries are loaded first, in dependency order.
+pub fn init_selected(selection: &Selection, device: Device) -> Result<Runtime, RuntimeError> {
+    if let Selection::Cuda(layout) = selection {
+        preload::preload(&layout.preload)
+            .map_err(|(library, cause)| RuntimeError::Preload { library, cause })?;
+    }
+    init(selection.library(), device)
 }
 
 /// Loads ONNX Runtime once per process and resolves `device` to a provider.
