@@ -80,7 +80,7 @@ pub enum RuntimeError {
     )]
     CudaIncomplete { dir: PathBuf, missing: String },
     #[error(
-        "device `cuda` was requested but the NVIDIA driver's library (libcuda.so.1) cannot be loaded ({cause}). Install the NVIDIA driver (CUDA 12 needs 525 or newer), or use `--device cpu`"
+        "device `cuda` was requested but the NVIDIA driver's library (libcuda.so.1) cannot be loaded ({cause}). Install an NVIDIA driver for CUDA 12 (525 or newer), or use `--device cpu`"
     )]
     NoDriver { cause: String },
     #[error(

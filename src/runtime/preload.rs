@@ -55,7 +55,11 @@ fn open_global(path: &Path) -> Result<libloading::Library, String> {
     // ones any CUDA program runs when it links them.
     unsafe { Library::open(Some(path), RTLD_NOW | RTLD_GLOBAL) }
         .map(libloading::Library::from)
-        .map_err(|e| e.to_string())
+        .map_err(|e| match std::error::Error::source(&e) {
+            // The loader's own words (which file, which missing dependency).
+            Some(cause) => format!("{e}: {cause}"),
+            None => e.to_string(),
+        })
 }
 
 #[cfg(not(unix))]
@@ -64,4 +68,21 @@ fn open_global(path: &Path) -> Result<libloading::Library, String> {
         "{}: preloading CUDA libraries is only supported on Linux",
         path.display()
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A damaged cached copy (here an empty file, nothing real) is refused
+    /// with the loader's reason; `preload` itself is not called, since its
+    /// outcome is kept for the whole test process.
+    #[test]
+    fn a_file_that_is_no_library_is_refused_with_the_loaders_reason() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let fake = dir.path().join("libcudart.so.12");
+        std::fs::write(&fake, b"").expect("temp file");
+        let err = open_global(&fake).err().unwrap_or_default();
+        assert!(err.contains("libcudart.so.12"), "{err}");
+    }
 }
