@@ -10,7 +10,8 @@
 //! `cuda` fails with the reason instead.
 
 use super::cuda_layout::{self, CudaLayout, Discovery, FETCH_COMMAND};
-use super::{Device, ORT_DYLIB_ENV, RuntimeError, preload};
+use super::device::{Device, ORT_DYLIB_ENV, RuntimeError};
+use super::preload;
 use crate::models::{Cache, Manifest};
 use std::path::{Path, PathBuf};
 
@@ -121,11 +122,29 @@ pub fn select(
     choose(
         user,
         device,
-        super::cpu_library_path(cache, manifest),
+        cpu_library_path(cache, manifest),
         &cache.path_of("cuda"),
         discovery,
         &preload::driver_present,
     )
+}
+
+/// The library `init` will load on the CPU: `ORT_DYLIB_PATH` if set, else
+/// the cached CPU build ([`select`] also considers the CUDA build).
+pub fn library_path(cache: &Cache, manifest: &Manifest) -> PathBuf {
+    if let Some(p) = std::env::var_os(ORT_DYLIB_ENV).filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    cpu_library_path(cache, manifest)
+}
+
+/// The provisioned CPU build's path in the cache.
+fn cpu_library_path(cache: &Cache, manifest: &Manifest) -> PathBuf {
+    let file = manifest
+        .get("onnxruntime")
+        .map(|a| a.file.clone())
+        .unwrap_or_else(|| "lib/libonnxruntime.so".to_string());
+    cache.path_of(&file)
 }
 
 #[cfg(test)]
