@@ -32,16 +32,6 @@ pub struct Runtime {
 /// ONNX Runtime can be loaded once per process; every later `init` reuses it.
 static LOADED: OnceLock<Result<(PathBuf, Environment), String>> = OnceLock::new();
 
-/// [`init`] on what [`select`] chose: for the CUDA build, its NVIDIA
-/// libraries are loaded first, in dependency order.
-pub fn init_selected(selection: &Selection, device: Device) -> Result<Runtime, RuntimeError> {
-    if let Selection::Cuda(layout) = selection {
-        preload::preload(&layout.preload)
-            .map_err(|(library, cause)| RuntimeError::Preload { library, cause })?;
-    }
-    init(selection.library(), device)
-}
-
 /// Loads ONNX Runtime once per process and resolves `device` to a provider.
 pub fn init(library: &Path, device: Device) -> Result<Runtime, RuntimeError> {
     let loaded = LOADED.get_or_init(|| {

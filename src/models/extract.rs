@@ -125,3 +125,7 @@ fn for_each_entry(archive: &Path, dist: Dist, f: &mut EntryFn<'_>) -> Result<(),
     }
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "extract_tests.rs"]
+mod tests;

@@ -26,8 +26,12 @@ pub enum Selection {
         library: PathBuf,
         note: Option<String>,
     },
-    /// The provisioned CUDA build and the NVIDIA libraries to load first.
-    Cuda(CudaLayout),
+    /// The provisioned CUDA build and the NVIDIA libraries to load first;
+    /// the CPU build is what `auto` falls back to if one fails to load.
+    Cuda {
+        layout: CudaLayout,
+        cpu_library: PathBuf,
+    },
 }
 
 impl Selection {
@@ -35,7 +39,7 @@ impl Selection {
     pub fn library(&self) -> &Path {
         match self {
             Selection::User(library) | Selection::Cpu { library, .. } => library,
-            Selection::Cuda(layout) => &layout.library,
+            Selection::Cuda { layout, .. } => &layout.library,
         }
     }
 
@@ -93,7 +97,10 @@ pub fn choose(
             ))))
         }
         Discovery::Ready(layout) => match driver() {
-            Ok(()) => Ok(Selection::Cuda(layout)),
+            Ok(()) => Ok(Selection::Cuda {
+                layout,
+                cpu_library: cpu_library.clone(),
+            }),
             Err(cause) if cuda => Err(RuntimeError::NoDriver { cause }),
             Err(cause) => Ok(cpu(Some(format!(
                 "CUDA not used: the NVIDIA driver ({}) cannot be loaded ({cause})",
@@ -103,7 +110,38 @@ pub fn choose(
     }
 }
 
-/// [`choose`] on this machine: `ORT_DYLIB_PATH`, the cache, the driver.
+/// Loads a CUDA selection's NVIDIA libraries with `load` (before ONNX
+/// Runtime is loaded, so there is still a choice): when one fails, `auto`
+/// goes on with the CPU build, saying which and why, and `cuda` stops.
+pub fn preload_with(
+    selection: Selection,
+    device: Device,
+    load: &dyn Fn(&[PathBuf]) -> Result<(), (PathBuf, String)>,
+) -> Result<Selection, RuntimeError> {
+    let Selection::Cuda {
+        layout,
+        cpu_library,
+    } = &selection
+    else {
+        return Ok(selection);
+    };
+    match load(&layout.preload) {
+        Ok(()) => Ok(selection),
+        Err((library, cause)) if device == Device::Cuda => {
+            Err(RuntimeError::Preload { library, cause })
+        }
+        Err((library, cause)) => Ok(Selection::Cpu {
+            library: cpu_library.clone(),
+            note: Some(format!(
+                "CUDA not used: cannot load {} ({cause})",
+                library.display()
+            )),
+        }),
+    }
+}
+
+/// [`choose`] on this machine (`ORT_DYLIB_PATH`, the cache, the driver),
+/// then [`preload_with`] the real loader.
 pub fn select(
     cache: &Cache,
     manifest: &Manifest,
@@ -119,14 +157,15 @@ pub fn select(
     } else {
         Discovery::Absent
     };
-    choose(
+    let selection = choose(
         user,
         device,
         cpu_library_path(cache, manifest),
         &cache.path_of("cuda"),
         discovery,
         &preload::driver_present,
-    )
+    )?;
+    preload_with(selection, device, &preload::preload)
 }
 
 /// The library `init` will load on the CPU: `ORT_DYLIB_PATH` if set, else

@@ -42,6 +42,13 @@ fn run(
     (selection, asked.get())
 }
 
+fn cuda_selection() -> Selection {
+    Selection::Cuda {
+        layout: layout(),
+        cpu_library: PathBuf::from("/c/lib/libonnxruntime.so.1.32.0"),
+    }
+}
+
 fn cpu(note: Option<&str>) -> Selection {
     Selection::Cpu {
         library: PathBuf::from("/c/lib/libonnxruntime.so.1.32.0"),
@@ -74,7 +81,7 @@ fn cpu_never_looks_at_cuda() {
 fn auto_takes_a_complete_layout_when_the_driver_loads() {
     let (s, asked) = run(None, Device::Auto, Discovery::Ready(layout()), Ok(()));
     let s = s.expect("selected");
-    assert_eq!(s, Selection::Cuda(layout()));
+    assert_eq!(s, cuda_selection());
     assert_eq!(s.library(), layout().library);
     assert!(!s.needs_cpu_library());
     assert_eq!(asked, 1);
@@ -154,5 +161,43 @@ fn cuda_fails_naming_what_is_missing_and_the_command() {
 #[test]
 fn cuda_takes_a_complete_layout() {
     let (s, _) = run(None, Device::Cuda, Discovery::Ready(layout()), Ok(()));
-    assert_eq!(s.ok(), Some(Selection::Cuda(layout())));
+    assert_eq!(s.ok(), Some(cuda_selection()));
+}
+
+#[test]
+fn a_library_that_fails_to_load_stops_cuda_and_sends_auto_to_the_cpu() {
+    let loaded = Cell::new(0);
+    let ok = |libs: &[PathBuf]| {
+        loaded.set(libs.len());
+        Ok(())
+    };
+    let s = preload_with(cuda_selection(), Device::Cuda, &ok).expect("loaded");
+    assert_eq!((s, loaded.get()), (cuda_selection(), 1));
+
+    let fail = |libs: &[PathBuf]| Err((libs[0].clone(), "file too short".to_string()));
+    let text = preload_with(cuda_selection(), Device::Cuda, &fail)
+        .expect_err("refused")
+        .to_string();
+    assert!(
+        text.starts_with("cannot load /c/cuda/cudart/libcudart.so.12, a library"),
+        "{text}"
+    );
+    assert!(
+        text.contains("file too short") && text.contains("--with cuda"),
+        "{text}"
+    );
+
+    let s = preload_with(cuda_selection(), Device::Auto, &fail).expect("fell back");
+    assert_eq!(
+        s,
+        cpu(Some(
+            "CUDA not used: cannot load /c/cuda/cudart/libcudart.so.12 (file too short)"
+        ))
+    );
+    // Nothing to load for the other selections.
+    let never = |_: &[PathBuf]| -> Result<(), (PathBuf, String)> { panic!("loaded") };
+    assert_eq!(
+        preload_with(cpu(None), Device::Auto, &never).ok(),
+        Some(cpu(None))
+    );
 }

@@ -72,7 +72,7 @@ impl Session {
             names.retain(|n| self.manifest.get(n).is_some_and(|a| a.kind == "runtime"));
             self.provision(&names)?;
         }
-        Ok(runtime::init_selected(&selection, self.device())?)
+        Ok(runtime::init(selection.library(), self.device())?)
     }
 
     /// The workspace's detector and embedder, fetched and ready to load.
