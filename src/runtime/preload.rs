@@ -15,7 +15,10 @@ use std::sync::OnceLock;
 /// never from a wheel.
 pub const DRIVER: &str = "libcuda.so.1";
 
-type Loaded = Result<Vec<libloading::Library>, (PathBuf, String)>;
+/// A library that would not load, and the loader's reason.
+pub type LoadFailure = (PathBuf, String);
+
+type Loaded = Result<Vec<libloading::Library>, LoadFailure>;
 
 /// The handles, kept so nothing is unloaded; loaded once per process.
 static LOADED: OnceLock<Loaded> = OnceLock::new();
@@ -24,7 +27,7 @@ static DRIVER_LIBRARY: OnceLock<Result<libloading::Library, String>> = OnceLock:
 /// Loads each library in order; the first that fails is returned with the
 /// loader's message (which names a missing dependency, if that is why).
 /// Later calls return the first call's outcome.
-pub fn preload(libraries: &[PathBuf]) -> Result<(), (PathBuf, String)> {
+pub fn preload(libraries: &[PathBuf]) -> Result<(), LoadFailure> {
     LOADED
         .get_or_init(|| {
             libraries

@@ -11,7 +11,7 @@
 
 use super::cuda_layout::{self, CudaLayout, Discovery, FETCH_COMMAND};
 use super::device::{Device, ORT_DYLIB_ENV, RuntimeError};
-use super::preload;
+use super::preload::{self, LoadFailure};
 use crate::models::{Cache, Manifest};
 use std::path::{Path, PathBuf};
 
@@ -116,7 +116,7 @@ pub fn choose(
 pub fn preload_with(
     selection: Selection,
     device: Device,
-    load: &dyn Fn(&[PathBuf]) -> Result<(), (PathBuf, String)>,
+    load: &dyn Fn(&[PathBuf]) -> Result<(), LoadFailure>,
 ) -> Result<Selection, RuntimeError> {
     let Selection::Cuda {
         layout,
