@@ -2,70 +2,24 @@
 //!
 //! The runtime library is loaded at run time (`ort`'s `load-dynamic`), from
 //! `ORT_DYLIB_PATH` when the user sets it, else from the provisioned copy in
-//! the cache. The provider actually in use is always reported: a user asking
-//! for CUDA must never be silently given the CPU.
+//! the cache: the CUDA build under `cuda/` when it is complete and the device
+//! allows it (`select`), after its NVIDIA libraries (`preload`), else the CPU
+//! build. The provider actually in use is always reported: a user asking for
+//! CUDA must never be silently given the CPU.
 
-use crate::models::{Cache, Manifest};
+pub mod cuda_layout;
+mod device;
+pub mod preload;
+pub mod select;
+
+pub use device::{Device, ORT_DYLIB_ENV, Provider, RuntimeError};
+pub use select::{Selection, library_path, select};
+
 use ort::environment::Environment;
 use ort::session::Session;
 use ort::session::builder::GraphOptimizationLevel;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-
-/// Where the user may point at their own ONNX Runtime library.
-pub const ORT_DYLIB_ENV: &str = "ORT_DYLIB_PATH";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Device {
-    #[default]
-    Auto,
-    Cpu,
-    Cuda,
-}
-
-impl std::str::FromStr for Device {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "auto" => Ok(Device::Auto),
-            "cpu" => Ok(Device::Cpu),
-            "cuda" => Ok(Device::Cuda),
-            other => Err(format!(
-                "unknown device `{other}` (expected auto, cpu or cuda)"
-            )),
-        }
-    }
-}
-
-/// The execution provider sessions will actually run on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Provider {
-    Cpu,
-    Cuda,
-}
-
-impl std::fmt::Display for Provider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Provider::Cpu => "cpu",
-            Provider::Cuda => "cuda",
-        })
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum RuntimeError {
-    #[error("cannot load ONNX Runtime from {path}: {cause}")]
-    Load { path: PathBuf, cause: String },
-    #[error(
-        "device `cuda` was requested but the ONNX Runtime at {library} has no usable CUDA provider ({cause}). Install a CUDA build (`pip install onnxruntime-gpu`) and point ORT_DYLIB_PATH at its libonnxruntime.so, or use `--device cpu`"
-    )]
-    NoCuda { library: PathBuf, cause: String },
-    #[error("cannot create a session for {model}: {cause}")]
-    Session { model: PathBuf, cause: String },
-}
 
 /// What was loaded, for status lines and `--json` output.
 #[derive(Debug, Clone)]
@@ -77,18 +31,6 @@ pub struct Runtime {
 
 /// ONNX Runtime can be loaded once per process; every later `init` reuses it.
 static LOADED: OnceLock<Result<(PathBuf, Environment), String>> = OnceLock::new();
-
-/// The library `init` will load: `ORT_DYLIB_PATH` if set, else the cached one.
-pub fn library_path(cache: &Cache, manifest: &Manifest) -> PathBuf {
-    if let Some(p) = std::env::var_os(ORT_DYLIB_ENV).filter(|p| !p.is_empty()) {
-        return PathBuf::from(p);
-    }
-    let file = manifest
-        .get("onnxruntime")
-        .map(|a| a.file.clone())
-        .unwrap_or_else(|| "lib/libonnxruntime.so".to_string());
-    cache.path_of(&file)
-}
 
 /// Loads ONNX Runtime once per process and resolves `device` to a provider.
 pub fn init(library: &Path, device: Device) -> Result<Runtime, RuntimeError> {

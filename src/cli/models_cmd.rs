@@ -5,14 +5,16 @@ use super::outcome::Outcome;
 use super::session::{self, Printer};
 use super::setup;
 use anyhow::{Context, Result, bail};
-use facecurate::models::{Source, Status, fetch};
+use facecurate::models::{Artifact, Source, Status, fetch};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum ModelsAction {
     /// Download and check what is missing (the default set, the SFace build `precision` picks, plus `--with NAME`).
     Fetch {
-        /// Also fetch these optional artifacts (see `models list`).
+        /// Also fetch these optional artifacts (see `models list`); `cuda`
+        /// fetches the CUDA 12 build of ONNX Runtime and the NVIDIA libraries
+        /// it needs (about 2 GB of wheels, 3 GB unpacked).
         #[arg(long = "with")]
         with: Vec<String>,
         /// Provision without a network from DIR: a copy of another
@@ -43,10 +45,11 @@ pub fn run(cli: &GlobalArgs, action: &ModelsAction) -> Result<Outcome> {
                 names.push(sface);
             }
             for extra in with {
-                if manifest.get(extra).is_none() {
+                let expanded = manifest.expand(extra);
+                if expanded.is_empty() {
                     bail!("unknown artifact `{extra}`; `facecurate models list` shows the names");
                 }
-                names.push(extra.as_str());
+                names.extend(expanded);
             }
             let source = from.clone().map_or(Source::Network, Source::Dir);
             setup::ensure_from(&session, &names, &source)?;
@@ -60,7 +63,7 @@ pub fn run(cli: &GlobalArgs, action: &ModelsAction) -> Result<Outcome> {
         ModelsAction::List => {
             outln!("cache: {}", cache.root().display());
             for a in &manifest.artifacts {
-                let state = describe(&fetch::status(&cache, a)?);
+                let state = describe(a, &fetch::status(&cache, a)?);
                 let optional = if a.optional || a.kind == "photos" {
                     " (on request)"
                 } else {
@@ -89,7 +92,7 @@ pub fn run(cli: &GlobalArgs, action: &ModelsAction) -> Result<Outcome> {
                 if matches!(status, Status::Corrupt { .. }) {
                     bad += 1;
                 }
-                outln!("{:<12} {}", a.name, describe(&status));
+                outln!("{:<12} {}", a.name, describe(a, &status));
             }
             Ok(if bad > 0 {
                 Outcome::Failures
@@ -100,12 +103,18 @@ pub fn run(cli: &GlobalArgs, action: &ModelsAction) -> Result<Outcome> {
     }
 }
 
-fn describe(status: &Status) -> String {
+fn describe(artifact: &Artifact, status: &Status) -> String {
     match status {
         Status::Present => "ok (sha256 verified)".to_string(),
         Status::Missing => "missing".to_string(),
         Status::Corrupt { actual } => {
-            format!("CORRUPT (sha256 {actual}); run `facecurate models fetch`")
+            // Optional artifacts are only fetched again when named.
+            let with = match (&artifact.group, artifact.optional) {
+                (Some(group), _) => format!(" --with {group}"),
+                (None, true) => format!(" --with {}", artifact.name),
+                (None, false) => String::new(),
+            };
+            format!("CORRUPT (sha256 {actual}); run `facecurate models fetch{with}`")
         }
     }
 }

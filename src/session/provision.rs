@@ -60,12 +60,19 @@ impl Session {
     }
 
     /// Loads ONNX Runtime (fetching it when missing) on the session's device.
+    /// The CUDA build is used when `models fetch --with cuda` provisioned it
+    /// (see `runtime::select`); the CPU build is fetched only when chosen.
     pub fn runtime(&self) -> Result<Runtime, SessionError> {
-        let mut names = fetch::default_names(&self.manifest);
-        names.retain(|n| self.manifest.get(n).is_some_and(|a| a.kind == "runtime"));
-        self.provision(&names)?;
-        let library = runtime::library_path(&self.cache(), &self.manifest);
-        Ok(runtime::init(&library, self.device())?)
+        let selection = runtime::select(&self.cache(), &self.manifest, self.device())?;
+        if let Some(note) = selection.note() {
+            self.emit(Event::Log(note.to_string()));
+        }
+        if selection.needs_cpu_library() {
+            let mut names = fetch::default_names(&self.manifest);
+            names.retain(|n| self.manifest.get(n).is_some_and(|a| a.kind == "runtime"));
+            self.provision(&names)?;
+        }
+        Ok(runtime::init(selection.library(), self.device())?)
     }
 
     /// The workspace's detector and embedder, fetched and ready to load.
