@@ -5,7 +5,9 @@
 //! warp) as DST/<person>/<photo>.png. `align` writes facenet-style box crops
 //! instead, which are not what the embedder sees.
 //!
-//! Usage: cargo run --release --example aligned_faces -- SRC DST
+//! Usage: cargo run --release --example aligned_faces -- SRC DST [--every-face]
+//! With `--every-face`, the other faces of each photo are written too, as
+//! `<photo>.face<K>.w<WIDTH>.png` (int8 must hold on background faces as well).
 //! (the models and ONNX Runtime must be in the cache: `facecurate models fetch`)
 
 use facecurate::models::{Cache, Manifest};
@@ -37,7 +39,7 @@ fn photos(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn run(src: &Path, dst: &Path) -> Result<usize, String> {
+fn run(src: &Path, dst: &Path, every_face: bool) -> Result<usize, String> {
     let manifest = Manifest::builtin().map_err(|e| e.to_string())?;
     let cache = Cache::default_location();
     let yunet = manifest.get("yunet").ok_or("no yunet in the manifest")?;
@@ -58,9 +60,6 @@ fn run(src: &Path, dst: &Path) -> Result<usize, String> {
         let Some(i) = main_face_index(&boxes, image.width(), image.height()) else {
             continue;
         };
-        let Some(crop) = align_112(&image, &dets[i].landmarks) else {
-            continue;
-        };
         let (Some(person), Some(name)) = (
             path.parent().and_then(Path::file_name),
             path.file_name().and_then(|n| n.to_str()),
@@ -69,21 +68,37 @@ fn run(src: &Path, dst: &Path) -> Result<usize, String> {
         };
         let out = dst.join(person);
         std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
-        let file = out.join(format!("{name}.png"));
-        crop.save(&file)
-            .map_err(|e| format!("{}: {e}", file.display()))?;
-        written += 1;
+        for (k, det) in dets.iter().enumerate() {
+            let file = if k == i {
+                out.join(format!("{name}.png"))
+            } else if every_face {
+                out.join(format!("{name}.face{k}.w{:.0}.png", det.bbox[2]))
+            } else {
+                continue;
+            };
+            let Some(crop) = align_112(&image, &det.landmarks) else {
+                continue;
+            };
+            crop.save(&file)
+                .map_err(|e| format!("{}: {e}", file.display()))?;
+            written += 1;
+        }
     }
     Ok(written)
 }
 
 fn main() -> ExitCode {
     let args: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
-    let [src, dst] = args.as_slice() else {
-        eprintln!("usage: aligned_faces SRC DST");
+    let every_face = args.iter().any(|a| a.as_os_str() == "--every-face");
+    let paths: Vec<&PathBuf> = args
+        .iter()
+        .filter(|a| a.as_os_str() != "--every-face")
+        .collect();
+    let [src, dst] = paths.as_slice() else {
+        eprintln!("usage: aligned_faces SRC DST [--every-face]");
         return ExitCode::from(2);
     };
-    match run(src, dst) {
+    match run(src, dst, every_face) {
         Ok(n) => {
             eprintln!("{n} aligned faces written under {}", dst.display());
             ExitCode::SUCCESS
