@@ -86,21 +86,45 @@ impl Runtime {
             model: model.to_path_buf(),
             cause,
         };
+        self.builder(threads)
+            .map_err(fail)?
+            .commit_from_file(model)
+            .map_err(|e| fail(e.to_string()))
+    }
+
+    /// A session for a model rewritten in memory (the batched YuNet);
+    /// `model` names the file it was made from, for messages.
+    pub fn session_from_bytes(
+        &self,
+        model: &Path,
+        bytes: &[u8],
+        threads: usize,
+    ) -> Result<Session, RuntimeError> {
+        let fail = |cause: String| RuntimeError::Session {
+            model: model.to_path_buf(),
+            cause,
+        };
+        self.builder(threads)
+            .map_err(fail)?
+            .commit_from_memory(bytes)
+            .map_err(|e| fail(e.to_string()))
+    }
+
+    fn builder(&self, threads: usize) -> Result<ort::session::builder::SessionBuilder, String> {
+        let text = |e: ort::Error<_>| e.to_string();
         let mut builder = Session::builder(&self.environment)
-            .map_err(|e| fail(e.to_string()))?
+            .map_err(|e| e.to_string())?
             .with_optimization_level(GraphOptimizationLevel::Level3)
-            .map_err(|e| fail(e.to_string()))?
+            .map_err(text)?
             .with_intra_threads(threads.max(1))
-            .map_err(|e| fail(e.to_string()))?
+            .map_err(text)?
             .with_inter_threads(1)
-            .map_err(|e| fail(e.to_string()))?;
+            .map_err(text)?;
         if self.provider == Provider::Cuda {
             builder = builder
                 .with_execution_providers([ort::ep::CUDA::default().build().error_on_failure()])
-                .map_err(|e| fail(e.to_string()))?;
+                .map_err(|e| e.to_string())?;
         }
-        builder
-            .commit_from_file(model)
-            .map_err(|e| fail(e.to_string()))
+        Ok(builder)
     }
 }

@@ -32,6 +32,10 @@ pub struct BenchArgs {
     /// Also print the results as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Also measure detection, embedding and the pipeline at these batch sizes
+    /// (photos per model run, as `--batch`), e.g. `1,8,64,256` on a GPU.
+    #[arg(long, value_delimiter = ',', value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub batches: Vec<u16>,
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -51,7 +55,7 @@ struct Measure {
 /// Runs `f` over `items` on `workers` threads, each with its own state from
 /// `make` (built before the clock starts), through the pipeline's worker
 /// pool; returns items per second. A panic fails the measurement.
-fn parallel<T: Sync, S: Send>(
+pub(super) fn parallel<T: Sync, S: Send>(
     items: &[T],
     workers: usize,
     make: impl Fn() -> Result<S> + Sync,
@@ -68,10 +72,10 @@ fn parallel<T: Sync, S: Send>(
 
 /// The measures taken so far, each also printed as it is taken.
 #[derive(Default)]
-struct Measures(Vec<Measure>);
+pub(super) struct Measures(Vec<Measure>);
 
 impl Measures {
-    fn push(&mut self, stage: &'static str, layout: String, v: f64) {
+    pub(super) fn push(&mut self, stage: &'static str, layout: String, v: f64) {
         errln!("{stage:<8} {layout:<22} {v:>8.1} photos/s");
         self.0.push(Measure {
             stage,
@@ -111,6 +115,13 @@ pub fn run(cli: &GlobalArgs, args: &BenchArgs) -> Result<Outcome> {
         let v = end_to_end(rt, base, &photos, workers, threads)?;
         out.push("pipeline", format!("{workers} worker(s) x {threads}"), v);
     }
+    let batches: Vec<usize> = args.batches.iter().map(|&b| usize::from(b)).collect();
+    let inputs = super::bench_batch::Inputs {
+        photos: &photos,
+        images: &images,
+        crops: &crops,
+    };
+    super::bench_batch::measure(rt, base, &inputs, &batches, &mut out)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&out.0)?);
     }

@@ -1,5 +1,5 @@
 //! The options every command takes (`-w`, `--device`, `--workers`,
-//! `--threads`), apart from the command line's grammar, so each command
+//! `--threads`, `--batch`, `--precision`), apart from the command line's grammar, so each command
 //! reads them without depending on the parser that holds every command.
 
 use facecurate::runtime::Device;
@@ -20,6 +20,10 @@ pub struct GlobalArgs {
     /// Intra-op threads per worker session; workers × threads should not exceed the cores.
     #[arg(long, global = true)]
     pub threads: Option<usize>,
+    /// Photos each worker runs through the models at once [default: 32 on CUDA, 1 on the CPU,
+    /// where batches do not pay].
+    #[arg(long, global = true, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub batch: Option<u16>,
     /// The built-in SFace's arithmetic: fp32, int8, or auto (int8 on a CPU with VNNI, fp32 on CUDA)
     /// [default: the workspace's `precision`, else fp32].
     #[arg(long, global = true)]

@@ -30,6 +30,7 @@ macro_rules! errln {
 
 mod align;
 mod bench;
+mod bench_batch;
 mod bench_scale;
 #[cfg(feature = "tui")]
 mod bench_scale_tui;

@@ -17,6 +17,7 @@ fn overrides(cli: &GlobalArgs) -> Overrides {
         workers: cli.workers,
         threads: cli.threads,
         precision: cli.precision,
+        batch: cli.batch.map(usize::from),
     }
 }
 

@@ -53,6 +53,21 @@ impl FaceDetector {
         }
     }
 
+    /// Every face of each photo. YuNet opened by [`open_batched`] runs them
+    /// as one batch; MTCNN (a cascade of per-photo networks) one by one.
+    pub fn detect_batch(
+        &mut self,
+        images: &[&RgbImage],
+    ) -> Result<Vec<Vec<Detection>>, ort::Error> {
+        match self {
+            FaceDetector::Yunet(d) if images.len() > 1 => {
+                let side = images.iter().map(|i| i.width().max(i.height())).max();
+                d.detect_batch(images, side.unwrap_or(32))
+            }
+            _ => images.iter().map(|image| self.detect(image)).collect(),
+        }
+    }
+
     pub fn kind(&self) -> DetectorKind {
         match self {
             FaceDetector::Yunet(_) => DetectorKind::Yunet,
@@ -126,6 +141,29 @@ pub fn open_model(
             threads,
         )?)),
     })
+}
+
+/// Like [`open_model`], with YuNet opened on its batched form
+/// ([`crate::models::convert::yunet_with_batch`], made in memory) so that
+/// [`FaceDetector::detect_batch`] runs a whole batch at once.
+pub fn open_batched(
+    runtime: &Runtime,
+    model: &DetectorModel,
+    detect: DetectSettings,
+    threads: usize,
+) -> Result<FaceDetector, EngineError> {
+    let DetectorModel::Yunet(file) = model else {
+        return open_model(runtime, model, detect, threads);
+    };
+    let fail = |cause: String| RuntimeError::Session {
+        model: file.clone(),
+        cause,
+    };
+    let bytes = std::fs::read(file).map_err(|e| fail(e.to_string()))?;
+    let batched = crate::models::convert::yunet_with_batch(&bytes)
+        .map_err(|e| fail(format!("cannot give it a batch dimension: {e}")))?;
+    let session = runtime.session_from_bytes(file, &batched, threads)?;
+    Ok(FaceDetector::Yunet(Detector::new(session, detect)))
 }
 
 /// The face a photo stands for, with its embedding.

@@ -87,42 +87,116 @@ impl Detector {
         if w == 0 || h == 0 {
             return Ok(Vec::new());
         }
-        let longest = w.max(h);
-        let scale = if longest > self.settings.max_side {
-            self.settings.max_side as f32 / longest as f32
-        } else {
-            1.0
-        };
-        let resized;
-        let source = if scale < 1.0 {
-            let nw = ((w as f32 * scale).round() as u32).max(1);
-            let nh = ((h as f32 * scale).round() as u32).max(1);
-            resized = image::imageops::resize(image, nw, nh, image::imageops::FilterType::Triangle);
-            &resized
-        } else {
-            image
-        };
+        let (source, scale) = fit(image, self.settings.max_side);
         let (sw, sh) = source.dimensions();
         let pw = (sw as usize).div_ceil(32) * 32;
         let ph = (sh as usize).div_ceil(32) * 32;
-        fill_bgr_planes(source, pw, ph, &mut self.input);
+        fill_bgr_planes(&source, pw, ph, &mut self.input);
         let tensor = TensorRef::from_array_view(([1usize, 3, ph, pw], self.input.as_slice()))?;
         let outputs = self.session.run(ort::inputs![tensor])?;
-        let mut faces = Vec::new();
-        for stride in STRIDES {
-            let cols = pw / stride;
-            let rows = ph / stride;
-            let get = |name: String| -> Result<&[f32], ort::Error> {
-                let value = outputs
-                    .get(&name)
-                    .ok_or_else(|| ort::Error::new(format!("YuNet output `{name}` missing")))?;
-                Ok(value.try_extract_tensor::<f32>()?.1)
-            };
-            let cls = get(format!("cls_{stride}"))?;
-            let obj = get(format!("obj_{stride}"))?;
-            let bbox = get(format!("bbox_{stride}"))?;
-            let kps = get(format!("kps_{stride}"))?;
-            let cells = rows * cols;
+        let heads = Heads::read(&outputs, 1, pw, ph)?;
+        Ok(heads.faces(0, scale, &self.settings))
+    }
+
+    /// Every face of each photo, as [`Detector::detect`] answers, in one run
+    /// of a session opened on [`crate::models::convert::yunet_with_batch`]'s
+    /// model. Each photo is scaled to fit a `side`×`side` canvas (never
+    /// enlarged; `side` is capped at `max_side` and rounded up to a multiple
+    /// of 32) and placed at its top-left corner with zero padding, so its
+    /// landmarks keep their places; the per-photo path pads only up to the
+    /// next multiple of 32, and the extra zeros change the scores and boxes
+    /// only slightly (tests/batched_detection.rs measures how slightly).
+    pub fn detect_batch(
+        &mut self,
+        images: &[&RgbImage],
+        side: u32,
+    ) -> Result<Vec<Vec<Detection>>, ort::Error> {
+        if images.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Photos up to `max_side` keep their own scale, as in `detect`.
+        let limit = side.clamp(1, self.settings.max_side.max(1));
+        let side = (limit as usize).div_ceil(32) * 32;
+        let plane = 3 * side * side;
+        self.input.clear();
+        self.input.resize(images.len() * plane, 0.0);
+        let mut scales = Vec::with_capacity(images.len());
+        for (n, image) in images.iter().enumerate() {
+            let (source, scale) = fit(image, limit);
+            write_bgr_planes(
+                &source,
+                side,
+                side,
+                &mut self.input[n * plane..(n + 1) * plane],
+            );
+            scales.push(scale);
+        }
+        let shape = [images.len(), 3, side, side];
+        let tensor = TensorRef::from_array_view((shape, self.input.as_slice()))?;
+        let outputs = self.session.run(ort::inputs![tensor])?;
+        let heads = Heads::read(&outputs, images.len(), side, side)?;
+        Ok(images
+            .iter()
+            .zip(scales)
+            .enumerate()
+            .map(
+                |(n, (image, scale))| match image.width() == 0 || image.height() == 0 {
+                    true => Vec::new(),
+                    false => heads.faces(n, scale, &self.settings),
+                },
+            )
+            .collect())
+    }
+}
+
+/// `image` scaled down so its longer side is at most `limit`, and the scale.
+fn fit(image: &RgbImage, limit: u32) -> (std::borrow::Cow<'_, RgbImage>, f32) {
+    let (w, h) = image.dimensions();
+    let longest = w.max(h);
+    if longest <= limit || longest == 0 {
+        return (std::borrow::Cow::Borrowed(image), 1.0);
+    }
+    let scale = limit as f32 / longest as f32;
+    let nw = ((w as f32 * scale).round() as u32).clamp(1, limit);
+    let nh = ((h as f32 * scale).round() as u32).clamp(1, limit);
+    let resized = image::imageops::resize(image, nw, nh, image::imageops::FilterType::Triangle);
+    (std::borrow::Cow::Owned(resized), scale)
+}
+
+/// YuNet's twelve outputs for a batch of `photos` inputs of `pw`×`ph`: per
+/// stride, class and objectness scores, box offsets and landmark offsets,
+/// each photo's cells one after the other.
+struct Heads<'a> {
+    strides: Vec<(usize, [&'a [f32]; 4])>,
+    cols: [usize; 3],
+    rows: [usize; 3],
+}
+
+impl<'a> Heads<'a> {
+    fn read(
+        outputs: &'a ort::session::SessionOutputs<'_>,
+        photos: usize,
+        pw: usize,
+        ph: usize,
+    ) -> Result<Heads<'a>, ort::Error> {
+        let get = |name: String| -> Result<&'a [f32], ort::Error> {
+            let value = outputs
+                .get(&name)
+                .ok_or_else(|| ort::Error::new(format!("YuNet output `{name}` missing")))?;
+            Ok(value.try_extract_tensor::<f32>()?.1)
+        };
+        let mut strides = Vec::with_capacity(STRIDES.len());
+        let (mut cols, mut rows) = ([0; 3], [0; 3]);
+        for (i, stride) in STRIDES.into_iter().enumerate() {
+            (cols[i], rows[i]) = (pw / stride, ph / stride);
+            let cells = photos * cols[i] * rows[i];
+            let heads = [
+                get(format!("cls_{stride}"))?,
+                get(format!("obj_{stride}"))?,
+                get(format!("bbox_{stride}"))?,
+                get(format!("kps_{stride}"))?,
+            ];
+            let [cls, obj, bbox, kps] = heads;
             if cls.len() < cells
                 || obj.len() < cells
                 || bbox.len() < cells * 4
@@ -130,13 +204,30 @@ impl Detector {
             {
                 return Err(ort::Error::new("YuNet outputs have unexpected sizes"));
             }
+            strides.push((stride, heads));
+        }
+        Ok(Heads {
+            strides,
+            cols,
+            rows,
+        })
+    }
+
+    /// Photo `n`'s faces above the score threshold, in photo coordinates
+    /// (`scale` is what the photo was scaled by before detection), after NMS.
+    fn faces(&self, n: usize, scale: f32, settings: &DetectSettings) -> Vec<Detection> {
+        let mut faces = Vec::new();
+        for (i, &(stride, [cls, obj, bbox, kps])) in self.strides.iter().enumerate() {
+            let cols = self.cols[i];
+            let cells = cols * self.rows[i];
             let s = stride as f32;
-            for idx in 0..cells {
+            for cell in 0..cells {
+                let idx = n * cells + cell;
                 let score = (cls[idx].clamp(0.0, 1.0) * obj[idx].clamp(0.0, 1.0)).sqrt();
-                if score < self.settings.score_threshold {
+                if score < settings.score_threshold {
                     continue;
                 }
-                let (r, c) = ((idx / cols) as f32, (idx % cols) as f32);
+                let (r, c) = ((cell / cols) as f32, (cell % cols) as f32);
                 let b = &bbox[idx * 4..idx * 4 + 4];
                 let cx = (c + b[0]) * s;
                 let cy = (r + b[1]) * s;
@@ -144,8 +235,8 @@ impl Detector {
                 let bh = b[3].exp() * s;
                 let k = &kps[idx * 10..idx * 10 + 10];
                 let mut landmarks = [[0.0f32; 2]; 5];
-                for (n, lm) in landmarks.iter_mut().enumerate() {
-                    *lm = [(k[2 * n] + c) * s / scale, (k[2 * n + 1] + r) * s / scale];
+                for (m, lm) in landmarks.iter_mut().enumerate() {
+                    *lm = [(k[2 * m] + c) * s / scale, (k[2 * m + 1] + r) * s / scale];
                 }
                 faces.push(Detection {
                     bbox: [
@@ -159,7 +250,7 @@ impl Detector {
                 });
             }
         }
-        Ok(non_max_suppression(faces, self.settings.nms_threshold))
+        non_max_suppression(faces, settings.nms_threshold)
     }
 }
 
@@ -167,6 +258,11 @@ impl Detector {
 fn fill_bgr_planes(image: &RgbImage, pw: usize, ph: usize, out: &mut Vec<f32>) {
     out.clear();
     out.resize(3 * pw * ph, 0.0);
+    write_bgr_planes(image, pw, ph, out);
+}
+
+/// Writes `image` into `out`, a zeroed 3×ph×pw BGR float slice (raw 0–255).
+fn write_bgr_planes(image: &RgbImage, pw: usize, ph: usize, out: &mut [f32]) {
     let (w, h) = (image.width() as usize, image.height() as usize);
     let raw = image.as_raw();
     let plane = pw * ph;

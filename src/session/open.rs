@@ -17,6 +17,8 @@ pub struct Overrides {
     pub workers: Option<usize>,
     pub threads: Option<usize>,
     pub precision: Option<crate::config::Precision>,
+    /// Photos per model run (`--batch`); default by provider.
+    pub batch: Option<usize>,
 }
 
 /// An open workspace; cheap to clone for background threads.

@@ -97,18 +97,26 @@ impl Session {
             .or(self.ws.workers)
             .unwrap_or(cores / config.intra_threads)
             .max(1);
+        config.batch = self.overrides.batch.unwrap_or(match runtime.provider {
+            runtime::Provider::Cuda => 32,
+            _ => 1,
+        });
         // Which SFace build embeds decides the vectors: say it.
         let embedder = match self.ws.models.precision {
             crate::config::Precision::Int8 if self.ws.models.embedder == "sface" => "sface int8",
             _ => self.ws.models.embedder.as_str(),
         };
         self.emit(Event::Log(format!(
-            "{} + {}, {} provider, {} worker(s) x {} thread(s), ONNX Runtime {}",
+            "{} + {}, {} provider, {} worker(s) x {} thread(s){}, ONNX Runtime {}",
             self.ws.models.detector,
             embedder,
             runtime.provider,
             config.workers,
             config.intra_threads,
+            match config.batch {
+                1 => String::new(),
+                b => format!(", batches of {b}"),
+            },
             runtime.library.display()
         )));
         Ok(Pipeline { runtime, config })

@@ -53,3 +53,22 @@ fn sface_int8(model: &mut ModelProto) -> Result<()> {
     sface::convert(model)?;
     quantize::quantize(model, &quantize::Calibration::sface()?)
 }
+
+/// The converted YuNet with a symbolic batch dimension, for the batched
+/// detector (`pipeline::detect::Detector::detect_batch`). Made in memory when
+/// a batched session opens, so the pinned `yunet` artifact (and every store's
+/// fingerprint) stays as it is. YuNet's heads end in `Reshape` to
+/// `[1, -1, k]`, which folds the batch into the anchor axis photo by photo,
+/// so the outputs keep their declared shapes; a graph whose heads keep the
+/// batch apart (`[0, -1, k]`) has the same memory layout.
+pub fn yunet_with_batch(input: &[u8]) -> Result<Vec<u8>> {
+    let mut model = ModelProto::decode(input)?;
+    let g = model.graph.get_or_insert_default();
+    if g.input.len() != 1 || graph::rank(&g.input[0]) != 4 {
+        return Err(ConvertError::Graph(
+            "expected a single NCHW graph input".into(),
+        ));
+    }
+    graph::set_dim(&mut g.input[0], 0, "N")?;
+    Ok(model.encode_to_vec())
+}
