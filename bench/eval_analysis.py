@@ -222,6 +222,11 @@ def main():
         scores[f"{name}_all"] = (hit, K)
     named = sum(1 for p, (_, true) in target.items() if by_path.get(p, {}).get("suggested_person") == true)
     scores["suggested_true_person"] = (named, K)
+    # The figure: of the moved photos that made the top K
+    # (natural ranking), how many name their true person.
+    in_top = [p for p in target if p in set(natural[:K])]
+    named_top = sum(1 for p in in_top if by_path.get(p, {}).get("suggested_person") == target[p][1])
+    scores["suggested_true_person_in_top_k"] = (named_top, len(in_top))
     flagged = sum(1 for p in target if "mislabel" in by_path.get(p, {}).get("flags", []))
     scores["flagged_mislabel"] = (flagged, K)
     top_other = [x for x in unknown[:K] if x not in target]
