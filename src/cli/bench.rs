@@ -2,13 +2,14 @@
 //! embed) and end to end, at 1 and 2 threads, on the same photos.
 //! `facecurate bench scale …` is the other benchmark, in `bench_scale.rs`.
 
+use super::bench_measures::{Measures, parallel};
 use super::global::GlobalArgs;
 use super::outcome::Outcome;
 use super::photos::collect_photos;
 use super::setup;
 use anyhow::{Context, Result};
+use facecurate::facenet::SpecEmbedder;
 use facecurate::facenet::engine::{FaceDetector, open_model};
-use facecurate::facenet::{SpecEmbedder, pool};
 use facecurate::pipeline::detect::Detection;
 use facecurate::pipeline::{self, PipelineConfig, align, decode};
 use facecurate::runtime::Runtime;
@@ -43,46 +44,6 @@ pub enum BenchWhat {
     /// The live parts (analysis, report, updates, terminal UI, classifier) on
     /// synthetic faces shaped on an `embed --json` dump, with planted problems.
     Scale(super::bench_scale::ScaleArgs),
-}
-
-#[derive(serde::Serialize)]
-struct Measure {
-    stage: &'static str,
-    layout: String,
-    photos_per_s: f64,
-}
-
-/// Runs `f` over `items` on `workers` threads, each with its own state from
-/// `make` (built before the clock starts), through the pipeline's worker
-/// pool; returns items per second. A panic fails the measurement.
-pub(super) fn parallel<T: Sync, S: Send>(
-    items: &[T],
-    workers: usize,
-    make: impl Fn() -> Result<S> + Sync,
-    f: impl Fn(&mut S, &T) + Sync,
-) -> Result<f64> {
-    let mut states = Vec::new();
-    for _ in 0..workers {
-        states.push(make()?);
-    }
-    let start = Instant::now();
-    pool::run_states(items, states, f, &AtomicBool::new(false), |_, ()| {});
-    Ok(items.len() as f64 / start.elapsed().as_secs_f64().max(1e-9))
-}
-
-/// The measures taken so far, each also printed as it is taken.
-#[derive(Default)]
-pub(super) struct Measures(Vec<Measure>);
-
-impl Measures {
-    pub(super) fn push(&mut self, stage: &'static str, layout: String, v: f64) {
-        errln!("{stage:<8} {layout:<22} {v:>8.1} photos/s");
-        self.0.push(Measure {
-            stage,
-            layout,
-            photos_per_s: v,
-        });
-    }
 }
 
 /// The three layouts of a stage that runs a model: 1 or 2 workers of one

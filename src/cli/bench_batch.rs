@@ -3,7 +3,7 @@
 //! the models at once (the `--batch` path). Batches are what a GPU needs;
 //! on a CPU they show what batching costs or saves against one at a time.
 
-use super::bench::{Measures, parallel};
+use super::bench_measures::{Measures, parallel};
 use anyhow::Result;
 use facecurate::facenet::SpecEmbedder;
 use facecurate::facenet::engine::open_batched;

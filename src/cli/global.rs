@@ -25,7 +25,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub batch: Option<u16>,
     /// The built-in SFace's arithmetic: fp32, int8, or auto (int8 on a CPU with VNNI, fp32 on CUDA)
-    /// [default: the workspace's `precision`, else fp32].
+    /// [default: the workspace's `precision`, else auto].
     #[arg(long, global = true)]
     pub precision: Option<facecurate::config::Precision>,
 }

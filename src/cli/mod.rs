@@ -31,6 +31,7 @@ macro_rules! errln {
 mod align;
 mod bench;
 mod bench_batch;
+mod bench_measures;
 mod bench_scale;
 #[cfg(feature = "tui")]
 mod bench_scale_tui;

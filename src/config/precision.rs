@@ -1,24 +1,25 @@
 //! `precision: fp32|int8|auto` (and `--precision`): which build of the
 //! built-in SFace embeds. int8 is the static QDQ model made at fetch time
-//! (`sface_int8` in models/manifest.json): about a third faster on a CPU
-//! with VNNI; the largest face of a photo stays within cosine 0.96 of its
-//! fp32 vector, but small background faces drift to 0.81 (BENCHMARKS.md),
-//! which is why fp32 stays the default. Stores made under one precision
-//! re-embed under the other (each is its own pinned sha256 in the
-//! fingerprint). `auto` is decided without loading ONNX
-//! Runtime (a warm rescan never does): int8 when the device is the CPU and
-//! the CPU has AVX-512 VNNI or AVX-VNNI; fp32 on CUDA, and fp32 for `device:
-//! auto` when `ORT_DYLIB_PATH` names a library of the user's own (it may
-//! be a CUDA build; the pinned one is CPU-only).
+//! (`sface_int8` in models/manifest.json, its stem kept in fp32): about 1.4x
+//! the photos/s on a CPU with VNNI, every face of LFW dev-train within
+//! cosine 0.96 of its fp32 vector (BENCHMARKS.md). `auto`, the default, is
+//! int8 when the device is the CPU and the CPU has AVX-512 VNNI or AVX-VNNI;
+//! fp32 on CUDA, for `device: auto` when `ORT_DYLIB_PATH` names a library of
+//! the user's own (it may be a CUDA build) or the CUDA build is provisioned,
+//! and (the session decides that, `session::open`) for a store already
+//! embedded in fp32, which `auto` does not re-embed. It is decided without
+//! loading ONNX Runtime (a warm rescan never does). Stores made under one
+//! precision re-embed under the other (each is its own pinned sha256 in the
+//! fingerprint).
 
 use crate::runtime::{Device, ORT_DYLIB_ENV};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Precision {
-    #[default]
     Fp32,
     Int8,
+    #[default]
     Auto,
 }
 
@@ -51,7 +52,8 @@ impl std::fmt::Display for Precision {
 pub struct Host {
     /// AVX-512 VNNI or AVX-VNNI.
     pub vnni: bool,
-    /// `ORT_DYLIB_PATH` is set: not the pinned CPU-only library.
+    /// `ORT_DYLIB_PATH` is set, or `models fetch --with cuda` provisioned
+    /// the CUDA build: `device: auto` may run on a GPU.
     pub own_runtime: bool,
 }
 
@@ -59,9 +61,23 @@ impl Host {
     pub fn detect() -> Host {
         Host {
             vnni: cpu_has_vnni(),
-            own_runtime: std::env::var_os(ORT_DYLIB_ENV).is_some_and(|p| !p.is_empty()),
+            own_runtime: std::env::var_os(ORT_DYLIB_ENV).is_some_and(|p| !p.is_empty())
+                || cuda_build_provisioned(),
         }
     }
+}
+
+/// Whether the cache holds the CUDA build (file presence only, as
+/// `runtime::select` looks).
+fn cuda_build_provisioned() -> bool {
+    let Ok(manifest) = crate::models::Manifest::builtin() else {
+        return false;
+    };
+    let cache = crate::models::Cache::default_location();
+    matches!(
+        crate::runtime::cuda_layout::discover(&cache, &manifest),
+        crate::runtime::cuda_layout::Discovery::Ready(_)
+    )
 }
 
 #[cfg(target_arch = "x86_64")]

@@ -72,12 +72,11 @@ models:
 
 # Where the models run: auto (CUDA when available, else the CPU), cpu or cuda.
 device: auto
-# The built-in SFace's arithmetic: fp32 (the default), int8 or auto (int8 on a CPU with
-# AVX-512 VNNI or AVX-VNNI, fp32 on CUDA). int8 embeds about 1.4x faster on a VNNI CPU; the
-# largest face of a photo stays within cosine 0.96 of its fp32 vector, smaller background
-# faces drift further (down to 0.81 on LFW). Changing what it resolves to re-embeds every
-# photo on the next scan.
-precision: fp32
+# The built-in SFace's arithmetic: auto (the default: int8 on a CPU with AVX-512 VNNI or
+# AVX-VNNI, fp32 on CUDA, and fp32 for a store already embedded in fp32), fp32 or int8.
+# int8 embeds about 1.4x faster on a VNNI CPU; every face of LFW stays within cosine 0.96
+# of its fp32 vector. Changing what it resolves to re-embeds every photo on the next scan.
+precision: auto
 # Pipeline workers, each with its own model sessions: a number, or auto (one per core).
 workers: auto
 # Threads per worker; workers x threads should not exceed the cores.

@@ -36,7 +36,7 @@ fn the_template_parses_to_the_defaults() {
     assert_eq!(ws.dataset, dir.path().join("data"));
     assert_eq!(ws.state_dir, dir.path().join(DEFAULT_STATE_DIR));
     assert_eq!(ws.device, Device::Auto);
-    assert_eq!(ws.precision, Precision::Fp32);
+    assert_eq!(ws.precision, Precision::Auto);
     assert_eq!(ws.workers, None);
     assert_eq!(ws.threads, 1);
     assert_eq!(ws.detect, DetectSettings::default());
@@ -191,7 +191,7 @@ fn the_inbox_is_one_visible_folder_name() {
 #[test]
 fn precision_is_documented_parsed_and_resolved() {
     let documented = template("data");
-    assert!(documented.contains("\nprecision: fp32\n"), "{documented}");
+    assert!(documented.contains("\nprecision: auto\n"), "{documented}");
     let (_dir, file) = setup();
     for (written, want) in [("fp32", Precision::Fp32), ("int8", Precision::Int8)] {
         let text = format!("dataset: data\nprecision: {written}\n");
@@ -199,7 +199,10 @@ fn precision_is_documented_parsed_and_resolved() {
         assert_eq!((ws.precision, ws.models.precision), (want, want));
     }
     let ws = Workspace::parse("dataset: data\n", &file).unwrap();
-    assert_eq!(ws.models.precision, Precision::Fp32, "fp32 unless asked");
+    assert_eq!(ws.precision, Precision::Auto, "auto unless asked");
+    let host = crate::config::Host::detect();
+    let want = Precision::Auto.resolve(ws.device, host);
+    assert_eq!(ws.models.precision, want, "auto resolved on this host");
     let ws = Workspace::parse("dataset: data\nprecision: auto\ndevice: cuda\n", &file).unwrap();
     assert_eq!(ws.models.precision, Precision::Fp32, "auto is fp32 on CUDA");
     // The command line's --precision and --device win.
@@ -235,7 +238,7 @@ fn the_fingerprint_covers_the_precision() {
     );
     assert_eq!(
         int8.0,
-        std::path::Path::new("/c/models/sface_2021dec_int8.onnx")
+        std::path::Path::new("/c/models/sface_2021dec_int8_stem_fp32.onnx")
     );
     assert_ne!(fp32.1, int8.1);
     assert_ne!(fp32.2, int8.2);

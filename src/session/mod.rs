@@ -15,6 +15,7 @@ mod exchange;
 mod inbox;
 mod live;
 mod open;
+mod precision_choice;
 mod provision;
 mod review;
 mod scanning;

@@ -53,14 +53,16 @@ impl Session {
 
     /// A session over an already loaded workspace.
     pub fn of(ws: Workspace, overrides: Overrides, sink: Sink) -> Result<Session, SessionError> {
-        let ws = ws.with_precision(overrides.precision, overrides.device);
+        let mut ws = ws.with_precision(overrides.precision, overrides.device);
         let manifest = Manifest::builtin()
             .map_err(|e| SessionError::Message(format!("the built-in model manifest: {e}")))?;
+        let kept =
+            super::precision_choice::keep_fp32_store(&mut ws, &manifest, overrides.precision);
         let fingerprint =
             crate::dataset::workspace_fingerprint(&ws, &manifest).map_err(SessionError::Message)?;
         let embedder =
             crate::dataset::embedder_identity(&ws, &manifest).map_err(SessionError::Message)?;
-        Ok(Session {
+        let session = Session {
             ws,
             manifest,
             fingerprint,
@@ -68,7 +70,11 @@ impl Session {
             overrides,
             sink,
             bare: false,
-        })
+        };
+        if let Some(line) = kept {
+            session.emit(Event::Log(line));
+        }
+        Ok(session)
     }
 
     /// The same session reporting to another sink (the UI's channel, once

@@ -108,3 +108,62 @@ fn the_workspace_names_the_inbox_and_only_its_changes_skip_a_retrain() {
     changes.persons.insert("ann".into());
     assert!(!session.only_inbox(&changes), "a label changed");
 }
+
+/// A session at precision `now` over a store holding one photo processed
+/// at precision `first`, and the lines it logged on opening.
+fn session_over_store(first: &str, now: &str) -> (tempfile::TempDir, Session, Vec<String>) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("workspace.yaml");
+    std::fs::create_dir(dir.path().join("data")).expect("dataset");
+    let write = |precision: &str| {
+        let text = format!("dataset: data\nstate_dir: state\nprecision: {precision}\n");
+        std::fs::write(&file, text).expect("write");
+    };
+    write(first);
+    let made = Session::open(&file, Overrides::default(), quiet()).expect("opens");
+    let mut store = made.store(false).expect("store");
+    let batch = store.batch().expect("batch");
+    batch
+        .put_content("c0ffee", 10, 10, Ok(&[]))
+        .expect("content");
+    batch.commit().expect("commit");
+    write(now);
+    let heard = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&heard);
+    let sink: Sink = Arc::new(move |e| {
+        if let Event::Log(line) = e {
+            log.lock().expect("log").push(line);
+        }
+    });
+    let session = Session::open(&file, Overrides::default(), sink).expect("opens");
+    let heard = heard.lock().expect("log").clone();
+    (dir, session, heard)
+}
+
+#[test]
+fn auto_keeps_a_store_embedded_in_fp32_and_int8_switches_it() {
+    let (_dir, kept, heard) = session_over_store("fp32", "auto");
+    assert_eq!(
+        kept.workspace().models.precision,
+        crate::config::Precision::Fp32
+    );
+    let host = crate::config::Host::detect();
+    if crate::config::Precision::Auto.resolve(kept.workspace().device, host)
+        == crate::config::Precision::Int8
+    {
+        assert!(heard.iter().any(|l| l.contains("fp32 stays")), "{heard:?}");
+    }
+    let (_dir, switched, _) = session_over_store("fp32", "int8");
+    assert_eq!(
+        switched.workspace().models.precision,
+        crate::config::Precision::Int8
+    );
+    let (_dir, fresh, heard) = session_over_store("int8", "auto");
+    let resolved = crate::config::Precision::Auto.resolve(fresh.workspace().device, host);
+    assert_eq!(
+        fresh.workspace().models.precision,
+        resolved,
+        "nothing in fp32 to keep"
+    );
+    assert!(heard.iter().all(|l| !l.contains("fp32 stays")), "{heard:?}");
+}

@@ -23,7 +23,7 @@ mod thumbs;
 pub use batch::Batch;
 pub use error::{StoreError, describe};
 pub use exchange_queries::{PutSummary, StoredPhoto};
-pub use open::{Recovery, Store};
+pub use open::{Recovery, Store, holds_fingerprint};
 pub use queries::{FileRow, Reviewed};
 pub use shards::{Merged, keys as meta_keys};
 

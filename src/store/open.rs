@@ -269,3 +269,20 @@ fn set_aside(path: &Path, tag: &str) -> Result<PathBuf, StoreError> {
     }
     Ok(target)
 }
+
+/// Whether the store at `path` already holds photos processed under
+/// `fingerprint`, without creating, migrating or checking anything: how
+/// `precision: auto` sees that a store was embedded in fp32. Any failure to
+/// read says no.
+pub fn holds_fingerprint(path: &Path, fingerprint: &str) -> bool {
+    let Ok(conn) = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE) else {
+        return false;
+    };
+    let _ = conn.busy_timeout(Duration::from_secs(5));
+    conn.query_row(
+        "SELECT 1 FROM content WHERE fingerprint = ?1 LIMIT 1",
+        [fingerprint],
+        |_| Ok(()),
+    )
+    .is_ok()
+}

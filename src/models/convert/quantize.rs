@@ -39,6 +39,11 @@ pub struct Calibration {
     /// Tensor name → its quantization; a BTreeMap so nothing depends on
     /// hashing order.
     pub tensors: BTreeMap<String, ActivationQuant>,
+    /// Conv/Gemm nodes left in fp32 (quantize_static's `nodes_to_exclude`):
+    /// SFace's stem, where int8 noise swamps the weak signal of low-quality
+    /// background faces (BENCHMARKS.md, "int8 SFace").
+    #[serde(default)]
+    pub keep_fp32: Vec<String>,
 }
 
 impl Calibration {
@@ -89,7 +94,11 @@ pub fn quantize(model: &mut ModelProto, cal: &Calibration) -> Result<()> {
 
     let mut q = Rewrite::default();
     for node in &g.node {
-        if matches!(op_type(node), "Conv" | "Gemm") {
+        let kept = node
+            .name
+            .as_ref()
+            .is_some_and(|n| cal.keep_fp32.contains(n));
+        if matches!(op_type(node), "Conv" | "Gemm") && !kept {
             q.quantize_node(node, &inits, cal, &outputs)?;
         }
     }

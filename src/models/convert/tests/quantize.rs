@@ -49,7 +49,10 @@ fn calibration(names: &[&str]) -> Calibration {
             (n.to_string(), q)
         })
         .collect::<BTreeMap<_, _>>();
-    Calibration { tensors }
+    Calibration {
+        tensors,
+        keep_fp32: Vec::new(),
+    }
 }
 
 fn ints(t: &TensorProto) -> Vec<i64> {
@@ -130,6 +133,41 @@ fn conv_and_gemm_get_qdq_groups_like_quantize_static() {
         m.encode_to_vec()
     };
     assert!(again == m.encode_to_vec(), "same input, same bytes");
+}
+
+#[test]
+fn a_node_kept_in_fp32_keeps_its_weights_and_loses_its_qdq_pairs() {
+    let mut m = graph();
+    let mut cal = calibration(&["f", "y"]);
+    cal.keep_fp32 = vec!["c_node".to_string()];
+    quantize(&mut m, &cal).unwrap();
+    let g = m.graph.clone().unwrap();
+    let ops: Vec<_> = g.node.iter().map(|n| n.op_type.clone().unwrap()).collect();
+    let dq_q = ["QuantizeLinear", "DequantizeLinear"];
+    let mut want = vec!["DequantizeLinear"; 2];
+    want.push("Conv");
+    want.push("Flatten");
+    want.extend(dq_q);
+    want.push("Gemm");
+    want.extend(dq_q);
+    want.push("Relu");
+    assert_eq!(ops, want);
+    let conv = g
+        .node
+        .iter()
+        .find(|n| n.name.as_deref() == Some("c_node"))
+        .unwrap();
+    assert_eq!(
+        conv.input,
+        ["x", "w"],
+        "the kept Conv reads fp32 input and weights"
+    );
+    assert!(g.initializer.iter().any(|t| t.name.as_deref() == Some("w")));
+    assert!(
+        g.initializer
+            .iter()
+            .all(|t| t.name.as_deref() != Some("x_scale"))
+    );
 }
 
 #[test]
