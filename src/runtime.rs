@@ -119,6 +119,13 @@ impl Runtime {
             .with_intra_threads(threads.max(1))
             .map_err(text)?
             .with_inter_threads(1)
+            .map_err(text)?
+            // A worker holds two sessions (detector, embedder), each with its
+            // own intra-op pool; a pool that spins while the other session
+            // runs takes its cores, which made 1 worker x 2 threads half as
+            // fast as 1 x 1 end to end (BENCHMARKS.md, "1 x 2 against 2 x 1").
+            // With one thread there is no pool, and nothing changes.
+            .with_intra_op_spinning(threads <= 1)
             .map_err(text)?;
         if self.provider == Provider::Cuda {
             builder = builder
