@@ -8,9 +8,8 @@ mod common;
 
 use facecurate::facenet::engine::{open_batched, open_model};
 use facecurate::pipeline::detect::Detection;
-use facecurate::pipeline::{self, PhotoResult, decode};
+use facecurate::pipeline::{PhotoResult, decode};
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
 
 /// Photos of several sizes and aspect ratios, the group photo among them.
 fn mixed_photos() -> Vec<PathBuf> {
@@ -71,21 +70,9 @@ fn a_batch_of_photos_of_different_sizes_finds_the_per_photo_faces() {
 }
 
 fn run(batch: usize, paths: &[PathBuf]) -> Vec<PhotoResult> {
-    let s = common::setup();
-    let mut config = s.config.clone();
+    let mut config = common::setup().config.clone();
     config.batch = batch;
-    let mut out: Vec<Option<PhotoResult>> = vec![None; paths.len()];
-    pipeline::run(
-        &s.runtime,
-        &config,
-        paths,
-        &AtomicBool::new(false),
-        |i, r| out[i] = Some(r),
-    )
-    .expect("pipeline runs");
-    out.into_iter()
-        .map(|r| r.expect("every photo answered"))
-        .collect()
+    common::process_with(&config, paths)
 }
 
 #[test]

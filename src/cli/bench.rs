@@ -2,7 +2,7 @@
 //! embed) and end to end, at 1 and 2 threads, on the same photos.
 //! `facecurate bench scale …` is the other benchmark, in `bench_scale.rs`.
 
-use super::bench_measures::{Measures, parallel};
+use super::bench_measures::{Measures, parallel, pipeline_rate};
 use super::global::GlobalArgs;
 use super::outcome::Outcome;
 use super::photos::collect_photos;
@@ -11,12 +11,10 @@ use anyhow::{Context, Result};
 use facecurate::facenet::SpecEmbedder;
 use facecurate::facenet::engine::{FaceDetector, open_model};
 use facecurate::pipeline::detect::Detection;
-use facecurate::pipeline::{self, PipelineConfig, align, decode};
+use facecurate::pipeline::{PipelineConfig, align, decode};
 use facecurate::runtime::Runtime;
 use image::RgbImage;
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
-use std::time::Instant;
 
 #[derive(Debug, clap::Args)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
@@ -177,14 +175,5 @@ fn end_to_end(
     let mut config = base.clone();
     config.workers = workers;
     config.intra_threads = threads;
-    // Sessions are created inside `run`; time only the photos.
-    let mut first = None;
-    let mut count = 0usize;
-    pipeline::run(rt, &config, photos, &AtomicBool::new(false), |_, _| {
-        first.get_or_insert_with(Instant::now);
-        count += 1;
-    })?;
-    let elapsed = first.map(|t| t.elapsed().as_secs_f64()).unwrap_or(0.0);
-    // The first result's own processing time is not inside `elapsed`.
-    Ok(count.saturating_sub(1) as f64 / elapsed.max(1e-9))
+    pipeline_rate(rt, &config, photos)
 }

@@ -3,16 +3,14 @@
 //! the models at once (the `--batch` path). Batches are what a GPU needs;
 //! on a CPU they show what batching costs or saves against one at a time.
 
-use super::bench_measures::{Measures, parallel};
+use super::bench_measures::{Measures, parallel, pipeline_rate};
 use anyhow::Result;
 use facecurate::facenet::SpecEmbedder;
 use facecurate::facenet::engine::open_batched;
-use facecurate::pipeline::{self, PipelineConfig};
+use facecurate::pipeline::PipelineConfig;
 use facecurate::runtime::Runtime;
 use image::RgbImage;
 use std::path::PathBuf;
-use std::sync::atomic::AtomicBool;
-use std::time::Instant;
 
 /// The decoded photos and each photo's aligned crops, from the per-photo
 /// stages that ran before.
@@ -69,7 +67,9 @@ pub fn measure(
             layout.clone(),
             v * batch_share(inputs.crops.len(), faces.len()),
         );
-        let v = end_to_end(rt, base, inputs.photos, batch)?;
+        let mut config = base.clone();
+        config.batch = batch;
+        let v = pipeline_rate(rt, &config, inputs.photos)?;
         out.push("pipeline", layout, v);
     }
     Ok(())
@@ -78,25 +78,4 @@ pub fn measure(
 /// Photos per group, to turn groups/s into photos/s.
 fn batch_share(photos: usize, groups: usize) -> f64 {
     photos as f64 / groups.max(1) as f64
-}
-
-/// Photos/s of the whole pipeline with `batch`, timed from the first result
-/// (sessions open before it) to the last.
-fn end_to_end(
-    rt: &Runtime,
-    base: &PipelineConfig,
-    photos: &[PathBuf],
-    batch: usize,
-) -> Result<f64> {
-    let mut config = base.clone();
-    config.batch = batch;
-    let mut first = None;
-    let mut count = 0usize;
-    pipeline::run(rt, &config, photos, &AtomicBool::new(false), |_, _| {
-        first.get_or_insert_with(Instant::now);
-        count += 1;
-    })?;
-    let elapsed = first.map(|t| t.elapsed().as_secs_f64()).unwrap_or(0.0);
-    // The first batch's own time is not inside `elapsed`.
-    Ok(count.saturating_sub(batch.min(count)) as f64 / elapsed.max(1e-9))
 }

@@ -5,6 +5,9 @@
 
 use anyhow::Result;
 use facecurate::facenet::pool;
+use facecurate::pipeline::{self, PipelineConfig};
+use facecurate::runtime::Runtime;
+use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
@@ -46,4 +49,20 @@ impl Measures {
             photos_per_s: v,
         });
     }
+}
+
+/// Photos/s of the whole pipeline under `config`, timed from the first
+/// result to the last: sessions open inside `run`, before any result, and
+/// the first batch's own time is not inside the span, so its photos are
+/// not counted.
+pub fn pipeline_rate(rt: &Runtime, config: &PipelineConfig, photos: &[PathBuf]) -> Result<f64> {
+    let mut first = None;
+    let mut count = 0usize;
+    pipeline::run(rt, config, photos, &AtomicBool::new(false), |_, _| {
+        first.get_or_insert_with(Instant::now);
+        count += 1;
+    })?;
+    let elapsed = first.map(|t| t.elapsed().as_secs_f64()).unwrap_or(0.0);
+    let untimed = config.batch.clamp(1, count.max(1));
+    Ok(count.saturating_sub(untimed) as f64 / elapsed.max(1e-9))
 }

@@ -48,11 +48,16 @@ pub fn setup() -> &'static Setup {
 
 /// Runs the pipeline over `paths`, results in input order.
 pub fn process(paths: &[PathBuf]) -> Vec<PhotoResult> {
+    process_with(&setup().config, paths)
+}
+
+/// [`process`] under another configuration (workers, batch).
+pub fn process_with(config: &PipelineConfig, paths: &[PathBuf]) -> Vec<PhotoResult> {
     let s = setup();
     let mut out: Vec<Option<PhotoResult>> = vec![None; paths.len()];
     pipeline::run(
         &s.runtime,
-        &s.config,
+        config,
         paths,
         &AtomicBool::new(false),
         |i, r| out[i] = Some(r),
