@@ -39,3 +39,37 @@ pub type Sink = Arc<dyn Fn(Event) + Send + Sync>;
 pub fn quiet() -> Sink {
     Arc::new(|_| {})
 }
+
+/// A sink that keeps the text of the events `keep` picks, for tests that
+/// check what a session said.
+#[cfg(test)]
+pub(crate) fn recording(
+    keep: fn(Event) -> Option<String>,
+) -> (Sink, Arc<std::sync::Mutex<Vec<String>>>) {
+    let heard = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let log = Arc::clone(&heard);
+    let sink: Sink = Arc::new(move |e| {
+        if let Some(text) = keep(e) {
+            log.lock().expect("log").push(text);
+        }
+    });
+    (sink, heard)
+}
+
+/// The text of a warning, for [`recording`].
+#[cfg(test)]
+pub(crate) fn warning(e: Event) -> Option<String> {
+    match e {
+        Event::Warning(w) => Some(w),
+        _ => None,
+    }
+}
+
+/// The text of a log line, for [`recording`].
+#[cfg(test)]
+pub(crate) fn log_line(e: Event) -> Option<String> {
+    match e {
+        Event::Log(line) => Some(line),
+        _ => None,
+    }
+}

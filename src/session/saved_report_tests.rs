@@ -57,13 +57,7 @@ fn two_persons() -> (tempfile::TempDir, Session, Store, Arc<Mutex<Vec<String>>>)
     let file = dir.path().join("workspace.yaml");
     std::fs::create_dir(dir.path().join("data")).expect("dataset");
     std::fs::write(&file, "dataset: data\nstate_dir: state\n").expect("write");
-    let warnings = Arc::new(Mutex::new(Vec::new()));
-    let log = Arc::clone(&warnings);
-    let sink: Sink = Arc::new(move |e| {
-        if let Event::Warning(w) = e {
-            log.lock().expect("log").push(w);
-        }
-    });
+    let (sink, warnings) = super::events::recording(super::events::warning);
     let session = Session::open(&file, Overrides::default(), sink).expect("opens");
     let mut store = session.store(false).expect("store");
     let mut photos: Vec<StoredPhoto> = (0..4)

@@ -42,13 +42,7 @@ fn the_sink_hears_the_store_kept_aside() {
         b"not a database at all",
     )
     .expect("write");
-    let heard = Arc::new(Mutex::new(Vec::new()));
-    let log = Arc::clone(&heard);
-    let sink: Sink = Arc::new(move |e| {
-        if let Event::Warning(w) = e {
-            log.lock().expect("log").push(w);
-        }
-    });
+    let (sink, heard) = super::events::recording(super::events::warning);
     let session = Session::open(&file, Overrides::default(), sink).expect("opens");
     session.store(false).expect("a new store");
     let heard = heard.lock().expect("log");
@@ -128,13 +122,7 @@ fn session_over_store(first: &str, now: &str) -> (tempfile::TempDir, Session, Ve
         .expect("content");
     batch.commit().expect("commit");
     write(now);
-    let heard = Arc::new(Mutex::new(Vec::new()));
-    let log = Arc::clone(&heard);
-    let sink: Sink = Arc::new(move |e| {
-        if let Event::Log(line) = e {
-            log.lock().expect("log").push(line);
-        }
-    });
+    let (sink, heard) = super::events::recording(super::events::log_line);
     let session = Session::open(&file, Overrides::default(), sink).expect("opens");
     let heard = heard.lock().expect("log").clone();
     (dir, session, heard)

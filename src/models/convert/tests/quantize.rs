@@ -62,23 +62,35 @@ fn ints(t: &TensorProto) -> Vec<i64> {
     }
 }
 
+fn op_types(g: &GraphProto) -> Vec<String> {
+    g.node.iter().map(|n| n.op_type.clone().unwrap()).collect()
+}
+
+/// `weights` DequantizeLinear nodes, then `ops` with each "QDQ" standing
+/// for an activation's QuantizeLinear + DequantizeLinear pair.
+fn expected_ops(weights: usize, ops: &[&str]) -> Vec<String> {
+    let mut want = vec!["DequantizeLinear".to_string(); weights];
+    for op in ops {
+        match *op {
+            "QDQ" => want.extend(["QuantizeLinear".into(), "DequantizeLinear".into()]),
+            other => want.push(other.to_string()),
+        }
+    }
+    want
+}
+
 #[test]
 fn conv_and_gemm_get_qdq_groups_like_quantize_static() {
     let mut m = graph();
     quantize(&mut m, &calibration(&["x", "c", "f", "y"])).unwrap();
     let g = m.graph.clone().unwrap();
-    let ops: Vec<_> = g.node.iter().map(|n| n.op_type.clone().unwrap()).collect();
-    let dq_q = ["QuantizeLinear", "DequantizeLinear"];
-    let mut want = vec!["DequantizeLinear"; 3];
-    want.extend(dq_q);
-    want.push("Conv");
-    want.extend(dq_q);
-    want.push("Flatten");
-    want.extend(dq_q);
-    want.push("Gemm");
-    want.extend(dq_q);
-    want.push("Relu");
-    assert_eq!(ops, want);
+    let want = expected_ops(
+        3,
+        &[
+            "QDQ", "Conv", "QDQ", "Flatten", "QDQ", "Gemm", "QDQ", "Relu",
+        ],
+    );
+    assert_eq!(op_types(&g), want);
     let find = |name: &str| {
         g.node
             .iter()
@@ -142,16 +154,8 @@ fn a_node_kept_in_fp32_keeps_its_weights_and_loses_its_qdq_pairs() {
     cal.keep_fp32 = vec!["c_node".to_string()];
     quantize(&mut m, &cal).unwrap();
     let g = m.graph.clone().unwrap();
-    let ops: Vec<_> = g.node.iter().map(|n| n.op_type.clone().unwrap()).collect();
-    let dq_q = ["QuantizeLinear", "DequantizeLinear"];
-    let mut want = vec!["DequantizeLinear"; 2];
-    want.push("Conv");
-    want.push("Flatten");
-    want.extend(dq_q);
-    want.push("Gemm");
-    want.extend(dq_q);
-    want.push("Relu");
-    assert_eq!(ops, want);
+    let want = expected_ops(2, &["Conv", "Flatten", "QDQ", "Gemm", "QDQ", "Relu"]);
+    assert_eq!(op_types(&g), want);
     let conv = g
         .node
         .iter()
