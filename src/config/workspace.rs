@@ -110,6 +110,9 @@ impl Workspace {
     /// The workspace with the built-in SFace's precision resolved again
     /// for the command line's `--precision` and `--device`, when given.
     pub fn with_precision(mut self, precision: Option<Precision>, device: Option<Device>) -> Self {
+        if precision.is_none() && device.is_none() {
+            return self; // resolved when the file was parsed
+        }
         let precision = precision.unwrap_or(self.precision);
         self.models.precision = precision.resolve(device.unwrap_or(self.device), Host::detect());
         self
