@@ -1,24 +1,26 @@
 //! A finished report kept with a digest of everything it was computed
 //! from, so that asking again for the report of an unchanged dataset (the
 //! commonest `report`, and every TUI start) costs reading one file instead
-//! of the analysis. The digest covers every record the analysis saw (faces,
-//! vectors, labels, review marks), the settings and the program itself (the
-//! running executable's size and time, so a new build never trusts a report
-//! an older one wrote). Any change to any of them is a miss, and the caller
-//! analyses as before: this only saves time, never changes an answer.
+//! of the analysis. The digest covers the store's state token (which every
+//! write to a record's rows replaces: faces, vectors, labels, review marks;
+//! see `store::state`), the fingerprint and inbox the records are read
+//! under, the settings and the program itself (the running executable's
+//! size and time, so a new build never trusts a report an older one wrote).
+//! So an unchanged store is recognised without reading its records. Any
+//! change to any of them is a miss, and the caller analyses as before: this
+//! only saves time, never changes an answer.
 //!
 //! The file is the digest, a checksum and the report as JSON together with
 //! the face boxes the JSON leaves out (the HTML page crops to them).
 
 use super::report::Report;
 use super::settings::Settings;
-use crate::records::{PhotoRecord, PhotoStatus};
 use serde::{Deserialize, Serialize};
 
 const MAGIC: &[u8; 8] = b"FCREPRT1";
 /// Bumped when the report's shape or meaning changes without a new build
 /// being involved (it is part of every digest).
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// What a saved report was computed from.
 pub type InputKey = [u8; 32];
@@ -37,17 +39,27 @@ struct Saving<'a> {
     face_boxes: Vec<Option<[f32; 4]>>,
 }
 
+/// What the analysis of a store's records is computed from, besides the
+/// program: the store's state, the pipeline fingerprint its records are
+/// read under, the inbox folder left out of them and the settings.
+pub struct Inputs<'a> {
+    /// The store's [`crate::store::StateToken`] when its records were read.
+    pub state: [u8; 16],
+    pub fingerprint: &'a str,
+    pub inbox: &'a str,
+    pub settings: &'a Settings,
+}
+
 /// The digest of an analysis's inputs; none when the running program cannot
 /// be identified (then nothing is saved or reused).
-pub fn input_key(records: &[PhotoRecord], settings: &Settings) -> Option<InputKey> {
+pub fn input_key(inputs: &Inputs) -> Option<InputKey> {
     let mut h = blake3::Hasher::new();
     h.update(&FORMAT.to_le_bytes());
     program_identity(&mut h)?;
-    field(&mut h, format!("{settings:?}").as_bytes());
-    h.update(&(records.len() as u64).to_le_bytes());
-    for r in records {
-        record_digest(&mut h, r);
-    }
+    field(&mut h, format!("{:?}", inputs.settings).as_bytes());
+    field(&mut h, &inputs.state);
+    field(&mut h, inputs.fingerprint.as_bytes());
+    field(&mut h, inputs.inbox.as_bytes());
     Some(*h.finalize().as_bytes())
 }
 
@@ -66,37 +78,6 @@ fn program_identity(h: &mut blake3::Hasher) -> Option<()> {
 fn field(h: &mut blake3::Hasher, bytes: &[u8]) {
     h.update(&(bytes.len() as u64).to_le_bytes());
     h.update(bytes);
-}
-
-fn record_digest(h: &mut blake3::Hasher, r: &PhotoRecord) {
-    field(h, r.path.as_os_str().as_encoded_bytes());
-    field(h, r.person.as_bytes());
-    field(h, r.hash.as_bytes());
-    h.update(&r.width.to_le_bytes());
-    h.update(&r.height.to_le_bytes());
-    match &r.status {
-        PhotoStatus::Ok => field(h, b""),
-        PhotoStatus::Error(cause) => {
-            field(h, b"error");
-            field(h, cause.as_bytes());
-        }
-    }
-    h.update(&[u8::from(r.reviewed)]);
-    h.update(&(r.not_duplicate_of.len() as u64).to_le_bytes());
-    for other in &r.not_duplicate_of {
-        field(h, other.as_bytes());
-    }
-    h.update(&(r.faces.len() as u64).to_le_bytes());
-    let mut bytes = Vec::new();
-    for f in &r.faces {
-        bytes.clear();
-        let geometry = f.bbox.iter().chain(f.landmarks.iter().flatten());
-        for x in geometry.chain([&f.score]).chain(&f.embedding) {
-            bytes.extend_from_slice(&x.to_le_bytes());
-        }
-        field(h, &bytes);
-        field(h, &f.thumb);
-    }
 }
 
 /// The file's bytes for `report`, computed from inputs with digest `key`.

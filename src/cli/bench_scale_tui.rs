@@ -73,8 +73,9 @@ fn frame(terminal: &mut Terminal<TestBackend>, app: &App, encoded: &EncodedCache
 pub fn drive(session: &Session, settings: &Settings) -> Result<TuiTimes> {
     let start = Instant::now();
     let store = session.store(false)?;
-    let (records, _inbox) = session.split_inbox(store.records()?);
-    let (report, _) = session.review_store(&store, records.clone(), settings.clone());
+    let (records, state) = store.snapshot()?;
+    let (records, _inbox) = session.split_inbox(records);
+    let (report, _) = session.review_store(&store, records.clone(), state, settings.clone());
     let view = view_of_report(&session.workspace().dataset, &records, report);
     drop(records);
     let mut app = App::new(DatasetView::default(), Keymap::default(), true);

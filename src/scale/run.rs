@@ -143,8 +143,9 @@ pub fn report_twice(
     let mut json = (0.0, 0);
     for time in &mut times {
         let start = Instant::now();
-        let (records, _inbox) = session.split_inbox(store.records()?);
-        let (report, _) = session.review_store(store, records, settings.clone());
+        let (records, state) = store.snapshot()?;
+        let (records, _inbox) = session.split_inbox(records);
+        let (report, _) = session.review_store(store, records, state, settings.clone());
         let json_start = Instant::now();
         let text =
             serde_json::to_string(&report).map_err(|e| SessionError::Message(e.to_string()))?;

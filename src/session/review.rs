@@ -9,7 +9,7 @@ use super::open::Session;
 use crate::analysis::saved_report;
 use crate::analysis::{Analysis, Report, Settings};
 use crate::records::PhotoRecord;
-use crate::store::Store;
+use crate::store::{StateToken, Store, StoreError};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
@@ -25,10 +25,11 @@ impl Session {
         Ok(settings)
     }
 
-    /// The analysis of `records`, read from `store`, reusing and saving back
-    /// the store's registered pairs and search; also the seconds it took.
-    /// When nothing it depends on changed since the last one (the records,
-    /// the settings, the program), the report saved then is the answer.
+    /// The analysis of `records`, read from `store` in state `state` (see
+    /// [`Store::snapshot`]), reusing and saving back the store's registered
+    /// pairs and search; also the seconds it took. When nothing it depends
+    /// on changed since the last one (the store's state, the settings, the
+    /// program), the report saved then is the answer.
     /// The records are taken, not copied (a caller that still needs them
     /// clones them). Side files that cannot be read or saved back only cost
     /// time: they are warned about.
@@ -36,44 +37,69 @@ impl Session {
         &self,
         store: &Store,
         records: Vec<PhotoRecord>,
+        state: StateToken,
         settings: Settings,
     ) -> (Report, f64) {
         let start = Instant::now();
-        let key = saved_report::input_key(&records, &settings);
-        let mut problems = Vec::new();
-        let saved = key.and_then(|key| {
-            store
-                .saved_report(&key)
-                .unwrap_or_else(|e| {
-                    problems.push(e);
-                    None
-                })
-                .map(|report| (key, report))
-        });
-        let report = match saved {
-            Some((_, report)) => report,
-            None => {
-                let (analysis, analysis_problems) = store.analyse(records, settings);
-                let report = analysis.report();
-                // A thumb that could not be read makes this report differ from
-                // the next one's: only a report made without trouble is kept.
-                let clean = analysis_problems.is_empty();
-                problems.extend(analysis_problems);
-                if let Some(key) = key.filter(|_| clean)
-                    && let Err(e) = store.save_report(&key, &report)
-                {
-                    problems.push(e);
-                }
-                report
-            }
+        let key = self.report_key(store, state, &settings);
+        if let Some(report) = key.and_then(|key| self.saved_under(store, &key)) {
+            return (report, start.elapsed().as_secs_f64());
+        }
+        let (analysis, problems) = store.analyse(records, settings);
+        let report = analysis.report();
+        // A thumb that could not be read makes this report differ from
+        // the next one's: only a report made without trouble is kept.
+        let clean = problems.is_empty();
+        let saved = match key.filter(|_| clean) {
+            Some(key) => store.save_report(&key, &report).err(),
+            None => None,
         };
-        let seconds = start.elapsed().as_secs_f64();
+        self.warn_side_files(problems.into_iter().chain(saved));
+        (report, start.elapsed().as_secs_f64())
+    }
+
+    /// The report saved for the store in state `state` under `settings`,
+    /// if there is one: what [`Session::review_store`] would answer, found
+    /// without reading the records.
+    pub fn saved_review(
+        &self,
+        store: &Store,
+        state: StateToken,
+        settings: &Settings,
+    ) -> Option<Report> {
+        let key = self.report_key(store, state, settings)?;
+        self.saved_under(store, &key)
+    }
+
+    /// The report saved under `key`; a saved file that cannot be used is
+    /// warned about.
+    fn saved_under(&self, store: &Store, key: &saved_report::InputKey) -> Option<Report> {
+        store.saved_report(key).unwrap_or_else(|e| {
+            self.warn_side_files([e]);
+            None
+        })
+    }
+
+    fn report_key(
+        &self,
+        store: &Store,
+        state: StateToken,
+        settings: &Settings,
+    ) -> Option<saved_report::InputKey> {
+        saved_report::input_key(&saved_report::Inputs {
+            state: state.0,
+            fingerprint: store.fingerprint(),
+            inbox: self.inbox_name(),
+            settings,
+        })
+    }
+
+    fn warn_side_files(&self, problems: impl IntoIterator<Item = StoreError>) {
         for e in problems {
             self.emit(Event::Warning(format!(
                 "{e} (remembered analysis results; only costs time)"
             )));
         }
-        (report, seconds)
     }
 
     /// Every photo of `folder` run through the session's pipeline, without

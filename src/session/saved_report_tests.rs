@@ -7,7 +7,8 @@ use crate::analysis::saved_report;
 use crate::analysis::{Report, Settings};
 use crate::pipeline::Face;
 use crate::records::PhotoRecord;
-use crate::store::{FileRow, Store, StoredPhoto};
+use crate::store::{FileRow, Reviewed, Store, StoredPhoto};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 /// A unit vector leaning towards axis `axis` by `lean`.
@@ -78,12 +79,58 @@ fn fresh(store: &Store, records: &[PhotoRecord], settings: Settings) -> String {
     json(&store.analyse(records.to_vec(), settings).0.report())
 }
 
+/// `review_store` over the store as it is now.
+fn review(session: &Session, store: &Store, settings: Settings) -> Report {
+    let (records, state) = store.snapshot().expect("snapshot");
+    let (records, _inbox) = session.split_inbox(records);
+    session.review_store(store, records, state, settings).0
+}
+
+/// The report of a fresh analysis of the store as it is now.
+fn fresh_now(session: &Session, store: &Store, settings: Settings) -> String {
+    let (records, _inbox) = session.split_inbox(store.records().expect("records"));
+    fresh(store, &records, settings)
+}
+
+/// Saves a copy of the report for the store's current state with a marker
+/// warning: a review that returns the marker did not analyse.
+fn plant_marker(session: &Session, store: &Store, settings: &Settings) {
+    let state = store.state_token().expect("state");
+    let key = saved_report::input_key(&saved_report::Inputs {
+        state: state.0,
+        fingerprint: store.fingerprint(),
+        inbox: session.inbox_name(),
+        settings,
+    })
+    .expect("key");
+    let mut marked = review(session, store, settings.clone());
+    marked.warnings.push("from the saved file".into());
+    store.save_report(&key, &marked).expect("save");
+}
+
+fn marked(report: &Report) -> bool {
+    report.warnings.iter().any(|w| w == "from the saved file")
+}
+
+/// Moves the odd photo from Ann to Bob, as a scan records a move.
+fn move_odd_photo(store: &mut Store) {
+    let row = store.file_rows(None).expect("rows")["Ann/looks_like_bob.jpg"].clone();
+    let batch = store.batch().expect("batch");
+    batch.remove_file("Ann/looks_like_bob.jpg").expect("remove");
+    let row = FileRow {
+        person: "Bob".into(),
+        ..row
+    };
+    batch.put_file("Bob/looks_like_bob.jpg", &row).expect("put");
+    batch.commit().expect("commit");
+}
+
 #[test]
-fn an_unchanged_dataset_gets_the_saved_report_and_a_change_a_fresh_one() {
-    let (_dir, session, store, warnings) = two_persons();
-    let records = store.records().expect("records");
-    let (first, _) = session.review_store(&store, records.clone(), Settings::default());
-    assert_eq!(json(&first), fresh(&store, &records, Settings::default()));
+fn an_unchanged_store_gets_the_saved_report_and_a_change_a_fresh_one() {
+    let (_dir, session, mut store, warnings) = two_persons();
+    let defaults = Settings::default();
+    let first = review(&session, &store, defaults.clone());
+    assert_eq!(json(&first), fresh_now(&session, &store, defaults.clone()));
     assert!(first.warnings.is_empty(), "{:?}", first.warnings);
     assert!(
         first
@@ -91,47 +138,77 @@ fn an_unchanged_dataset_gets_the_saved_report_and_a_change_a_fresh_one() {
             .iter()
             .any(|p| p.flags.contains(&crate::analysis::Flag::Mislabel))
     );
-    // A report saved under the same inputs is taken as it is: the marker
-    // proves the analysis did not run again.
-    let key = saved_report::input_key(&records, &Settings::default()).expect("key");
-    let mut marked = first.clone();
-    marked.warnings.push("from the saved file".into());
-    store.save_report(&key, &marked).expect("save");
-    let (again, _) = session.review_store(&store, records.clone(), Settings::default());
-    assert_eq!(again.warnings, ["from the saved file"]);
-    // Moving the odd photo to Bob, marking one reviewed, or other
-    // thresholds each change the inputs: analysed afresh, no marker.
-    let mut moved = records.clone();
-    let odd = moved
-        .iter()
-        .position(|r| r.person == "Ann" && r.path.ends_with("looks_like_bob.jpg"));
-    moved[odd.expect("the odd photo")].person = "Bob".into();
-    let mut reviewed = records.clone();
-    reviewed[0].reviewed = true;
-    for changed in [moved, reviewed] {
-        let (report, _) = session.review_store(&store, changed.clone(), Settings::default());
-        assert_eq!(json(&report), fresh(&store, &changed, Settings::default()));
+    // A report saved for the same state is taken as it is, with or without
+    // the records read.
+    plant_marker(&session, &store, &defaults);
+    assert!(marked(&review(&session, &store, defaults.clone())));
+    let state = store.state_token().expect("state");
+    let saved = session.saved_review(&store, state, &defaults);
+    assert!(saved.as_ref().is_some_and(marked));
+    // Each write a record depends on, and other thresholds, give a fresh
+    // analysis equal to a direct one: never the marker.
+    let hashes: Vec<String> = store
+        .records()
+        .expect("records")
+        .into_iter()
+        .map(|r| r.hash)
+        .collect();
+    let edits: [&dyn Fn(&mut Store); 3] = [
+        &move_odd_photo,
+        &|s| {
+            s.set_reviewed(Reviewed::Path(Path::new("Bob/b0.jpg")), true)
+                .expect("review");
+        },
+        &|s| {
+            s.set_not_duplicate(&hashes[0], &hashes[1], true)
+                .expect("mark");
+        },
+    ];
+    for edit in edits {
+        plant_marker(&session, &store, &defaults);
+        edit(&mut store);
+        assert!(
+            session
+                .saved_review(&store, store.state_token().expect("state"), &defaults)
+                .is_none()
+        );
+        let report = review(&session, &store, defaults.clone());
+        assert_eq!(json(&report), fresh_now(&session, &store, defaults.clone()));
     }
+    plant_marker(&session, &store, &defaults);
     let stricter = Settings {
-        flag_score: Settings::default().flag_score + 0.5,
-        ..Settings::default()
+        flag_score: defaults.flag_score + 0.5,
+        ..defaults
     };
-    let (report, _) = session.review_store(&store, records.clone(), stricter.clone());
-    assert_eq!(json(&report), fresh(&store, &records, stricter));
+    let report = review(&session, &store, stricter.clone());
+    assert_eq!(json(&report), fresh_now(&session, &store, stricter));
     assert!(warnings.lock().expect("log").is_empty());
+}
+
+#[test]
+fn another_inbox_folder_is_another_report() {
+    let (dir, session, store, _warnings) = two_persons();
+    plant_marker(&session, &store, &Settings::default());
+    // The same store read by a workspace whose inbox is Bob's folder: Bob
+    // is no person there, so the saved report is not its answer.
+    let file = dir.path().join("bob_inbox.yaml");
+    std::fs::write(&file, "dataset: data\nstate_dir: state\ninbox: Bob\n").expect("write");
+    let other = Session::open(&file, Overrides::default(), super::events::quiet()).expect("opens");
+    let report = review(&other, &store, Settings::default());
+    assert!(!marked(&report));
+    assert!(report.photos.iter().all(|p| !p.path.starts_with("Bob")));
 }
 
 #[test]
 fn a_damaged_saved_report_costs_a_warning_and_the_analysis_runs() {
     let (_dir, session, store, warnings) = two_persons();
-    let records = store.records().expect("records");
-    let (first, _) = session.review_store(&store, records.clone(), Settings::default());
+    let first = review(&session, &store, Settings::default());
     let path = store.saved_report_path();
     let mut bytes = std::fs::read(&path).expect("saved");
     let last = bytes.len() - 2;
     bytes[last] ^= 0x20;
     std::fs::write(&path, &bytes).expect("damage");
-    let (again, _) = session.review_store(&store, records.clone(), Settings::default());
+    let again = review(&session, &store, Settings::default());
     assert_eq!(json(&again), json(&first));
     let heard = warnings.lock().expect("log").clone();
     assert!(
@@ -139,6 +216,6 @@ fn a_damaged_saved_report_costs_a_warning_and_the_analysis_runs() {
         "{heard:?}"
     );
     // Replaced by a good one: the next run is quiet.
-    session.review_store(&store, records, Settings::default());
+    review(&session, &store, Settings::default());
     assert_eq!(warnings.lock().expect("log").len(), 1);
 }

@@ -18,6 +18,7 @@ pub mod queries;
 pub mod schema;
 mod shards;
 mod side_files;
+mod state;
 mod thumbs;
 
 pub use batch::Batch;
@@ -26,6 +27,7 @@ pub use exchange_queries::{PutSummary, StoredPhoto};
 pub use open::{Recovery, Store, holds_fingerprint};
 pub use queries::{FileRow, Reviewed};
 pub use shards::{Merged, keys as meta_keys};
+pub use state::StateToken;
 
 #[cfg(test)]
 mod tests;

@@ -31,6 +31,17 @@ pub enum Reviewed<'a> {
     Path(&'a Path),
 }
 
+/// Each photo's faces in index order, the indices dropped.
+fn in_index_order(faces: HashMap<String, Vec<(i64, Face)>>) -> HashMap<String, Vec<Face>> {
+    faces
+        .into_iter()
+        .map(|(h, mut v)| {
+            v.sort_by_key(|(i, _)| *i);
+            (h, v.into_iter().map(|(_, f)| f).collect())
+        })
+        .collect()
+}
+
 fn blob_to_f32s(blob: &[u8]) -> Vec<f32> {
     blob.chunks_exact(4)
         .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
@@ -45,24 +56,62 @@ impl Store {
     /// [`Store::pending`] counts them.
     pub fn records(&self) -> Result<Vec<PhotoRecord>, StoreError> {
         let faces = self.faces_by_hash()?;
-        let not_duplicates = self.not_duplicates()?;
+        self.records_with(&faces, None)
+    }
+
+    /// The records of the photos filed under `person` alone (the inbox), as
+    /// [`Store::records`] gives them, without reading anyone else's faces.
+    pub fn records_of(&self, person: &str) -> Result<Vec<PhotoRecord>, StoreError> {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT f.path, f.person, f.hash, f.error, c.width, c.height, c.error,
-                        c.hash IS NOT NULL, r.hash IS NOT NULL
-                 FROM files f
-                 LEFT JOIN content c ON c.hash = f.hash AND c.fingerprint = ?1
-                 LEFT JOIN reviewed r ON r.hash = f.hash
-                 ORDER BY f.path",
+                "SELECT f.hash, fa.idx, fa.bbox, fa.landmarks, fa.score, fa.embedding, x''
+                 FROM files f JOIN faces fa ON fa.hash = f.hash AND fa.fingerprint = ?2
+                 WHERE f.person = ?1",
             )
             .map_err(|e| self.err(e))?;
         let mut rows = stmt
-            .query([self.fingerprint.as_str()])
+            .query([person, self.fingerprint.as_str()])
             .map_err(|e| self.err(e))?;
+        let mut faces: HashMap<String, Vec<(i64, Face)>> = HashMap::new();
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let (hash, idx, face) = self.face_of(row)?;
+            let list = faces.entry(hash).or_default();
+            // Two paths of the folder may hold the same content.
+            if !list.iter().any(|(i, _)| *i == idx) {
+                list.push((idx, face));
+            }
+        }
+        self.records_with(&in_index_order(faces), Some(person))
+    }
+
+    /// Every `files` row (or those filed under `person`) as a record, in
+    /// path order, with the faces of its content from `faces`.
+    fn records_with(
+        &self,
+        faces: &HashMap<String, Vec<Face>>,
+        person: Option<&str>,
+    ) -> Result<Vec<PhotoRecord>, StoreError> {
+        let not_duplicates = self.not_duplicates()?;
+        let select = "SELECT f.path, f.person, f.hash, f.error, c.width, c.height, c.error,
+                        c.hash IS NOT NULL, r.hash IS NOT NULL
+                 FROM files f
+                 LEFT JOIN content c ON c.hash = f.hash AND c.fingerprint = ?1
+                 LEFT JOIN reviewed r ON r.hash = f.hash";
+        let sql = match person {
+            Some(_) => format!("{select} WHERE f.person = ?2 ORDER BY f.path"),
+            None => format!("{select} ORDER BY f.path"),
+        };
+        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let fingerprint = self.fingerprint.as_str();
+        let mut rows = match person {
+            Some(p) => stmt.query([fingerprint, p]),
+            None => stmt.query([fingerprint]),
+        }
+        .map_err(|e| self.err(e))?;
         let mut out = Vec::new();
         while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-            if let Some(record) = self.record_of(row, &faces, &not_duplicates)? {
+            if let Some(record) = self.record_of(row, faces, &not_duplicates)? {
                 out.push(record);
             }
         }
@@ -85,13 +134,7 @@ impl Store {
             let (hash, idx, face) = self.face_of(row)?;
             faces.entry(hash).or_default().push((idx, face));
         }
-        Ok(faces
-            .into_iter()
-            .map(|(h, mut v)| {
-                v.sort_by_key(|(i, _)| *i);
-                (h, v.into_iter().map(|(_, f)| f).collect())
-            })
-            .collect())
+        Ok(in_index_order(faces))
     }
 
     /// One row of `faces`: its content hash, its index in the photo, the face.

@@ -11,7 +11,7 @@
 pub const APPLICATION_ID: i64 = 0x4643_5354;
 
 /// Migration `i` brings a store from version `i` to `i + 1`.
-pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5];
+pub const MIGRATIONS: &[&str] = &[V1, V2, V3, V4, V5, V6];
 
 /// The version this build writes.
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -104,4 +104,45 @@ CREATE TABLE pair_memo (
     tag   TEXT NOT NULL,
     pairs BLOB NOT NULL
 );
+";
+
+const V6: &str = "
+-- A random token that every write to the tables the records are read from
+-- replaces, so a reader learns in one query whether anything a report
+-- depends on changed (see store::state). Random rather than a counter: a
+-- store put back from a copy and edited again never meets an old token.
+CREATE TABLE store_state (
+    token BLOB NOT NULL
+);
+INSERT INTO store_state VALUES (randomblob(16));
+CREATE TRIGGER files_insert_state AFTER INSERT ON files
+    BEGIN UPDATE store_state SET token = randomblob(16); END;
+CREATE TRIGGER files_update_state AFTER UPDATE ON files
+    BEGIN UPDATE store_state SET token = randomblob(16); END;
+CREATE TRIGGER files_delete_state AFTER DELETE ON files
+    BEGIN UPDATE store_state SET token = randomblob(16); END;
+CREATE TRIGGER content_insert_state AFTER INSERT ON content
+    BEGIN UPDATE store_state SET token = randomblob(16); END;
+CREATE TRIGGER content_update_state AFTER UPDATE ON content
+    BEGIN UPDATE store_state SET token = randomblob(16); END;
+CREATE TRIGGER content_delete_state AFTER DELETE ON content
+    BEGIN UPDATE store_state SET token = randomblob(16); END;
+CREATE TRIGGER faces_insert_state AFTER INSERT ON faces
+    BEGIN UPDATE store_state SET token = randomblob(16); END;
+CREATE TRIGGER faces_update_state AFTER UPDATE ON faces
+    BEGIN UPDATE store_state SET token = randomblob(16); END;
+CREATE TRIGGER faces_delete_state AFTER DELETE ON faces
+    BEGIN UPDATE store_state SET token = randomblob(16); END;
+CREATE TRIGGER reviewed_insert_state AFTER INSERT ON reviewed
+    BEGIN UPDATE store_state SET token = randomblob(16); END;
+CREATE TRIGGER reviewed_update_state AFTER UPDATE ON reviewed
+    BEGIN UPDATE store_state SET token = randomblob(16); END;
+CREATE TRIGGER reviewed_delete_state AFTER DELETE ON reviewed
+    BEGIN UPDATE store_state SET token = randomblob(16); END;
+CREATE TRIGGER not_duplicates_insert_state AFTER INSERT ON not_duplicates
+    BEGIN UPDATE store_state SET token = randomblob(16); END;
+CREATE TRIGGER not_duplicates_update_state AFTER UPDATE ON not_duplicates
+    BEGIN UPDATE store_state SET token = randomblob(16); END;
+CREATE TRIGGER not_duplicates_delete_state AFTER DELETE ON not_duplicates
+    BEGIN UPDATE store_state SET token = randomblob(16); END;
 ";

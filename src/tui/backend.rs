@@ -60,8 +60,9 @@ fn send_view(session: &Session, settings: &Settings, tx: &Sender<Msg>) {
         let settings = settings.clone();
         let store = session.store(false)?;
         // The inbox is never a person: the analysis does not see it.
-        let (records, inbox) = session.split_inbox(store.records()?);
-        let (report, _) = session.review_store(&store, records.clone(), settings);
+        let (records, state) = store.snapshot()?;
+        let (records, inbox) = session.split_inbox(records);
+        let (report, _) = session.review_store(&store, records.clone(), state, settings);
         let root = &session.workspace().dataset;
         let mut view = view_of_report(root, &records, report);
         view.inbox = inbox_rows(&session.inbox_predictions(&inbox, None));
