@@ -18,7 +18,7 @@ use ratatui::widgets::{Clear, Paragraph};
 pub fn render(app: &App, encoded: &EncodedCache, frame: &mut Frame, area: Rect) {
     let (list, preview) = list_and_preview(area);
     let rows = &app.data.inbox;
-    let selected = app.review_sel.saturating_sub(app.review_rows().len());
+    let selected = app.review_sel.saturating_sub(app.review_count());
     let unknown = rows.iter().filter(|r| r.suggested.is_none()).count();
     let title = format!(
         " Review · inbox: {} photos, {unknown} unknown · a files, n: new person ",

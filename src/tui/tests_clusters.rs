@@ -69,11 +69,8 @@ fn two_people() -> App {
         ],
     };
     update(&mut app, Msg::Resize(110, 24));
-    app.people_sel = app
-        .people()
-        .iter()
-        .position(|p| p.name == "elton_john")
-        .unwrap_or(usize::MAX);
+    let elton = app.people().iter().position(|p| p.name == "elton_john");
+    app.people_sel = elton.unwrap_or(usize::MAX);
     update(&mut app, code(KeyCode::Enter));
     assert_eq!(app.person.as_deref(), Some("elton_john"));
     app

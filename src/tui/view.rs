@@ -81,7 +81,7 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
     let titles: Vec<String> = Screen::TABS
         .iter()
         .map(|s| match s {
-            Screen::Review => format!("Review ({})", app.review_rows().len()),
+            Screen::Review => format!("Review ({})", app.review_count()),
             Screen::Duplicates => format!("Duplicates ({})", app.data.duplicates.len()),
             Screen::Problems => format!("Problems ({})", app.data.problems.len()),
             other => other.title().to_string(),
@@ -111,8 +111,8 @@ fn render_people(app: &App, frame: &mut Frame, area: Rect) {
     };
     let title = format!(" People ({}) · sorted by {sort}{search} ", people.len());
     let shown = window(people.len(), app.people_sel, area.height);
-    let rows: Vec<Row> = people[shown.clone()]
-        .iter()
+    let rows: Vec<Row> = people
+        .window(shown.clone())
         .map(|p| {
             Row::new(vec![
                 Cell::from(safe(&p.name).into_owned()),

@@ -153,26 +153,35 @@ impl App {
         }
     }
 
-    /// People as listed: filtered by the search, in the chosen order.
-    pub fn people(&self) -> Vec<&PersonRow> {
-        let query = self.search.to_lowercase();
-        let mut rows: Vec<_> = self
-            .data
-            .persons
-            .iter()
-            .filter(|p| query.is_empty() || fuzzy_score(&p.name.to_lowercase(), &query).is_some())
-            .collect();
-        match self.sort {
-            // Most work first: flagged photos, then the person's own flags.
-            SortBy::Flags => rows.sort_by(|a, b| {
-                (b.flagged, b.flags.len())
-                    .cmp(&(a.flagged, a.flags.len()))
-                    .then(a.name.cmp(&b.name))
-            }),
-            SortBy::Name => rows.sort_by(|a, b| a.name.cmp(&b.name)),
-            SortBy::Size => rows.sort_by(|a, b| b.photos.cmp(&a.photos).then(a.name.cmp(&b.name))),
-        }
-        rows
+    /// People as listed: filtered by the search, in the chosen order
+    /// (worked out once per search and sort, not on every frame).
+    pub fn people(&self) -> People<'_> {
+        let rows = &self.data.persons;
+        let order = self.data.people_order(&self.search, self.sort, || {
+            let query = self.search.to_lowercase();
+            let mut order: Vec<usize> = (0..rows.len())
+                .filter(|&i| {
+                    query.is_empty() || fuzzy_score(&rows[i].name.to_lowercase(), &query).is_some()
+                })
+                .collect();
+            let by = |i: &usize| &rows[*i];
+            match self.sort {
+                // Most work first: flagged photos, then the person's own flags.
+                SortBy::Flags => order.sort_by(|a, b| {
+                    let (a, b) = (by(a), by(b));
+                    (b.flagged, b.flags.len())
+                        .cmp(&(a.flagged, a.flags.len()))
+                        .then(a.name.cmp(&b.name))
+                }),
+                SortBy::Name => order.sort_by(|a, b| by(a).name.cmp(&by(b).name)),
+                SortBy::Size => order.sort_by(|a, b| {
+                    let (a, b) = (by(a), by(b));
+                    b.photos.cmp(&a.photos).then(a.name.cmp(&b.name))
+                }),
+            }
+            order
+        });
+        People { order, rows }
     }
 
     /// The open person's photos (of the selected cluster, if one is),
@@ -200,8 +209,7 @@ impl App {
 
     /// The open person's row.
     pub fn open_person(&self) -> Option<&PersonRow> {
-        let name = self.person.as_deref()?;
-        self.data.persons.iter().find(|p| p.name == name)
+        self.data.person_named(self.person.as_deref()?)
     }
 
     /// The cluster the Person screen is narrowed to, if any.
@@ -213,15 +221,16 @@ impl App {
         self.data.flagged().collect()
     }
 
+    pub fn review_count(&self) -> usize {
+        self.data.flagged_count()
+    }
+
     /// The photo under the cursor on the current screen, if any.
     pub fn selected_photo(&self) -> Option<&PhotoRow> {
         match self.screen {
             Screen::Person => self.person_photos().get(self.person_sel).copied(),
             Screen::Review => self.review_rows().get(self.review_sel).copied(),
-            Screen::Duplicates => {
-                let path = self.selected_path()?;
-                self.data.photos.iter().find(|p| p.path == path)
-            }
+            Screen::Duplicates => self.data.photo_at(self.selected_path()?),
             _ => None,
         }
     }
@@ -289,4 +298,42 @@ pub fn fuzzy_score(candidate: &str, query: &str) -> Option<i64> {
         last = Some(i);
     }
     Some(score)
+}
+
+/// The People list: rows of the view in the list's order.
+pub struct People<'a> {
+    order: std::sync::Arc<[usize]>,
+    rows: &'a [PersonRow],
+}
+
+impl<'a> People<'a> {
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn get(&self, i: usize) -> Option<&'a PersonRow> {
+        self.order.get(i).and_then(|&row| self.rows.get(row))
+    }
+
+    /// The rows at list positions `range` (those on screen).
+    pub fn window(
+        &self,
+        range: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = &'a PersonRow> + '_ {
+        let rows = self.rows;
+        self.order[range].iter().map(move |&i| &rows[i])
+    }
+
+    #[cfg(test)]
+    pub fn iter(&self) -> impl Iterator<Item = &'a PersonRow> + '_ {
+        self.window(0..self.order.len())
+    }
+}
+
+impl std::ops::Index<usize> for People<'_> {
+    type Output = PersonRow;
+
+    fn index(&self, i: usize) -> &PersonRow {
+        &self.rows[self.order[i]]
+    }
 }

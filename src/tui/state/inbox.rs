@@ -28,7 +28,7 @@ impl App {
         if self.screen != Screen::Review {
             return None;
         }
-        let flagged = self.review_rows().len();
+        let flagged = self.review_count();
         self.review_sel
             .checked_sub(flagged)
             .and_then(|i| self.data.inbox.get(i))
@@ -50,7 +50,7 @@ impl App {
 
     /// How many rows the Review screen lists: flagged photos, then the inbox.
     pub fn review_len(&self) -> usize {
-        self.review_rows().len() + self.data.inbox.len()
+        self.review_count() + self.data.inbox.len()
     }
 
     /// The unknown photos that go with `row` into a new person: its group,

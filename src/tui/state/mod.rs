@@ -14,6 +14,7 @@ pub mod grid;
 pub mod inbox;
 pub mod key;
 pub mod keys;
+pub mod lookups;
 pub mod model;
 pub mod picker;
 pub mod thumb_cache;

@@ -117,17 +117,8 @@ pub struct DatasetView {
     pub classifier: ClassifierView,
     /// The inbox's photos with their predictions, in path order.
     pub inbox: Vec<InboxRow>,
-}
-
-impl DatasetView {
-    pub fn flagged(&self) -> impl Iterator<Item = &PhotoRow> {
-        self.photos.iter().filter(|p| !p.flags.is_empty())
-    }
-
-    /// A person's photos, worst first (the order `photos` is kept in).
-    pub fn photos_of<'a>(&'a self, person: &'a str) -> impl Iterator<Item = &'a PhotoRow> + 'a {
-        self.photos.iter().filter(move |p| p.person == person)
-    }
+    /// Indexes into the rows above (see [`super::lookups`]); leave it default.
+    pub lookups: super::lookups::Lookups,
 }
 
 /// Progress of the background pipeline, for the status bar.
