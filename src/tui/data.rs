@@ -76,14 +76,16 @@ pub fn view_of_report(root: &Path, records: &[PhotoRecord], report: Report) -> D
             }
         })
         .collect();
-    DatasetView {
+    let view = DatasetView {
         root: root.to_path_buf(),
         persons,
         photos,
         duplicates: duplicate_rows(&report),
         problems: problem_rows(records, &report),
         ..DatasetView::default()
-    }
+    };
+    view.prepare();
+    view
 }
 
 /// The photos that failed or have no face, with why, in the report's order.

@@ -161,7 +161,7 @@ impl App {
             let query = self.search.to_lowercase();
             let mut order: Vec<usize> = (0..rows.len())
                 .filter(|&i| {
-                    query.is_empty() || fuzzy_score(&rows[i].name.to_lowercase(), &query).is_some()
+                    query.is_empty() || fuzzy_score(self.data.lower_name(i), &query).is_some()
                 })
                 .collect();
             let by = |i: &usize| &rows[*i];

@@ -53,6 +53,8 @@ struct Index {
     by_person: HashMap<String, Vec<usize>>,
     person_at: HashMap<String, usize>,
     photo_at: HashMap<PathBuf, usize>,
+    /// Each person's name in lower case, for the search.
+    lower_names: Vec<String>,
 }
 
 impl Index {
@@ -67,6 +69,7 @@ impl Index {
         }
         for (i, p) in view.persons.iter().enumerate() {
             index.person_at.entry(p.name.clone()).or_insert(i);
+            index.lower_names.push(p.name.to_lowercase());
         }
         index
     }
@@ -75,6 +78,17 @@ impl Index {
 impl DatasetView {
     fn index(&self) -> &Index {
         self.lookups.0.index.get_or_init(|| Index::of(self))
+    }
+
+    /// Builds the indexes now: the backend calls it on the view it made,
+    /// so the UI thread never pays for them.
+    pub fn prepare(&self) {
+        self.index();
+    }
+
+    /// Person `i`'s name in lower case.
+    pub fn lower_name(&self, i: usize) -> &str {
+        self.index().lower_names.get(i).map_or("", String::as_str)
     }
 
     /// The People list's order (indices into `persons`) for `search` and
