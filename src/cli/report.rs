@@ -109,10 +109,9 @@ fn analyse(cli: &GlobalArgs, source: &AnalysisSource, html: bool) -> Result<Anal
     })
 }
 
-/// The report of the workspace's store: the one saved for this state of
-/// the store when there is one (then only the inbox's records are read),
-/// else a fresh analysis of every record. `--html` always reads every
-/// record, for the classifier's table.
+/// The report of the workspace's store ([`Session::report_store`]: the
+/// saved one when nothing changed); `--html` reads every record, for the
+/// classifier's table.
 fn store_analysed(
     session: &Session,
     store: &Store,
@@ -120,27 +119,19 @@ fn store_analysed(
     html: bool,
 ) -> Result<Analysed> {
     let start = std::time::Instant::now();
-    let saved = match html {
-        true => None,
-        false => session.saved_review(store, store.state_token()?, &settings),
+    let (report, inbox, classifier) = if html {
+        let (records, state) = store.snapshot()?;
+        let (records, inbox) = session.split_inbox(records);
+        let classifier = classifier_confusions(session, &records, html);
+        let (report, _) = session.review_store(store, records, state, settings);
+        (report, inbox, classifier)
+    } else {
+        let (report, inbox) = session.report_store(store, settings)?;
+        (report, inbox, Err("not asked for".to_string()))
     };
-    let (report, inbox, classifier) = match saved {
-        Some(report) => {
-            let inbox = store.records_of(session.inbox_name())?;
-            (report, inbox, Err("not asked for".to_string()))
-        }
-        None => {
-            let (records, state) = store.snapshot()?;
-            let (records, inbox) = session.split_inbox(records);
-            let classifier = classifier_confusions(session, &records, html);
-            let (report, _) = session.review_store(store, records, state, settings);
-            (report, inbox, classifier)
-        }
-    };
-    let seconds = start.elapsed().as_secs_f64();
     Ok(Analysed {
         report,
-        seconds,
+        seconds: start.elapsed().as_secs_f64(),
         root: session.workspace().dataset.clone(),
         classifier,
         inbox: session.inbox_predictions(&inbox, None),

@@ -58,6 +58,24 @@ impl Session {
         (report, start.elapsed().as_secs_f64())
     }
 
+    /// The report of `store` as `report` gives it, with the inbox's
+    /// records: the report saved for this state of the store when there is
+    /// one (then only the inbox's records are read), else
+    /// [`Session::review_store`] over every record.
+    pub fn report_store(
+        &self,
+        store: &Store,
+        settings: Settings,
+    ) -> Result<(Report, Vec<PhotoRecord>), SessionError> {
+        if let Some(report) = self.saved_review(store, store.state_token()?, &settings) {
+            return Ok((report, store.records_of(self.inbox_name())?));
+        }
+        let (records, state) = store.snapshot()?;
+        let (records, inbox) = self.split_inbox(records);
+        let (report, _) = self.review_store(store, records, state, settings);
+        Ok((report, inbox))
+    }
+
     /// The report saved for the store in state `state` under `settings`,
     /// if there is one: what [`Session::review_store`] would answer, found
     /// without reading the records.

@@ -219,3 +219,33 @@ fn a_damaged_saved_report_costs_a_warning_and_the_analysis_runs() {
     review(&session, &store, Settings::default());
     assert_eq!(warnings.lock().expect("log").len(), 1);
 }
+
+#[test]
+fn the_report_of_a_store_comes_saved_when_nothing_changed_with_the_inbox_beside_it() {
+    let (_dir, session, mut store, warnings) = two_persons();
+    let inboxed = photo("_inbox/new.jpg", "_inbox", face(0, 0.03));
+    store.put_photos(&[inboxed]).expect("put");
+    let (first, inbox) = session
+        .report_store(&store, Settings::default())
+        .expect("report");
+    assert_eq!(
+        json(&first),
+        fresh_now(&session, &store, Settings::default())
+    );
+    assert!(first.photos.iter().all(|p| !p.path.starts_with("_inbox")));
+    let inbox_paths: Vec<_> = inbox.iter().map(|r| r.path.clone()).collect();
+    assert_eq!(inbox_paths, [Path::new("_inbox/new.jpg")]);
+    plant_marker(&session, &store, &Settings::default());
+    let (again, inbox) = session
+        .report_store(&store, Settings::default())
+        .expect("report");
+    assert!(marked(&again));
+    assert_eq!(inbox.len(), 1);
+    assert_eq!(inbox[0].faces.len(), 1);
+    move_odd_photo(&mut store);
+    let (after, _) = session
+        .report_store(&store, Settings::default())
+        .expect("report");
+    assert!(!marked(&after));
+    assert!(warnings.lock().expect("log").is_empty());
+}
