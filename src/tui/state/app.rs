@@ -157,7 +157,8 @@ impl App {
     /// (worked out once per search and sort, not on every frame).
     pub fn people(&self) -> People<'_> {
         let rows = &self.data.persons;
-        let order = self.data.people_order(&self.search, self.sort, || {
+        let key = format!("{:?}\n{}", self.sort, self.search);
+        let order = self.data.people_order(&key, || {
             let query = self.search.to_lowercase();
             let mut order: Vec<usize> = (0..rows.len())
                 .filter(|&i| {

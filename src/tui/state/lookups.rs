@@ -1,20 +1,20 @@
-//! Indexes into a [`DatasetView`], so that drawing a frame or moving the
-//! cursor costs what is on screen, not what is in the dataset: at a million
-//! photos, filtering every photo for the Review count or for one person's
-//! photos on each frame was most of a frame's time. A view is replaced
-//! whole when the dataset changes, so its indexes are built once, on first
-//! use, and never go stale (a test that edits a view's rows does so before
-//! showing it).
+//! Indexes into a dataset view (`model::DatasetView`), so that drawing a
+//! frame or moving the cursor costs what is on screen, not what is in the
+//! dataset: at a million photos, filtering every photo for the Review count
+//! or for one person's photos on each frame was most of a frame's time. A
+//! view is replaced whole when the dataset changes, so its indexes are
+//! built once (by the backend, beside the view) and never go stale; a test
+//! that edits a view's rows does so before showing it.
+//!
+//! Plain indices and names only: the view builds them from its rows.
 
-use super::app::SortBy;
-use super::model::{DatasetView, PersonRow, PhotoRow};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// Built on first use from the view's rows. Derived data: two views
 /// compare equal whatever their lookups hold, and a copy of a view builds
-/// its own (a test may edit the copy's rows).
+/// its own.
 #[derive(Debug, Default)]
 pub struct Lookups(Box<Inner>);
 
@@ -23,14 +23,7 @@ pub struct Lookups(Box<Inner>);
 struct Inner {
     index: OnceLock<Index>,
     /// The People list's order for one search and sort: the last asked.
-    people: Mutex<Option<PeopleOrder>>,
-}
-
-#[derive(Debug)]
-struct PeopleOrder {
-    search: String,
-    sort: SortBy,
-    order: Arc<[usize]>,
+    people: Mutex<Option<(String, Arc<[usize]>)>>,
 }
 
 impl PartialEq for Lookups {
@@ -45,102 +38,71 @@ impl Clone for Lookups {
     }
 }
 
-#[derive(Debug, Clone, Default)]
-struct Index {
+/// One photo as the index sees it.
+pub struct PhotoKey<'a> {
+    pub flagged: bool,
+    pub person: &'a str,
+    pub path: &'a Path,
+}
+
+#[derive(Debug, Default)]
+pub struct Index {
     /// Indices of the flagged photos, in the photos' order.
-    flagged: Vec<usize>,
+    pub flagged: Vec<usize>,
     /// Each person's photo indices, in the photos' order.
-    by_person: HashMap<String, Vec<usize>>,
-    person_at: HashMap<String, usize>,
-    photo_at: HashMap<PathBuf, usize>,
+    pub by_person: HashMap<String, Vec<usize>>,
+    pub person_at: HashMap<String, usize>,
+    pub photo_at: HashMap<PathBuf, usize>,
     /// Each person's name in lower case, for the search.
-    lower_names: Vec<String>,
+    pub lower_names: Vec<String>,
 }
 
 impl Index {
-    fn of(view: &DatasetView) -> Index {
+    pub fn build<'a>(
+        photos: impl Iterator<Item = PhotoKey<'a>>,
+        persons: impl Iterator<Item = &'a str>,
+    ) -> Index {
         let mut index = Index::default();
-        for (i, p) in view.photos.iter().enumerate() {
-            if !p.flags.is_empty() {
+        for (i, p) in photos.enumerate() {
+            if p.flagged {
                 index.flagged.push(i);
             }
-            index.by_person.entry(p.person.clone()).or_default().push(i);
-            index.photo_at.entry(p.path.clone()).or_insert(i);
+            index
+                .by_person
+                .entry(p.person.to_string())
+                .or_default()
+                .push(i);
+            index.photo_at.entry(p.path.to_path_buf()).or_insert(i);
         }
-        for (i, p) in view.persons.iter().enumerate() {
-            index.person_at.entry(p.name.clone()).or_insert(i);
-            index.lower_names.push(p.name.to_lowercase());
+        for (i, name) in persons.enumerate() {
+            index.person_at.entry(name.to_string()).or_insert(i);
+            index.lower_names.push(name.to_lowercase());
         }
         index
     }
 }
 
-impl DatasetView {
-    fn index(&self) -> &Index {
-        self.lookups.0.index.get_or_init(|| Index::of(self))
+impl Lookups {
+    /// The index, built by `build` the first time.
+    pub fn index(&self, build: impl FnOnce() -> Index) -> &Index {
+        self.0.index.get_or_init(build)
     }
 
-    /// Builds the indexes now: the backend calls it on the view it made,
-    /// so the UI thread never pays for them.
-    pub fn prepare(&self) {
-        self.index();
-    }
-
-    /// Person `i`'s name in lower case.
-    pub fn lower_name(&self, i: usize) -> &str {
-        self.index().lower_names.get(i).map_or("", String::as_str)
-    }
-
-    /// The People list's order (indices into `persons`) for `search` and
-    /// `sort`: `make` runs only when they differ from the last asked.
-    pub fn people_order(
-        &self,
-        search: &str,
-        sort: SortBy,
-        make: impl FnOnce() -> Vec<usize>,
-    ) -> Arc<[usize]> {
+    /// The People order for `key` (the search and the sort): `make` runs
+    /// only when the key differs from the last asked.
+    pub fn people_order(&self, key: &str, make: impl FnOnce() -> Vec<usize>) -> Arc<[usize]> {
         let mut memo = self
-            .lookups
             .0
             .people
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         match memo.as_ref() {
-            Some(m) if m.search == search && m.sort == sort => Arc::clone(&m.order),
+            Some((known, order)) if known == key => Arc::clone(order),
             _ => {
                 let order: Arc<[usize]> = make().into();
-                *memo = Some(PeopleOrder {
-                    search: search.to_string(),
-                    sort,
-                    order: Arc::clone(&order),
-                });
+                *memo = Some((key.to_string(), Arc::clone(&order)));
                 order
             }
         }
-    }
-
-    /// The flagged photos, worst first (the order `photos` is kept in).
-    pub fn flagged(&self) -> impl Iterator<Item = &PhotoRow> {
-        self.index().flagged.iter().map(|&i| &self.photos[i])
-    }
-
-    pub fn flagged_count(&self) -> usize {
-        self.index().flagged.len()
-    }
-
-    /// A person's photos, worst first.
-    pub fn photos_of<'a>(&'a self, person: &str) -> impl Iterator<Item = &'a PhotoRow> + 'a {
-        let indices = self.index().by_person.get(person).map(Vec::as_slice);
-        indices.unwrap_or_default().iter().map(|&i| &self.photos[i])
-    }
-
-    pub fn person_named(&self, name: &str) -> Option<&PersonRow> {
-        let i = *self.index().person_at.get(name)?;
-        self.persons.get(i)
-    }
-
-    pub fn photo_at(&self, path: &Path) -> Option<&PhotoRow> {
-        let i = *self.index().photo_at.get(path)?;
-        self.photos.get(i)
     }
 }

@@ -1,7 +1,9 @@
 //! What the terminal UI shows, as plain data: built from the library's
 //! records and analysis results by the run loop, never computed in `render`.
 
-use std::path::PathBuf;
+use super::lookups::{Index, Lookups, PhotoKey};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PersonRow {
@@ -118,7 +120,60 @@ pub struct DatasetView {
     /// The inbox's photos with their predictions, in path order.
     pub inbox: Vec<InboxRow>,
     /// Indexes into the rows above (see [`super::lookups`]); leave it default.
-    pub lookups: super::lookups::Lookups,
+    pub lookups: Lookups,
+}
+
+impl DatasetView {
+    fn index(&self) -> &Index {
+        self.lookups.index(|| {
+            let photos = self.photos.iter().map(|p| PhotoKey {
+                flagged: !p.flags.is_empty(),
+                person: &p.person,
+                path: &p.path,
+            });
+            Index::build(photos, self.persons.iter().map(|p| p.name.as_str()))
+        })
+    }
+
+    /// Builds the indexes now: the backend calls it on the view it made,
+    /// so the UI thread never pays for them.
+    pub fn prepare(&self) {
+        self.index();
+    }
+
+    /// The flagged photos, worst first (the order `photos` is kept in).
+    pub fn flagged(&self) -> impl Iterator<Item = &PhotoRow> {
+        self.index().flagged.iter().map(|&i| &self.photos[i])
+    }
+
+    pub fn flagged_count(&self) -> usize {
+        self.index().flagged.len()
+    }
+
+    /// A person's photos, worst first.
+    pub fn photos_of<'a>(&'a self, person: &str) -> impl Iterator<Item = &'a PhotoRow> + 'a {
+        let indices = self.index().by_person.get(person).map(Vec::as_slice);
+        indices.unwrap_or_default().iter().map(|&i| &self.photos[i])
+    }
+
+    pub fn person_named(&self, name: &str) -> Option<&PersonRow> {
+        self.persons.get(*self.index().person_at.get(name)?)
+    }
+
+    pub fn photo_at(&self, path: &Path) -> Option<&PhotoRow> {
+        self.photos.get(*self.index().photo_at.get(path)?)
+    }
+
+    /// Person `i`'s name in lower case.
+    pub fn lower_name(&self, i: usize) -> &str {
+        self.index().lower_names.get(i).map_or("", String::as_str)
+    }
+
+    /// The People order (indices into `persons`) for `key`, the search and
+    /// the sort: `make` runs only when the key differs from the last asked.
+    pub fn people_order(&self, key: &str, make: impl FnOnce() -> Vec<usize>) -> Arc<[usize]> {
+        self.lookups.people_order(key, make)
+    }
 }
 
 /// Progress of the background pipeline, for the status bar.
