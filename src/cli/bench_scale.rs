@@ -222,6 +222,13 @@ fn tui_stage(session: &Session, settings: &Settings, f: &mut Figures) {
     match super::bench_scale_tui::drive(session, settings) {
         Ok(t) => {
             f.set("tui_first_frame_s", t.first_frame_s);
+            let parts: serde_json::Map<String, Value> = t
+                .first_frame_parts
+                .iter()
+                .map(|(k, v)| (k.to_string(), Value::from(*v)))
+                .collect();
+            f.set("tui_first_frame_parts", parts);
+            f.set("tui_slowest_key", &t.slowest_key);
             f.set("frame_ms_p99", p99(&t.frame_ms));
             f.set("key_ms_p99", p99(&t.key_ms));
             f.set("tui_keys", t.key_ms.len());

@@ -27,8 +27,14 @@ const HEIGHT: u16 = 40;
 /// What the headless UI measured.
 pub struct TuiTimes {
     pub first_frame_s: f64,
+    /// The first frame's parts, seconds: the store's records, the report
+    /// (saved or analysed), the UI's view (with its per-person maps and
+    /// indexes), the first draw.
+    pub first_frame_parts: [(&'static str, f64); 4],
     pub frame_ms: Vec<f64>,
     pub key_ms: Vec<f64>,
+    /// The key whose handling and frame took longest, and its milliseconds.
+    pub slowest_key: (String, f64),
 }
 
 /// The keys pressed, in order: down through People, to its end and back,
@@ -72,12 +78,16 @@ fn frame(terminal: &mut Terminal<TestBackend>, app: &App, encoded: &EncodedCache
 /// the photo files are absent), builds the view, draws, then presses keys.
 pub fn drive(session: &Session, settings: &Settings) -> Result<TuiTimes> {
     let start = Instant::now();
+    let mut lap = Lap(Instant::now());
     let store = session.store(false)?;
     let (records, state) = store.snapshot()?;
     let (records, _inbox) = session.split_inbox(records);
+    let records_s = lap.next();
     let (report, _) = session.review_store(&store, records.clone(), state, settings.clone());
+    let report_s = lap.next();
     let view = view_of_report(&session.workspace().dataset, &records, report);
     drop(records);
+    let view_s = lap.next();
     let mut app = App::new(DatasetView::default(), Keymap::default(), true);
     update(&mut app, Msg::Resize(WIDTH, HEIGHT));
     update(&mut app, Msg::Data(view));
@@ -87,17 +97,42 @@ pub fn drive(session: &Session, settings: &Settings) -> Result<TuiTimes> {
     let encoded = EncodedCache::default();
     let mut frame_ms = vec![frame(&mut terminal, &app, &encoded)?];
     let first_frame_s = start.elapsed().as_secs_f64();
+    let draw_s = lap.next();
     let mut key_ms = Vec::new();
+    let mut slowest_key = (String::new(), 0.0);
     for key in script() {
         let pressed = Instant::now();
         // Navigation only: no effect (an edit) comes back to carry out.
         let _effects = update(&mut app, Msg::Key(key));
         frame_ms.push(frame(&mut terminal, &app, &encoded)?);
-        key_ms.push(ms(pressed.elapsed()));
+        let took = ms(pressed.elapsed());
+        if took > slowest_key.1 {
+            slowest_key = (format!("{key:?} on {}", app.screen.title()), took);
+        }
+        key_ms.push(took);
     }
     Ok(TuiTimes {
         first_frame_s,
+        first_frame_parts: [
+            ("records_s", records_s),
+            ("report_s", report_s),
+            ("view_s", view_s),
+            ("draw_s", draw_s),
+        ],
         frame_ms,
         key_ms,
+        slowest_key,
     })
+}
+
+/// Seconds between successive calls.
+struct Lap(Instant);
+
+impl Lap {
+    fn next(&mut self) -> f64 {
+        let now = Instant::now();
+        let seconds = now.duration_since(self.0).as_secs_f64();
+        self.0 = now;
+        seconds
+    }
 }
