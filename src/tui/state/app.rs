@@ -5,6 +5,7 @@
 
 use super::graphics::{Graphics, Setting};
 use super::keys::Keymap;
+use super::lookups::PeopleSlot;
 use super::model::{ClusterRow, DatasetView, DuplicateRow, PersonRow, PhotoRow, Progress};
 use super::thumb_cache::ThumbCache;
 use std::path::{Path, PathBuf};
@@ -153,18 +154,14 @@ impl App {
         }
     }
 
-    /// People as listed: filtered by the search, in the chosen order
-    /// (worked out once per search and sort, not on every frame).
+    /// People as listed: filtered by the search, in the chosen order. The
+    /// sorted list is made once per sort and a search filters it, so a key
+    /// typed into the search never sorts.
     pub fn people(&self) -> People<'_> {
         let rows = &self.data.persons;
-        let key = format!("{:?}\n{}", self.sort, self.search);
-        let order = self.data.people_order(&key, || {
-            let query = self.search.to_lowercase();
-            let mut order: Vec<usize> = (0..rows.len())
-                .filter(|&i| {
-                    query.is_empty() || fuzzy_score(self.data.lower_name(i), &query).is_some()
-                })
-                .collect();
+        let sort = format!("{:?}", self.sort);
+        let sorted = self.data.people_order(PeopleSlot::Sorted, &sort, || {
+            let mut order: Vec<usize> = (0..rows.len()).collect();
             let by = |i: &usize| &rows[*i];
             match self.sort {
                 // Most work first: flagged photos, then the person's own flags.
@@ -181,6 +178,21 @@ impl App {
                 }),
             }
             order
+        });
+        if self.search.is_empty() {
+            return People {
+                order: sorted,
+                rows,
+            };
+        }
+        let query = self.search.to_lowercase();
+        let key = format!("{sort}\n{query}");
+        let order = self.data.people_order(PeopleSlot::Searched, &key, || {
+            sorted
+                .iter()
+                .copied()
+                .filter(|&i| fuzzy_score(self.data.lower_name(i), &query).is_some())
+                .collect()
         });
         People { order, rows }
     }

@@ -22,8 +22,8 @@ pub struct Lookups(Box<Inner>);
 #[derive(Debug, Default)]
 struct Inner {
     index: OnceLock<Index>,
-    /// The People list's order for one search and sort: the last asked.
-    people: Mutex<Option<(String, Arc<[usize]>)>>,
+    /// The People list's orders: by slot, the last key asked and its order.
+    people: Mutex<[Option<KeyedOrder>; 2]>,
 }
 
 impl PartialEq for Lookups {
@@ -37,6 +37,9 @@ impl Clone for Lookups {
         Lookups::default()
     }
 }
+
+/// A People order and the key it was made for.
+type KeyedOrder = (String, Arc<[usize]>);
 
 /// One photo as the index sees it.
 pub struct PhotoKey<'a> {
@@ -88,21 +91,40 @@ impl Lookups {
         self.0.index.get_or_init(build)
     }
 
-    /// The People order for `key` (the search and the sort): `make` runs
-    /// only when the key differs from the last asked.
-    pub fn people_order(&self, key: &str, make: impl FnOnce() -> Vec<usize>) -> Arc<[usize]> {
+    /// A People order kept in `slot` (0: the whole list in one sort, 1: a
+    /// search's matches) for `key`: `make` runs only when the key differs
+    /// from the last asked of that slot.
+    pub fn people_order(
+        &self,
+        slot: PeopleSlot,
+        key: &str,
+        make: impl FnOnce() -> Vec<usize>,
+    ) -> Arc<[usize]> {
+        let i = slot as usize;
+        let known = self.0.people.lock().map_or_else(
+            |poisoned| poisoned.into_inner()[i].clone(),
+            |memo| memo[i].clone(),
+        );
+        if let Some((known, order)) = known
+            && known == key
+        {
+            return order;
+        }
+        // Made outside the lock: a search's order is made from the sorted one.
+        let order: Arc<[usize]> = make().into();
         let mut memo = self
             .0
             .people
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        match memo.as_ref() {
-            Some((known, order)) if known == key => Arc::clone(order),
-            _ => {
-                let order: Arc<[usize]> = make().into();
-                *memo = Some((key.to_string(), Arc::clone(&order)));
-                order
-            }
-        }
+        memo[i] = Some((key.to_string(), Arc::clone(&order)));
+        order
     }
+}
+
+/// Which People order a memo slot keeps.
+#[derive(Debug, Clone, Copy)]
+pub enum PeopleSlot {
+    Sorted = 0,
+    Searched = 1,
 }

@@ -1,7 +1,7 @@
 //! What the terminal UI shows, as plain data: built from the library's
 //! records and analysis results by the run loop, never computed in `render`.
 
-use super::lookups::{Index, Lookups, PhotoKey};
+use super::lookups::{Index, Lookups, PeopleSlot, PhotoKey};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -169,10 +169,15 @@ impl DatasetView {
         self.index().lower_names.get(i).map_or("", String::as_str)
     }
 
-    /// The People order (indices into `persons`) for `key`, the search and
-    /// the sort: `make` runs only when the key differs from the last asked.
-    pub fn people_order(&self, key: &str, make: impl FnOnce() -> Vec<usize>) -> Arc<[usize]> {
-        self.lookups.people_order(key, make)
+    /// A People order (indices into `persons`) for `key`: `make` runs only
+    /// when the key differs from the last asked of `slot`.
+    pub fn people_order(
+        &self,
+        slot: PeopleSlot,
+        key: &str,
+        make: impl FnOnce() -> Vec<usize>,
+    ) -> Arc<[usize]> {
+        self.lookups.people_order(slot, key, make)
     }
 }
 
