@@ -4,7 +4,8 @@
 use super::keys::sample_key;
 use crate::pipeline::{Face, main_face_index};
 use crate::records::{PhotoRecord, PhotoStatus};
-use std::collections::BTreeMap;
+use rayon::prelude::*;
+use std::collections::HashMap;
 
 /// The face that stands for a photo: its only face, or with several the one
 /// facenet's alignment would keep ([`main_face_index`]). None for photos
@@ -59,23 +60,36 @@ impl Samples {
         items: impl IntoIterator<Item = (usize, &'a str, &'a [f32])>,
         min_images: usize,
     ) -> Samples {
-        let mut items: Vec<_> = items.into_iter().collect();
-        items.sort_by_cached_key(|(_, person, e)| (sample_key(e), *person));
-        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        let items: Vec<_> = items.into_iter().collect();
+        let keys = items
+            .par_iter()
+            .map(|(_, _, e)| sample_key(e))
+            .collect::<Vec<u64>>();
+        let mut order: Vec<usize> = (0..items.len()).collect();
+        order.par_sort_unstable_by_key(|&i| (keys[i], items[i].1, i));
+        let mut counts: HashMap<&str, usize> = HashMap::new();
         for (_, person, _) in &items {
             *counts.entry(person).or_default() += 1;
         }
-        let classes: Vec<String> = counts
+        let mut classes: Vec<String> = counts
             .iter()
             .filter(|(_, n)| **n >= min_images.max(1))
             .map(|(p, _)| p.to_string())
             .collect();
+        classes.sort_unstable();
         let mut out = Samples {
             classes,
             ..Samples::default()
         };
-        for (origin, person, embedding) in items {
-            if let Ok(label) = out.classes.binary_search_by(|c| c.as_str().cmp(person)) {
+        let index: HashMap<&str, usize> = out
+            .classes
+            .iter()
+            .enumerate()
+            .map(|(k, c)| (c.as_str(), k))
+            .collect();
+        for i in order {
+            let (origin, person, embedding) = items[i];
+            if let Some(&label) = index.get(person) {
                 out.embeddings.push(embedding.to_vec());
                 out.labels.push(label);
                 out.origin.push(origin);

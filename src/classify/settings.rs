@@ -3,6 +3,9 @@
 
 use super::model_file::KernelKind;
 
+/// The default of [`TrainSettings::linear_above`]. PLACEHOLDER
+pub const LINEAR_ABOVE: usize = 50_000;
+
 #[derive(Debug, Clone)]
 pub struct TrainSettings {
     pub kernel: KernelKind,
@@ -13,6 +16,10 @@ pub struct TrainSettings {
     pub folds: usize,
     /// Parallel fits; default one per core.
     pub threads: usize,
+    /// Past this many training photos every person gets the linear model
+    /// of `linear` (dual coordinate descent against their nearest persons'
+    /// photos and a fixed background) instead of the exact kernel SVM.
+    pub linear_above: usize,
 }
 
 impl Default for TrainSettings {
@@ -24,6 +31,7 @@ impl Default for TrainSettings {
             threads: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(1),
+            linear_above: LINEAR_ABOVE,
         }
     }
 }
