@@ -54,9 +54,9 @@ pub fn solve(x: &[Vec<f32>], rows: &[usize], y: &[f64], c: f64, warm: Option<&[f
     let diag = 0.5 / c;
     let mut alpha: Vec<f64> = warm.map_or_else(|| vec![0.0; n], |w| w.to_vec());
     let mut w = vec![0.0; dim + 1];
-    for i in 0..n {
-        if alpha[i] > 0.0 {
-            axpy(&mut w, y[i] * alpha[i], &x[rows[i]]);
+    for ((&a, &yi), &r) in alpha.iter().zip(y).zip(rows) {
+        if a > 0.0 {
+            axpy(&mut w, yi * a, &x[r]);
         }
     }
     let qd: Vec<f64> = rows

@@ -19,6 +19,7 @@ use super::linear;
 use super::model_file::{Decision, KernelKind};
 use super::platt::Sigmoid;
 use super::samples::Samples;
+use super::fit_bits::Bits;
 use super::summary::{ClassEval, Photos, Tally};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -118,13 +119,12 @@ impl FitInputs {
     }
 
     /// The key of the linear fits of a person whose photos are `positives`
-    /// and whose problem holds the photos `rows` ([`linear`]).
-    pub fn key_within(&self, positives: &[usize], rows: &[usize]) -> String {
+    /// and whose problem's rows have the digest `problem` ([`linear`]).
+    pub fn key_within(&self, positives: &[usize], problem: &[u8; 32]) -> String {
         let mut h = blake3::Hasher::new();
         h.update(b"linear-dcd");
         h.update(self.key(positives).as_bytes());
-        let bytes: Vec<u8> = rows.iter().flat_map(|&r| (r as u64).to_le_bytes()).collect();
-        h.update(&bytes);
+        h.update(problem);
         h.finalize().to_hex().to_string()
     }
 
@@ -210,7 +210,7 @@ impl FitCache {
     /// person's photos held out, as [`eval::test_count`] rounds it, a photo
     /// held out before staying held out (and one trained on, trained on).
     pub fn held_out(&mut self, samples: &Samples, fraction: f64) -> (Vec<usize>, Vec<usize>) {
-        let keys = keys::sample_keys(&samples.embeddings);
+        let keys = samples.keys();
         let quota = |n: usize| {
             let test = eval::test_count(n, fraction);
             vec![(n - test) as f64, test as f64]
@@ -380,61 +380,6 @@ struct Entry {
     folds: Vec<Option<Bits>>,
     /// The sigmoid's a and b.
     platt: Option<[u64; 2]>,
-}
-
-/// A [`Decision`] with every float as its bits, so that it reloads exactly.
-#[derive(Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-enum Bits {
-    Linear {
-        w: Vec<u32>,
-        b: u64,
-    },
-    Kernel {
-        support: Vec<Vec<u32>>,
-        coef: Vec<u64>,
-        b: u64,
-    },
-}
-
-fn bits32(v: &[f32]) -> Vec<u32> {
-    v.iter().map(|f| f.to_bits()).collect()
-}
-
-fn floats32(v: Vec<u32>) -> Vec<f32> {
-    v.into_iter().map(f32::from_bits).collect()
-}
-
-impl From<&Decision> for Bits {
-    fn from(d: &Decision) -> Bits {
-        match d {
-            Decision::Linear { w, b } => Bits::Linear {
-                w: bits32(w),
-                b: b.to_bits(),
-            },
-            Decision::Kernel { support, coef, b } => Bits::Kernel {
-                support: support.iter().map(|s| bits32(s)).collect(),
-                coef: coef.iter().map(|c| c.to_bits()).collect(),
-                b: b.to_bits(),
-            },
-        }
-    }
-}
-
-impl From<Bits> for Decision {
-    fn from(bits: Bits) -> Decision {
-        match bits {
-            Bits::Linear { w, b } => Decision::Linear {
-                w: floats32(w),
-                b: f64::from_bits(b),
-            },
-            Bits::Kernel { support, coef, b } => Decision::Kernel {
-                support: support.into_iter().map(floats32).collect(),
-                coef: coef.into_iter().map(f64::from_bits).collect(),
-                b: f64::from_bits(b),
-            },
-        }
-    }
 }
 
 #[cfg(test)]

@@ -51,7 +51,7 @@ impl<'a> Fitter<'a> {
     pub fn key(&self, inputs: &FitInputs, k: usize, positives: &[usize]) -> String {
         match self {
             Fitter::Kernel(_) => inputs.key(positives),
-            Fitter::Linear(f) => inputs.key_within(f.positives(k), &f.rows(k)),
+            Fitter::Linear(f) => inputs.key_within(positives, &f.problem(k)),
         }
     }
 

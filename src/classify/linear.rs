@@ -33,8 +33,9 @@ pub struct LinearFitter<'a> {
     c: f64,
     folds: usize,
     fold_of: Vec<usize>,
-    /// Each person's rows.
+    /// Each person's rows, and a digest of them.
     by_class: Vec<Vec<usize>>,
+    digests: Vec<[u8; 32]>,
     neighbours: Vec<Vec<u32>>,
     stop: &'a AtomicBool,
 }
@@ -52,19 +53,37 @@ impl<'a> LinearFitter<'a> {
         for (r, &l) in samples.labels.iter().enumerate() {
             by_class[l].push(r);
         }
+        let digests = by_class
+            .par_iter()
+            .map(|rows: &Vec<usize>| {
+                let bytes: Vec<u8> = rows.iter().flat_map(|&r| (r as u64).to_le_bytes()).collect();
+                *blake3::hash(&bytes).as_bytes()
+            })
+            .collect();
         LinearFitter {
             samples,
             c,
             folds,
             fold_of,
             by_class,
+            digests,
             neighbours,
             stop,
         }
     }
 
-    pub fn positives(&self, k: usize) -> &[usize] {
-        &self.by_class[k]
+    /// A digest of which rows person `k`'s problem holds and which are
+    /// theirs ([`LinearFitter::rows`] follows from it): the background's
+    /// size, their photos and each neighbour's, in order.
+    pub fn problem(&self, k: usize) -> [u8; 32] {
+        let mut h = blake3::Hasher::new();
+        h.update(&(BACKGROUND.min(self.samples.len()) as u64).to_le_bytes());
+        h.update(&self.digests[k]);
+        for &j in &self.neighbours[k] {
+            h.update(&j.to_le_bytes());
+            h.update(&self.digests[j as usize]);
+        }
+        *h.finalize().as_bytes()
     }
 
     /// The rows of person `k`'s problem, sorted.

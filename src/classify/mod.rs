@@ -31,6 +31,7 @@ mod class_fit;
 mod dcd;
 mod error;
 pub mod eval;
+mod fit_bits;
 pub mod fit_cache;
 mod fitter;
 mod keys;

@@ -39,6 +39,9 @@ pub struct Samples {
     /// For each sample, the index of the record it came from (or the
     /// caller's own index when built with [`Samples::from_labelled`]).
     pub origin: Vec<usize>,
+    /// Each sample's [`sample_key`] (empty when built by hand: then
+    /// [`Samples::keys`] computes them).
+    pub keys: Vec<u64>,
 }
 
 impl Samples {
@@ -61,12 +64,6 @@ impl Samples {
         min_images: usize,
     ) -> Samples {
         let items: Vec<_> = items.into_iter().collect();
-        let keys = items
-            .par_iter()
-            .map(|(_, _, e)| sample_key(e))
-            .collect::<Vec<u64>>();
-        let mut order: Vec<usize> = (0..items.len()).collect();
-        order.par_sort_unstable_by_key(|&i| (keys[i], items[i].1, i));
         let mut counts: HashMap<&str, usize> = HashMap::new();
         for (_, person, _) in &items {
             *counts.entry(person).or_default() += 1;
@@ -77,25 +74,40 @@ impl Samples {
             .map(|(p, _)| p.to_string())
             .collect();
         classes.sort_unstable();
-        let mut out = Samples {
-            classes,
-            ..Samples::default()
-        };
-        let index: HashMap<&str, usize> = out
-            .classes
+        let index: HashMap<&str, usize> = classes
             .iter()
             .enumerate()
             .map(|(k, c)| (c.as_str(), k))
             .collect();
-        for i in order {
-            let (origin, person, embedding) = items[i];
-            if let Some(&label) = index.get(person) {
-                out.embeddings.push(embedding.to_vec());
-                out.labels.push(label);
-                out.origin.push(origin);
-            }
+        // Only the photos of persons kept are hashed (a third at 1M faces).
+        let mut kept: Vec<(u64, usize, usize)> = items
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, (_, person, e))| Some((sample_key(e), *index.get(person)?, i)))
+            .collect();
+        kept.par_sort_unstable_by_key(|&(key, label, i)| (key, &classes[label], i));
+        let mut out = Samples {
+            keys: Vec::with_capacity(kept.len()),
+            ..Samples::default()
+        };
+        for (key, label, i) in kept {
+            let (origin, _, embedding) = items[i];
+            out.keys.push(key);
+            out.embeddings.push(embedding.to_vec());
+            out.labels.push(label);
+            out.origin.push(origin);
         }
+        out.classes = classes;
         out
+    }
+
+    /// Each sample's [`sample_key`].
+    pub fn keys(&self) -> Vec<u64> {
+        if self.keys.len() == self.len() {
+            self.keys.clone()
+        } else {
+            super::keys::sample_keys(&self.embeddings)
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -113,6 +125,10 @@ impl Samples {
             embeddings: rows.iter().map(|&r| self.embeddings[r].clone()).collect(),
             labels: rows.iter().map(|&r| self.labels[r]).collect(),
             origin: rows.iter().map(|&r| self.origin[r]).collect(),
+            keys: match self.keys.len() == self.len() {
+                true => rows.iter().map(|&r| self.keys[r]).collect(),
+                false => Vec::new(),
+            },
         }
     }
 }

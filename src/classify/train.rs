@@ -11,7 +11,6 @@ use super::error::ClassifyError;
 use super::eval;
 use super::fit_cache::{ClassFits, FitCache, FitInputs};
 use super::summary::{ClassEval, Photos};
-use super::keys::sample_keys;
 use super::model_file::{ClassModel, Model};
 use super::platt::{self, Sigmoid};
 use super::prediction::normalise;
@@ -87,7 +86,7 @@ pub fn train_cached(
     if present < 2 || present != n_classes {
         return Err(ClassifyError::TooFewClasses(present));
     }
-    let keys = crate::par::with_threads(settings.threads, || sample_keys(&samples.embeddings));
+    let keys = crate::par::with_threads(settings.threads, || samples.keys());
     let fold_of = cache.folds(&keys, &samples.labels, settings.folds.max(2));
     let inputs = FitInputs::new(&samples.embeddings, &fold_of, settings.kernel, settings.c);
     let fitter = Fitter::new(samples, settings, fold_of.clone(), &inputs, cache, stop);
