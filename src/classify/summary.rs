@@ -37,7 +37,14 @@ impl ClassEval {
             Decision::Linear { w, b } => f64::from(dot_fast(w, x)) + b,
             d => d.value(kernel, x),
         };
-        Some(self.sigmoid.probability(value))
+        // Below e⁻⁴⁰ (4·10⁻¹⁸) a probability counts as 0: it could not move
+        // a sum kept to 2⁻⁵², and nearly every pair of a photo and a far
+        // person is spared its exponential.
+        let z = self.sigmoid.a * value + self.sigmoid.b;
+        Some(match z > 40.0 {
+            true => 0.0,
+            false => self.sigmoid.probability(value),
+        })
     }
 }
 
@@ -58,7 +65,8 @@ fn empty() -> Tally {
 }
 
 fn fixed(p: f64) -> u128 {
-    (p * SCALE).round() as u128
+    // Through u64 (2⁵² fits): a float to u128 is a slow library call.
+    u128::from((p * SCALE).round() as u64)
 }
 
 /// One photo's out-of-sample probabilities, summarised.

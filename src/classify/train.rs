@@ -80,9 +80,9 @@ pub fn train_cached(
 ) -> Result<Trained, ClassifyError> {
     let start = Instant::now();
     let n_classes = samples.classes.len();
-    let present = (0..n_classes)
-        .filter(|k| samples.labels.contains(k))
-        .count();
+    let mut seen = vec![false; n_classes];
+    samples.labels.iter().for_each(|&l| seen[l] = true);
+    let present = seen.iter().filter(|s| **s).count();
     if present < 2 || present != n_classes {
         return Err(ClassifyError::TooFewClasses(present));
     }
