@@ -123,7 +123,9 @@ mod tests {
             })
             .collect();
         let rows: Vec<usize> = (0..40).collect();
-        let y: Vec<f64> = (0..40).map(|i| if i % 2 == 0 { 1.0 } else { -1.0 }).collect();
+        let y: Vec<f64> = (0..40)
+            .map(|i| if i % 2 == 0 { 1.0 } else { -1.0 })
+            .collect();
         let s = solve(&x, &rows, &y, 1.0, None);
         for (i, xi) in x.iter().enumerate() {
             assert!(y[i] * dot(&s.w, xi) > 0.0, "photo {i}");

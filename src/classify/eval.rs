@@ -140,7 +140,11 @@ pub fn calibrate_threshold(raw: &[Option<Vec<f64>>], labels: &[usize]) -> f64 {
 /// (`own`: None when its fold had no model of its person, which leaves the
 /// photo out). `normalise` divides by the sum when it passes 1, so the
 /// best person and the normalised values follow from the tally alone.
-pub fn from_tallies(own: &[Option<f64>], tallies: &[Tally], labels: &[usize]) -> (Option<f64>, f64) {
+pub fn from_tallies(
+    own: &[Option<f64>],
+    tallies: &[Tally],
+    labels: &[usize],
+) -> (Option<f64>, f64) {
     let scale = |p: f64, total: f64| if total > 1.0 { p / total } else { p };
     let (mut known, mut stranger) = (Vec::new(), Vec::new());
     let mut judged = 0usize;

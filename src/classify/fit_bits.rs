@@ -59,4 +59,3 @@ impl From<Bits> for Decision {
         }
     }
 }
-

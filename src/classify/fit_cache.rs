@@ -14,12 +14,12 @@
 
 use super::error::ClassifyError;
 use super::eval;
+use super::fit_bits::Bits;
 use super::keys::{self, Sticky};
 use super::linear;
 use super::model_file::{Decision, KernelKind};
 use super::platt::Sigmoid;
 use super::samples::Samples;
-use super::fit_bits::Bits;
 use super::summary::{ClassEval, Photos, Tally};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};

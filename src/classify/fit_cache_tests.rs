@@ -133,7 +133,11 @@ fn the_linear_model_after_moves_equals_a_full_refit() {
     )
     .expect("trains");
     assert!(
-        trained.model.classes.iter().all(|c| matches!(c.decision, Decision::Linear { .. })),
+        trained
+            .model
+            .classes
+            .iter()
+            .all(|c| matches!(c.decision, Decision::Linear { .. })),
         "the linear model was used"
     );
     move_equals_full_refit(0);

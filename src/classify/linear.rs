@@ -56,7 +56,10 @@ impl<'a> LinearFitter<'a> {
         let digests = by_class
             .par_iter()
             .map(|rows: &Vec<usize>| {
-                let bytes: Vec<u8> = rows.iter().flat_map(|&r| (r as u64).to_le_bytes()).collect();
+                let bytes: Vec<u8> = rows
+                    .iter()
+                    .flat_map(|&r| (r as u64).to_le_bytes())
+                    .collect();
                 *blake3::hash(&bytes).as_bytes()
             })
             .collect();
@@ -155,7 +158,10 @@ pub fn centroids(samples: &Samples) -> Vec<Vec<f32>> {
     let dim = samples.embeddings.first().map_or(0, Vec::len);
     let mut sums = vec![vec![0.0f64; dim]; samples.classes.len()];
     for (x, &l) in samples.embeddings.iter().zip(&samples.labels) {
-        sums[l].iter_mut().zip(x).for_each(|(s, v)| *s += f64::from(*v));
+        sums[l]
+            .iter_mut()
+            .zip(x)
+            .for_each(|(s, v)| *s += f64::from(*v));
     }
     sums.into_iter()
         .map(|s| {
@@ -182,7 +188,10 @@ pub fn nearest(centroids: &[Vec<f32>], k: usize) -> Vec<(f64, u32)> {
         if best.len() == NEIGHBOURS && !before(e, best[NEIGHBOURS - 1]) {
             continue;
         }
-        let at = best.iter().position(|&b| before(e, b)).unwrap_or(best.len());
+        let at = best
+            .iter()
+            .position(|&b| before(e, b))
+            .unwrap_or(best.len());
         best.insert(at, e);
         best.truncate(NEIGHBOURS);
     }
@@ -214,7 +223,10 @@ pub fn update_nearest(lists: &mut [Vec<(f64, u32)>], old: &[Vec<f32>], new: &[Ve
         for &j in &moved {
             let e = (dot_to_f64(&new[k], &new[j]), j as u32);
             if floor.is_some_and(|f| before(e, f)) {
-                let at = list.iter().position(|&b| before(e, b)).unwrap_or(list.len());
+                let at = list
+                    .iter()
+                    .position(|&b| before(e, b))
+                    .unwrap_or(list.len());
                 list.insert(at, e);
             }
         }
@@ -245,7 +257,10 @@ mod tests {
                 items.push((k, format!("p{k:03}"), crate::vector::normalized(&v)));
             }
         }
-        Samples::from_labelled(items.iter().map(|(i, p, v)| (*i, p.as_str(), v.as_slice())), 2)
+        Samples::from_labelled(
+            items.iter().map(|(i, p, v)| (*i, p.as_str(), v.as_slice())),
+            2,
+        )
     }
 
     #[test]
@@ -262,7 +277,11 @@ mod tests {
             .expect("trains");
         let result = eval::evaluate(&trained.model, &samples, &test_rows);
         assert_eq!(result.accuracy, Some(1.0), "{:?}", result.confused);
-        assert!(result.unknown_rate.is_some_and(|u| u < 0.1), "{:?}", result.unknown_rate);
+        assert!(
+            result.unknown_rate.is_some_and(|u| u < 0.1),
+            "{:?}",
+            result.unknown_rate
+        );
     }
 
     #[test]

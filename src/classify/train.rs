@@ -6,16 +6,16 @@
 //! inputs are unchanged since a previous run takes them from a
 //! [`FitCache`] instead.
 
-use super::fitter::Fitter;
 use super::error::ClassifyError;
 use super::eval;
 use super::fit_cache::{ClassFits, FitCache, FitInputs};
-use super::summary::{ClassEval, Photos};
+use super::fitter::Fitter;
 use super::model_file::{ClassModel, Model};
 use super::platt::{self, Sigmoid};
 use super::prediction::normalise;
 use super::samples::Samples;
 pub use super::settings::TrainSettings;
+use super::summary::{ClassEval, Photos};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;

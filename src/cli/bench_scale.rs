@@ -152,7 +152,8 @@ fn measure_all(args: &ScaleArgs, dir: &std::path::Path, f: &mut Figures) -> Resu
     if args.real {
         f.set("shape", args.shape.display().to_string());
         f.set("photo_files", "absent");
-        f.notes.push("the classifier learned the shape dump's own photos (--real)".into());
+        f.notes
+            .push("the classifier learned the shape dump's own photos (--real)".into());
         let dump = facecurate::records::dump::Dump::read(&args.shape)?;
         return time_classifier(dump.into_records(), args, f);
     }
@@ -180,7 +181,8 @@ fn measure_all(args: &ScaleArgs, dir: &std::path::Path, f: &mut Figures) -> Resu
     f.set("shape_centre_cosine", shape.centre_cosine);
     f.set("synth_centre_cosine", synth.centre_cosine());
     if args.only_classifier {
-        f.notes.push("only the classifier was timed (--only-classifier)".into());
+        f.notes
+            .push("only the classifier was timed (--only-classifier)".into());
         return time_classifier(run::records(&synth), args, f);
     }
     let session = store_stage(&synth, dir, f)?;

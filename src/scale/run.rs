@@ -8,9 +8,7 @@
 use super::synth::Synth;
 use crate::analysis::{Analysis, Change, Report, Settings};
 use crate::classify::eval;
-use crate::classify::{
-    ClassifyError, FitCache, Samples, TrainSettings, train, train_cached,
-};
+use crate::classify::{ClassifyError, FitCache, Samples, TrainSettings, train, train_cached};
 use crate::pipeline::Face;
 use crate::records::{PhotoRecord, PhotoStatus};
 use crate::session::{Session, SessionError};
