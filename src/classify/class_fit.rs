@@ -57,11 +57,6 @@ impl<'a> ClassFitter<'a> {
         }
     }
 
-    /// How many cross-validation folds there are.
-    pub fn folds(&self) -> usize {
-        self.fold_rows.len()
-    }
-
     fn cancelled(&self) -> Result<(), ClassifyError> {
         match self.stop.load(Ordering::Relaxed) {
             true => Err(ClassifyError::Cancelled),

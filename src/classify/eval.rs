@@ -11,6 +11,7 @@
 use super::model_file::Model;
 use super::prediction::normalise;
 use super::samples::Samples;
+use super::summary::Tally;
 use serde::Serialize;
 
 /// How to split photos into training and held-out test photos.
@@ -131,6 +132,38 @@ pub fn calibrate_threshold(raw: &[Option<Vec<f64>>], labels: &[usize]) -> f64 {
         normalise(&mut others);
         stranger.push(others.iter().copied().fold(0.0, f64::max));
     }
+    threshold_between(known, stranger)
+}
+
+/// [`oos_accuracy`] and [`calibrate_threshold`] from each photo's tally of
+/// out-of-sample probabilities ([`Tally`]) and its own person's probability
+/// (`own`: None when its fold had no model of its person, which leaves the
+/// photo out). `normalise` divides by the sum when it passes 1, so the
+/// best person and the normalised values follow from the tally alone.
+pub fn from_tallies(
+    own: &[Option<f64>],
+    tallies: &[Tally],
+    labels: &[usize],
+) -> (Option<f64>, f64) {
+    let scale = |p: f64, total: f64| if total > 1.0 { p / total } else { p };
+    let (mut known, mut stranger) = (Vec::new(), Vec::new());
+    let mut judged = 0usize;
+    for ((own, t), &l) in own.iter().zip(tallies).zip(labels) {
+        let Some(p) = *own else { continue };
+        judged += 1;
+        if t.best().map(|b| b.1 as usize) == Some(l) {
+            known.push(scale(p, t.total()));
+        }
+        let other = t.best_but(l as u32).map_or(0.0, |b| b.0);
+        stranger.push(scale(other, t.total_without(p)).max(0.0));
+    }
+    let accuracy = (judged > 0).then(|| known.len() as f64 / judged as f64);
+    (accuracy, threshold_between(known, stranger))
+}
+
+/// The threshold between the known faces' and the strangers' best
+/// probabilities (see [`calibrate_threshold`]).
+fn threshold_between(mut known: Vec<f64>, mut stranger: Vec<f64>) -> f64 {
     if known.is_empty() || stranger.is_empty() {
         return DEFAULT_THRESHOLD;
     }

@@ -14,10 +14,14 @@
 
 use super::error::ClassifyError;
 use super::eval;
+use super::fit_bits::Bits;
 use super::keys::{self, Sticky};
+use super::linear;
 use super::model_file::{Decision, KernelKind};
 use super::platt::Sigmoid;
 use super::samples::Samples;
+use super::summary::{ClassEval, Photos, Tally};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -54,6 +58,25 @@ pub struct FitCache {
     folds: Sticky,
     /// 1: held out of the evaluation's training photos.
     held_out: Sticky,
+    /// Per-photo tallies of out-of-sample probabilities by the digest of
+    /// the photos and folds they were made on (in memory only: a cache read
+    /// from its file tallies afresh once).
+    tallies: HashMap<[u8; 32], Tallied>,
+    /// The linear fits' nearest persons, by the same digest, with the
+    /// centroids they were found from (in memory only too).
+    nearest: HashMap<[u8; 32], Nearest>,
+    /// The digests used since loading or the last prune.
+    runs_touched: HashSet<[u8; 32]>,
+}
+
+type Nearest = (Vec<Vec<f32>>, Vec<Vec<(f64, u32)>>);
+
+/// Tallies and the persons' parts they were made under.
+#[derive(Debug, Clone)]
+struct Tallied {
+    kernel: KernelKind,
+    classes: Vec<ClassEval>,
+    tallies: Vec<Tally>,
 }
 
 /// What a person's fits depend on, beside which photos are theirs.
@@ -66,20 +89,48 @@ pub struct FitInputs {
 
 impl FitInputs {
     pub fn new(x: &[Vec<f32>], fold_of: &[usize], kernel: KernelKind, c: f64) -> FitInputs {
+        // Blocks of photos digested in parallel, then the digests in order.
+        let blocks: Vec<[u8; 32]> = x
+            .par_chunks(4096)
+            .zip(fold_of.par_chunks(4096))
+            .map(|(xs, folds)| {
+                let mut h = blake3::Hasher::new();
+                let mut bytes = Vec::new();
+                for (v, &fold) in xs.iter().zip(folds) {
+                    bytes.clear();
+                    bytes.extend_from_slice(&(fold as u64).to_le_bytes());
+                    bytes.extend_from_slice(&(v.len() as u64).to_le_bytes());
+                    bytes.extend(v.iter().flat_map(|f| f.to_le_bytes()));
+                    h.update(&bytes);
+                }
+                *h.finalize().as_bytes()
+            })
+            .collect();
         let mut h = blake3::Hasher::new();
         h.update(&(x.len() as u64).to_le_bytes());
-        for (v, &fold) in x.iter().zip(fold_of) {
-            h.update(&(fold as u64).to_le_bytes());
-            h.update(&(v.len() as u64).to_le_bytes());
-            v.iter().for_each(|f| {
-                h.update(&f.to_le_bytes());
-            });
-        }
+        blocks.iter().for_each(|b| {
+            h.update(b);
+        });
         FitInputs {
             data: *h.finalize().as_bytes(),
             kernel,
             c,
         }
+    }
+
+    /// The key of the linear fits of a person whose photos are `positives`
+    /// and whose problem's rows have the digest `problem` ([`linear`]).
+    pub fn key_within(&self, positives: &[usize], problem: &[u8; 32]) -> String {
+        let mut h = blake3::Hasher::new();
+        h.update(b"linear-dcd");
+        h.update(self.key(positives).as_bytes());
+        h.update(problem);
+        h.finalize().to_hex().to_string()
+    }
+
+    /// The digest of the photos and their folds.
+    pub fn data(&self) -> [u8; 32] {
+        self.data
     }
 
     /// The key of the fits whose positives are the samples `positives`.
@@ -110,15 +161,56 @@ impl FitCache {
             .deal(keys, labels, folds, &keys::fold_quota(folds))
     }
 
+    /// Every photo's tally under the persons `classes`: those kept for the
+    /// same photos and folds brought up to date (only the persons whose
+    /// parts changed are redone), else made afresh; kept for the next run.
+    pub fn tallies(&mut self, data: [u8; 32], photos: &Photos, classes: &[ClassEval]) -> &[Tally] {
+        self.runs_touched.insert(data);
+        let fresh = || Tallied {
+            kernel: photos.kernel,
+            classes: classes.to_vec(),
+            tallies: photos.tally_all(classes),
+        };
+        let entry = self.tallies.entry(data).or_insert_with(fresh);
+        let comparable = entry.kernel == photos.kernel
+            && entry.classes.len() == classes.len()
+            && entry.tallies.len() == photos.x.len();
+        if !comparable {
+            *entry = fresh();
+        } else if entry.classes != classes {
+            photos.update(&mut entry.tallies, &entry.classes, classes);
+            entry.classes = classes.to_vec();
+        }
+        &entry.tallies
+    }
+
+    /// Each person's nearest persons by `centroids` ([`linear::nearest`]),
+    /// brought up to date from those kept for the same digest.
+    pub fn nearest(&mut self, data: [u8; 32], centroids: Vec<Vec<f32>>) -> Vec<Vec<u32>> {
+        self.runs_touched.insert(data);
+        let (old, lists) = match self.nearest.remove(&data) {
+            Some((old, mut lists)) if old.len() == centroids.len() => {
+                linear::update_nearest(&mut lists, &old, &centroids);
+                (centroids, lists)
+            }
+            _ => {
+                let lists = linear::all_nearest(&centroids);
+                (centroids, lists)
+            }
+        };
+        let out = lists
+            .iter()
+            .map(|l| l.iter().map(|e| e.1).collect())
+            .collect();
+        self.nearest.insert(data, (old, lists));
+        out
+    }
+
     /// The evaluation's (training rows, held-out rows): `fraction` of each
     /// person's photos held out, as [`eval::test_count`] rounds it, a photo
     /// held out before staying held out (and one trained on, trained on).
     pub fn held_out(&mut self, samples: &Samples, fraction: f64) -> (Vec<usize>, Vec<usize>) {
-        let keys: Vec<u64> = samples
-            .embeddings
-            .iter()
-            .map(|e| keys::sample_key(e))
-            .collect();
+        let keys = samples.keys();
         let quota = |n: usize| {
             let test = eval::test_count(n, fraction);
             vec![(n - test) as f64, test as f64]
@@ -160,15 +252,21 @@ impl FitCache {
     pub fn prune(&mut self) {
         let touched = std::mem::take(&mut self.touched);
         self.entries.retain(|k, _| touched.contains(k));
+        let touched = std::mem::take(&mut self.runs_touched);
+        self.tallies.retain(|k, _| touched.contains(k));
+        self.nearest.retain(|k, _| touched.contains(k));
         self.folds.prune();
         self.held_out.prune();
     }
 
-    /// Drops every fit but keeps the photos' folds: the next run refits
+    /// Drops every fit (and tally) but keeps the photos' folds: the next run refits
     /// everybody on the same folds (what a cached run must equal).
     pub fn forget_fits(&mut self) {
         self.entries.clear();
         self.touched.clear();
+        self.tallies.clear();
+        self.nearest.clear();
+        self.runs_touched.clear();
     }
 
     pub fn len(&self) -> usize {
@@ -226,6 +324,7 @@ impl FitCache {
             touched: HashSet::new(),
             folds: Sticky::from_pairs(doc.fold_count, &doc.folds),
             held_out: Sticky::from_pairs(2, &doc.held_out),
+            ..FitCache::default()
         })
     }
 
@@ -281,61 +380,6 @@ struct Entry {
     folds: Vec<Option<Bits>>,
     /// The sigmoid's a and b.
     platt: Option<[u64; 2]>,
-}
-
-/// A [`Decision`] with every float as its bits, so that it reloads exactly.
-#[derive(Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-enum Bits {
-    Linear {
-        w: Vec<u32>,
-        b: u64,
-    },
-    Kernel {
-        support: Vec<Vec<u32>>,
-        coef: Vec<u64>,
-        b: u64,
-    },
-}
-
-fn bits32(v: &[f32]) -> Vec<u32> {
-    v.iter().map(|f| f.to_bits()).collect()
-}
-
-fn floats32(v: Vec<u32>) -> Vec<f32> {
-    v.into_iter().map(f32::from_bits).collect()
-}
-
-impl From<&Decision> for Bits {
-    fn from(d: &Decision) -> Bits {
-        match d {
-            Decision::Linear { w, b } => Bits::Linear {
-                w: bits32(w),
-                b: b.to_bits(),
-            },
-            Decision::Kernel { support, coef, b } => Bits::Kernel {
-                support: support.iter().map(|s| bits32(s)).collect(),
-                coef: coef.iter().map(|c| c.to_bits()).collect(),
-                b: b.to_bits(),
-            },
-        }
-    }
-}
-
-impl From<Bits> for Decision {
-    fn from(bits: Bits) -> Decision {
-        match bits {
-            Bits::Linear { w, b } => Decision::Linear {
-                w: floats32(w),
-                b: f64::from_bits(b),
-            },
-            Bits::Kernel { support, coef, b } => Decision::Kernel {
-                support: support.into_iter().map(floats32).collect(),
-                coef: coef.into_iter().map(f64::from_bits).collect(),
-                b: f64::from_bits(b),
-            },
-        }
-    }
 }
 
 #[cfg(test)]

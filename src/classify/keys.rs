@@ -16,14 +16,25 @@ use std::collections::{HashMap, HashSet};
 
 /// A photo's key: a hash of its embedding's bytes.
 pub fn sample_key(embedding: &[f32]) -> u64 {
+    // Through a buffer: the same digest as one update per float, faster.
     let mut hasher = blake3::Hasher::new();
-    for v in embedding {
-        hasher.update(&v.to_le_bytes());
+    let mut buffer = [0u8; 512];
+    for chunk in embedding.chunks(128) {
+        for (b, v) in buffer.chunks_exact_mut(4).zip(chunk) {
+            b.copy_from_slice(&v.to_le_bytes());
+        }
+        hasher.update(&buffer[..chunk.len() * 4]);
     }
     let bytes = hasher.finalize();
     let mut first = [0u8; 8];
     first.copy_from_slice(&bytes.as_bytes()[..8]);
     u64::from_le_bytes(first)
+}
+
+/// Every embedding's [`sample_key`], in parallel.
+pub fn sample_keys(embeddings: &[Vec<f32>]) -> Vec<u64> {
+    use rayon::prelude::*;
+    embeddings.par_iter().map(|e| sample_key(e)).collect()
 }
 
 /// Deals photos (`keys`, of persons `labels`) to `groups` groups: a photo

@@ -15,16 +15,27 @@
 //! own from run to run, so after a label change only the persons it touches
 //! are fitted again; the others' fits come from `fit_cache`, keyed by a
 //! digest of their exact inputs, and are the very fits a full refit on the
-//! same folds would give.
+//! same folds would give. What cross-validation says about each photo
+//! (its own person's probability, the best two and their sum, for the
+//! accuracy and the unknown threshold) is tallied per photo (`summary`) and
+//! brought up to date for the persons whose fits changed, so a retrain
+//! after a move costs what the move touched, not persons × photos.
+//! Past `TrainSettings::linear_above` photos each person gets a linear
+//! model by dual coordinate descent (`dcd`) fitted against the photos of
+//! their nearest persons and a fixed background (`linear`) instead.
 //! The classifier works on plain data (labels and embeddings, or
 //! [`PhotoRecord`]s) and knows nothing of where they are stored.
 
 mod binary;
 mod class_fit;
+mod dcd;
 mod error;
 pub mod eval;
+mod fit_bits;
 pub mod fit_cache;
+mod fitter;
 mod keys;
+mod linear;
 mod linfa_fit;
 pub mod model_file;
 mod oos;
@@ -34,6 +45,7 @@ pub mod retrain;
 mod samples;
 mod screen;
 mod settings;
+mod summary;
 mod svm;
 mod train;
 

@@ -136,10 +136,12 @@ pub fn out_of_sample_probabilities(
     let trained = train(&samples, &settings.train, "", stop)?;
     let mut photos = vec![None; records.len()];
     for (i, &origin) in samples.origin.iter().enumerate() {
-        photos[origin] = trained.oos_probabilities(i).map(|probabilities| OosPhoto {
-            label: samples.labels[i],
-            probabilities,
-        });
+        photos[origin] = trained
+            .oos_probabilities(&samples, i)
+            .map(|probabilities| OosPhoto {
+                label: samples.labels[i],
+                probabilities,
+            });
     }
     Ok(OutOfSample {
         classes: samples.classes,

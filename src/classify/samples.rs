@@ -4,7 +4,8 @@
 use super::keys::sample_key;
 use crate::pipeline::{Face, main_face_index};
 use crate::records::{PhotoRecord, PhotoStatus};
-use std::collections::BTreeMap;
+use rayon::prelude::*;
+use std::collections::HashMap;
 
 /// The face that stands for a photo: its only face, or with several the one
 /// facenet's alignment would keep ([`main_face_index`]). None for photos
@@ -38,6 +39,9 @@ pub struct Samples {
     /// For each sample, the index of the record it came from (or the
     /// caller's own index when built with [`Samples::from_labelled`]).
     pub origin: Vec<usize>,
+    /// Each sample's [`sample_key`] (empty when built by hand: then
+    /// [`Samples::keys`] computes them).
+    pub keys: Vec<u64>,
 }
 
 impl Samples {
@@ -59,29 +63,51 @@ impl Samples {
         items: impl IntoIterator<Item = (usize, &'a str, &'a [f32])>,
         min_images: usize,
     ) -> Samples {
-        let mut items: Vec<_> = items.into_iter().collect();
-        items.sort_by_cached_key(|(_, person, e)| (sample_key(e), *person));
-        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        let items: Vec<_> = items.into_iter().collect();
+        let mut counts: HashMap<&str, usize> = HashMap::new();
         for (_, person, _) in &items {
             *counts.entry(person).or_default() += 1;
         }
-        let classes: Vec<String> = counts
+        let mut classes: Vec<String> = counts
             .iter()
             .filter(|(_, n)| **n >= min_images.max(1))
             .map(|(p, _)| p.to_string())
             .collect();
+        classes.sort_unstable();
+        let index: HashMap<&str, usize> = classes
+            .iter()
+            .enumerate()
+            .map(|(k, c)| (c.as_str(), k))
+            .collect();
+        // Only the photos of persons kept are hashed (a third at 1M faces).
+        let mut kept: Vec<(u64, usize, usize)> = items
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, (_, person, e))| Some((sample_key(e), *index.get(person)?, i)))
+            .collect();
+        kept.par_sort_unstable_by_key(|&(key, label, i)| (key, &classes[label], i));
         let mut out = Samples {
-            classes,
+            keys: Vec::with_capacity(kept.len()),
             ..Samples::default()
         };
-        for (origin, person, embedding) in items {
-            if let Ok(label) = out.classes.binary_search_by(|c| c.as_str().cmp(person)) {
-                out.embeddings.push(embedding.to_vec());
-                out.labels.push(label);
-                out.origin.push(origin);
-            }
+        for (key, label, i) in kept {
+            let (origin, _, embedding) = items[i];
+            out.keys.push(key);
+            out.embeddings.push(embedding.to_vec());
+            out.labels.push(label);
+            out.origin.push(origin);
         }
+        out.classes = classes;
         out
+    }
+
+    /// Each sample's [`sample_key`].
+    pub fn keys(&self) -> Vec<u64> {
+        if self.keys.len() == self.len() {
+            self.keys.clone()
+        } else {
+            super::keys::sample_keys(&self.embeddings)
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -99,6 +125,10 @@ impl Samples {
             embeddings: rows.iter().map(|&r| self.embeddings[r].clone()).collect(),
             labels: rows.iter().map(|&r| self.labels[r]).collect(),
             origin: rows.iter().map(|&r| self.origin[r]).collect(),
+            keys: match self.keys.len() == self.len() {
+                true => rows.iter().map(|&r| self.keys[r]).collect(),
+                false => Vec::new(),
+            },
         }
     }
 }

@@ -6,16 +6,16 @@
 //! inputs are unchanged since a previous run takes them from a
 //! [`FitCache`] instead.
 
-use super::class_fit::ClassFitter;
 use super::error::ClassifyError;
 use super::eval;
 use super::fit_cache::{ClassFits, FitCache, FitInputs};
-use super::keys::sample_key;
-use super::model_file::{ClassModel, Decision, Model};
+use super::fitter::Fitter;
+use super::model_file::{ClassModel, Model};
 use super::platt::{self, Sigmoid};
 use super::prediction::normalise;
 use super::samples::Samples;
 pub use super::settings::TrainSettings;
+use super::summary::{ClassEval, Photos};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -24,10 +24,10 @@ use std::time::Instant;
 #[derive(Debug, Clone)]
 pub struct Trained {
     pub model: Model,
-    /// Per sample, the one-vs-rest probabilities (not normalised) given by
-    /// models that did not see it; None when the fold that held it out had
-    /// no other photo of its person.
-    pub oos_raw: Vec<Option<Vec<f64>>>,
+    /// Each person's fold models and sigmoid: the out-of-sample view.
+    pub evals: Vec<ClassEval>,
+    /// The fold of each sample.
+    pub fold_of: Vec<usize>,
     /// Persons whose fits ran, and those taken from the fit cache.
     pub refitted: usize,
     pub reused: usize,
@@ -35,23 +35,21 @@ pub struct Trained {
 }
 
 impl Trained {
-    /// Normalised out-of-sample probabilities of sample `i`.
-    pub fn oos_probabilities(&self, i: usize) -> Option<Vec<f64>> {
-        self.oos_raw.get(i)?.as_ref().map(|raw| {
-            let mut p = raw.clone();
-            normalise(&mut p);
-            p
-        })
+    /// Normalised out-of-sample probabilities of sample `i` of the samples
+    /// it was trained on: every person's, each from the fold model that did
+    /// not see it; None when the fold that held it out had no model of its
+    /// own person.
+    pub fn oos_probabilities(&self, samples: &Samples, i: usize) -> Option<Vec<f64>> {
+        let (x, fold, kernel) = (&samples.embeddings[i], self.fold_of[i], self.model.kernel);
+        self.evals[samples.labels[i]].probability(kernel, x, fold)?;
+        let mut p: Vec<f64> = self
+            .evals
+            .iter()
+            .map(|c| c.probability(kernel, x, fold).unwrap_or(0.0))
+            .collect();
+        normalise(&mut p);
+        Some(p)
     }
-}
-
-/// What one person's fits produced.
-struct ClassFit {
-    decision: Decision,
-    /// Their own sigmoid (None: too few out-of-sample positives).
-    platt: Option<Sigmoid>,
-    /// Out-of-sample decision value for every sample (None: no model in its fold).
-    oos: Vec<Option<f64>>,
 }
 
 /// Fits the classifier from scratch (see [`train_cached`]).
@@ -82,31 +80,40 @@ pub fn train_cached(
 ) -> Result<Trained, ClassifyError> {
     let start = Instant::now();
     let n_classes = samples.classes.len();
-    let present = (0..n_classes)
-        .filter(|k| samples.labels.contains(k))
-        .count();
+    let mut seen = vec![false; n_classes];
+    samples.labels.iter().for_each(|&l| seen[l] = true);
+    let present = seen.iter().filter(|s| **s).count();
     if present < 2 || present != n_classes {
         return Err(ClassifyError::TooFewClasses(present));
     }
-    let keys: Vec<u64> = samples.embeddings.iter().map(|e| sample_key(e)).collect();
+    let keys = crate::par::with_threads(settings.threads, || samples.keys());
     let fold_of = cache.folds(&keys, &samples.labels, settings.folds.max(2));
     let inputs = FitInputs::new(&samples.embeddings, &fold_of, settings.kernel, settings.c);
-    let fitter = ClassFitter::new(samples, settings, fold_of, present, stop);
-    let (class_fits, refitted) = fit_classes(samples, settings, &inputs, &fitter, stop, cache)?;
-    let fits: Vec<ClassFit> = crate::par::with_threads(settings.threads, || {
-        class_fits
+    let fitter = Fitter::new(samples, settings, fold_of.clone(), &inputs, cache, stop);
+    let kernel = fitter.kernel(settings);
+    let (fits, refitted) = fit_classes(samples, settings, &inputs, &fitter, stop, cache)?;
+    let photos = Photos {
+        x: &samples.embeddings,
+        fold_of: &fold_of,
+        kernel,
+    };
+    let sigmoids = sigmoids(&fits, &photos, &samples.labels);
+    let evals: Vec<ClassEval> = fits
+        .iter()
+        .zip(&sigmoids)
+        .map(|(f, s)| ClassEval {
+            folds: f.folds.clone(),
+            sigmoid: *s,
+        })
+        .collect();
+    let (cv_accuracy, threshold) = crate::par::with_threads(settings.threads, || {
+        let tallies = cache.tallies(inputs.data(), &photos, &evals);
+        let own: Vec<Option<f64>> = (0..samples.len())
             .into_par_iter()
-            .map(|f| ClassFit {
-                oos: fitter.out_of_sample(&f),
-                platt: f.platt,
-                decision: f.full,
-            })
-            .collect()
+            .map(|i| evals[samples.labels[i]].probability(kernel, &photos.x[i], fold_of[i]))
+            .collect();
+        eval::from_tallies(&own, tallies, &samples.labels)
     });
-    let sigmoids = sigmoids(&fits, samples);
-    let oos_raw = oos_probabilities(&fits, &sigmoids, samples);
-    let cv_accuracy = eval::oos_accuracy(&oos_raw, &samples.labels);
-    let threshold = eval::calibrate_threshold(&oos_raw, &samples.labels);
     let dim = samples.embeddings.first().map(Vec::len).unwrap_or(0);
     let classes = fits
         .into_iter()
@@ -114,12 +121,12 @@ pub fn train_cached(
         .zip(&samples.classes)
         .map(|((fit, platt), name)| ClassModel {
             name: name.clone(),
-            decision: fit.decision,
+            decision: fit.full,
             platt,
         })
         .collect();
     let model = Model {
-        kernel: settings.kernel,
+        kernel,
         dim,
         embedder_sha256: embedder_sha256.to_string(),
         threshold,
@@ -130,7 +137,8 @@ pub fn train_cached(
     };
     Ok(Trained {
         model,
-        oos_raw,
+        evals,
+        fold_of,
         refitted,
         reused: n_classes - refitted,
         seconds: start.elapsed().as_secs_f64(),
@@ -143,17 +151,22 @@ fn fit_classes(
     samples: &Samples,
     settings: &TrainSettings,
     inputs: &FitInputs,
-    fitter: &ClassFitter,
+    fitter: &Fitter,
     stop: &AtomicBool,
     cache: &mut FitCache,
 ) -> Result<(Vec<ClassFits>, usize), ClassifyError> {
     let dim = samples.embeddings.first().map(Vec::len).unwrap_or(0);
-    let folds = fitter.folds();
+    let folds = settings.folds.max(2);
     let mut positives = vec![Vec::new(); samples.classes.len()];
     for (r, &l) in samples.labels.iter().enumerate() {
         positives[l].push(r);
     }
-    let keys: Vec<String> = positives.iter().map(|p| inputs.key(p)).collect();
+    let keys: Vec<String> = crate::par::with_threads(settings.threads, || {
+        (0..positives.len())
+            .into_par_iter()
+            .map(|k| fitter.key(inputs, k, &positives[k]))
+            .collect()
+    });
     let found = &*cache;
     let name = |k: usize| format!("person {}", samples.classes[k]);
     let fit_class = |k: usize| match found.get(&keys[k], dim, folds) {
@@ -182,53 +195,36 @@ fn fit_classes(
 }
 
 /// Each person's Platt sigmoid from their out-of-sample values; a person
-/// with too few of them gets the one fitted on everybody's.
-fn sigmoids(fits: &[ClassFit], samples: &Samples) -> Vec<Sigmoid> {
-    let mut pooled: Option<Sigmoid> = None;
-    let mut sigmoids = Vec::with_capacity(fits.len());
-    for fit in fits {
-        let s = fit
-            .platt
-            .unwrap_or_else(|| *pooled.get_or_insert_with(|| pooled_sigmoid(fits, samples)));
-        sigmoids.push(s);
+/// with too few of them gets the mean of the others' (a and b averaged),
+/// which costs nothing per retrain, or when nobody has their own, the one
+/// fitted on everybody's values.
+fn sigmoids(fits: &[ClassFits], photos: &Photos, labels: &[usize]) -> Vec<Sigmoid> {
+    let own: Vec<&Sigmoid> = fits.iter().filter_map(|f| f.platt.as_ref()).collect();
+    if own.len() == fits.len() {
+        return own.into_iter().copied().collect();
     }
-    sigmoids
+    let n = own.len() as f64;
+    let pooled = if own.is_empty() {
+        pooled_sigmoid(fits, photos, labels)
+    } else {
+        Sigmoid {
+            a: own.iter().map(|s| s.a).sum::<f64>() / n,
+            b: own.iter().map(|s| s.b).sum::<f64>() / n,
+        }
+    };
+    fits.iter().map(|f| f.platt.unwrap_or(pooled)).collect()
 }
 
-/// Per sample, every person's out-of-sample probability.
-fn oos_probabilities(
-    fits: &[ClassFit],
-    sigmoids: &[Sigmoid],
-    samples: &Samples,
-) -> Vec<Option<Vec<f64>>> {
-    (0..samples.len())
-        .map(|i| {
-            // Without a model of its own person, the sample says nothing.
-            fits[samples.labels[i]].oos[i]?;
-            Some(
-                fits.iter()
-                    .zip(sigmoids)
-                    .map(|(fit, s)| fit.oos[i].map(|f| s.probability(f)).unwrap_or(0.0))
-                    .collect(),
-            )
-        })
-        .collect()
-}
-
-fn oos_pairs(fit: &ClassFit, samples: &Samples, k: usize) -> (Vec<f64>, Vec<bool>) {
-    fit.oos
-        .iter()
-        .enumerate()
-        .filter_map(|(i, f)| f.map(|f| (f, samples.labels[i] == k)))
-        .unzip()
-}
-
-fn pooled_sigmoid(fits: &[ClassFit], samples: &Samples) -> Sigmoid {
+/// The sigmoid fitted on every person's out-of-sample values.
+fn pooled_sigmoid(fits: &[ClassFits], photos: &Photos, labels: &[usize]) -> Sigmoid {
     let (mut f, mut y) = (Vec::new(), Vec::new());
     for (k, fit) in fits.iter().enumerate() {
-        let (fk, yk) = oos_pairs(fit, samples, k);
-        f.extend(fk);
-        y.extend(yk);
+        for (i, x) in photos.x.iter().enumerate() {
+            if let Some(Some(d)) = fit.folds.get(photos.fold_of[i]) {
+                f.push(d.value(photos.kernel, x));
+                y.push(labels[i] == k);
+            }
+        }
     }
     platt::fit(&f, &y)
 }

@@ -43,6 +43,22 @@ pub struct ScaleArgs {
     /// Skip the classifier (train_s and retrain_s are null).
     #[arg(long)]
     pub no_train: bool,
+    /// Time the classifier alone: no store is written and nothing else is
+    /// measured (the records come straight from the synthetic dataset).
+    #[arg(long, conflicts_with = "no_train")]
+    pub only_classifier: bool,
+    /// With --only-classifier: the classifier learns the shape dump's own
+    /// photos instead of synthetic ones (--faces is then ignored).
+    #[arg(long, requires = "only_classifier")]
+    pub real: bool,
+    /// Past this many training photos the linear model is used (default:
+    /// the classifier's own setting); 0 forces it, a huge number forbids it.
+    #[arg(long, value_name = "PHOTOS")]
+    pub linear_above: Option<usize>,
+    /// Also score the classifier on a seeded held-out 20% of each learned
+    /// person's photos (one more training).
+    #[arg(long)]
+    pub held_out: bool,
     /// Print one JSON object on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
@@ -123,7 +139,9 @@ pub fn run(args: &ScaleArgs) -> Result<Outcome> {
     let (dir, _guard) = work_dir(args)?;
     measure_all(args, &dir, &mut f)?;
     f.set("peak_rss_mb", run::peak_rss_mb());
-    f.notes.extend(NOTES.iter().map(|n| n.to_string()));
+    if !args.only_classifier {
+        f.notes.extend(NOTES.iter().map(|n| n.to_string()));
+    }
     let notes = std::mem::take(&mut f.notes);
     f.set("notes", notes);
     print(args, &f)?;
@@ -131,6 +149,14 @@ pub fn run(args: &ScaleArgs) -> Result<Outcome> {
 }
 
 fn measure_all(args: &ScaleArgs, dir: &std::path::Path, f: &mut Figures) -> Result<()> {
+    if args.real {
+        f.set("shape", args.shape.display().to_string());
+        f.set("photo_files", "absent");
+        f.notes
+            .push("the classifier learned the shape dump's own photos (--real)".into());
+        let dump = facecurate::records::dump::Dump::read(&args.shape)?;
+        return time_classifier(dump.into_records(), args, f);
+    }
     let start = Instant::now();
     let shape = synth::Shape::from_dump(&args.shape)?;
     f.set("shape", args.shape.display().to_string());
@@ -154,6 +180,11 @@ fn measure_all(args: &ScaleArgs, dir: &std::path::Path, f: &mut Figures) -> Resu
     f.set("photo_files", "absent");
     f.set("shape_centre_cosine", shape.centre_cosine);
     f.set("synth_centre_cosine", synth.centre_cosine());
+    if args.only_classifier {
+        f.notes
+            .push("only the classifier was timed (--only-classifier)".into());
+        return time_classifier(run::records(&synth), args, f);
+    }
     let session = store_stage(&synth, dir, f)?;
     let settings = session.settings()?;
     analysis_stages(&session, &settings, &synth, &planted, args, f)?;
@@ -263,13 +294,33 @@ fn train_stage(session: &Session, args: &ScaleArgs, f: &mut Figures) -> Result<(
     let store = session.store(false)?;
     let (records, _inbox) = session.split_inbox(store.records()?);
     drop(store);
-    match run::time_training(records, args.train_min_photos) {
+    time_classifier(records, args, f)
+}
+
+fn time_classifier(
+    records: Vec<facecurate::records::PhotoRecord>,
+    args: &ScaleArgs,
+    f: &mut Figures,
+) -> Result<()> {
+    let mut settings = facecurate::classify::TrainSettings::default();
+    if let Some(n) = args.linear_above {
+        settings.linear_above = n;
+    }
+    if args.held_out {
+        match run::held_out(&records, args.train_min_photos, &settings, args.seed) {
+            Ok(h) => f.set("held_out", h),
+            Err(e) => f.notes.push(format!("held-out evaluation: {e}")),
+        }
+    }
+    match run::time_training(records, args.train_min_photos, &settings) {
         Ok(t) => {
             f.set("train_s", t.train_s);
             f.set("retrain_s", t.retrain_s);
             f.set("retrain_refitted", t.refitted);
             f.set("train_classes", t.classes);
             f.set("train_samples", t.samples);
+            f.set("train_model", t.model);
+            f.set("train_cv_accuracy", t.cv_accuracy);
         }
         Err(e) => {
             f.set("train_s", Value::Null);

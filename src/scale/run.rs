@@ -7,7 +7,8 @@
 
 use super::synth::Synth;
 use crate::analysis::{Analysis, Change, Report, Settings};
-use crate::classify::{ClassifyError, FitCache, Samples, TrainSettings, train_cached};
+use crate::classify::eval;
+use crate::classify::{ClassifyError, FitCache, Samples, TrainSettings, train, train_cached};
 use crate::pipeline::Face;
 use crate::records::{PhotoRecord, PhotoStatus};
 use crate::session::{Session, SessionError};
@@ -222,6 +223,17 @@ pub fn time_updates(analysis: &mut Analysis, synth: &Synth) -> UpdateTimes {
     }
 }
 
+/// Every photo of `synth` as the store would give it back (for timing the
+/// classifier without writing a store: `bench scale --only-classifier`).
+pub fn records(synth: &Synth) -> Vec<PhotoRecord> {
+    (0..synth.photos.len())
+        .map(|i| {
+            let person = &synth.folders[synth.photos[i].folder as usize];
+            record(synth, i, &synth.path(i), person)
+        })
+        .collect()
+}
+
 /// The classifier trained on persons with at least `min_photos`, then
 /// trained again after one photo changed person.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -232,6 +244,9 @@ pub struct TrainTimes {
     pub refitted: usize,
     pub classes: usize,
     pub samples: usize,
+    /// "kernel" (the exact SVM) or "linear" (dual coordinate descent).
+    pub model: &'static str,
+    pub cv_accuracy: Option<f64>,
 }
 
 /// Times [`train_cached`] over `records` (persons with at least
@@ -241,27 +256,67 @@ pub struct TrainTimes {
 pub fn time_training(
     mut records: Vec<PhotoRecord>,
     min_photos: usize,
+    settings: &TrainSettings,
 ) -> Result<TrainTimes, ClassifyError> {
-    let settings = TrainSettings::default();
     let stop = AtomicBool::new(false);
     let mut cache = FitCache::default();
     let start = Instant::now();
     let samples = Samples::from_records(&records, min_photos);
-    train_cached(&samples, &settings, "bench-scale", &stop, &mut cache)?;
+    let first = train_cached(&samples, settings, "bench-scale", &stop, &mut cache)?;
     let train_s = start.elapsed().as_secs_f64();
     let (classes, count) = (samples.classes.len(), samples.len());
-    if let Some((first, other)) = relabel_pair(&records, &samples) {
-        records[first].person = other;
+    drop(first);
+    if let Some((moved, other)) = relabel_pair(&records, &samples) {
+        records[moved].person = other;
     }
     let start = Instant::now();
     let samples = Samples::from_records(&records, min_photos);
-    let again = train_cached(&samples, &settings, "bench-scale", &stop, &mut cache)?;
+    let again = train_cached(&samples, settings, "bench-scale", &stop, &mut cache)?;
+    let retrain_s = start.elapsed().as_secs_f64();
     Ok(TrainTimes {
         train_s,
-        retrain_s: start.elapsed().as_secs_f64(),
+        retrain_s,
         refitted: again.refitted,
         classes,
         samples: count,
+        model: if count > settings.linear_above {
+            "linear"
+        } else {
+            "kernel"
+        },
+        cv_accuracy: again.model.cv_accuracy,
+    })
+}
+
+/// A held-out evaluation: the classifier trained on all but a seeded 20%
+/// of each learned person's photos and scored on those ([`eval::evaluate`]).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HeldOut {
+    pub accuracy: Option<f64>,
+    /// Share of the test photos it called unknown.
+    pub unknown_rate: Option<f64>,
+    pub test_photos: usize,
+    pub train_s: f64,
+}
+
+pub fn held_out(
+    records: &[PhotoRecord],
+    min_photos: usize,
+    settings: &TrainSettings,
+    seed: u64,
+) -> Result<HeldOut, ClassifyError> {
+    let samples = Samples::from_records(records, min_photos);
+    let (train_rows, test_rows) = eval::split(&samples, eval::Split::TestFraction(0.2), seed);
+    let start = Instant::now();
+    let stop = AtomicBool::new(false);
+    let trained = train(&samples.subset(&train_rows), settings, "bench-scale", &stop)?;
+    let train_s = start.elapsed().as_secs_f64();
+    let result = eval::evaluate(&trained.model, &samples, &test_rows);
+    Ok(HeldOut {
+        accuracy: result.accuracy,
+        unknown_rate: result.unknown_rate,
+        test_photos: result.photos,
+        train_s,
     })
 }
 
