@@ -16,8 +16,8 @@ use super::error::ClassifyError;
 use super::eval;
 use super::fit_bits::Bits;
 use super::keys::{self, Sticky};
-use super::linear;
 use super::model_file::{Decision, KernelKind};
+use super::nearest;
 use super::platt::Sigmoid;
 use super::samples::Samples;
 use super::summary::{ClassEval, Photos, Tally};
@@ -184,17 +184,17 @@ impl FitCache {
         &entry.tallies
     }
 
-    /// Each person's nearest persons by `centroids` ([`linear::nearest`]),
+    /// Each person's nearest persons by `centroids` ([`nearest::nearest`]),
     /// brought up to date from those kept for the same digest.
     pub fn nearest(&mut self, data: [u8; 32], centroids: Vec<Vec<f32>>) -> Vec<Vec<u32>> {
         self.runs_touched.insert(data);
         let (old, lists) = match self.nearest.remove(&data) {
             Some((old, mut lists)) if old.len() == centroids.len() => {
-                linear::update_nearest(&mut lists, &old, &centroids);
+                nearest::update_nearest(&mut lists, &old, &centroids);
                 (centroids, lists)
             }
             _ => {
-                let lists = linear::all_nearest(&centroids);
+                let lists = nearest::all_nearest(&centroids);
                 (centroids, lists)
             }
         };

@@ -6,8 +6,9 @@
 use super::class_fit::ClassFitter;
 use super::error::ClassifyError;
 use super::fit_cache::{ClassFits, FitCache, FitInputs};
-use super::linear::{self, LinearFitter};
+use super::linear::LinearFitter;
 use super::model_file::KernelKind;
+use super::nearest;
 use super::samples::Samples;
 use super::settings::TrainSettings;
 use std::sync::atomic::AtomicBool;
@@ -33,7 +34,7 @@ impl<'a> Fitter<'a> {
             let present = samples.classes.len();
             return Fitter::Kernel(ClassFitter::new(samples, settings, fold_of, present, stop));
         }
-        let neighbours = cache.nearest(inputs.data(), linear::centroids(samples));
+        let neighbours = cache.nearest(inputs.data(), nearest::centroids(samples));
         Fitter::Linear(LinearFitter::new(
             samples, settings.c, fold_of, folds, neighbours, stop,
         ))

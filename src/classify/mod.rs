@@ -38,6 +38,7 @@ mod keys;
 mod linear;
 mod linfa_fit;
 pub mod model_file;
+mod nearest;
 mod oos;
 mod platt;
 mod prediction;
