@@ -160,25 +160,28 @@ impl App {
     pub fn people(&self) -> People<'_> {
         let rows = &self.data.persons;
         let sort = format!("{:?}", self.sort);
-        let sorted = self.data.people_order(PeopleSlot::Sorted, &sort, || {
-            let mut order: Vec<usize> = (0..rows.len()).collect();
-            let by = |i: &usize| &rows[*i];
-            match self.sort {
-                // Most work first: flagged photos, then the person's own flags.
-                SortBy::Flags => order.sort_by(|a, b| {
-                    let (a, b) = (by(a), by(b));
-                    (b.flagged, b.flags.len())
-                        .cmp(&(a.flagged, a.flags.len()))
-                        .then(a.name.cmp(&b.name))
-                }),
-                SortBy::Name => order.sort_by(|a, b| by(a).name.cmp(&by(b).name)),
-                SortBy::Size => order.sort_by(|a, b| {
-                    let (a, b) = (by(a), by(b));
-                    b.photos.cmp(&a.photos).then(a.name.cmp(&b.name))
-                }),
-            }
-            order
-        });
+        let sorted = self
+            .data
+            .lookups
+            .people_order(PeopleSlot::Sorted, &sort, || {
+                let mut order: Vec<usize> = (0..rows.len()).collect();
+                let by = |i: &usize| &rows[*i];
+                match self.sort {
+                    // Most work first: flagged photos, then the person's own flags.
+                    SortBy::Flags => order.sort_by(|a, b| {
+                        let (a, b) = (by(a), by(b));
+                        (b.flagged, b.flags.len())
+                            .cmp(&(a.flagged, a.flags.len()))
+                            .then(a.name.cmp(&b.name))
+                    }),
+                    SortBy::Name => order.sort_by(|a, b| by(a).name.cmp(&by(b).name)),
+                    SortBy::Size => order.sort_by(|a, b| {
+                        let (a, b) = (by(a), by(b));
+                        b.photos.cmp(&a.photos).then(a.name.cmp(&b.name))
+                    }),
+                }
+                order
+            });
         if self.search.is_empty() {
             return People {
                 order: sorted,
@@ -187,13 +190,16 @@ impl App {
         }
         let query = self.search.to_lowercase();
         let key = format!("{sort}\n{query}");
-        let order = self.data.people_order(PeopleSlot::Searched, &key, || {
-            sorted
-                .iter()
-                .copied()
-                .filter(|&i| fuzzy_score(self.data.lower_name(i), &query).is_some())
-                .collect()
-        });
+        let order = self
+            .data
+            .lookups
+            .people_order(PeopleSlot::Searched, &key, || {
+                sorted
+                    .iter()
+                    .copied()
+                    .filter(|&i| fuzzy_score(self.data.lower_name(i), &query).is_some())
+                    .collect()
+            });
         People { order, rows }
     }
 

@@ -1,9 +1,8 @@
 //! What the terminal UI shows, as plain data: built from the library's
 //! records and analysis results by the run loop, never computed in `render`.
 
-use super::lookups::{Index, Lookups, PeopleSlot, PhotoKey};
+use super::lookups::{Index, Lookups, PhotoKey};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PersonRow {
@@ -167,17 +166,6 @@ impl DatasetView {
     /// Person `i`'s name in lower case.
     pub fn lower_name(&self, i: usize) -> &str {
         self.index().lower_names.get(i).map_or("", String::as_str)
-    }
-
-    /// A People order (indices into `persons`) for `key`: `make` runs only
-    /// when the key differs from the last asked of `slot`.
-    pub fn people_order(
-        &self,
-        slot: PeopleSlot,
-        key: &str,
-        make: impl FnOnce() -> Vec<usize>,
-    ) -> Arc<[usize]> {
-        self.lookups.people_order(slot, key, make)
     }
 }
 
