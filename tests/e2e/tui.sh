@@ -74,7 +74,7 @@ wait_for "[0-9][0-9] photos │" 180
 title() { tmux -L "$sock" display-message -p -t e2e '#{pane_title}'; }
 title_before=$(title)
 key BTab
-wait_for "Problems ([1-9]" 10
+wait_for "┌ Problems ([1-9]" 10
 screen | grep -qF 'ben_afflek/x\e]0;PWNED\x07\e[31mRED.jpg' || fail "the hostile name is not shown escaped"
 [ "$(title)" = "$title_before" ] || fail "the pane title changed to: $(title)"
 echo "hostile name: shown escaped, pane title unchanged ($title_before)"
