@@ -1,5 +1,6 @@
-//! The candidate search alone: the exact scan against the HNSW index on
-//! synthetic datasets shaped like a real one, so that the crossover
+//! The candidate search alone: the exact scan against the index path (an
+//! inverted file refined by NN-descent) and, for comparison, the HNSW
+//! index it replaced, on synthetic datasets shaped like a real one, so that the crossover
 //! `Settings::exact_search_max_faces` rests on measured numbers (the
 //! "Candidate search" section of `BENCHMARKS.md`). Not a test: timings and
 //! recall are reported, never asserted.
@@ -9,9 +10,8 @@
 //!
 //! `BENCH_SIZES`: the synthetic set sizes (default 10000); `BENCH_EXACT_UPTO`:
 //! the exact scan, and the pair recall against it, only up to this size
-//! (default 200000); `BENCH_EF`: index search list lengths to measure the
-//! recall of, the first also used for the full index scan (default
-//! 128,64,192,256).
+//! (default 200000); `BENCH_EF`: HNSW search list lengths to measure the
+//! recall of (default 128,64,192,256; empty: no HNSW).
 //!
 //! The synthetic sets are `benches/synth`'s, shaped on the dump; the printed
 //! same- and different-person cosines show how close they come to it.
@@ -69,28 +69,39 @@ fn compare_at(model: &Model, n: usize, exact_upto: usize, efs: &[usize]) {
         println!("  exact scan: {:.2} s", secs(t));
         s
     });
-    let ef = efs.first().copied().unwrap_or(64);
     let t = Instant::now();
-    let (approx, index) = bench_api::index_scan(&v, &members, K, PAIR_MIN, ef);
+    let approx = bench_api::index_scan(&v, &members, K, PAIR_MIN);
     println!(
-        "  index scan (build + {n} queries ef={ef} + pairs): {:.2} s",
+        "  index path (inverted file + NN-descent + pairs): {:.2} s",
         secs(t)
     );
-    let Some(index) = index else { return };
-    recall_by_ef(&v, &index, efs);
+    let truth = synth::sampled_truth(&v, K, SAMPLED);
+    let hit: usize = (truth.iter())
+        .map(|(i, want)| (approx.neighbours[*i as usize].iter()).filter(|e| want.contains(&e.0)).count())
+        .sum();
+    println!(
+        "  index path: top-{K} recall {:.4} ({SAMPLED} sampled rows)",
+        hit as f64 / (SAMPLED * K) as f64
+    );
     if let Some(exact) = exact {
         versus_exact(&exact, &approx, &members);
+    }
+    if !efs.is_empty() {
+        let t = Instant::now();
+        let live: Vec<u32> = (0..v.rows() as u32).collect();
+        let index = Index::build(&v, &live, std::thread::available_parallelism().map_or(1, |n| n.get()));
+        println!("  HNSW (for comparison) build: {:.2} s", secs(t));
+        recall_by_ef(&v, &index, &truth, efs);
     }
 }
 
 /// Top-k recall and time per query of the index alone, one thread.
-fn recall_by_ef(v: &Vectors, index: &Index, efs: &[usize]) {
-    let truth = synth::sampled_truth(v, K, SAMPLED);
+fn recall_by_ef(v: &Vectors, index: &Index, truth: &[(u32, HashSet<u32>)], efs: &[usize]) {
     for &ef in efs {
         let t = Instant::now();
         let mut visited = Visited::new();
         let mut hit = 0usize;
-        for (i, want) in &truth {
+        for (i, want) in truth {
             let got = index.search(v.row(*i as usize), K, ef, *i, &mut visited);
             hit += got.iter().filter(|e| want.contains(&e.0)).count();
         }
@@ -130,3 +141,4 @@ fn versus_exact(exact: &Scan, approx: &Scan, members: &[Vec<u32>]) {
         cross_hit as f64 / cross.len().max(1) as f64,
     );
 }
+

@@ -22,25 +22,18 @@ pub fn exact_scan(v: &Vectors, k: usize, pair_min: f32) -> Scan {
 }
 
 /// The index path at any size, as the analysis takes it past
-/// `exact_search_max_faces`: the index built, every row searched with
-/// list length `ef`, pairs from within each person's `members` and from
-/// the neighbour lists. Also the index, to search again.
-pub fn index_scan(
-    v: &Vectors,
-    members: &[Vec<u32>],
-    k: usize,
-    pair_min: f32,
-    ef: usize,
-) -> (Scan, Option<Index>) {
+/// `exact_search_max_faces`: the inverted file's first lists refined by
+/// NN-descent, pairs from within each person's `members` and from the
+/// lists. ([`Index`], the HNSW index it replaced, stays for comparison.)
+pub fn index_scan(v: &Vectors, members: &[Vec<u32>], k: usize, pair_min: f32) -> Scan {
     let query = Query {
         k,
         pair_min,
         members,
         exact_max: 0,
-        ef,
         threads: cores(),
     };
-    search::scan(v, &query)
+    search::scan(v, &query).0
 }
 
 /// Row `i`'s cosine with every row, by brute force: the truth recall is
@@ -48,3 +41,4 @@ pub fn index_scan(
 pub fn row_cosines(v: &Vectors, i: usize) -> Vec<f32> {
     similarity::row_cosines(v, i)
 }
+

@@ -4,7 +4,8 @@
 //! its own because it is the one part of an update that searches: the rest
 //! of `update.rs` is bookkeeping over slots and persons.
 
-use super::hnsw::{Index, Visited};
+use super::graph_search;
+use super::ivf::Ivf;
 use super::search;
 use super::similarity::{self, insert_top};
 use super::state::Analysis;
@@ -75,7 +76,8 @@ impl Analysis {
                 .iter()
                 .map(|&j| {
                     let row = self.vectors.row(j as usize);
-                    index.search(row, k, self.settings.index_ef, j, &mut Visited::new())
+                    let ef = self.settings.index_ef;
+                    graph_search::search(&self.vectors, index, &self.neighbours, row, k, ef, j)
                 })
                 .collect(),
             None => similarity::nearest_of(&self.vectors, &live, k),
@@ -103,7 +105,8 @@ impl Analysis {
             Some(index) => {
                 let ef = self.settings.index_ef.max(k);
                 let row = self.vectors.row(t as usize);
-                let mut near = index.search(row, ef, ef, t, &mut Visited::new());
+                let mut near =
+                    graph_search::search(&self.vectors, index, &self.neighbours, row, ef, ef, t);
                 let person = self
                     .person_of(t)
                     .map_or(&[][..], |p| &self.members[p as usize]);
@@ -152,8 +155,8 @@ impl Analysis {
 
     /// Keeps the index in step with the vectors of `touched`; builds it when
     /// the dataset grew past the crossover, drops it well below (so that a
-    /// dataset at the limit does not flip each edit), rebuilds it once half
-    /// its nodes are dead.
+    /// dataset at the limit does not flip each edit), rebuilds it once its
+    /// cells drifted (see [`Ivf::stale`]).
     fn sync_index(&mut self, touched: &[u32]) {
         let live: usize = self.members.iter().map(Vec::len).sum();
         let max = self.settings.exact_search_max_faces;
@@ -167,7 +170,7 @@ impl Analysis {
         }
         let rebuild = match &self.index {
             None => live > max,
-            Some(index) => index.dead() > index.live(),
+            Some(index) => index.stale(),
         };
         if self.index.is_some() && live < max - max / 10 {
             self.index = None;
@@ -175,7 +178,8 @@ impl Analysis {
             let slots: Vec<u32> = (0..self.vectors.rows() as u32)
                 .filter(|&i| !self.vectors.is_zero(i as usize))
                 .collect();
-            self.index = Some(Index::build(&self.vectors, &slots, self.threads));
+            let build = || Ivf::build(&self.vectors, &slots, 1);
+            self.index = Some(crate::par::with_threads(self.threads, build));
         }
     }
 }

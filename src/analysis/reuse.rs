@@ -2,34 +2,42 @@
 //! holds (see [`super::scan_memo`]), and handed back for saving when it
 //! changed; a file apart so that the state need not know how.
 
-use super::hnsw::Index;
+use super::ivf::Ivf;
 use super::scan_memo::{self, SavedScan};
 use super::search;
 use super::similarity::Scan;
 use super::state::Analysis;
 
+/// Rows a saved search on the index path may have to search again (each
+/// against every row) before searching all afresh costs less: about a
+/// second per thousand rows at a million faces.
+const INDEX_PATH_RESEARCH: usize = 4096;
+
 impl Analysis {
     /// The candidate search, from the saved one where it holds; leaves in
-    /// `scan_memo` the search worth saving (exact searches only: the
-    /// index path is not remembered).
-    pub(super) fn search_remembering(&mut self) -> (Scan, Option<Index>) {
+    /// `scan_memo` the search worth saving.
+    pub(super) fn search_remembering(&mut self) -> (Scan, Option<Ivf>) {
         let saved = self.scan_memo.take();
         let tag = scan_memo::tag(&self.settings, self.vectors.dim);
         let keys = scan_memo::row_keys(&self.vectors);
-        // The same test as the search's own choice of the index path.
-        if keys.iter().flatten().count() > self.settings.exact_search_max_faces {
-            return search::scan(&self.vectors, &self.search_query());
-        }
         let (k, pair_min) = (
             self.settings.neighbours,
             self.settings.duplicate_candidate_cosine,
         );
-        let reused = saved
-            .filter(|s| s.tag == tag)
-            .and_then(|s| scan_memo::reuse(&self.vectors, &keys, &s, k, pair_min));
-        let (scan, unchanged) = match reused {
-            Some(r) => (r.scan, r.unchanged),
-            None => (search::scan(&self.vectors, &self.search_query()).0, false),
+        // The same test as the search's own choice of the index path.
+        let exact = keys.iter().flatten().count() <= self.settings.exact_search_max_faces;
+        let at_most = if exact { keys.len() / 4 } else { INDEX_PATH_RESEARCH };
+        let reused = saved.filter(|s| s.tag == tag).and_then(|s| {
+            scan_memo::reuse_at_most(&self.vectors, &keys, &s, k, pair_min, at_most)
+        });
+        // A reused search on the index path has no inverted file: the first
+        // edit builds one (see `sync_index`); a report never needs it.
+        let (scan, index, unchanged) = match reused {
+            Some(r) => (r.scan, None, r.unchanged),
+            None => {
+                let (scan, index) = search::scan(&self.vectors, &self.search_query());
+                (scan, index, false)
+            }
         };
         if !unchanged {
             self.scan_memo = Some(SavedScan {
@@ -39,7 +47,7 @@ impl Analysis {
                 pairs: scan.pairs.clone(),
             });
         }
-        (scan, None)
+        (scan, index)
     }
 
     /// The candidate search to save for the next run, when this one did

@@ -106,6 +106,21 @@ pub fn reuse(
     k: usize,
     pair_min: f32,
 ) -> Option<Reused> {
+    reuse_at_most(v, keys, saved, k, pair_min, v.rows() / 4)
+}
+
+/// [`reuse`], or `None` when more than `max_searched` rows would need
+/// searching again. Each is compared with every row, so the index path
+/// (millions of rows, where the full search is not n² but n log n) allows
+/// only a few thousand.
+pub fn reuse_at_most(
+    v: &Vectors,
+    keys: &[Option<RowKey>],
+    saved: &SavedScan,
+    k: usize,
+    pair_min: f32,
+    max_searched: usize,
+) -> Option<Reused> {
     let n = v.rows();
     if saved.neighbours.len() != saved.keys.len() || keys.len() != n {
         return None;
@@ -127,7 +142,7 @@ pub fn reuse(
             None => stale.push(i as u32),
         }
     }
-    if (fresh.len() + stale.len()) * 4 > n {
+    if fresh.len() + stale.len() > max_searched {
         return None;
     }
     let unchanged = fresh.is_empty() && stale.is_empty() && saved.keys.len() == n;

@@ -5,7 +5,7 @@
 use super::dupes::{self, Verdict};
 use super::faces::{self, Choice};
 use super::groups;
-use super::hnsw::Index;
+use super::ivf::Ivf;
 use super::identity::{self, Evidence, PersonStats};
 use super::memo::{self, PairMemo};
 use super::pixels::Precheck;
@@ -60,7 +60,7 @@ pub struct Analysis {
     pub(super) vectors: Vectors,
     pub(super) neighbours: Vec<NeighbourList>,
     /// The approximate index, above `exact_search_max_faces` faces.
-    pub(super) index: Option<Index>,
+    pub(super) index: Option<Ivf>,
     pub(super) prechecks: Vec<Option<Precheck>>,
     pub(super) pairs: BTreeMap<(u32, u32), Verdict>,
     /// Registered correlations by content: consulted before registering a
@@ -241,7 +241,6 @@ impl Analysis {
             pair_min: self.settings.duplicate_candidate_cosine,
             members: &self.members,
             exact_max: self.settings.exact_search_max_faces,
-            ef: self.settings.index_ef,
             threads: self.threads,
         }
     }

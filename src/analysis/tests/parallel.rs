@@ -54,7 +54,6 @@ fn query(members: &[Vec<u32>]) -> Query<'_> {
         pair_min: 0.9,
         members,
         exact_max: 0,
-        ef: 32,
         threads: 2,
     }
 }
