@@ -77,7 +77,11 @@ fn compare_at(model: &Model, n: usize, exact_upto: usize, efs: &[usize]) {
     );
     let truth = synth::sampled_truth(&v, K, SAMPLED);
     let hit: usize = (truth.iter())
-        .map(|(i, want)| (approx.neighbours[*i as usize].iter()).filter(|e| want.contains(&e.0)).count())
+        .map(|(i, want)| {
+            (approx.neighbours[*i as usize].iter())
+                .filter(|e| want.contains(&e.0))
+                .count()
+        })
         .sum();
     println!(
         "  index path: top-{K} recall {:.4} ({SAMPLED} sampled rows)",
@@ -89,7 +93,11 @@ fn compare_at(model: &Model, n: usize, exact_upto: usize, efs: &[usize]) {
     if !efs.is_empty() {
         let t = Instant::now();
         let live: Vec<u32> = (0..v.rows() as u32).collect();
-        let index = Index::build(&v, &live, std::thread::available_parallelism().map_or(1, |n| n.get()));
+        let index = Index::build(
+            &v,
+            &live,
+            std::thread::available_parallelism().map_or(1, |n| n.get()),
+        );
         println!("  HNSW (for comparison) build: {:.2} s", secs(t));
         recall_by_ef(&v, &index, &truth, efs);
     }
@@ -141,4 +149,3 @@ fn versus_exact(exact: &Scan, approx: &Scan, members: &[Vec<u32>]) {
         cross_hit as f64 / cross.len().max(1) as f64,
     );
 }
-

@@ -41,4 +41,3 @@ pub fn index_scan(v: &Vectors, members: &[Vec<u32>], k: usize, pair_min: f32) ->
 pub fn row_cosines(v: &Vectors, i: usize) -> Vec<f32> {
     similarity::row_cosines(v, i)
 }
-

@@ -1,5 +1,9 @@
 //! An approximate nearest-neighbour index (HNSW, Malkov & Yashunin 2016) for
 //! datasets too big for the exact cosine matrix of [`super::similarity`].
+//! The analysis no longer uses it: the inverted file refined by NN-descent
+//! (`ivf.rs`, `nndescent.rs`) found 0.962 of the true 32 nearest where this
+//! index found 0.898, in half the time (BENCHMARKS.md). It stays as the
+//! baseline the benches (`benches/search.rs`, `bench/ann-libs`) compare with.
 //!
 //! Our own compact version rather than a crate: the analysis needs inserts
 //! one photo at a time and removals (a tombstone that still routes searches,

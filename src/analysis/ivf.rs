@@ -120,7 +120,12 @@ fn train(v: &Vectors, live: &[u32], cells: usize) -> Vec<f32> {
     let dim = v.dim;
     let want = (cells * SAMPLE_PER_CELL).min(live.len());
     let stride = live.len() / want.max(1);
-    let sample: Vec<u32> = live.iter().step_by(stride.max(1)).take(want).copied().collect();
+    let sample: Vec<u32> = live
+        .iter()
+        .step_by(stride.max(1))
+        .take(want)
+        .copied()
+        .collect();
     let data = gather(v, &sample);
     let seeds = sample.len() / cells.max(1);
     let mut centres: Vec<f32> = (0..cells)
@@ -189,7 +194,10 @@ impl Ivf {
     }
 
     fn cell_scores(&self, row: &[f32]) -> Vec<f32> {
-        self.centres.chunks(self.dim).map(|c| dot_fast(row, c)).collect()
+        self.centres
+            .chunks(self.dim)
+            .map(|c| dot_fast(row, c))
+            .collect()
     }
 
     /// Files `slot` (vector `row`) in the cell of its nearest centre.
@@ -224,7 +232,14 @@ impl Ivf {
 
     /// The `k` nearest filed photos to `row` among the `probes` cells
     /// nearest to it, `exclude` left out; most similar first.
-    pub fn search(&self, v: &Vectors, row: &[f32], k: usize, exclude: u32, probes: usize) -> NeighbourList {
+    pub fn search(
+        &self,
+        v: &Vectors,
+        row: &[f32],
+        k: usize,
+        exclude: u32,
+        probes: usize,
+    ) -> NeighbourList {
         let mut list = NeighbourList::new();
         for c in top_positions(&self.cell_scores(row), probes) {
             for &j in &self.cells[c as usize] {
@@ -276,7 +291,11 @@ impl Ivf {
         let mut probe: Vec<(u32, u32)> = scores
             .chunks(cells)
             .enumerate()
-            .flat_map(|(q, s)| top_positions(s, self.probes).into_iter().map(move |c| (c, q as u32)))
+            .flat_map(|(q, s)| {
+                top_positions(s, self.probes)
+                    .into_iter()
+                    .map(move |c| (c, q as u32))
+            })
             .collect();
         probe.sort_unstable();
         for group in probe.chunk_by(|x, y| x.0 == y.0) {
@@ -291,7 +310,11 @@ impl Ivf {
             } else {
                 picked = local
                     .iter()
-                    .flat_map(|&q| queries[q as usize * dim..(q as usize + 1) * dim].iter().copied())
+                    .flat_map(|&q| {
+                        queries[q as usize * dim..(q as usize + 1) * dim]
+                            .iter()
+                            .copied()
+                    })
                     .collect::<Vec<f32>>();
                 &picked[..]
             };

@@ -156,7 +156,10 @@ fn join(v: &Vectors, new: &[u32], old: &[u32], floors: &[f32]) -> Vec<Offer> {
 /// went in. The same offers in the same order give the same lists.
 fn merge_all(work: &mut [Vec<Entry>], found: &[Vec<Offer>], k: usize) -> usize {
     use rayon::prelude::*;
-    let part = work.len().div_ceil(rayon::current_num_threads().max(1) * 4).max(1);
+    let part = work
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1) * 4)
+        .max(1);
     work.par_chunks_mut(part)
         .enumerate()
         .map(|(p, lists)| {
@@ -174,7 +177,12 @@ fn merge_all(work: &mut [Vec<Entry>], found: &[Vec<Offer>], k: usize) -> usize {
 
 /// Enters the offers into the lists; returns how many went in. An offer
 /// met twice is refused the second time by the membership test.
-fn merge<'a>(work: &mut [Vec<Entry>], lo: u32, offers: impl Iterator<Item = &'a Offer>, k: usize) -> usize {
+fn merge<'a>(
+    work: &mut [Vec<Entry>],
+    lo: u32,
+    offers: impl Iterator<Item = &'a Offer>,
+    k: usize,
+) -> usize {
     let mut changed = 0;
     for &(u, j, s) in offers {
         let list = &mut work[(u - lo) as usize];

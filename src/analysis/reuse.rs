@@ -26,10 +26,14 @@ impl Analysis {
         );
         // The same test as the search's own choice of the index path.
         let exact = keys.iter().flatten().count() <= self.settings.exact_search_max_faces;
-        let at_most = if exact { keys.len() / 4 } else { INDEX_PATH_RESEARCH };
-        let reused = saved.filter(|s| s.tag == tag).and_then(|s| {
-            scan_memo::reuse_at_most(&self.vectors, &keys, &s, k, pair_min, at_most)
-        });
+        let at_most = if exact {
+            keys.len() / 4
+        } else {
+            INDEX_PATH_RESEARCH
+        };
+        let reused = saved
+            .filter(|s| s.tag == tag)
+            .and_then(|s| scan_memo::reuse_at_most(&self.vectors, &keys, &s, k, pair_min, at_most));
         // A reused search on the index path has no inverted file: the first
         // edit builds one (see `sync_index`); a report never needs it.
         let (scan, index, unchanged) = match reused {

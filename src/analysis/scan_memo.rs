@@ -7,8 +7,10 @@
 //! was seen before keeps its remembered neighbours and pairs, wherever it
 //! moved. Only what changed is computed again: rows never seen before
 //! (searched against everyone, and offered to everyone's lists) and rows
-//! that lost a neighbour (searched again). When too much changed, or the
-//! index path is in use, the full search runs as before.
+//! that lost a neighbour (searched again). When too much changed (a
+//! quarter of the rows on the exact path, a few thousand on the index
+//! path, where each is still compared with every row), the full search
+//! runs as before.
 
 use super::settings::Settings;
 use super::similarity::{COL_BLOCK, NeighbourList, Scan, Vectors, insert_top, nearest_of, product};

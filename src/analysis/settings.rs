@@ -100,19 +100,18 @@ pub struct Settings {
     pub singleton_margin: f32,
     /// Up to this many faces the candidate search (nearest photos, copy
     /// candidates) is exact, one blocked pass over the cosine matrix; beyond
-    /// it an HNSW index answers, whose cost grows about as n log n instead
-    /// of n². On the 2-core development machine, on LFW-shaped synthetic
-    /// sets (`cargo bench --bench search`, BENCHMARKS.md), exact vs
-    /// index took 0.26 vs 1.2 s at 10k faces, 5.0 vs 12 s at 50k, 76 vs
-    /// 77 s at 200k (416 vs 206 s at 400k in an earlier run): they cross
-    /// near 200k. The default keeps the exact scan up to 300k, a little
-    /// slower there but exact, where the index finds ~0.9 of the true
-    /// nearest photos.
+    /// it the index path (an inverted file refined by NN-descent, see
+    /// `search.rs`) answers, whose cost grows about as n log n instead of
+    /// n². On the 2-core development machine, on LFW-shaped synthetic sets
+    /// (`cargo bench --bench search`, BENCHMARKS.md), at 100k faces the
+    /// exact scan took 26.7 s and the index path 21.5 s, finding 0.962 of
+    /// the true 32 nearest photos. The default keeps the exact scan up to
+    /// 300k, slower there but exact.
     pub exact_search_max_faces: usize,
-    /// Candidates an index search keeps (≥ `neighbours`): recall of the
-    /// true nearest `neighbours` against time: at 200k faces 128 finds 0.90
-    /// of the true 32 nearest at 0.5 ms a query, 256 finds 0.94 at 0.9 ms
-    /// (at 10k: 0.95 and 0.98).
+    /// Candidates kept while an edit on the index path walks the neighbour
+    /// lists for a photo's nearest photos (≥ `neighbours`; see
+    /// `graph_search.rs`): more finds more of the true nearest, at more
+    /// cosines per edit.
     pub index_ef: usize,
 }
 

@@ -5,7 +5,7 @@
 //! blocks (ndarray's matrix product, `matrixmultiply`'s SIMD sgemm inside)
 //! on all cores and each block is reduced at once. Its cost grows as n²:
 //! beyond `Settings::exact_search_max_faces` the search (`search.rs`)
-//! switches to an HNSW index (crossover measured by `cargo bench --bench search`).
+//! switches to the index path (crossover measured by `cargo bench --bench search`).
 
 use ndarray::linalg::general_mat_mul;
 use ndarray::{ArrayView2, ArrayViewMut2};

@@ -5,8 +5,8 @@
 use super::dupes::{self, Verdict};
 use super::faces::{self, Choice};
 use super::groups;
-use super::ivf::Ivf;
 use super::identity::{self, Evidence, PersonStats};
+use super::ivf::Ivf;
 use super::memo::{self, PairMemo};
 use super::pixels::Precheck;
 use super::scan_memo::SavedScan;

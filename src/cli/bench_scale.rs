@@ -228,7 +228,14 @@ fn analysis_stages(
     let mut warm = run::analyse(session, &store, settings)?;
     let k = settings.neighbours;
     let exact = synth.photos.len() <= settings.exact_search_max_faces;
-    f.set("search", if exact { "exact" } else { "hnsw index" });
+    f.set(
+        "search",
+        if exact {
+            "exact"
+        } else {
+            "inverted file + NN-descent"
+        },
+    );
     let start = Instant::now();
     let recall =
         measure::neighbour_recall(&warm.analysis, synth, k, args.recall_queries, args.seed);

@@ -12,6 +12,7 @@ use std::path::PathBuf;
 
 mod faces;
 mod fixtures;
+mod index_path;
 mod parallel;
 mod scan_memo;
 mod thumbs;
