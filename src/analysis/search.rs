@@ -252,7 +252,8 @@ mod tests {
         assert_eq!(index.live(), v.rows() - 1);
         // Slot 5000, new, is photo 0 itself: the best match.
         let mut v = v.clone();
-        v.set_row(5000, &v.row(0).to_vec());
+        let first = v.row(0).to_vec();
+        v.set_row(5000, &first);
         index.insert(5000, v.row(0));
         let found = index.search(&v, v.row(0), 10, 0, 1);
         assert_eq!(found[0].0, 5000);
