@@ -6,6 +6,7 @@
 
 use super::Backend;
 use super::data::{inbox_rows, view_of_report};
+use super::person_maps;
 use super::state::model::{ClassifierView, Progress, RecallRow};
 use super::state::update::{Effect, Msg};
 use crossbeam_channel::Sender;
@@ -66,7 +67,10 @@ fn send_view(session: &Session, settings: &Settings, tx: &Sender<Msg>) {
         let root = &session.workspace().dataset;
         let mut view = view_of_report(root, &records, report);
         view.inbox = inbox_rows(&session.inbox_predictions(&inbox, None));
-        Ok(Msg::Data(view))
+        // The first frame does not wait for the maps: they follow.
+        let wanted = person_maps::wanted(&view);
+        let _ = tx.send(Msg::Data(view));
+        Ok(Msg::Maps(person_maps::maps(&records, &wanted)))
     };
     let msg = match facecurate::panics::catch(view) {
         Ok(Ok(msg)) => msg,

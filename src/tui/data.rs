@@ -2,7 +2,7 @@
 //! curation analysis. Runs on the backend's threads, never on the UI thread.
 
 use super::state::model::{
-    ClusterRow, DatasetView, DuplicateRow, InboxRow, PersonRow, PhotoRow, ProblemRow,
+    ClusterRow, DatasetView, DuplicateRow, InboxRow, PersonMap, PersonRow, PhotoRow, ProblemRow,
 };
 use facecurate::analysis::{Flag, Report};
 use facecurate::records::{PhotoRecord, PhotoStatus};
@@ -17,7 +17,8 @@ fn flag_name(flag: &Flag) -> String {
         .unwrap_or_else(|| format!("{flag:?}").to_lowercase())
 }
 
-/// The view of `records` given their analysis `report`.
+/// The view of `records` given their analysis `report`, without the
+/// persons' maps (see [`super::person_maps`]).
 pub fn view_of_report(root: &Path, records: &[PhotoRecord], report: Report) -> DatasetView {
     let distances = centre_distances(records);
     let photos: Vec<PhotoRow> = report
@@ -44,7 +45,6 @@ pub fn view_of_report(root: &Path, records: &[PhotoRecord], report: Report) -> D
     for p in photos.iter().filter(|p| !p.flags.is_empty()) {
         *flagged.entry(p.person.as_str()).or_default() += 1;
     }
-    let mut maps = super::person_maps::maps(records, &report);
     let persons = report
         .persons
         .iter()
@@ -72,7 +72,8 @@ pub fn view_of_report(root: &Path, records: &[PhotoRecord], report: Report) -> D
                         nearest_cosine: c.nearest_cosine,
                     })
                     .collect(),
-                map: maps.remove(&p.name).unwrap_or_default(),
+                // (the maps follow: `person_maps`, `Msg::Maps`)
+                map: PersonMap::default(),
             }
         })
         .collect();

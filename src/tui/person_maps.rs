@@ -1,11 +1,12 @@
-//! Each person's 2-D map, computed with the view on the backend's thread
-//! (never on the UI thread): the main face of each of their photos and the
-//! centres of the persons their clusters are nearest, projected on the
-//! plane of the two principal components of those vectors
-//! (`facecurate::projection`, PCA). Only the coordinates reach the state.
+//! Each person's 2-D map, computed on the backend's thread (never on the UI
+//! thread) right after the view it belongs to was sent, so that the first
+//! frame does not wait for a PCA per person (half of building the view at a
+//! million faces): the main face of each of their photos and the centres of
+//! the persons their clusters are nearest, projected on the plane of the
+//! two principal components of those vectors (`facecurate::projection`,
+//! PCA). Only the coordinates reach the state.
 
-use super::state::model::PersonMap;
-use facecurate::analysis::Report;
+use super::state::model::{DatasetView, PersonMap};
 use facecurate::projection::Plane;
 use facecurate::records::PhotoRecord;
 use facecurate::vector::normalized as unit;
@@ -17,8 +18,28 @@ struct Face {
     vector: Vec<f32>,
 }
 
-/// Every person's map, by name.
-pub fn maps(records: &[PhotoRecord], report: &Report) -> HashMap<String, PersonMap> {
+/// A person to map: the name, and the persons their clusters are nearest.
+pub struct Wanted {
+    name: String,
+    nearest: Vec<String>,
+}
+
+/// What [`maps`] needs of `view`, taken before the view is sent.
+pub fn wanted(view: &DatasetView) -> Vec<Wanted> {
+    (view.persons.iter())
+        .map(|p| Wanted {
+            name: p.name.clone(),
+            nearest: p
+                .clusters
+                .iter()
+                .filter_map(|c| c.nearest.clone())
+                .collect(),
+        })
+        .collect()
+}
+
+/// Every `wanted` person's map, by name.
+pub fn maps(records: &[PhotoRecord], wanted: &[Wanted]) -> HashMap<String, PersonMap> {
     let faces = main_faces(records);
     let centres: HashMap<&str, Vec<f32>> = faces
         .iter()
@@ -26,14 +47,11 @@ pub fn maps(records: &[PhotoRecord], report: &Report) -> HashMap<String, PersonM
         .collect();
     // One PCA per person, on all cores (a dataset of thousands of people
     // refreshes its view after every edit).
-    let one = |p: &facecurate::analysis::PersonReport| -> Option<PersonMap> {
+    let one = |p: &Wanted| -> Option<PersonMap> {
         let own = faces.get(p.name.as_str())?;
         let mut names: Vec<&str> = vec![p.name.as_str()];
-        for c in &p.clusters {
-            if let Some(n) = c.nearest_person.as_deref()
-                && !names.contains(&n)
-                && centres.contains_key(n)
-            {
+        for n in p.nearest.iter().map(String::as_str) {
+            if !names.contains(&n) && centres.contains_key(n) {
                 names.push(n);
             }
         }
@@ -61,9 +79,8 @@ pub fn maps(records: &[PhotoRecord], report: &Report) -> HashMap<String, PersonM
                 .collect(),
         })
     };
-    let maps = facecurate::par::map(&report.persons, |p| format!("map of {}", p.name), one);
-    report
-        .persons
+    let maps = facecurate::par::map(wanted, |p| format!("map of {}", p.name), one);
+    wanted
         .iter()
         .zip(maps)
         .filter_map(|(p, map)| Some((p.name.clone(), map?)))
@@ -135,7 +152,8 @@ mod tests {
             records.push(record("b", n, 1));
         }
         let report = analyze(&records, &Settings::default());
-        let maps = maps(&records, &report);
+        let view = super::super::data::view_of_report(std::path::Path::new("."), &records, report);
+        let maps = maps(&records, &wanted(&view));
         let mixed = &maps["mixed"];
         assert_eq!(mixed.faces.len(), 6);
         assert_eq!(mixed.centres[0].0, "mixed");

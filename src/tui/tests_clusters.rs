@@ -279,3 +279,24 @@ fn names_in_the_strip_and_on_the_map_are_shown_escaped() {
         );
     }
 }
+
+#[test]
+fn the_maps_follow_the_view_and_a_fresh_view_keeps_the_old_ones_until_then() {
+    let mut app = two_people();
+    let old = app.data.persons[0].map.clone();
+    assert!(!old.faces.is_empty());
+    // A fresh analysis arrives without maps (they follow it).
+    let mut fresh = app.data.clone();
+    fresh
+        .persons
+        .iter_mut()
+        .for_each(|p| p.map = PersonMap::default());
+    update(&mut app, Msg::Data(fresh));
+    let map_of = |app: &App| app.data.person_named("elton_john").map(|p| p.map.clone());
+    assert_eq!(map_of(&app), Some(old.clone()));
+    let mut new = old.clone();
+    new.faces.truncate(3);
+    let maps = std::collections::HashMap::from([("elton_john".to_string(), new.clone())]);
+    update(&mut app, Msg::Maps(maps));
+    assert_eq!(map_of(&app), Some(new));
+}

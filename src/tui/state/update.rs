@@ -17,6 +17,8 @@ pub enum Msg {
     Classifier(ClassifierView),
     /// The inbox predicted again (after a retrain).
     Inbox(Vec<super::model::InboxRow>),
+    /// The persons' maps of the view just sent, by name.
+    Maps(std::collections::HashMap<String, super::model::PersonMap>),
     /// An effect finished; the text describes it for the status bar.
     Done(String),
     Failed(String),
@@ -43,8 +45,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             return effects;
         }
-        Msg::Data(data) => {
+        Msg::Data(mut data) => {
             let shown = super::clusters::anchor(app);
+            // Until the new maps come, each person keeps the last one.
+            for p in data.persons.iter_mut() {
+                if let Some(old) = app.data.person_named(&p.name) {
+                    p.map = old.map.clone();
+                }
+            }
             app.data = data;
             super::clusters::reanchor(app, shown);
             clamp_selections(app);
@@ -54,6 +62,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Inbox(rows) => {
             app.data.inbox = rows;
             clamp_selections(app);
+        }
+        Msg::Maps(mut maps) => {
+            for p in app.data.persons.iter_mut() {
+                if let Some(map) = maps.remove(&p.name) {
+                    p.map = map;
+                }
+            }
         }
         Msg::Done(text) => {
             app.last_action = Some(text);
