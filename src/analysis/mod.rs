@@ -45,6 +45,7 @@ mod judging;
 mod kinds;
 mod refresh;
 mod reuse;
+mod reverse;
 mod thumb_source;
 mod thumbless;
 mod thumbs;

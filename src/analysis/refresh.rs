@@ -46,21 +46,11 @@ impl Analysis {
     /// in it (such a list lost an entry it cannot refill by itself).
     fn refresh_stale(&mut self, set: &HashSet<u32>, rescore: &mut HashSet<u32>) {
         let k = self.settings.neighbours;
-        // Every list is read: a flag per slot, not a hash lookup per entry
-        // (that lookup was most of an update's time at 100k photos).
-        let mut in_set = vec![false; self.neighbours.len()];
-        for &i in set {
-            if let Some(flag) = in_set.get_mut(i as usize) {
-                *flag = true;
-            }
-        }
-        let stale: Vec<u32> = (0..self.neighbours.len() as u32)
-            .filter(|&j| {
-                !in_set[j as usize]
-                    && self.neighbours[j as usize]
-                        .iter()
-                        .any(|e| in_set[e.0 as usize])
-            })
+        let touched: Vec<u32> = set.iter().copied().collect();
+        let stale: Vec<u32> = self
+            .holding(&touched)
+            .into_iter()
+            .filter(|j| !set.contains(j))
             .collect();
         let live: Vec<u32> = stale
             .iter()
@@ -82,8 +72,8 @@ impl Analysis {
                 .collect(),
             None => similarity::nearest_of(&self.vectors, &live, k),
         };
-        for (j, list) in live.iter().zip(lists) {
-            self.neighbours[*j as usize] = list;
+        for (&j, list) in live.iter().zip(lists) {
+            self.set_list(j, list);
         }
     }
 
@@ -129,6 +119,7 @@ impl Analysis {
             insert_top(&mut own, k, j32, s);
             let list = &mut self.neighbours[j];
             if !list.iter().any(|e| e.0 == t) && insert_top(list, k, t, s) {
+                self.listers.note(j32, t);
                 rescore.insert(j32);
             }
             if s >= self.settings.duplicate_candidate_cosine
@@ -137,7 +128,32 @@ impl Analysis {
                 self.pairs.insert(key, verdict);
             }
         }
-        self.neighbours[t as usize] = own;
+        self.set_list(t, own);
+    }
+
+    /// Photo `j`'s new list, noted in the reverse index.
+    fn set_list(&mut self, j: u32, list: super::similarity::NeighbourList) {
+        for e in &list {
+            self.listers.note(j, e.0);
+        }
+        self.neighbours[j as usize] = list;
+    }
+
+    /// The photos whose lists hold one of `photos`, sorted, each once.
+    pub(super) fn holding(&self, photos: &[u32]) -> Vec<u32> {
+        let mut out: Vec<u32> = photos
+            .iter()
+            .flat_map(|&i| {
+                self.listers.owners_of(i).filter(move |&j| {
+                    self.neighbours
+                        .get(j as usize)
+                        .is_some_and(|list| list.iter().any(|e| e.0 == i))
+                })
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 
     /// Judges the pairs of each `relabeled` photo with its new person.

@@ -31,13 +31,21 @@ impl Analysis {
         } else {
             INDEX_PATH_RESEARCH
         };
+        let saved = saved.filter(|s| s.tag == tag);
         let reused = saved
-            .filter(|s| s.tag == tag)
-            .and_then(|s| scan_memo::reuse_at_most(&self.vectors, &keys, &s, k, pair_min, at_most));
-        // A reused search on the index path has no inverted file: the first
-        // edit builds one (see `sync_index`); a report never needs it.
+            .as_ref()
+            .and_then(|s| scan_memo::reuse_at_most(&self.vectors, &keys, s, k, pair_min, at_most));
         let (scan, index, unchanged) = match reused {
-            Some(r) => (r.scan, None, r.unchanged),
+            Some(r) => {
+                // A report never needs the inverted file, but the first
+                // edit does: the saved one spares it training the cells.
+                let index = saved
+                    .as_ref()
+                    .and_then(|s| s.index.as_ref())
+                    .filter(|_| !exact)
+                    .and_then(|i| Ivf::from_saved(i, &self.vectors, &r.old_of));
+                (r.scan, index, r.unchanged)
+            }
             None => {
                 let (scan, index) = search::scan(&self.vectors, &self.search_query());
                 (scan, index, false)
@@ -46,9 +54,10 @@ impl Analysis {
         if !unchanged {
             self.scan_memo = Some(SavedScan {
                 tag,
-                keys,
                 neighbours: scan.neighbours.clone(),
                 pairs: scan.pairs.clone(),
+                index: index.as_ref().map(|i| i.to_saved(keys.len())),
+                keys,
             });
         }
         (scan, index)

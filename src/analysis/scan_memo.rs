@@ -12,6 +12,7 @@
 //! path, where each is still compared with every row), the full search
 //! runs as before.
 
+use super::ivf::SavedIndex;
 use super::settings::Settings;
 use super::similarity::{COL_BLOCK, NeighbourList, Scan, Vectors, insert_top, nearest_of, product};
 use std::collections::HashMap;
@@ -20,7 +21,7 @@ use std::collections::HashMap;
 pub type RowKey = [u8; 16];
 
 /// Bumped whenever the saved layout or what the search returns changes.
-const MAGIC: &[u8; 8] = b"FCSCAN01";
+const MAGIC: &[u8; 8] = b"FCSCAN02";
 
 /// One search's result with the keys of the rows it was made over.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +32,8 @@ pub struct SavedScan {
     pub keys: Vec<Option<RowKey>>,
     pub neighbours: Vec<NeighbourList>,
     pub pairs: Vec<(u32, u32, f32)>,
+    /// The inverted file the search was made with, on the index path.
+    pub index: Option<SavedIndex>,
 }
 
 /// The settings a saved exact search is valid for.
@@ -67,6 +70,8 @@ pub struct Reused {
     /// True when every row was known and kept all its neighbours: the
     /// saved result needs no rewriting.
     pub unchanged: bool,
+    /// Per row: the saved row it was, if any.
+    pub old_of: Vec<Option<u32>>,
 }
 
 /// The rows of the current vectors mapped to the saved rows with the same
@@ -175,6 +180,7 @@ pub fn reuse_at_most(
     Some(Reused {
         scan: Scan { neighbours, pairs },
         unchanged,
+        old_of: m.old_of,
     })
 }
 
@@ -250,6 +256,10 @@ impl SavedScan {
             put_u32(&mut out, b);
             out.extend_from_slice(&s.to_le_bytes());
         }
+        put_u32(&mut out, u32::from(self.index.is_some()));
+        if let Some(index) = &self.index {
+            index.encode(&mut out);
+        }
         let digest = blake3::hash(&out);
         out.extend_from_slice(digest.as_bytes());
         out
@@ -290,6 +300,10 @@ impl SavedScan {
         let pairs = (0..count)
             .map(|_| Ok((r.u32()?, r.u32()?, r.f32()?)))
             .collect::<Result<Vec<_>, String>>()?;
+        let index = match r.u32()? {
+            0 => None,
+            _ => Some(SavedIndex::decode(&mut r)?),
+        };
         if !r.0.is_empty() {
             return Err("trailing bytes".into());
         }
@@ -298,20 +312,21 @@ impl SavedScan {
             keys,
             neighbours,
             pairs,
+            index,
         })
     }
 }
 
-fn put_u32(out: &mut Vec<u8>, x: u32) {
+pub(super) fn put_u32(out: &mut Vec<u8>, x: u32) {
     out.extend_from_slice(&x.to_le_bytes());
 }
 
 /// Reads little-endian values off the front of a slice, failing when it
 /// runs out.
-struct Reader<'a>(&'a [u8]);
+pub(super) struct Reader<'a>(&'a [u8]);
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+    pub(super) fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
         if self.0.len() < n {
             return Err("truncated".into());
         }
@@ -320,17 +335,17 @@ impl<'a> Reader<'a> {
         Ok(head)
     }
 
-    fn array<const N: usize>(&mut self) -> Result<[u8; N], String> {
+    pub(super) fn array<const N: usize>(&mut self) -> Result<[u8; N], String> {
         let mut a = [0u8; N];
         a.copy_from_slice(self.take(N)?);
         Ok(a)
     }
 
-    fn u32(&mut self) -> Result<u32, String> {
+    pub(super) fn u32(&mut self) -> Result<u32, String> {
         Ok(u32::from_le_bytes(self.array()?))
     }
 
-    fn f32(&mut self) -> Result<f32, String> {
+    pub(super) fn f32(&mut self) -> Result<f32, String> {
         Ok(f32::from_le_bytes(self.array()?))
     }
 }

@@ -9,6 +9,7 @@ use super::identity::{self, Evidence, PersonStats};
 use super::ivf::Ivf;
 use super::memo::{self, PairMemo};
 use super::pixels::Precheck;
+use super::reverse::Reverse;
 use super::scan_memo::SavedScan;
 use super::search;
 use super::settings::Settings;
@@ -59,6 +60,8 @@ pub struct Analysis {
     pub(super) stats: Vec<PersonStats>,
     pub(super) vectors: Vectors,
     pub(super) neighbours: Vec<NeighbourList>,
+    /// Per photo, the photos whose lists hold it (a superset).
+    pub(super) listers: Reverse,
     /// The approximate index, above `exact_search_max_faces` faces.
     pub(super) index: Option<Ivf>,
     pub(super) prechecks: Vec<Option<Precheck>>,
@@ -75,6 +78,8 @@ pub struct Analysis {
     pub(super) thumbs_asked: HashSet<(u32, usize)>,
     pub(super) thumb_problems: Vec<String>,
     pub(super) evidence: Vec<Option<Evidence>>,
+    /// Per person, the photos whose evidence weighs them (a superset).
+    pub(super) weighers: Reverse,
     pub(super) groups: Vec<Vec<Vec<u32>>>,
     pub(super) merges: Vec<Option<u32>>,
 }
@@ -141,6 +146,7 @@ impl Analysis {
                 data: Vec::with_capacity(capacity * dim),
             },
             neighbours: Vec::new(),
+            listers: Reverse::default(),
             index: None,
             prechecks: Vec::new(),
             pairs: BTreeMap::new(),
@@ -150,6 +156,7 @@ impl Analysis {
             thumbs_asked: HashSet::new(),
             thumb_problems: Vec::new(),
             evidence: Vec::new(),
+            weighers: Reverse::default(),
             groups: Vec::new(),
             merges: Vec::new(),
         }
@@ -216,6 +223,7 @@ impl Analysis {
         let (scan, index) = self.search_remembering();
         self.neighbours = scan.neighbours;
         self.index = index;
+        self.listers = self.build_listers();
         self.prechecks = (0..n)
             .map(|i| self.thumb(i as u32).and_then(dupes::precheck))
             .collect();
@@ -231,6 +239,7 @@ impl Analysis {
         for (i, e) in all.into_iter().zip(ev) {
             self.evidence[i as usize] = e;
         }
+        self.weighers = self.build_weighers();
         let persons: Vec<u32> = (0..self.names.len() as u32).collect();
         self.refresh_groups(&persons);
     }

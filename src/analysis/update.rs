@@ -9,6 +9,7 @@
 //! neighbour lists, index and duplicate verdicts are `refresh.rs`'s.
 
 use super::faces::{self, Choice};
+use super::reverse::Reverse;
 use super::state::{Analysis, Change, Slot};
 use super::{dupes, identity};
 use crate::records::PhotoRecord;
@@ -65,8 +66,12 @@ impl Analysis {
         photos.sort_unstable();
         let evidence = self.compute_evidence(&photos, Some(&shifted));
         for (i, e) in photos.into_iter().zip(evidence) {
+            for o in e.iter().flat_map(|e| &e.others) {
+                self.weighers.note(i, o.0);
+            }
             self.evidence[i as usize] = e;
         }
+        self.fold_reverse_notes();
         let persons: Vec<u32> = persons.into_iter().collect();
         self.refresh_groups(&persons);
     }
@@ -177,15 +182,8 @@ impl Analysis {
         for &i in touched.iter().chain(relabeled) {
             rescore.extend(self.neighbours[i as usize].iter().map(|e| e.0));
         }
-        let mut changed = vec![false; self.slots.len()];
-        for &i in touched.iter().chain(relabeled) {
-            changed[i as usize] = true;
-        }
-        for (j, list) in self.neighbours.iter().enumerate() {
-            if list.iter().any(|e| changed[e.0 as usize]) {
-                rescore.insert(j as u32);
-            }
-        }
+        let changed: Vec<u32> = touched.iter().chain(relabeled).copied().collect();
+        rescore.extend(self.holding(&changed));
     }
 
     /// Adds to `rescore` the photos that weigh a `shifted` person as their
@@ -195,16 +193,38 @@ impl Analysis {
         if shifted.is_empty() {
             return;
         }
-        let mut weighs = vec![false; self.names.len()];
         for &p in shifted {
-            weighs[p as usize] = true;
+            let weighers = self.weighers.owners_of(p).filter(|&i| {
+                self.evidence
+                    .get(i as usize)
+                    .and_then(Option::as_ref)
+                    .is_some_and(|e| e.others.iter().any(|o| o.0 == p))
+            });
+            rescore.extend(weighers);
         }
-        for (i, e) in self.evidence.iter().enumerate() {
-            if e.as_ref()
-                .is_some_and(|e| e.others.iter().any(|o| weighs[o.0 as usize]))
-            {
-                rescore.insert(i as u32);
-            }
+    }
+
+    /// Per photo, the photos whose lists hold it.
+    pub(super) fn build_listers(&self) -> Reverse {
+        let n = self.neighbours.len();
+        Reverse::build(n, n, |o| self.neighbours[o].iter().map(|e| e.0))
+    }
+
+    /// Per person, the photos whose evidence weighs them.
+    pub(super) fn build_weighers(&self) -> Reverse {
+        Reverse::build(self.evidence.len(), self.names.len(), |i| {
+            let others = self.evidence[i].as_ref().map_or(&[][..], |e| &e.others);
+            others.iter().map(|o| o.0)
+        })
+    }
+
+    /// Folds the reverse indexes' notes in once they outgrew them.
+    fn fold_reverse_notes(&mut self) {
+        if self.listers.worth_rebuilding() {
+            self.listers = self.build_listers();
+        }
+        if self.weighers.worth_rebuilding() {
+            self.weighers = self.build_weighers();
         }
     }
 

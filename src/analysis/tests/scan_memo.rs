@@ -29,6 +29,7 @@ fn saved(v: &Vectors) -> SavedScan {
         keys: scan_memo::row_keys(v),
         neighbours: s.neighbours,
         pairs: s.pairs,
+        index: None,
     }
 }
 
@@ -146,4 +147,38 @@ fn an_analysis_from_a_saved_search_reports_what_a_fresh_one_does() {
     );
     assert!(changed.take_scan_to_save().is_some());
     assert_eq!(json(&changed), json(&Analysis::new(after, settings())));
+}
+
+#[test]
+fn a_warm_start_on_the_index_path_keeps_the_inverted_file_for_the_first_edit() {
+    let records = dataset();
+    let on_index = super::on_index();
+    let mut first = Analysis::remembering(records.clone(), on_index.clone(), Remembered::default());
+    let saved = first.take_scan_to_save().expect("a fresh search");
+    assert!(saved.index.is_some(), "the index path saves its cells");
+    assert_eq!(SavedScan::decode(&saved.encode()).as_ref(), Ok(&saved));
+    let mut warm = Analysis::remembering(
+        records.clone(),
+        on_index,
+        Remembered {
+            scan: Some(saved),
+            ..Remembered::default()
+        },
+    );
+    let rows = records.len();
+    let cells = |a: &Analysis| a.index.as_ref().map(|i| i.to_saved(rows));
+    assert!(cells(&warm).is_some());
+    assert_eq!(cells(&warm), cells(&first));
+    // An edit files the moved photo in the kept cells, as it does in the
+    // analysis that built them; training them again would differ.
+    let edit = || {
+        vec![crate::analysis::state::Change::Removed(
+            records[4].path.clone(),
+        )]
+    };
+    first.update(edit());
+    warm.update(edit());
+    assert_eq!(cells(&warm), cells(&first));
+    let json = |a: &Analysis| serde_json::to_string(&a.report()).expect("a report serialises");
+    assert_eq!(json(&warm), json(&first));
 }
