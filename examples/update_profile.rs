@@ -6,6 +6,9 @@
 //!
 //!     cargo build --release --example update_profile
 //!     target/release/examples/update_profile DUMP [FACES] [ROUNDS]
+//!
+//! `UPDATE_PROFILE_EXACT_MAX=N` sets `exact_search_max_faces` (0: the
+//! index path at any size).
 
 use facecurate::analysis::{Analysis, Change, Settings};
 use facecurate::scale::{run, synth};
@@ -29,7 +32,11 @@ fn main() -> anyhow::Result<()> {
         })
         .collect();
     let start = Instant::now();
-    let mut analysis = Analysis::new(records, Settings::default());
+    let mut settings = Settings::default();
+    if let Ok(max) = std::env::var("UPDATE_PROFILE_EXACT_MAX") {
+        settings.exact_search_max_faces = max.parse()?;
+    }
+    let mut analysis = Analysis::new(records, settings);
     eprintln!("analysis: {:.1} s", start.elapsed().as_secs_f64());
     let members = synth.members();
     let big: Vec<usize> = {

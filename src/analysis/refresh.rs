@@ -22,8 +22,7 @@ impl Analysis {
         rescore: &mut HashSet<u32>,
     ) {
         let set: HashSet<u32> = touched.iter().copied().collect();
-        self.pairs
-            .retain(|&(a, b), _| !set.contains(&a) && !set.contains(&b));
+        self.pairs.remove_touching(touched);
         self.sync_index(touched);
         self.refresh_stale(&set, rescore);
         for &t in touched {

@@ -354,7 +354,7 @@ impl Analysis {
                 }
             }
         }
-        for (&(i, j), v) in &self.pairs {
+        for (&(i, j), v) in self.pairs.iter() {
             if !exact.contains(&(i, j)) {
                 out.push((
                     i,

@@ -2,12 +2,13 @@
 //! current by [`Analysis::update`], which recomputes only the persons a
 //! change touches and the changed photos' neighbours.
 
-use super::dupes::{self, Verdict};
+use super::dupes;
 use super::faces::{self, Choice};
 use super::groups;
 use super::identity::{self, Evidence, PersonStats};
 use super::ivf::Ivf;
 use super::memo::{self, PairMemo};
+use super::pair_book::PairBook;
 use super::pixels::Precheck;
 use super::reverse::Reverse;
 use super::scan_memo::SavedScan;
@@ -16,7 +17,7 @@ use super::settings::Settings;
 use super::similarity::{NeighbourList, Vectors};
 use super::thumb_source::{Remembered, ThumbSource};
 use crate::records::PhotoRecord;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 /// One edit of the dataset.
@@ -65,7 +66,7 @@ pub struct Analysis {
     /// The approximate index, above `exact_search_max_faces` faces.
     pub(super) index: Option<Ivf>,
     pub(super) prechecks: Vec<Option<Precheck>>,
-    pub(super) pairs: BTreeMap<(u32, u32), Verdict>,
+    pub(super) pairs: PairBook,
     /// Registered correlations by content: consulted before registering a
     /// pair, and after [`Analysis::with_memo`] exactly the pairs it used.
     pub(super) memo: PairMemo,
@@ -149,7 +150,7 @@ impl Analysis {
             listers: Reverse::default(),
             index: None,
             prechecks: Vec::new(),
-            pairs: BTreeMap::new(),
+            pairs: PairBook::default(),
             memo,
             scan_memo: None,
             thumb_source: None,
@@ -227,7 +228,7 @@ impl Analysis {
         self.prechecks = (0..n)
             .map(|i| self.thumb(i as u32).and_then(dupes::precheck))
             .collect();
-        self.pairs = self.judge_pairs(&scan.pairs);
+        self.pairs = PairBook::new(self.judge_pairs(&scan.pairs));
     }
 
     /// Every photo's evidence, then every person's groups and merge.
@@ -242,6 +243,7 @@ impl Analysis {
         self.weighers = self.build_weighers();
         let persons: Vec<u32> = (0..self.names.len() as u32).collect();
         self.refresh_groups(&persons);
+        self.refresh_merges(&persons);
     }
 
     pub(super) fn search_query(&self) -> search::Query<'_> {
@@ -384,19 +386,23 @@ impl Analysis {
                 &self.settings,
             );
         }
-        let merges: Vec<Option<u32>> = (0..self.names.len())
-            .map(|p| {
-                if self.members[p].is_empty() {
-                    return None;
-                }
-                groups::merge_target(
-                    &self.members[p],
+    }
+
+    /// The merge targets of `persons`: each depends only on the evidence
+    /// of the person's own photos.
+    pub(super) fn refresh_merges(&mut self, persons: &[u32]) {
+        self.merges.resize(self.names.len(), None);
+        for &p in persons {
+            let p = p as usize;
+            self.merges[p] = match self.members[p].as_slice() {
+                [] => None,
+                members => groups::merge_target(
+                    members,
                     &|m| self.evidence.get(m as usize).and_then(|e| e.as_ref()),
                     &self.settings,
-                )
-            })
-            .collect();
-        self.merges = merges;
+                ),
+            };
+        }
     }
 }
 

@@ -65,6 +65,8 @@ impl Analysis {
         let mut photos: Vec<u32> = rescore.into_iter().collect();
         photos.sort_unstable();
         let evidence = self.compute_evidence(&photos, Some(&shifted));
+        let mut merge_persons: HashSet<u32> = persons.clone();
+        merge_persons.extend(photos.iter().filter_map(|&i| self.person_of(i)));
         for (i, e) in photos.into_iter().zip(evidence) {
             for o in e.iter().flat_map(|e| &e.others) {
                 self.weighers.note(i, o.0);
@@ -74,6 +76,8 @@ impl Analysis {
         self.fold_reverse_notes();
         let persons: Vec<u32> = persons.into_iter().collect();
         self.refresh_groups(&persons);
+        let merge_persons: Vec<u32> = merge_persons.into_iter().collect();
+        self.refresh_merges(&merge_persons);
     }
 
     /// A new photo, or a new version of a known path (which replaces it).

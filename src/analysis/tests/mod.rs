@@ -216,6 +216,19 @@ fn update_vs_fresh(s: Settings) {
     added.path = "Person_12/new.jpg".into();
     after.push(added.clone());
     analysis.update(vec![Change::Added(added)]);
+    // Two photos of one person filed apart: a folder to merge back, which
+    // the edit shows through the evidence of photos it did not move.
+    for n in [
+        "Person_02/Person_02_0001.jpg",
+        "Person_02/Person_02_0002.jpg",
+    ] {
+        let to = moved(&mut after, n, "Person_02_alias");
+        analysis.update(vec![Change::Moved {
+            from: n.into(),
+            to: to.into(),
+            person: "Person_02_alias".into(),
+        }]);
+    }
     let incremental = analysis.report();
     let fresh = analyze(&after, &settings());
     assert!(find(&incremental, &path).flags.contains(&Flag::Mislabel));
@@ -235,6 +248,21 @@ fn update_vs_fresh(s: Settings) {
         v
     };
     assert_eq!(flags(&incremental), flags(&fresh));
+    let persons = |r: &Report| {
+        let mut v: Vec<(String, Vec<String>)> = (r.persons.iter())
+            .map(|p| {
+                (
+                    p.name.clone(),
+                    p.flags.iter().map(|f| format!("{f:?}")).collect(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(persons(&incremental), persons(&fresh));
+    let alias = fresh.persons.iter().find(|p| p.name == "Person_02_alias");
+    assert!(alias.is_some_and(|p| !p.flags.is_empty()), "{alias:?}");
     for p in &fresh.photos {
         let q = find(&incremental, &p.path);
         assert!(
@@ -242,6 +270,38 @@ fn update_vs_fresh(s: Settings) {
             "{p:?} vs {q:?}"
         );
     }
+}
+
+/// The merge an alias folder is flagged with goes when its person's photos
+/// are deleted one edit at a time: the alias was not edited, only its
+/// photos' evidence changed.
+#[test]
+fn a_merge_goes_with_the_person_it_pointed_to() {
+    let mut records = dataset();
+    for n in [
+        "Person_02/Person_02_0001.jpg",
+        "Person_02/Person_02_0002.jpg",
+    ] {
+        moved(&mut records, n, "Person_02_alias");
+    }
+    let mut analysis = Analysis::new(records.clone(), settings());
+    let merge_of = |r: &Report| {
+        let alias = r.persons.iter().find(|p| p.name == "Person_02_alias");
+        alias.map(|p| (p.flags.contains(&Flag::Merge), p.merge_with.clone()))
+    };
+    let before = merge_of(&analysis.report());
+    assert_eq!(before, Some((true, vec!["Person_02".to_string()])));
+    let gone: Vec<PathBuf> = (records.iter())
+        .filter(|r| r.person == "Person_02")
+        .map(|r| r.path.clone())
+        .collect();
+    for path in gone {
+        analysis.update(vec![Change::Removed(path)]);
+    }
+    records.retain(|r| r.person != "Person_02");
+    let after = merge_of(&analysis.report());
+    assert_eq!(after, merge_of(&analyze(&records, &settings())));
+    assert_eq!(after.map(|a| a.0), Some(false));
 }
 
 #[test]
