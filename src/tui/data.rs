@@ -86,6 +86,7 @@ pub fn view_of_report(root: &Path, records: &[PhotoRecord], report: Report) -> D
         ..DatasetView::default()
     };
     view.prepare();
+    super::state::app::sorted_people(&view, Default::default());
     view
 }
 

@@ -48,7 +48,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Data(mut data) => {
             let shown = super::clusters::anchor(app);
             // Until the new maps come, each person keeps the last one.
-            for p in data.persons.iter_mut() {
+            let had_maps = app.data.persons.iter().any(|p| !p.map.faces.is_empty());
+            for p in data.persons.iter_mut().filter(|_| had_maps) {
                 if let Some(old) = app.data.person_named(&p.name) {
                     p.map = old.map.clone();
                 }
