@@ -125,6 +125,7 @@ impl Analysis {
         a.choose_faces();
         a.find_neighbours();
         a.judge_everyone();
+        a.reserve_for_edits();
         a
     }
 

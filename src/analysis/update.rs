@@ -208,6 +208,18 @@ impl Analysis {
         }
     }
 
+    /// Room for the photos the next edits add: without it the first add
+    /// after an analysis copied every per-photo array to grow it (88 ms at
+    /// a million photos); a sixty-fourth more costs little memory.
+    pub(super) fn reserve_for_edits(&mut self) {
+        let more = self.slots.len() / 64 + 64;
+        self.slots.reserve(more);
+        self.neighbours.reserve(more);
+        self.prechecks.reserve(more);
+        self.evidence.reserve(more);
+        self.vectors.data.reserve(more * self.vectors.dim);
+    }
+
     /// Per photo, the photos whose lists hold it.
     pub(super) fn build_listers(&self) -> Reverse {
         let n = self.neighbours.len();

@@ -270,6 +270,10 @@ fn tui_stage(session: &Session, settings: &Settings, f: &mut Figures) {
             f.set("frame_ms_p99", p99(&t.frame_ms));
             f.set("key_ms_p99", p99(&t.key_ms));
             f.set("tui_keys", t.key_ms.len());
+            // Each key's milliseconds, in the script's order: which key a
+            // slow p99 was.
+            let round = |ms: &f64| (ms * 100.0).round() / 100.0;
+            f.set("tui_key_ms", t.key_ms.iter().map(round).collect::<Vec<_>>());
         }
         Err(e) => {
             no_tui(f);
