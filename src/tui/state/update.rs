@@ -43,6 +43,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             {
                 app.undone = false;
             }
+            // A search key's filtering happens here, not in the next draw:
+            // at a million photos it is longer than a frame's budget.
+            let _ = app.people();
             return effects;
         }
         Msg::Data(mut data) => {
