@@ -13,13 +13,12 @@
 //! against the exact scan, and the comparison with the HNSW index and the
 //! ANN libraries, are in `BENCHMARKS.md` (`cargo bench --bench search`).
 
-mod saved;
+pub mod saved;
 
 use super::similarity::{NeighbourList, Vectors, insert_top};
 use crate::vector::dot_fast;
 use ndarray::linalg::general_mat_mul;
 use ndarray::{ArrayView2, ArrayViewMut2};
-pub use saved::SavedIndex;
 
 /// Photos per cell the k-means aims at: big enough that a cell's product
 /// with another runs near the sgemm's peak, small enough that a few dozen

@@ -9,6 +9,7 @@
 //! photo recomputes only the persons involved and that photo's neighbours.
 //! Thresholds live in [`Settings`]; the flags a report uses are [`Flag`].
 
+mod bytes;
 mod clusters;
 mod dupes;
 mod elsewhere;

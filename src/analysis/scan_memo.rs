@@ -12,7 +12,8 @@
 //! path, where each is still compared with every row), the full search
 //! runs as before.
 
-use super::ivf::SavedIndex;
+use super::bytes::{Reader, put_u32};
+use super::ivf::saved::SavedIndex;
 use super::settings::Settings;
 use super::similarity::{COL_BLOCK, NeighbourList, Scan, Vectors, insert_top, nearest_of, product};
 use std::collections::HashMap;
@@ -314,38 +315,5 @@ impl SavedScan {
             pairs,
             index,
         })
-    }
-}
-
-pub(super) fn put_u32(out: &mut Vec<u8>, x: u32) {
-    out.extend_from_slice(&x.to_le_bytes());
-}
-
-/// Reads little-endian values off the front of a slice, failing when it
-/// runs out.
-pub(super) struct Reader<'a>(&'a [u8]);
-
-impl<'a> Reader<'a> {
-    pub(super) fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
-        if self.0.len() < n {
-            return Err("truncated".into());
-        }
-        let (head, rest) = self.0.split_at(n);
-        self.0 = rest;
-        Ok(head)
-    }
-
-    pub(super) fn array<const N: usize>(&mut self) -> Result<[u8; N], String> {
-        let mut a = [0u8; N];
-        a.copy_from_slice(self.take(N)?);
-        Ok(a)
-    }
-
-    pub(super) fn u32(&mut self) -> Result<u32, String> {
-        Ok(u32::from_le_bytes(self.array()?))
-    }
-
-    pub(super) fn f32(&mut self) -> Result<f32, String> {
-        Ok(f32::from_le_bytes(self.array()?))
     }
 }

@@ -6,7 +6,7 @@
 //! saved search did not know are filed by their nearest centre.
 
 use super::{Ivf, NONE};
-use crate::analysis::scan_memo::{Reader, put_u32};
+use crate::analysis::bytes::{Reader, put_u32};
 use crate::analysis::similarity::Vectors;
 
 /// An [`Ivf`] as saved: its cells are numbered per saved row.
