@@ -24,7 +24,7 @@ impl Analysis {
         let set: HashSet<u32> = touched.iter().copied().collect();
         self.pairs.remove_touching(touched);
         self.sync_index(touched);
-        self.refresh_stale(&set, rescore);
+        self.refresh_stale(touched, &set, rescore);
         for &t in touched {
             if self.vectors.is_zero(t as usize) {
                 self.neighbours[t as usize].clear();
@@ -41,13 +41,12 @@ impl Analysis {
         }
     }
 
-    /// Searches anew the lists of the photos outside `set` that named one
-    /// in it (such a list lost an entry it cannot refill by itself).
-    fn refresh_stale(&mut self, set: &HashSet<u32>, rescore: &mut HashSet<u32>) {
+    /// Searches anew the lists of the photos outside `set` (the `touched`
+    /// photos) that named one in it (such a list lost an entry it cannot refill by itself).
+    fn refresh_stale(&mut self, touched: &[u32], set: &HashSet<u32>, rescore: &mut HashSet<u32>) {
         let k = self.settings.neighbours;
-        let touched: Vec<u32> = set.iter().copied().collect();
         let stale: Vec<u32> = self
-            .holding(&touched)
+            .holding(touched)
             .into_iter()
             .filter(|j| !set.contains(j))
             .collect();

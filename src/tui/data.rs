@@ -86,7 +86,8 @@ pub fn view_of_report(root: &Path, records: &[PhotoRecord], report: Report) -> D
         ..DatasetView::default()
     };
     view.prepare();
-    super::state::app::sorted_people(&view, Default::default());
+    // The order the UI opens on (`App::new`'s sort).
+    super::state::app::sorted_people(&view, super::state::app::SortBy::default());
     view
 }
 

@@ -53,13 +53,10 @@ impl Ivf {
             trained_on: saved.trained_on as usize,
         };
         for i in 0..v.rows() {
-            if v.is_zero(i) {
-                continue;
-            }
-            let cell = old_of
-                .get(i)
-                .copied()
-                .flatten()
+            // A row mapped to a saved one has that row's vector, so it is
+            // live; only the others need reading.
+            let saved_row = old_of.get(i).copied().flatten();
+            let cell = saved_row
                 .and_then(|o| saved.cells.get(o as usize).copied())
                 .filter(|&c| (c as usize) < count);
             match cell {
@@ -67,7 +64,8 @@ impl Ivf {
                     ivf.cell_of[i] = c;
                     ivf.cells[c as usize].push(i as u32);
                 }
-                None => ivf.insert(i as u32, v.row(i)),
+                None if saved_row.is_some() || !v.is_zero(i) => ivf.insert(i as u32, v.row(i)),
+                None => {}
             }
         }
         Some(ivf)

@@ -130,7 +130,7 @@ impl App {
             screen: Screen::People,
             keymap,
             overlay: None,
-            sort: SortBy::Flags,
+            sort: SortBy::default(),
             search: String::new(),
             people_sel: 0,
             person_sel: 0,

@@ -51,10 +51,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Data(mut data) => {
             let shown = super::clusters::anchor(app);
             // Until the new maps come, each person keeps the last one.
-            let had_maps = app.data.persons.iter().any(|p| !p.map.faces.is_empty());
-            for p in data.persons.iter_mut().filter(|_| had_maps) {
-                if let Some(old) = app.data.person_named(&p.name) {
-                    p.map = old.map.clone();
+            if app.data.persons.iter().any(|p| !p.map.faces.is_empty()) {
+                for p in data.persons.iter_mut() {
+                    if let Some(old) = app.data.person_named(&p.name) {
+                        p.map = old.map.clone();
+                    }
                 }
             }
             app.data = data;
