@@ -201,6 +201,7 @@ fn bench_scale_json_scores_the_planted_problems() {
         "report_warm_s",
         "update_ms",
         "tui_first_frame_s",
+        "tui_full_view_s",
         "frame_ms_p99",
         "key_ms_p99",
         "train_s",
@@ -226,6 +227,8 @@ fn bench_scale_json_scores_the_planted_problems() {
     assert!(number("neighbour_recall_at_32") >= 0.9, "{stdout}");
     assert!(number("planted_recall_at_k") >= 0.5, "{stdout}");
     assert!(number("train_s") > 0.0 && number("key_ms_p99") > 0.0);
+    // The first look comes before the analysed view, never after it.
+    assert!(number("tui_first_frame_s") <= number("tui_full_view_s"), "{stdout}");
     assert!(
         work.join("workspace.yaml").is_file(),
         "--dir keeps the workspace"

@@ -1,11 +1,13 @@
 //! The terminal UI part of `bench scale`, headless: the UI's own state and
 //! drawing (`tui::state::update`, `tui::view::render`) on ratatui's
-//! TestBackend, fed the view the live backend builds from the store. The
+//! TestBackend, fed the views the live backend builds from the store. The
 //! first frame is timed from opening the store to the first frame that
-//! shows the dataset; then a fixed series of navigation keys (never an
-//! edit), each timed from its handling to the end of its frame.
+//! shows the dataset (the persons' folders, before the analysis), the full
+//! view to its first frame; then a fixed series of navigation keys (never
+//! an edit) on the full view, each timed from its handling to the end of
+//! its frame.
 
-use crate::tui::data::view_of_report;
+use crate::tui::data::{glance_view, view_of_report};
 use crate::tui::encoded::EncodedCache;
 use crate::tui::person_maps;
 use crate::tui::state::app::App;
@@ -29,10 +31,13 @@ const HEIGHT: u16 = 40;
 /// What the headless UI measured.
 pub struct TuiTimes {
     pub first_frame_s: f64,
-    /// The first frame's parts, seconds: the store's records, the report
-    /// (saved or analysed), the UI's view (with its indexes), the first
-    /// draw; then the per-person maps, which follow the first frame.
-    pub first_frame_parts: [(&'static str, f64); 5],
+    /// From opening the store to the first frame of the analysed view.
+    pub full_view_s: f64,
+    /// The parts, seconds: the persons' folders (the first look, sent),
+    /// its draw; the store's records, the report (saved or analysed), the
+    /// UI's view (with its indexes); then the per-person maps, which follow
+    /// the full view.
+    pub first_frame_parts: [(&'static str, f64); 6],
     pub frame_ms: Vec<f64>,
     pub key_ms: Vec<f64>,
     /// The key whose handling and frame took longest, and its milliseconds.
@@ -77,11 +82,15 @@ fn frame(terminal: &mut Terminal<TestBackend>, app: &App, encoded: &EncodedCache
 }
 
 /// The backend's part, on its own thread as in the live UI (so that what
-/// it frees does not land on the drawing thread's heap): the store's
-/// records, the report, the view (sent), then the maps (sent). Its laps.
-fn backend(session: &Session, settings: &Settings, tx: &mpsc::Sender<Msg>) -> Result<[f64; 3]> {
+/// it frees does not land on the drawing thread's heap): the persons'
+/// folders (sent), the store's records, the report, the view (sent), then
+/// the maps (sent). Its laps.
+fn backend(session: &Session, settings: &Settings, tx: &mpsc::Sender<Msg>) -> Result<[f64; 4]> {
     let mut lap = Lap(Instant::now());
     let store = session.store(false)?;
+    let counts = session.person_counts(&store)?;
+    let _ = tx.send(Msg::Data(glance_view(&session.workspace().dataset, counts)));
+    let glance_s = lap.next();
     let (records, state) = store.snapshot()?;
     let (records, _inbox) = session.split_inbox(records);
     let records_s = lap.next();
@@ -92,7 +101,7 @@ fn backend(session: &Session, settings: &Settings, tx: &mpsc::Sender<Msg>) -> Re
     let view_s = lap.next();
     let _ = tx.send(Msg::Data(view));
     let _ = tx.send(Msg::Maps(person_maps::maps(&records, &wanted)));
-    Ok([records_s, report_s, view_s])
+    Ok([glance_s, records_s, report_s, view_s])
 }
 
 /// Opens the workspace's store as the live backend does (without a scan:
@@ -108,19 +117,21 @@ pub fn drive(session: &Session, settings: &Settings) -> Result<TuiTimes> {
             .map_err(|_| anyhow::anyhow!("the backend thread panicked"))??;
         let (mut times, draw_s, maps_s) = ui?;
         times.first_frame_parts = [
-            ("records_s", laps[0]),
-            ("report_s", laps[1]),
-            ("view_s", laps[2]),
+            ("glance_s", laps[0]),
             ("draw_s", draw_s),
+            ("records_s", laps[1]),
+            ("report_s", laps[2]),
+            ("view_s", laps[3]),
             ("maps_after_s", maps_s),
         ];
         Ok(times)
     })
 }
 
-/// The UI thread's part: the first frame once the view comes, the maps
-/// when they follow, then the keys. The times, the first draw's and the
-/// wait for the maps after it, in seconds.
+/// The UI thread's part: the first frame once the first look comes, a
+/// frame of the full view, the maps when they follow, then the keys. The
+/// times, the first draw's and the wait for the maps after the full
+/// view's frame, in seconds.
 fn draw_and_press(rx: &mpsc::Receiver<Msg>, start: Instant) -> Result<(TuiTimes, f64, f64)> {
     let mut app = App::new(DatasetView::default(), Keymap::default(), true);
     update(&mut app, Msg::Resize(WIDTH, HEIGHT));
@@ -133,6 +144,9 @@ fn draw_and_press(rx: &mpsc::Receiver<Msg>, start: Instant) -> Result<(TuiTimes,
     let mut frame_ms = vec![frame(&mut terminal, &app, &encoded)?];
     let first_frame_s = start.elapsed().as_secs_f64();
     let draw_s = drawn.elapsed().as_secs_f64();
+    update(&mut app, rx.recv()?);
+    frame_ms.push(frame(&mut terminal, &app, &encoded)?);
+    let full_view_s = start.elapsed().as_secs_f64();
     let drawn = Instant::now();
     update(&mut app, rx.recv()?);
     let maps_s = drawn.elapsed().as_secs_f64();
@@ -151,6 +165,7 @@ fn draw_and_press(rx: &mpsc::Receiver<Msg>, start: Instant) -> Result<(TuiTimes,
     }
     let times = TuiTimes {
         first_frame_s,
+        full_view_s,
         first_frame_parts: Default::default(),
         frame_ms,
         key_ms,

@@ -221,6 +221,20 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// Each folder with how many photo paths it holds, in name order: one
+    /// pass over the person index, so a front end can list the persons
+    /// before the records are read and analysed.
+    pub fn person_counts(&self) -> Result<Vec<(String, usize)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT person, count(*) FROM files GROUP BY person ORDER BY person")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as usize)))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+
     /// The rows of every path, or of the paths filed under `persons`.
     pub fn file_rows(
         &self,

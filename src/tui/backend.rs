@@ -5,7 +5,7 @@
 //! events into the UI's messages and decides when to refresh the view.
 
 use super::Backend;
-use super::data::{inbox_rows, view_of_report};
+use super::data::{glance_view, inbox_rows, view_of_report};
 use super::person_maps;
 use super::state::model::{ClassifierView, Progress, RecallRow};
 use super::state::update::{Effect, Msg};
@@ -78,6 +78,19 @@ fn send_view(session: &Session, settings: &Settings, tx: &Sender<Msg>) {
         Err(message) => Msg::Failed(format!("analysis: {message}")),
     };
     let _ = tx.send(msg);
+}
+
+/// The persons' folders with their photo counts, before the records load
+/// and the analysis runs (tens of seconds at a million photos); the full
+/// view replaces it. A store that cannot be read is left to `send_view` to
+/// report, once.
+fn send_glance(session: &Session, tx: &Sender<Msg>) {
+    let counts = session
+        .store(false)
+        .and_then(|store| session.person_counts(&store));
+    if let Some(counts) = counts.ok().filter(|c| !c.is_empty()) {
+        let _ = tx.send(Msg::Data(glance_view(&session.workspace().dataset, counts)));
+    }
 }
 
 /// Turns the session's events into the UI's messages: scan progress with
@@ -277,7 +290,9 @@ impl Backend for LiveBackend {
             let _ = tx.send(Msg::Failed(e.to_string()));
             Settings::default()
         });
-        // What the store already knows shows at once; the scan then catches up.
+        // What the store already knows shows at once, its folders first;
+        // the scan then catches up.
+        send_glance(&self.session, tx);
         send_view(&self.session, &self.settings, tx);
         let retrainer = Retrainer::new(&self.session);
         self.retrainer = Some(retrainer.clone());

@@ -77,16 +77,39 @@ pub fn view_of_report(root: &Path, records: &[PhotoRecord], report: Report) -> D
             }
         })
         .collect();
-    let view = DatasetView {
+    prepared(DatasetView {
         root: root.to_path_buf(),
         persons,
         photos,
         duplicates: duplicate_rows(&report),
         problems: problem_rows(records, &report),
         ..DatasetView::default()
-    };
+    })
+}
+
+/// The view to show while the analysis runs: each folder of the store with
+/// its photo count (see `Session::person_counts`), marked `analysing`.
+pub fn glance_view(root: &Path, counts: Vec<(String, usize)>) -> DatasetView {
+    let persons = counts
+        .into_iter()
+        .map(|(name, photos)| PersonRow {
+            name,
+            photos,
+            ..PersonRow::default()
+        })
+        .collect();
+    prepared(DatasetView {
+        root: root.to_path_buf(),
+        persons,
+        analysing: true,
+        ..DatasetView::default()
+    })
+}
+
+/// `view` with its indexes built and the order the UI opens on (`App::new`'s
+/// sort) sorted, here on the backend's thread rather than on the UI's.
+fn prepared(view: DatasetView) -> DatasetView {
     view.prepare();
-    // The order the UI opens on (`App::new`'s sort).
     super::state::app::sorted_people(&view, super::state::app::SortBy::default());
     view
 }

@@ -253,6 +253,8 @@ mod tests_curation;
 #[cfg(test)]
 mod tests_duplicates;
 #[cfg(test)]
+mod tests_glance;
+#[cfg(test)]
 mod tests_hostile;
 #[cfg(test)]
 mod tests_inbox;

@@ -114,6 +114,7 @@ pub(super) fn fixture() -> App {
             history: vec![0.95, 0.97, 0.985],
         },
         inbox: Vec::new(),
+        analysing: false,
         lookups: Default::default(),
     };
     let mut app = App::new(data, Keymap::default(), true);

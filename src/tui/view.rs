@@ -78,12 +78,20 @@ fn render_tabs(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         app.screen
     };
+    // Until the analysis comes, its counts are unknown, not zero.
+    let count = |n: usize| {
+        if app.data.analysing {
+            "…".to_string()
+        } else {
+            n.to_string()
+        }
+    };
     let titles: Vec<String> = Screen::TABS
         .iter()
         .map(|s| match s {
-            Screen::Review => format!("Review ({})", app.review_count()),
-            Screen::Duplicates => format!("Duplicates ({})", app.data.duplicates.len()),
-            Screen::Problems => format!("Problems ({})", app.data.problems.len()),
+            Screen::Review => format!("Review ({})", count(app.review_count())),
+            Screen::Duplicates => format!("Duplicates ({})", count(app.data.duplicates.len())),
+            Screen::Problems => format!("Problems ({})", count(app.data.problems.len())),
             other => other.title().to_string(),
         })
         .collect();
@@ -117,7 +125,9 @@ fn render_people(app: &App, frame: &mut Frame, area: Rect) {
             Row::new(vec![
                 Cell::from(safe(&p.name).into_owned()),
                 Cell::from(p.photos.to_string()),
-                Cell::from(if p.flagged > 0 {
+                Cell::from(if app.data.analysing {
+                    "…".to_string()
+                } else if p.flagged > 0 {
                     p.flagged.to_string()
                 } else {
                     String::new()
@@ -269,6 +279,9 @@ fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     }
     if let Some(activity) = &p.activity {
         parts.push(safe(activity).into_owned());
+    }
+    if app.data.analysing {
+        parts.push("analysing… (flags, Review and Duplicates follow)".into());
     }
     if app.data.classifier.training {
         parts.push("retraining…".into());

@@ -118,6 +118,9 @@ pub struct DatasetView {
     pub classifier: ClassifierView,
     /// The inbox's photos with their predictions, in path order.
     pub inbox: Vec<InboxRow>,
+    /// A first look while the analysis runs: the persons are the store's
+    /// folders with their photo counts, and nothing is flagged yet.
+    pub analysing: bool,
     /// Indexes into the rows above (see [`super::lookups`]); leave it default.
     pub lookups: Lookups,
 }

@@ -50,6 +50,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Data(mut data) => {
             let shown = super::clusters::anchor(app);
+            // A cursor moved on the first look stays on its person when the
+            // analysis reorders the list.
+            let glanced = (app.data.analysing && app.people_sel > 0)
+                .then(|| app.people().get(app.people_sel).map(|p| p.name.clone()))
+                .flatten();
             // Until the new maps come, each person keeps the last one.
             if app.data.persons.iter().any(|p| !p.map.faces.is_empty()) {
                 for p in data.persons.iter_mut() {
@@ -59,6 +64,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 }
             }
             app.data = data;
+            if let Some(name) = glanced {
+                reselect_person(app, &name);
+            }
             super::clusters::reanchor(app, shown);
             clamp_selections(app);
         }
@@ -331,6 +339,14 @@ fn move_selection(app: &mut App, delta: i64) {
 }
 
 /// After the data changes (a photo moved away, say), keep every cursor on a row.
+/// Puts the People cursor on `name`, wherever the list now has it.
+fn reselect_person(app: &mut App, name: &str) {
+    let people = app.people();
+    if let Some(i) = (0..people.len()).position(|i| people[i].name == name) {
+        app.people_sel = i;
+    }
+}
+
 fn clamp_selections(app: &mut App) {
     let clamp = |sel: &mut usize, len: usize| *sel = (*sel).min(len.saturating_sub(1));
     let (people, person, review) = (
