@@ -228,7 +228,10 @@ fn bench_scale_json_scores_the_planted_problems() {
     assert!(number("planted_recall_at_k") >= 0.5, "{stdout}");
     assert!(number("train_s") > 0.0 && number("key_ms_p99") > 0.0);
     // The first look comes before the analysed view, never after it.
-    assert!(number("tui_first_frame_s") <= number("tui_full_view_s"), "{stdout}");
+    assert!(
+        number("tui_first_frame_s") <= number("tui_full_view_s"),
+        "{stdout}"
+    );
     assert!(
         work.join("workspace.yaml").is_file(),
         "--dir keeps the workspace"

@@ -4,6 +4,7 @@
 //! terminal UI is timed in `bench_scale_tui.rs`). Prints a table, or with
 //! `--json` one JSON object on stdout.
 
+use super::bench_scale_figures::{Figures, NOTES, print};
 use super::outcome::Outcome;
 use anyhow::{Context, Result};
 use facecurate::analysis::Settings;
@@ -64,38 +65,6 @@ pub struct ScaleArgs {
     pub json: bool,
 }
 
-/// What each figure measures, printed with them.
-const NOTES: &[&str] = &[
-    "photo files are absent: the store is read directly, never scanned against the dataset folder",
-    "faces have no thumbs: the pair memo (registered thumb correlations) stays empty; copies are judged on vectors alone",
-    "analysis_cold_s: store records + Store::analyse + report, nothing remembered",
-    "report_remembering_s: records + Session::review_store (as `report --json`) reusing the saved search and memo of the cold run, + JSON: what a report costs after an edit",
-    "report_warm_s: the same once more with nothing changed: the report saved by the run before is read back",
-    "update_ms: the slowest of one Analysis::update each for a move, a delete and an add, without a new report; rename_ms: every photo of the largest folder moved to a new name in one update",
-    "tui_first_frame_s: opening the store to the first frame showing the dataset, as the live UI opens: the persons' folders with their photo counts, flags marked as coming (the analysis is not waited for), headless at 120x40; tui_full_view_s: to the first frame of the analysed view (records, the analysis again, the UI's view); previews not encoded, inbox not predicted; key_ms: update + draw per navigation key on the analysed view",
-    "neighbour_recall_at_K: the analysis's own neighbour lists (K = Settings::neighbours) against brute-force cosine over every face, for random query faces; ties at the K-th place can keep exact search just under 1",
-    "planted_recall_at_k: misfiled photos within the first K of the report's photo ranking (worst first, planted copies left out), K = misfiled planted",
-];
-
-/// The figures, in the order the table prints them, and notes.
-struct Figures {
-    map: serde_json::Map<String, Value>,
-    notes: Vec<String>,
-    /// Each figure also on stderr as it is taken (with `--json`), so a run
-    /// stopped by a time limit still says how far it got.
-    echo: bool,
-}
-
-impl Figures {
-    fn set(&mut self, key: &str, value: impl serde::Serialize) {
-        let value = serde_json::to_value(value).unwrap_or(Value::Null);
-        if self.echo {
-            errln!("bench scale: {key} = {value}");
-        }
-        self.map.insert(key.to_string(), value);
-    }
-}
-
 fn secs(start: Instant) -> f64 {
     start.elapsed().as_secs_f64()
 }
@@ -135,16 +104,18 @@ pub fn run(args: &ScaleArgs) -> Result<Outcome> {
         map: serde_json::Map::new(),
         notes: Vec::new(),
         echo: args.json,
+        peaks: serde_json::Map::new(),
     };
     let (dir, _guard) = work_dir(args)?;
+    let _ = run::stage_peak_rss_mb();
     measure_all(args, &dir, &mut f)?;
-    f.set("peak_rss_mb", run::peak_rss_mb());
+    f.set_peaks();
     if !args.only_classifier {
         f.notes.extend(NOTES.iter().map(|n| n.to_string()));
     }
     let notes = std::mem::take(&mut f.notes);
     f.set("notes", notes);
-    print(args, &f)?;
+    print(args.json, &f)?;
     Ok(Outcome::Ok)
 }
 
@@ -185,11 +156,15 @@ fn measure_all(args: &ScaleArgs, dir: &std::path::Path, f: &mut Figures) -> Resu
             .push("only the classifier was timed (--only-classifier)".into());
         return time_classifier(run::records(&synth), args, f);
     }
+    f.stage_peak("synthetic_faces");
     let session = store_stage(&synth, dir, f)?;
+    f.stage_peak("store_write");
     let settings = session.settings()?;
     analysis_stages(&session, &settings, &synth, &planted, args, f)?;
     tui_stage(&session, &settings, f);
+    f.stage_peak("tui");
     train_stage(&session, args, f)?;
+    f.stage_peak("classifier");
     if args.dir.is_some() {
         f.set("dir", dir.display().to_string());
     }
@@ -220,7 +195,9 @@ fn analysis_stages(
     let cold = run::analyse(session, &store, settings)?;
     f.set("analysis_cold_s", cold.analysis_s);
     drop(cold);
+    f.stage_peak("analysis_cold");
     let (remembering, warm_s, json) = run::report_twice(session, &store, settings)?;
+    f.stage_peak("reports");
     f.set("report_remembering_s", remembering);
     f.set("report_warm_s", warm_s);
     f.set("report_json_s", json.0);
@@ -252,6 +229,8 @@ fn analysis_stages(
     f.set("update_ms", updates.max_ms());
     f.set("rename_ms", updates.rename_ms);
     f.set("updates", &updates);
+    drop(warm);
+    f.stage_peak("warm_analysis_and_edits");
     Ok(())
 }
 
@@ -343,25 +322,6 @@ fn time_classifier(
             f.set("train_s", Value::Null);
             f.set("retrain_s", Value::Null);
             f.notes.push(format!("classifier: {e}"));
-        }
-    }
-    Ok(())
-}
-
-fn print(args: &ScaleArgs, f: &Figures) -> Result<()> {
-    if args.json {
-        println!("{}", serde_json::to_string(&f.map)?);
-        return Ok(());
-    }
-    for (key, value) in &f.map {
-        match value {
-            Value::Number(n) if n.is_f64() => errln!("{key:<28} {:.4}", n.as_f64().unwrap_or(0.0)),
-            Value::Array(notes) if key == "notes" => {
-                for note in notes {
-                    errln!("note: {}", note.as_str().unwrap_or_default());
-                }
-            }
-            other => errln!("{key:<28} {other}"),
         }
     }
     Ok(())

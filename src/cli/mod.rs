@@ -33,6 +33,7 @@ mod bench;
 mod bench_batch;
 mod bench_measures;
 mod bench_scale;
+mod bench_scale_figures;
 #[cfg(feature = "tui")]
 mod bench_scale_tui;
 mod classify;
