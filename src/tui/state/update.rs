@@ -338,7 +338,6 @@ fn move_selection(app: &mut App, delta: i64) {
         .clamp(0, (len - 1).max(0)) as usize;
 }
 
-/// After the data changes (a photo moved away, say), keep every cursor on a row.
 /// Puts the People cursor on `name`, wherever the list now has it.
 fn reselect_person(app: &mut App, name: &str) {
     let people = app.people();
@@ -347,6 +346,7 @@ fn reselect_person(app: &mut App, name: &str) {
     }
 }
 
+/// After the data changes (a photo moved away, say), keep every cursor on a row.
 fn clamp_selections(app: &mut App) {
     let clamp = |sel: &mut usize, len: usize| *sel = (*sel).min(len.saturating_sub(1));
     let (people, person, review) = (
