@@ -230,6 +230,7 @@ def main():
     flagged = sum(1 for p in target if "mislabel" in by_path.get(p, {}).get("flags", []))
     scores["flagged_mislabel"] = (flagged, K)
     top_other = [x for x in unknown[:K] if x not in target]
+    natural_other = [x for x in natural[:K] if x not in target]
 
     # Known errors.
     person_flags = {p["name"]: p for p in report["persons"]}
@@ -322,6 +323,11 @@ def main():
     for x in top_other:
         p = by_path[x]
         print(f"  {x} {p['flags']} score {p['score']:.1f} -> {p['suggested_person']} margin {p['margin']}")
+    print("\nhighest-ranked photos that were not moved (natural ranking):")
+    for x in natural_other:
+        p = by_path[x]
+        print(f"  #{rank[x] + 1} {x} ({'errata' if x in errata else 'not listed'}) {p['flags']} score {p['score']:.1f} "
+              f"-> {p['suggested_person']} margin {p['margin']}")
     if args.json_out:
         json.dump({"scores": scores, "known": known, "dup_recall": [found_dup, len(want)],
                    "reported": len(reported), "not_injected": natural_pairs, "unverified": unverified},

@@ -3,7 +3,9 @@
 //! bystander); the facenet-style large-and-central choice only where the
 //! person has no other photo to compare with, or where no face resembles
 //! the person (then the photo is likely misfiled: it is judged by the face
-//! that clearly is someone else, when one is, else by that main face).
+//! that clearly is someone else, when one is, else by that main face). A
+//! face that plainly matches a quarter of the person's photos resembles
+//! the person even when intruders in a small folder pull its median down.
 
 use super::settings::Settings;
 use crate::pipeline::main_face_index;
@@ -54,27 +56,33 @@ pub fn choose(
             ambiguous: false,
         });
     }
-    let mut scored: Vec<(usize, f32)> = record
+    let sorted_sims = |f: &[f32]| {
+        let mut sims: Vec<f32> = others.iter().map(|o| crate::vector::dot(f, o)).collect();
+        sims.sort_by(|a, b| a.total_cmp(b));
+        sims
+    };
+    let faces: Vec<(usize, Vec<f32>)> = record
         .faces
         .iter()
         .enumerate()
         .filter(|(_, f)| f.embedding.len() == dim)
-        .map(|(k, f)| {
-            let mut sims: Vec<f32> = others
-                .iter()
-                .map(|o| crate::vector::dot(&f.embedding, o))
-                .collect();
-            sims.sort_by(|a, b| a.total_cmp(b));
-            (k, sims[sims.len() / 2])
-        })
+        .map(|(k, f)| (k, sorted_sims(&f.embedding)))
+        .collect();
+    let mut scored: Vec<(usize, f32)> = faces
+        .iter()
+        .map(|(k, sims)| (*k, sims[sims.len() / 2]))
         .collect();
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     // When no face looks like the person, the photo is probably misfiled:
     // judge it by the face that plainly is someone else, else by its main
-    // face, not by whichever bystander fits the person best.
+    // face, not by whichever bystander fits the person best. A face that
+    // plainly matches a quarter of the person's photos is the person's,
+    // though: a small folder holding intruders drags every median down.
     if scored[0].1 < plausible {
+        let face = upper_quartile_match(&faces, plausible)
+            .unwrap_or_else(|| misfiled_face(record, first, others.len(), plausible, elsewhere));
         return Some(Choice {
-            face: misfiled_face(record, first, others.len(), plausible, elsewhere),
+            face,
             ambiguous: false,
         });
     }
@@ -85,6 +93,17 @@ pub fn choose(
         face: scored[0].0,
         ambiguous,
     })
+}
+
+/// The face whose cosine to the best quarter of the person's other photos
+/// (its ⌈n/4⌉-th highest) is the highest, when that reaches `plausible`.
+fn upper_quartile_match(faces: &[(usize, Vec<f32>)], plausible: f32) -> Option<usize> {
+    faces
+        .iter()
+        .map(|(k, sims)| (*k, sims[sims.len() - sims.len().div_ceil(4)]))
+        .filter(|&(_, s)| s >= plausible)
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|(k, _)| k)
 }
 
 /// The face a photo none of whose faces resembles its person is judged
@@ -216,5 +235,35 @@ pub(super) mod tests {
                 ambiguous: false
             })
         );
+    }
+
+    #[test]
+    fn in_a_small_folder_with_intruders_the_face_matching_the_person_still_wins() {
+        // Person A's folder: one photo of A and two photos of other people.
+        let others = [vector(0, 0.2), vector(4, 0.0), vector(5, 0.0)];
+        let others: Vec<&[f32]> = others.iter().map(Vec::as_slice).collect();
+        let group = record(
+            "A",
+            0,
+            vec![
+                face(vector(1, 0.0), BIG_CENTRAL),
+                face(vector(0, 0.3), SMALL_CORNER),
+            ],
+        );
+        let choice = choose(&group, DIM, &others, &Settings::default(), &|_| None);
+        assert_eq!(
+            choice,
+            Some(Choice {
+                face: 1,
+                ambiguous: false
+            }),
+            "no median reaches the person's, but the corner face is plainly A"
+        );
+        // One photo of A among seven of others is not a quarter of them.
+        let mut many = vec![vector(0, 0.2)];
+        many.extend([2, 3, 4, 5, 2, 3].map(|axis| vector(axis, 0.0)));
+        let many: Vec<&[f32]> = many.iter().map(Vec::as_slice).collect();
+        let choice = choose(&group, DIM, &many, &Settings::default(), &|_| None);
+        assert_eq!(choice.map(|c| c.face), Some(0), "the main face, as before");
     }
 }
