@@ -55,12 +55,22 @@ impl Analysis {
             self.scan_memo = Some(SavedScan {
                 tag,
                 neighbours: scan.neighbours.clone(),
-                pairs: scan.pairs.clone(),
+                // Moved in once judged (`keep_pairs_to_save`): a copy held
+                // through the judging was 201 MB at 350k faces.
+                pairs: Vec::new(),
                 index: index.as_ref().map(|i| i.to_saved(keys.len())),
                 keys,
             });
         }
         (scan, index)
+    }
+
+    /// Hands the search's candidate pairs, once judged, to the search to
+    /// save (when there is one).
+    pub(super) fn keep_pairs_to_save(&mut self, pairs: Vec<(u32, u32, f32)>) {
+        if let Some(saved) = self.scan_memo.as_mut() {
+            saved.pairs = pairs;
+        }
     }
 
     /// The candidate search to save for the next run, when this one did

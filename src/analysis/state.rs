@@ -65,7 +65,9 @@ pub struct Analysis {
     pub(super) listers: Reverse,
     /// The approximate index, above `exact_search_max_faces` faces.
     pub(super) index: Option<Ivf>,
-    pub(super) prechecks: Vec<Option<Precheck>>,
+    /// Boxed: most photos have none at scale (their thumbs are read only
+    /// for the pairs that need them), and a bare one is 396 bytes.
+    pub(super) prechecks: Vec<Option<Box<Precheck>>>,
     pub(super) pairs: PairBook,
     /// Registered correlations by content: consulted before registering a
     /// pair, and after [`Analysis::with_memo`] exactly the pairs it used.
@@ -226,10 +228,9 @@ impl Analysis {
         self.neighbours = scan.neighbours;
         self.index = index;
         self.listers = self.build_listers();
-        self.prechecks = (0..n)
-            .map(|i| self.thumb(i as u32).and_then(dupes::precheck))
-            .collect();
+        self.prechecks = (0..n).map(|i| self.precheck_of(i as u32)).collect();
         self.pairs = PairBook::new(self.judge_pairs(&scan.pairs));
+        self.keep_pairs_to_save(scan.pairs);
     }
 
     /// Every photo's evidence, then every person's groups and merge.
@@ -287,6 +288,11 @@ impl Analysis {
 
     pub(super) fn thumb(&self, i: u32) -> Option<&[u8]> {
         self.face(i).map(|f| f.thumb.as_slice())
+    }
+
+    /// The pixel pre-check of photo `i`'s chosen face, when its thumb is here.
+    pub(super) fn precheck_of(&self, i: u32) -> Option<Box<Precheck>> {
+        self.thumb(i).and_then(dupes::precheck).map(Box::new)
     }
 
     pub(super) fn set_vector(&mut self, i: u32) {

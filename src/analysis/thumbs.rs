@@ -5,7 +5,6 @@
 //! thumbs, and the analysis asks a [`ThumbSource`] for the few it needs,
 //! just before judging the pairs that need them.
 
-use super::dupes;
 use super::registration::SIDE;
 use super::state::Analysis;
 
@@ -54,7 +53,7 @@ impl Analysis {
         if let Some(f) = slot.record.faces.get_mut(face) {
             f.thumb = thumb;
         }
-        self.prechecks[i as usize] = self.thumb(i).and_then(dupes::precheck);
+        self.prechecks[i as usize] = self.precheck_of(i);
     }
 
     /// True when slot `i`'s chosen face has no thumb loaded yet and the

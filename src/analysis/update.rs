@@ -9,9 +9,9 @@
 //! neighbour lists, index and duplicate verdicts are `refresh.rs`'s.
 
 use super::faces::{self, Choice};
+use super::identity;
 use super::reverse::Reverse;
 use super::state::{Analysis, Change, Slot};
-use super::{dupes, identity};
 use crate::records::PhotoRecord;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -113,7 +113,7 @@ impl Analysis {
             }
             self.set_vector(i);
         }
-        self.prechecks[i as usize] = self.thumb(i).and_then(dupes::precheck);
+        self.prechecks[i as usize] = self.precheck_of(i);
         if self.person_of(i).is_some() {
             let m = &mut self.members[person as usize];
             m.push(i);
@@ -156,7 +156,7 @@ impl Analysis {
         let after = self.slots[i as usize].as_ref().and_then(|s| s.choice);
         if before.map(|c| c.face) != after.map(|c| c.face) {
             self.set_vector(i);
-            self.prechecks[i as usize] = self.thumb(i).and_then(dupes::precheck);
+            self.prechecks[i as usize] = self.precheck_of(i);
             edits.touched.push(i);
         } else {
             edits.relabeled.push(i);
