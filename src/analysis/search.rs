@@ -37,8 +37,10 @@ pub fn scan(v: &Vectors, q: &Query) -> (Scan, Option<Ivf>) {
     crate::par::with_threads(q.threads, || scan_here(v, q))
 }
 
-/// Cells of the inverted file searched per photo for the first lists.
-const PROBES: usize = 8;
+/// Cells of the inverted file searched per photo for the first lists: 12
+/// against 8 lifted the neighbour recall at 350k faces from 0.953 to 0.960
+/// with the cold analysis no slower within the machine's noise.
+const PROBES: usize = 12;
 /// NN-descent rounds at most (they stop sooner once few lists change).
 const ROUNDS: usize = 16;
 
