@@ -43,17 +43,16 @@ type Offer = (u32, u32, f32);
 /// the slots with a vector) for at most `rounds` rounds.
 pub fn refine(v: &Vectors, lists: &mut [NeighbourList], live: &[u32], k: usize, rounds: usize) {
     assert!(lists.len() < NEW as usize, "slot numbers use the flag bit");
-    let work = lists;
-    for e in work.iter_mut().flatten() {
+    for e in lists.iter_mut().flatten() {
         e.0 |= NEW;
     }
-    let mut floors = Vec::with_capacity(work.len());
+    let mut floors = Vec::with_capacity(lists.len());
     for _ in 0..rounds {
-        let (new, old) = candidates(work, live, k);
+        let (new, old) = candidates(lists, live, k);
         let mut changed = 0usize;
         for block in live.chunks(FLOOR_EVERY) {
             floors.clear();
-            floors.extend(work.iter().map(|l| floor(l, k)));
+            floors.extend(lists.iter().map(|l| floor(l, k)));
             for chunk in block.chunks(CHUNK) {
                 let found = crate::par::map(
                     chunk,
@@ -64,14 +63,14 @@ pub fn refine(v: &Vectors, lists: &mut [NeighbourList], live: &[u32], k: usize, 
                         join(v, &new[u as usize], &old[u as usize], &floors)
                     },
                 );
-                changed += merge_all(work, &found, k);
+                changed += merge_all(lists, &found, k);
             }
         }
         if (changed as f64) < SETTLED * (live.len() * k) as f64 {
             break;
         }
     }
-    for e in work.iter_mut().flatten() {
+    for e in lists.iter_mut().flatten() {
         e.0 &= !NEW;
     }
 }
