@@ -40,6 +40,10 @@ fn main() -> anyhow::Result<()> {
     let planted = plant::plant(&mut s, counts, 1)?;
     let analysis = Analysis::new(run::records(&s), Settings::default());
     let report = analysis.report();
+    println!(
+        "{:?}",
+        facecurate::scale::measure::planted_recall(&report, &s, &planted)
+    );
     let by_path: HashMap<&str, &facecurate::analysis::PhotoReport> = (report.photos.iter())
         .map(|p| (p.path.as_str(), p))
         .collect();

@@ -97,10 +97,13 @@ pub fn is_split(groups: &[Vec<u32>], settings: &Settings) -> bool {
 /// one likeness, the best of thousands of folders, says little, and on LFW
 /// most such pairs were look-alikes (193 folders flagged, 30 with this
 /// rule). Two or more photos agreeing on one other folder do not happen by
-/// chance like that.
+/// chance like that, unless one of them is that folder's own photo filed
+/// here: so each must also fit the other folder as its own photos do
+/// (`merge_fit_sds`).
 pub fn merge_target<'a>(
     members: &[u32],
     evidence: &dyn Fn(u32) -> Option<&'a Evidence>,
+    stats: &[PersonStats],
     settings: &Settings,
 ) -> Option<u32> {
     let min_score = if members.len() == 1 {
@@ -111,9 +114,21 @@ pub fn merge_target<'a>(
     let mut target = None;
     for &m in members {
         let e = evidence(m)?;
-        let (q, _) = e.best?;
+        let (q, best) = e.best?;
         let s = e.others.iter().find(|o| o.0 == q)?.1;
-        if e.score < min_score || s < settings.merge_min_cosine || target.is_some_and(|t| t != q) {
+        // The other person's evidence, all its photos counted, against
+        // this folder's own (the score weighs a two-photo folder's mate
+        // photo for photo, which would keep a true alias of two apart).
+        if best - e.own_llr < min_score
+            || s < settings.merge_min_cosine
+            || target.is_some_and(|t| t != q)
+        {
+            return None;
+        }
+        let fit = stats
+            .get(q as usize)
+            .map(|t| t.mean - settings.merge_fit_sds * t.sd);
+        if members.len() > 1 && fit.is_none_or(|fit| s < fit) {
             return None;
         }
         target = Some(q);

@@ -81,6 +81,18 @@ pub struct Settings {
     /// explained by the other, with at least this median cosine (and, for
     /// a one-photo folder, with that photo scoring `flag_score`).
     pub merge_min_cosine: f32,
+    /// A folder of two or more photos merges into another only when each
+    /// of its photos fits that person about as well as the person's own
+    /// photos do: median cosine at least the person's typical cosine minus
+    /// this many of its spreads. A look-alike's photo reaches
+    /// `merge_min_cosine` without fitting like that, and with it a photo
+    /// misfiled into a look-alike's small folder pulled that folder into a
+    /// merge and was scored as explained. `bench scale` at 100k faces
+    /// (`examples/planted_ranks`): the lowest member of the folders of a
+    /// planted split sat at median +0.13 spreads (10th percentile −1.4),
+    /// those holding a misfiled photo at −1.41; 1.5 keeps 212 of 229
+    /// split halves and stops 49 of 103 such merges.
+    pub merge_fit_sds: f32,
     /// In a folder of two to four photos, a photo whose cosine to every
     /// other photo of the folder is below this is flagged `inconsistent`
     /// (and so is its folder): the embedder's same-person threshold. On
@@ -141,6 +153,7 @@ impl Default for Settings {
             split_link: 0.3,
             split_min_group: 2,
             merge_min_cosine: 0.45,
+            merge_fit_sds: 1.5,
             inconsistent_cosine: 0.34,
             singleton_margin: 0.45,
             exact_search_max_faces: 300_000,

@@ -406,6 +406,7 @@ impl Analysis {
                 members => groups::merge_target(
                     members,
                     &|m| self.evidence.get(m as usize).and_then(|e| e.as_ref()),
+                    &self.stats,
                     &self.settings,
                 ),
             };

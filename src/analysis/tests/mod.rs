@@ -13,6 +13,7 @@ use std::path::PathBuf;
 mod faces;
 mod fixtures;
 mod index_path;
+mod look_alikes;
 mod parallel;
 mod scan_memo;
 mod thumbs;
