@@ -295,11 +295,24 @@ impl Analysis {
         self.thumb(i).and_then(dupes::precheck).map(Box::new)
     }
 
+    /// Photo `i`'s row of the vectors, from its chosen face. A photo with
+    /// one face hands its embedding over: the vectors are then its only
+    /// copy (a face never chooses again, so it is never asked twice), and
+    /// a million records no longer hold 0.5 GB of vectors twice.
     pub(super) fn set_vector(&mut self, i: u32) {
-        let v = self
-            .face(i)
-            .map(|f| f.embedding.clone())
-            .unwrap_or_default();
+        let Some(slot) = self.slots.get_mut(i as usize).and_then(|s| s.as_mut()) else {
+            return;
+        };
+        let face = slot.choice.map(|c| c.face);
+        let v = match (face, slot.record.faces.as_mut_slice()) {
+            (Some(0), [only]) if only.embedding.is_empty() => return,
+            (Some(0), [only]) => std::mem::take(&mut only.embedding),
+            (Some(k), faces) => faces
+                .get(k)
+                .map(|f| f.embedding.clone())
+                .unwrap_or_default(),
+            (None, _) => Vec::new(),
+        };
         self.vectors.set_row(i as usize, &v);
     }
 
