@@ -196,12 +196,13 @@ pub fn evidence(
         .iter()
         .map(|&(q, s, n)| (q, llr(settings, s, n, &stats[q as usize])))
         .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
-    let score = match (own, best) {
-        (Some((s_own, _)), Some((q, _))) if own_stats.count <= 2 => {
-            small_folder_score(settings, s_own, own_llr, q, &others, stats)
+    let other_llr = match (own, best) {
+        (Some((s_own, _)), Some(b)) if own_stats.count <= 2 => {
+            beside_one_mate(settings, s_own, b, &others, stats)
         }
-        _ => best.map(|b| b.1).unwrap_or(0.0) - own_llr,
+        _ => best.map_or(0.0, |b| b.1),
     };
+    let score = other_llr - own_llr;
     Evidence {
         own: own.map(|o| o.0),
         others,
@@ -211,27 +212,26 @@ pub fn evidence(
     }
 }
 
-/// The score of a photo whose folder has one other photo, to which it has
-/// cosine `s_own`. The other person's evidence counts up to
-/// `evidence_photos` of its photos against the folder mate's one, so a
-/// photo nearer its own folder mate than to the other person's photos
-/// still outscored photos filed under the wrong person; with hundreds of
-/// thousands of persons every photo has such a look-alike (`bench scale`
-/// at 100k: 66 of the top 500 were such photos, flagged `outlier`). When
-/// the mate is the nearer, the two sides are weighed photo for photo.
-fn small_folder_score(
+/// The best other person's evidence for a photo whose folder has one
+/// other photo, to which it has cosine `s_own`. That evidence counts up
+/// to `evidence_photos` of the person's photos against the folder mate's
+/// one, so a photo nearer its own folder mate than to the other person's
+/// photos still outscored photos filed under the wrong person; with
+/// hundreds of thousands of persons every photo has such a look-alike
+/// (`bench scale` at 100k: 66 of the top 500 were such photos, flagged
+/// `outlier`). When the mate is the nearer, the two sides are weighed
+/// photo for photo.
+fn beside_one_mate(
     settings: &Settings,
     s_own: f32,
-    own_llr: f32,
-    q: u32,
+    (q, weighed): (u32, f32),
     others: &[(u32, f32, usize)],
     stats: &[PersonStats],
 ) -> f32 {
-    let Some(&(_, s, n)) = others.iter().find(|o| o.0 == q) else {
-        return -own_llr;
-    };
-    let photos = if s <= s_own { 1 } else { n };
-    llr(settings, s, photos, &stats[q as usize]) - own_llr
+    match others.iter().find(|o| o.0 == q) {
+        Some(&(_, s, _)) if s <= s_own => llr(settings, s, 1, &stats[q as usize]),
+        _ => weighed,
+    }
 }
 
 impl Evidence {
