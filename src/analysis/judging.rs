@@ -18,21 +18,28 @@ impl Analysis {
         let mut verdicts = Verdicts::default();
         // Pairs the memo does not know whose thumbs are still in the store:
         // read those thumbs in one go, then judge just these pairs again.
-        let mut pending = Vec::new();
+        // (pair positions as u32: the pairs themselves would fill memory
+        // long before 2³² of them)
+        let mut pending: Vec<u32> = Vec::new();
         for (c, chunk) in pairs.chunks(JUDGE_CHUNK).enumerate() {
             for (x, judged) in self.judge_each(chunk).into_iter().enumerate() {
                 match judged {
-                    Some(j) if j.pending => pending.push(c * JUDGE_CHUNK + x),
+                    Some(j) if j.pending => pending.push((c * JUDGE_CHUNK + x) as u32),
                     Some(j) => verdicts.take(j),
                     None => {}
                 }
             }
         }
         if !pending.is_empty() {
-            self.fetch_thumbs(pending.iter().flat_map(|&x| [pairs[x].0, pairs[x].1]));
-            let again: Vec<_> = pending.iter().map(|&x| pairs[x]).collect();
-            for judged in self.judge_each(&again).into_iter().flatten() {
-                verdicts.take(judged);
+            let pair = |x: &u32| pairs[*x as usize];
+            self.fetch_thumbs(pending.iter().flat_map(|x| [pair(x).0, pair(x).1]));
+            // In chunks as above: at a million faces without thumbs every
+            // pair is pending, and judging them all at once held 2.1 GB.
+            for chunk in pending.chunks(JUDGE_CHUNK) {
+                let again: Vec<_> = chunk.iter().map(pair).collect();
+                for judged in self.judge_each(&again).into_iter().flatten() {
+                    verdicts.take(judged);
+                }
             }
         }
         let changed = verdicts.fresh || verdicts.used.len() != self.memo.len();
