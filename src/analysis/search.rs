@@ -62,6 +62,8 @@ fn scan_here(v: &Vectors, q: &Query) -> (Scan, Option<Ivf>) {
     let mut close = Vec::new();
     for (i, list) in lists.iter_mut().enumerate() {
         let extra = list.split_off(q.k.min(list.len()));
+        // Kept for the whole session: room for `k`, not for the wide list.
+        list.shrink_to_fit();
         let i = i as u32;
         close.extend(
             (extra.into_iter())

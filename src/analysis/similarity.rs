@@ -62,9 +62,14 @@ pub fn insert_top(list: &mut NeighbourList, k: usize, j: u32, s: f32) -> bool {
     if k == 0 || (list.len() >= k && s <= list[list.len() - 1].1) {
         return false;
     }
+    // The last entry goes first when the list is full, so a list never
+    // grows past `k` entries and its room stays `k` (a full list's insert
+    // before the cut doubled every list's room: 1 GB at a million faces).
+    if list.len() >= k {
+        list.truncate(k - 1);
+    }
     let at = list.partition_point(|&(_, v)| v >= s);
     list.insert(at, (j, s));
-    list.truncate(k);
     true
 }
 
@@ -227,6 +232,20 @@ pub fn row_cosines(v: &Vectors, i: usize) -> Vec<f32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_full_list_keeps_the_best_k_in_order_without_growing_past_k() {
+        let mut list = NeighbourList::new();
+        // Every score 0..1000 once, in a scrambled order.
+        for j in 0..1000u32 {
+            insert_top(&mut list, 32, j, ((j * 7919) % 1000) as f32);
+        }
+        let scores: Vec<f32> = list.iter().map(|e| e.1).collect();
+        let best: Vec<f32> = (968..1000).rev().map(|x| x as f32).collect();
+        assert_eq!(scores, best);
+        // A million lists are kept: room for twice k would cost gigabytes.
+        assert!(list.capacity() <= 32, "{}", list.capacity());
+    }
 
     #[test]
     fn nearest_of_matches_the_full_scan() {
