@@ -55,8 +55,8 @@ impl Store {
     /// through [`Store::thumb_source`]). Photos still waiting for the pipeline are left out;
     /// [`Store::pending`] counts them.
     pub fn records(&self) -> Result<Vec<PhotoRecord>, StoreError> {
-        let faces = self.faces_by_hash()?;
-        self.records_with(&faces, None)
+        let mut faces = self.faces_by_hash()?;
+        self.records_with(&mut faces, None)
     }
 
     /// The records of the photos filed under `person` alone (the inbox), as
@@ -82,17 +82,18 @@ impl Store {
                 list.push((idx, face));
             }
         }
-        self.records_with(&in_index_order(faces), Some(person))
+        self.records_with(&mut in_index_order(faces), Some(person))
     }
 
     /// Every `files` row (or those filed under `person`) as a record, in
-    /// path order, with the faces of its content from `faces`.
+    /// path order, with the faces of its content taken from `faces`.
     fn records_with(
         &self,
-        faces: &HashMap<String, Vec<Face>>,
+        faces: &mut HashMap<String, Vec<Face>>,
         person: Option<&str>,
     ) -> Result<Vec<PhotoRecord>, StoreError> {
         let not_duplicates = self.not_duplicates()?;
+        let shared = self.shared_contents(person)?;
         let select = "SELECT f.path, f.person, f.hash, f.error, c.width, c.height, c.error,
                         c.hash IS NOT NULL, r.hash IS NOT NULL
                  FROM files f
@@ -111,11 +112,35 @@ impl Store {
         .map_err(|e| self.err(e))?;
         let mut out = Vec::new();
         while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-            if let Some(record) = self.record_of(row, faces, &not_duplicates)? {
+            if let Some(record) = self.record_of(row, faces, &shared, &not_duplicates)? {
                 out.push(record);
             }
         }
         Ok(out)
+    }
+
+    /// Content hashes filed under two or more paths (or two paths of
+    /// `person`): their faces are copied into each record, where every other
+    /// content's are moved (copying them all held the faces twice, a
+    /// gigabyte at a million photos).
+    fn shared_contents(&self, person: Option<&str>) -> Result<HashSet<String>, StoreError> {
+        let sql = match person {
+            Some(_) => {
+                "SELECT hash FROM files WHERE person = ?1 AND hash IS NOT NULL
+                        GROUP BY hash HAVING count(*) > 1"
+            }
+            None => {
+                "SELECT hash FROM files WHERE hash IS NOT NULL
+                     GROUP BY hash HAVING count(*) > 1"
+            }
+        };
+        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
+        let hash = |r: &rusqlite::Row| r.get::<_, String>(0);
+        let found: rusqlite::Result<HashSet<String>> = match person {
+            Some(p) => stmt.query_map([p], hash).and_then(|rows| rows.collect()),
+            None => stmt.query_map([], hash).and_then(|rows| rows.collect()),
+        };
+        found.map_err(|e| self.err(e))
     }
 
     /// Every face processed under this fingerprint by content hash, each
@@ -163,7 +188,8 @@ impl Store {
     fn record_of(
         &self,
         row: &rusqlite::Row,
-        faces: &HashMap<String, Vec<Face>>,
+        faces: &mut HashMap<String, Vec<Face>>,
+        shared: &HashSet<String>,
         not_duplicates: &HashMap<String, Vec<String>>,
     ) -> Result<Option<PhotoRecord>, StoreError> {
         let file_error: Option<String> = row.get(3).map_err(|e| self.err(e))?;
@@ -180,10 +206,14 @@ impl Store {
             None => PhotoStatus::Ok,
         };
         let not_duplicate_of = not_duplicates.get(&hash).cloned().unwrap_or_default();
+        let faces = match shared.contains(&hash) {
+            true => faces.get(&hash).cloned(),
+            false => faces.remove(&hash),
+        };
         Ok(Some(PhotoRecord {
             path: crate::pathkey::path_of(&path),
             person: row.get(1).map_err(|e| self.err(e))?,
-            faces: faces.get(&hash).cloned().unwrap_or_default(),
+            faces: faces.unwrap_or_default(),
             hash,
             width: row
                 .get::<_, Option<u32>>(4)

@@ -346,16 +346,19 @@ fn a_damaged_saved_search_costs_a_warning_and_is_replaced() {
     };
     let (first, problems) = report(&store);
     assert!(problems.is_empty(), "{problems:?}");
-    assert!(
-        store.saved_scan().unwrap().is_some(),
-        "the search was saved"
-    );
-    std::fs::write(store.saved_scan_path(), b"torn").unwrap();
-    let err = store.saved_scan().unwrap_err().to_string();
-    assert!(
-        err.contains("store.search") && err.contains("checksum"),
-        "{err}"
-    );
+    let good = std::fs::read(store.saved_scan_path()).unwrap();
+    let decoded = crate::analysis::scan_memo::SavedScan::decode(&good).unwrap();
+    assert_eq!(store.saved_scan().unwrap(), Some(decoded), "read as parsed");
+    let mut flipped = good.clone();
+    flipped[good.len() / 2] ^= 1;
+    for damaged in [&b"torn"[..], &good[..good.len() / 2], &flipped] {
+        std::fs::write(store.saved_scan_path(), damaged).unwrap();
+        let err = store.saved_scan().unwrap_err().to_string();
+        assert!(
+            err.contains("store.search") && err.contains("checksum"),
+            "{err}"
+        );
+    }
     let (again, problems) = report(&store);
     assert_eq!(again, first);
     assert_eq!(problems.len(), 1, "{problems:?}");
@@ -363,4 +366,42 @@ fn a_damaged_saved_search_costs_a_warning_and_is_replaced() {
         store.saved_scan().unwrap().is_some(),
         "replaced by a good one"
     );
+}
+
+#[test]
+fn every_path_of_a_shared_content_gets_its_faces() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("store.sqlite"), "fp").unwrap();
+    put(
+        &mut store,
+        "Ann/a1.jpg",
+        "Ann",
+        "h1",
+        &[face(0.5), face(0.25)],
+    );
+    put(
+        &mut store,
+        "Bob/copy.jpg",
+        "Bob",
+        "h1",
+        &[face(0.5), face(0.25)],
+    );
+    put(&mut store, "Bob/b1.jpg", "Bob", "h2", &[face(0.75)]);
+    let b = store.batch().unwrap();
+    b.put_file("Bob/copy2.jpg", &row("Bob", "h1")).unwrap();
+    b.commit().unwrap();
+    let embeddings = |records: &[crate::records::PhotoRecord], path: &str| {
+        let r = records.iter().find(|r| r.path == Path::new(path)).unwrap();
+        r.faces.iter().map(|f| f.embedding[0]).collect::<Vec<_>>()
+    };
+    let all = store.records().unwrap();
+    for path in ["Ann/a1.jpg", "Bob/copy.jpg", "Bob/copy2.jpg"] {
+        assert_eq!(embeddings(&all, path), vec![0.5, 0.25], "{path}");
+    }
+    assert_eq!(embeddings(&all, "Bob/b1.jpg"), vec![0.75]);
+    let bob = store.records_of("Bob").unwrap();
+    assert_eq!(bob.len(), 3);
+    for path in ["Bob/copy.jpg", "Bob/copy2.jpg"] {
+        assert_eq!(embeddings(&bob, path), vec![0.5, 0.25], "{path}");
+    }
 }
