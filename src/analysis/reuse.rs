@@ -3,7 +3,7 @@
 //! changed; a file apart so that the state need not know how.
 
 use super::ivf::Ivf;
-use super::scan_memo::{self, SavedScan};
+use super::scan_memo::{self, SavedScan, ScanToSave};
 use super::search;
 use super::similarity::Scan;
 use super::state::Analysis;
@@ -54,7 +54,9 @@ impl Analysis {
         if !unchanged {
             self.scan_memo = Some(SavedScan {
                 tag,
-                neighbours: scan.neighbours.clone(),
+                // The analysis's own lists, borrowed when saved (see
+                // `scan_to_save`).
+                neighbours: Vec::new(),
                 // Moved in once judged (`keep_pairs_to_save`): a copy held
                 // through the judging was 201 MB at 350k faces.
                 pairs: Vec::new(),
@@ -74,8 +76,20 @@ impl Analysis {
     }
 
     /// The candidate search to save for the next run, when this one did
-    /// not simply reuse the saved one.
+    /// not simply reuse the saved one; its lists are the analysis's own, so
+    /// it is asked for before any edit (an edit drops it).
+    pub fn scan_to_save(&mut self) -> Option<ScanToSave<'_>> {
+        let saved = self.scan_memo.take()?;
+        Some(ScanToSave {
+            saved,
+            neighbours: &self.neighbours,
+        })
+    }
+
+    /// [`Analysis::scan_to_save`] as a whole saved search, its lists copied.
     pub fn take_scan_to_save(&mut self) -> Option<SavedScan> {
-        self.scan_memo.take()
+        let mut saved = self.scan_memo.take()?;
+        saved.neighbours = self.neighbours.clone();
+        Some(saved)
     }
 }

@@ -12,11 +12,12 @@
 //! path, where each is still compared with every row), the full search
 //! runs as before.
 
-use super::bytes::{Reader, put_u32};
+use super::bytes::{Hashing, Reader, put_u32};
 use super::ivf::saved::SavedIndex;
 use super::settings::Settings;
 use super::similarity::{COL_BLOCK, NeighbourList, Scan, Vectors, insert_top, nearest_of, product};
 use std::collections::HashMap;
+use std::io::Write;
 
 /// A row's identity: the first 16 bytes of the BLAKE3 of its vector.
 pub type RowKey = [u8; 16];
@@ -236,33 +237,9 @@ impl SavedScan {
     /// The saved form: magic, tag, rows, lists and pairs, then the BLAKE3
     /// of all of it, so a torn or altered file is recognised.
     pub fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(64 + self.keys.len() * (16 + 4 + 8 * 32));
-        out.extend_from_slice(MAGIC);
-        put_u32(&mut out, self.tag.len() as u32);
-        out.extend_from_slice(self.tag.as_bytes());
-        put_u32(&mut out, self.keys.len() as u32);
-        for key in &self.keys {
-            out.extend_from_slice(&key.unwrap_or([0; 16]));
-        }
-        for list in &self.neighbours {
-            put_u32(&mut out, list.len() as u32);
-            for &(j, s) in list {
-                put_u32(&mut out, j);
-                out.extend_from_slice(&s.to_le_bytes());
-            }
-        }
-        out.extend_from_slice(&(self.pairs.len() as u64).to_le_bytes());
-        for &(a, b, s) in &self.pairs {
-            put_u32(&mut out, a);
-            put_u32(&mut out, b);
-            out.extend_from_slice(&s.to_le_bytes());
-        }
-        put_u32(&mut out, u32::from(self.index.is_some()));
-        if let Some(index) = &self.index {
-            index.encode(&mut out);
-        }
-        let digest = blake3::hash(&out);
-        out.extend_from_slice(digest.as_bytes());
+        let mut out = Vec::new();
+        // Writing into a `Vec` cannot fail.
+        let _ = write_scan(self, &self.neighbours, &mut out);
         out
     }
 
@@ -274,46 +251,145 @@ impl SavedScan {
             .ok_or("shorter than its checksum")?;
         let (body, digest) = bytes.split_at(body_len);
         if blake3::hash(body).as_bytes() != digest {
-            return Err("its checksum does not match (torn or altered)".into());
+            return Err(TORN.into());
         }
-        let mut r = Reader(body);
-        if r.take(MAGIC.len())? != MAGIC {
-            return Err("not a saved search of this version".into());
-        }
-        let tag_len = r.u32()? as usize;
-        let tag = String::from_utf8(r.take(tag_len)?.to_vec()).map_err(|e| e.to_string())?;
-        let rows = r.u32()? as usize;
-        let mut keys = Vec::with_capacity(rows.min(body.len() / 16));
-        for _ in 0..rows {
-            let mut key = [0u8; 16];
-            key.copy_from_slice(r.take(16)?);
-            keys.push(Some(key).filter(|k| k != &[0; 16]));
-        }
-        let mut neighbours = Vec::with_capacity(rows);
-        for _ in 0..rows {
-            let len = r.u32()? as usize;
-            let list = (0..len)
-                .map(|_| Ok((r.u32()?, r.f32()?)))
-                .collect::<Result<NeighbourList, String>>()?;
-            neighbours.push(list);
-        }
-        let count = u64::from_le_bytes(r.array()?) as usize;
-        let pairs = (0..count)
-            .map(|_| Ok((r.u32()?, r.u32()?, r.f32()?)))
-            .collect::<Result<Vec<_>, String>>()?;
-        let index = match r.u32()? {
-            0 => None,
-            _ => Some(SavedIndex::decode(&mut r)?),
-        };
-        if !r.0.is_empty() {
-            return Err("trailing bytes".into());
-        }
-        Ok(SavedScan {
-            tag,
-            keys,
-            neighbours,
-            pairs,
-            index,
-        })
+        parse(&mut Reader(body), body_len)
     }
+
+    /// [`SavedScan::decode`] of the file `file`, parsed as it is read, so
+    /// that its bytes are never held whole (658 MB at a million faces).
+    pub fn read_from(file: std::fs::File) -> Result<SavedScan, String> {
+        use std::io::Read;
+        let len = file.metadata().map_err(|e| e.to_string())?.len();
+        let body_len = len.checked_sub(32).ok_or("shorter than its checksum")?;
+        let mut hashing = Hashing {
+            inner: file.take(body_len),
+            hasher: blake3::Hasher::new(),
+        };
+        let mut reader = Reader(std::io::BufReader::with_capacity(1 << 16, &mut hashing));
+        let parsed = parse(&mut reader, body_len as usize);
+        // What a failed parse left unread still counts in the checksum: a
+        // torn file says so rather than what broke first.
+        let drained = std::io::copy(&mut reader.0, &mut std::io::sink());
+        drained.map_err(|e| e.to_string())?;
+        let mut digest = [0u8; 32];
+        let mut file = hashing.inner.into_inner();
+        file.read_exact(&mut digest).map_err(|e| e.to_string())?;
+        if hashing.hasher.finalize().as_bytes() != &digest {
+            return Err(TORN.into());
+        }
+        parsed
+    }
+}
+
+const TORN: &str = "its checksum does not match (torn or altered)";
+
+/// The body of a saved search (`body_len` bytes, its checksum already
+/// checked or checked once it is read).
+fn parse<R: std::io::Read>(r: &mut Reader<R>, body_len: usize) -> Result<SavedScan, String> {
+    if r.take(MAGIC.len())? != MAGIC {
+        return Err("not a saved search of this version".into());
+    }
+    let tag_len = r.u32()? as usize;
+    let tag = String::from_utf8(r.take(tag_len)?).map_err(|e| e.to_string())?;
+    let rows = r.u32()? as usize;
+    let mut keys = Vec::with_capacity(rows.min(body_len / 16));
+    for _ in 0..rows {
+        let key: [u8; 16] = r.array()?;
+        keys.push(Some(key).filter(|k| k != &[0; 16]));
+    }
+    let mut neighbours = Vec::with_capacity(rows.min(body_len / 4));
+    for _ in 0..rows {
+        let len = r.u32()? as usize;
+        let list = (0..len)
+            .map(|_| Ok((r.u32()?, r.f32()?)))
+            .collect::<Result<NeighbourList, String>>()?;
+        neighbours.push(list);
+    }
+    let count = u64::from_le_bytes(r.array()?) as usize;
+    let pairs = (0..count)
+        .map(|_| Ok((r.u32()?, r.u32()?, r.f32()?)))
+        .collect::<Result<Vec<_>, String>>()?;
+    let index = match r.u32()? {
+        0 => None,
+        _ => Some(SavedIndex::decode(r)?),
+    };
+    if !r.at_end()? {
+        return Err("trailing bytes".into());
+    }
+    Ok(SavedScan {
+        tag,
+        keys,
+        neighbours,
+        pairs,
+        index,
+    })
+}
+
+/// A search to save whose neighbour lists are the analysis's own, so that
+/// saving it copies neither them (256 MB at a million faces) nor the whole
+/// file's bytes (620 MB) into memory: it is written out as it is encoded.
+pub struct ScanToSave<'a> {
+    /// Everything but the lists.
+    pub(super) saved: SavedScan,
+    pub(super) neighbours: &'a [NeighbourList],
+}
+
+impl ScanToSave<'_> {
+    /// Writes what [`SavedScan::encode`] makes to `w`.
+    pub fn write_to(&self, w: impl Write) -> std::io::Result<()> {
+        write_scan(&self.saved, self.neighbours, w)
+    }
+}
+
+/// Bytes gathered before each write: the file is written in pieces this
+/// size, whatever the number of rows.
+const PIECE: usize = 1 << 16;
+
+/// `scan`'s saved form with `neighbours` as its lists, written to `w` in
+/// pieces, each hashed on the way for the closing checksum.
+fn write_scan(
+    scan: &SavedScan,
+    neighbours: &[NeighbourList],
+    mut w: impl Write,
+) -> std::io::Result<()> {
+    let mut hasher = blake3::Hasher::new();
+    let mut out = Vec::with_capacity(PIECE + 64);
+    let mut emit = |out: &mut Vec<u8>, done: bool| -> std::io::Result<()> {
+        if done || out.len() >= PIECE {
+            hasher.update(out);
+            w.write_all(out)?;
+            out.clear();
+        }
+        Ok(())
+    };
+    out.extend_from_slice(MAGIC);
+    put_u32(&mut out, scan.tag.len() as u32);
+    out.extend_from_slice(scan.tag.as_bytes());
+    put_u32(&mut out, scan.keys.len() as u32);
+    for key in &scan.keys {
+        out.extend_from_slice(&key.unwrap_or([0; 16]));
+        emit(&mut out, false)?;
+    }
+    for list in neighbours {
+        put_u32(&mut out, list.len() as u32);
+        for &(j, s) in list {
+            put_u32(&mut out, j);
+            out.extend_from_slice(&s.to_le_bytes());
+        }
+        emit(&mut out, false)?;
+    }
+    out.extend_from_slice(&(scan.pairs.len() as u64).to_le_bytes());
+    for &(a, b, s) in &scan.pairs {
+        put_u32(&mut out, a);
+        put_u32(&mut out, b);
+        out.extend_from_slice(&s.to_le_bytes());
+        emit(&mut out, false)?;
+    }
+    put_u32(&mut out, u32::from(scan.index.is_some()));
+    if let Some(index) = &scan.index {
+        index.encode(&mut out);
+    }
+    emit(&mut out, true)?;
+    w.write_all(hasher.finalize().as_bytes())
 }

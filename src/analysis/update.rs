@@ -29,6 +29,8 @@ struct Edits {
 impl Analysis {
     /// Applies `changes` and refreshes what they affect.
     pub fn update(&mut self, changes: Vec<Change>) {
+        // A search to save describes the rows before the edit.
+        self.scan_memo = None;
         let mut edits = Edits::default();
         for change in changes {
             match change {

@@ -118,7 +118,7 @@ impl Store {
         {
             problems.push(e);
         }
-        if let Some(scan) = analysis.take_scan_to_save()
+        if let Some(scan) = analysis.scan_to_save()
             && let Err(e) = self.save_scan(&scan)
         {
             problems.push(e);

@@ -9,7 +9,7 @@ use super::error::StoreError;
 use super::open::Store;
 use crate::analysis::Report;
 use crate::analysis::saved_report::{self, InputKey};
-use crate::analysis::scan_memo::SavedScan;
+use crate::analysis::scan_memo::{SavedScan, ScanToSave};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -28,10 +28,18 @@ impl Store {
     /// read or decoded is an error naming it (the caller only warns).
     pub fn saved_scan(&self) -> Result<Option<SavedScan>, StoreError> {
         let path = self.saved_scan_path();
-        let Some(bytes) = read_side_file(&path, "read the saved search")? else {
-            return Ok(None);
+        let file = match std::fs::File::open(&path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => {
+                return Err(StoreError::Io {
+                    path,
+                    action: "read the saved search",
+                    source,
+                });
+            }
         };
-        SavedScan::decode(&bytes)
+        SavedScan::read_from(file)
             .map(Some)
             .map_err(|message| StoreError::Invalid {
                 path,
@@ -40,8 +48,8 @@ impl Store {
     }
 
     /// Replaces the saved search with `scan`.
-    pub fn save_scan(&self, scan: &SavedScan) -> Result<(), StoreError> {
-        replace_side_file(&self.saved_scan_path(), &scan.encode())
+    pub fn save_scan(&self, scan: &ScanToSave) -> Result<(), StoreError> {
+        replace_side_file(&self.saved_scan_path(), |w| scan.write_to(w))
     }
 
     /// The saved report when it was computed from inputs with digest `key`;
@@ -49,6 +57,11 @@ impl Store {
     /// that cannot be read or decoded is an error naming it.
     pub fn saved_report(&self, key: &InputKey) -> Result<Option<Report>, StoreError> {
         let path = self.saved_report_path();
+        match read_side_file_head(&path, saved_report::HEADER)? {
+            Some(head) if !saved_report::may_match(&head, key) => return Ok(None),
+            None => return Ok(None),
+            Some(_) => {}
+        }
         let Some(bytes) = read_side_file(&path, "read the saved report")? else {
             return Ok(None);
         };
@@ -61,12 +74,29 @@ impl Store {
     /// Replaces the saved report with `report`, computed from inputs with
     /// digest `key`.
     pub fn save_report(&self, key: &InputKey, report: &Report) -> Result<(), StoreError> {
-        let path = self.saved_report_path();
-        let bytes = saved_report::encode(key, report).map_err(|message| StoreError::Invalid {
-            path: path.clone(),
-            message: format!("report not saved: {message}"),
-        })?;
-        replace_side_file(&path, &bytes)
+        replace_side_file(&self.saved_report_path(), |w| {
+            saved_report::write_to(key, report, w)
+        })
+    }
+}
+
+/// The file's first `n` bytes (fewer when it is shorter); `None` when it
+/// does not exist.
+fn read_side_file_head(path: &Path, n: usize) -> Result<Option<Vec<u8>>, StoreError> {
+    use std::io::Read;
+    let read = std::fs::File::open(path).and_then(|f| {
+        let mut head = Vec::with_capacity(n);
+        f.take(n as u64).read_to_end(&mut head)?;
+        Ok(head)
+    });
+    match read {
+        Ok(head) => Ok(Some(head)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(StoreError::Io {
+            path: path.to_path_buf(),
+            action: "read the saved report",
+            source,
+        }),
     }
 }
 
@@ -83,8 +113,11 @@ fn read_side_file(path: &Path, action: &'static str) -> Result<Option<Vec<u8>>, 
     }
 }
 
-/// Writes `bytes` beside `path` and renames them over it.
-fn replace_side_file(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+/// What `write` writes, put beside `path` and renamed over it.
+fn replace_side_file(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), StoreError> {
     let io = |action, source| StoreError::Io {
         path: path.to_path_buf(),
         action,
@@ -93,7 +126,7 @@ fn replace_side_file(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::NamedTempFile::new_in(dir)
         .map_err(|e| io("create a temporary file beside", e))?;
-    tmp.write_all(bytes).map_err(|e| io("write", e))?;
+    write(tmp.as_file_mut()).map_err(|e| io("write", e))?;
     tmp.persist(path).map_err(|e| io("replace", e.error))?;
     Ok(())
 }

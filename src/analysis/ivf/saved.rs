@@ -87,7 +87,9 @@ impl SavedIndex {
         }
     }
 
-    pub(in crate::analysis) fn decode(r: &mut Reader) -> Result<SavedIndex, String> {
+    pub(in crate::analysis) fn decode<R: std::io::Read>(
+        r: &mut Reader<R>,
+    ) -> Result<SavedIndex, String> {
         let (dim, trained_on, probes) = (r.u32()?, r.u32()?, r.u32()?);
         let count = r.u32()? as usize;
         let centres = (0..count).map(|_| r.f32()).collect::<Result<_, _>>()?;
