@@ -94,7 +94,8 @@ fn backend(session: &Session, settings: &Settings, tx: &mpsc::Sender<Msg>) -> Re
     let (records, state) = store.snapshot()?;
     let (records, _inbox) = session.split_inbox(records);
     let records_s = lap.next();
-    let (report, _) = session.review_store(&store, records.clone(), state, settings.clone());
+    let (report, records) =
+        session.review_keeping_records(&store, records, state, settings.clone())?;
     let report_s = lap.next();
     let view = view_of_report(&session.workspace().dataset, &records, report);
     let wanted = person_maps::wanted(&view);

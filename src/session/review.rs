@@ -55,6 +55,41 @@ impl Session {
         if let Some(report) = key.and_then(|key| self.saved_under(store, &key)) {
             return (report, start.elapsed().as_secs_f64());
         }
+        let report = self.analyse_saving(store, records, key, settings);
+        (report, start.elapsed().as_secs_f64())
+    }
+
+    /// [`Session::review_store`] for a front end that shows the records
+    /// beside their report: they come back with it. When the analysis
+    /// runs it takes them (their vectors move into its own array), and
+    /// they are read again once it is done: a copy kept beside it held
+    /// every face twice, a gigabyte at a million photos, where reading them
+    /// again takes seconds beside the analysis's minutes.
+    pub fn review_keeping_records(
+        &self,
+        store: &Store,
+        records: Vec<PhotoRecord>,
+        state: StateToken,
+        settings: Settings,
+    ) -> Result<(Report, Vec<PhotoRecord>), SessionError> {
+        let key = self.report_key(store, state, &settings);
+        if let Some(report) = key.and_then(|key| self.saved_under(store, &key)) {
+            return Ok((report, records));
+        }
+        let report = self.analyse_saving(store, records, key, settings);
+        let (records, _inbox) = self.split_inbox(store.records()?);
+        Ok((report, records))
+    }
+
+    /// The analysis of `records` and its report, saved under `key` when
+    /// it was made without trouble.
+    fn analyse_saving(
+        &self,
+        store: &Store,
+        records: Vec<PhotoRecord>,
+        key: Option<saved_report::InputKey>,
+        settings: Settings,
+    ) -> Report {
         let (analysis, problems) = store.analyse(records, settings);
         let report = analysis.report();
         // A thumb that could not be read makes this report differ from
@@ -65,7 +100,7 @@ impl Session {
             None => None,
         };
         self.warn_side_files(problems.into_iter().chain(saved));
-        (report, start.elapsed().as_secs_f64())
+        report
     }
 
     /// The report of `store` as `report` gives it, with the inbox's

@@ -63,7 +63,7 @@ fn send_view(session: &Session, settings: &Settings, tx: &Sender<Msg>) {
         // The inbox is never a person: the analysis does not see it.
         let (records, state) = store.snapshot()?;
         let (records, inbox) = session.split_inbox(records);
-        let (report, _) = session.review_store(&store, records.clone(), state, settings);
+        let (report, records) = session.review_keeping_records(&store, records, state, settings)?;
         let root = &session.workspace().dataset;
         let mut view = view_of_report(root, &records, report);
         view.inbox = inbox_rows(&session.inbox_predictions(&inbox, None));
