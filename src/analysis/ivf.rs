@@ -13,6 +13,7 @@
 //! against the exact scan, and the comparison with the HNSW index and the
 //! ANN libraries, are in `BENCHMARKS.md` (`cargo bench --bench search`).
 
+mod graph;
 pub mod saved;
 
 use super::similarity::{NeighbourList, Vectors, insert_top};
@@ -174,9 +175,15 @@ impl Ivf {
             probes: probes.max(1),
             trained_on: live.len(),
         };
-        let data = gather(v, live);
-        let cell = nearest_centres(&data, v.dim, &ivf.centres);
-        for (&slot, &c) in live.iter().zip(&cell) {
+        // A block of rows gathered at a time: all of them at once was a
+        // second copy of every vector (512 MB at a million faces).
+        let blocks: Vec<&[u32]> = live.chunks(BLOCK).collect();
+        let parts = crate::par::map(
+            &blocks,
+            |rows| format!("cells of the photos from slot {}", rows[0]),
+            |rows| nearest_centres(&gather(v, rows), v.dim, &ivf.centres),
+        );
+        for (&slot, &c) in live.iter().zip(parts.iter().flatten()) {
             ivf.cell_of[slot as usize] = c;
             ivf.cells[c as usize].push(slot);
         }
@@ -251,97 +258,5 @@ impl Ivf {
             }
         }
         list
-    }
-
-    /// Every filed photo's `k` nearest among its probed cells (indexed by
-    /// slot; empty for the rest), on the current thread pool.
-    pub fn graph(&self, v: &Vectors, k: usize) -> Vec<NeighbourList> {
-        let parts = crate::par::map_with(
-            self.cells.len(),
-            Vec::new,
-            |c| format!("nearest photos of cell {c}"),
-            |scratch, c| self.cell_graph(v, c, k, scratch),
-        );
-        let mut neighbours = vec![NeighbourList::new(); v.rows()];
-        for (c, lists) in parts.into_iter().enumerate() {
-            for (&slot, list) in self.cells[c].iter().zip(lists) {
-                neighbours[slot as usize] = list;
-            }
-        }
-        neighbours
-    }
-
-    /// The lists of cell `a`'s photos: for each cell any of them probes,
-    /// one product of those photos against that cell.
-    fn cell_graph(
-        &self,
-        v: &Vectors,
-        a: usize,
-        k: usize,
-        scratch: &mut Vec<f32>,
-    ) -> Vec<NeighbourList> {
-        let (dim, rows) = (self.dim, &self.cells[a]);
-        let mut lists = vec![NeighbourList::new(); rows.len()];
-        if rows.is_empty() {
-            return lists;
-        }
-        let queries = gather(v, rows);
-        let cells = self.cells.len();
-        let mut scores = vec![0f32; rows.len() * cells];
-        product(&queries, rows.len(), &self.centres, cells, dim, &mut scores);
-        // (probed cell, query) pairs, grouped by cell.
-        let mut probe: Vec<(u32, u32)> = scores
-            .chunks(cells)
-            .enumerate()
-            .flat_map(|(q, s)| {
-                top_positions(s, self.probes)
-                    .into_iter()
-                    .map(move |c| (c, q as u32))
-            })
-            .collect();
-        probe.sort_unstable();
-        for group in probe.chunk_by(|x, y| x.0 == y.0) {
-            let b = &self.cells[group[0].0 as usize];
-            if b.is_empty() {
-                continue;
-            }
-            let local: Vec<u32> = group.iter().map(|x| x.1).collect();
-            let picked;
-            let q = if local.len() == rows.len() {
-                &queries[..]
-            } else {
-                picked = local
-                    .iter()
-                    .flat_map(|&q| {
-                        queries[q as usize * dim..(q as usize + 1) * dim]
-                            .iter()
-                            .copied()
-                    })
-                    .collect::<Vec<f32>>();
-                &picked[..]
-            };
-            let targets = gather(v, b);
-            scratch.resize(local.len() * b.len(), 0.0);
-            product(q, local.len(), &targets, b.len(), dim, scratch);
-            for (&qi, s) in local.iter().zip(scratch.chunks(b.len())) {
-                let i = rows[qi as usize];
-                reduce(&mut lists[qi as usize], i, b, s, k);
-            }
-        }
-        lists
-    }
-}
-
-/// Enters row `i`'s cosines `s` with the photos `b` into its list.
-fn reduce(list: &mut NeighbourList, i: u32, b: &[u32], s: &[f32], k: usize) {
-    let mut floor = if list.len() >= k {
-        list[list.len() - 1].1
-    } else {
-        f32::MIN
-    };
-    for (&j, &x) in b.iter().zip(s) {
-        if x > floor && j != i && insert_top(list, k, j, x) && list.len() >= k {
-            floor = list[list.len() - 1].1;
-        }
     }
 }

@@ -140,15 +140,20 @@ fn join(v: &Vectors, new: &[u32], old: &[u32], floors: &[f32]) -> Vec<Offer> {
     for &r in &all {
         rows.extend_from_slice(v.row(r as usize));
     }
-    let mut s = vec![0f32; m * m];
-    let (Ok(a), Ok(mut c)) = (
+    // Only the new rows against all: old–old pairs were joined in an
+    // earlier round (in later rounds most candidates are old, and the
+    // whole square cost up to four times as much).
+    let fresh = new.len();
+    let mut s = vec![0f32; fresh * m];
+    let (Ok(a), Ok(b), Ok(mut c)) = (
+        ArrayView2::from_shape((fresh, dim), &rows[..fresh * dim]),
         ArrayView2::from_shape((m, dim), &rows[..]),
-        ArrayViewMut2::from_shape((m, m), &mut s[..]),
+        ArrayViewMut2::from_shape((fresh, m), &mut s[..]),
     ) else {
         unreachable!("views cut to their shapes")
     };
-    general_mat_mul(1.0, &a, &a.t(), 0.0, &mut c);
-    for x in 0..new.len() {
+    general_mat_mul(1.0, &a, &b.t(), 0.0, &mut c);
+    for x in 0..fresh {
         for y in x + 1..m {
             let (a, b) = (all[x], all[y]);
             if a == b {
