@@ -44,6 +44,7 @@ pub use state::{Analysis, Change};
 // importing another), and the parts of `Analysis` kept in files of their own.
 mod judging;
 mod kinds;
+mod measured;
 mod pair_book;
 mod refresh;
 mod reuse;

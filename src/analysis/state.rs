@@ -316,17 +316,6 @@ impl Analysis {
         self.vectors.set_row(i as usize, &v);
     }
 
-    /// The photos the candidate search found nearest to `path`, most
-    /// similar first (at most `Settings::neighbours`), by path: what
-    /// `bench scale` scores against brute force. Not part of the API.
-    #[doc(hidden)]
-    pub fn neighbour_paths(&self, path: &std::path::Path) -> Option<Vec<&std::path::Path>> {
-        let i = *self.by_path.get(path)?;
-        let list = self.neighbours.get(i as usize)?;
-        let path_of = |j: u32| Some(self.slots.get(j as usize)?.as_ref()?.record.path.as_path());
-        Some(list.iter().filter_map(|&(j, _)| path_of(j)).collect())
-    }
-
     pub(super) fn person_of(&self, i: u32) -> Option<u32> {
         self.slots
             .get(i as usize)?

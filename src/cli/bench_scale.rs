@@ -158,6 +158,7 @@ fn measure_all(args: &ScaleArgs, dir: &std::path::Path, f: &mut Figures) -> Resu
     }
     f.stage_peak("synthetic_faces");
     let session = store_stage(&synth, dir, f)?;
+    synth.forget_vectors();
     f.stage_peak("store_write");
     let settings = session.settings()?;
     analysis_stages(&session, &settings, &synth, &planted, args, f)?;

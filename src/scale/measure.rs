@@ -7,7 +7,6 @@ use super::plant::Planted;
 use super::rng::Rng;
 use super::synth::Synth;
 use crate::analysis::{Analysis, Report};
-use crate::vector::dot;
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::Path;
@@ -74,9 +73,10 @@ pub fn planted_recall(report: &Report, synth: &Synth, planted: &Planted) -> Plan
 }
 
 /// Mean recall of the analysis's `k` nearest photos of `queries` random
-/// photos against the exact `k` nearest by brute-force cosine over every
-/// photo of `synth` (the analysis must hold the same photos at the same
-/// paths). Photos the analysis does not hold are skipped.
+/// photos of `synth` against the exact `k` nearest by brute-force cosine
+/// over every photo the analysis holds (the analysis must hold the photos
+/// of `synth` at the same paths). Photos the analysis does not hold are
+/// skipped.
 pub fn neighbour_recall(
     analysis: &Analysis,
     synth: &Synth,
@@ -94,33 +94,11 @@ pub fn neighbour_recall(
         .filter_map(|&q| {
             let path = synth.path(q);
             let found = analysis.neighbour_paths(Path::new(&path))?;
-            let truth = exact_nearest(synth, q, k);
+            let truth = analysis.nearest_by_brute_force(Path::new(&path), k)?;
             let found: HashSet<&Path> = found.into_iter().take(k).collect();
-            let hits = truth
-                .iter()
-                .filter(|&&j| found.contains(Path::new(&synth.path(j))))
-                .count();
+            let hits = truth.iter().filter(|j| found.contains(*j)).count();
             fraction(hits, truth.len())
         })
         .collect();
     (!recalls.is_empty()).then(|| recalls.iter().sum::<f64>() / recalls.len() as f64)
-}
-
-/// The `k` photos most similar to photo `q` (itself left out), by brute force.
-pub fn exact_nearest(synth: &Synth, q: usize, k: usize) -> Vec<usize> {
-    let v = &synth.photos[q].vector;
-    let mut all: Vec<(f32, usize)> = synth
-        .photos
-        .iter()
-        .enumerate()
-        .filter(|&(j, _)| j != q)
-        .map(|(j, p)| (dot(v, &p.vector), j))
-        .collect();
-    let k = k.min(all.len());
-    if k == 0 {
-        return Vec::new();
-    }
-    all.select_nth_unstable_by(k - 1, |a, b| b.0.total_cmp(&a.0));
-    all.truncate(k);
-    all.into_iter().map(|(_, j)| j).collect()
 }

@@ -157,6 +157,15 @@ impl Synth {
         out
     }
 
+    /// Lets go of every photo's vector once the store holds them: the
+    /// bench's own copy would count against the memory of the analysis it
+    /// measures (0.5 GB at a million faces).
+    pub fn forget_vectors(&mut self) {
+        for p in &mut self.photos {
+            p.vector = Vec::new();
+        }
+    }
+
     /// As [`Shape::centre_cosine`], on the synthetic folders.
     pub fn centre_cosine(&self) -> Option<f32> {
         let groups: Vec<Vec<&[f32]>> = self
