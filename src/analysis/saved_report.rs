@@ -13,10 +13,11 @@
 //! The file is the digest, a checksum and the report as JSON together with
 //! the face boxes the JSON leaves out (the HTML page crops to them).
 
+use super::bytes::Hashing;
 use super::report::Report;
 use super::settings::Settings;
 use serde::{Deserialize, Serialize};
-use std::io::{BufWriter, Write};
+use std::io::{BufReader, BufWriter, Read, Write};
 
 const MAGIC: &[u8; 8] = b"FCREPRT1";
 /// Bumped when the report's shape or meaning changes without a new build
@@ -114,33 +115,42 @@ pub fn write_to(key: &InputKey, report: &Report, mut w: impl Write) -> std::io::
 const PIECE: usize = 1 << 16;
 
 /// Bytes before the JSON: magic, input digest, checksum.
-pub const HEADER: usize = 8 + 32 + 32;
-
-/// Whether a saved file starting with `header` (its first [`HEADER`]
-/// bytes, or all of a shorter file) may hold the report for `key`: one
-/// made for other inputs is passed over without reading its body (460 MB
-/// at a million photos).
-pub fn may_match(header: &[u8], key: &InputKey) -> bool {
-    header.len() < HEADER || (header.starts_with(MAGIC) && &header[8..40] == key)
-}
+const HEADER: usize = 8 + 32 + 32;
 
 /// The saved report if it was computed from inputs with digest `key`;
 /// `Ok(None)` when it was not (another dataset state, settings or build).
 /// Bytes that are not a whole saved report are an error.
 pub fn decode(bytes: &[u8], key: &InputKey) -> Result<Option<Report>, String> {
-    let (magic, rest) = bytes.split_at_checked(MAGIC.len()).ok_or("too short")?;
-    if magic != MAGIC {
+    read_from(bytes, key)
+}
+
+/// [`decode`] of the bytes `src` gives, parsed as they are read and
+/// checked against the checksum once read, so that the file is never held
+/// whole beside the report it holds (460 MB at a million photos).
+pub fn read_from(mut src: impl Read, key: &InputKey) -> Result<Option<Report>, String> {
+    let mut header = [0u8; HEADER];
+    src.read_exact(&mut header).map_err(|e| match e.kind() {
+        std::io::ErrorKind::UnexpectedEof => "too short".to_string(),
+        _ => e.to_string(),
+    })?;
+    if !header.starts_with(MAGIC) {
         return Err("not a saved report of this version".into());
     }
-    let (saved_key, rest) = rest.split_at_checked(32).ok_or("too short")?;
-    if saved_key != key {
+    if &header[8..40] != key {
         return Ok(None);
     }
-    let (sum, body) = rest.split_at_checked(32).ok_or("too short")?;
-    if blake3::hash(body).as_bytes() != sum {
+    let mut hashing = Hashing {
+        inner: src,
+        hasher: blake3::Hasher::new(),
+    };
+    let parsed: Result<Saved, _> =
+        serde_json::from_reader(BufReader::with_capacity(PIECE, &mut hashing));
+    // Whatever the parse left unread counts in the checksum too.
+    std::io::copy(&mut hashing, &mut std::io::sink()).map_err(|e| e.to_string())?;
+    if hashing.hasher.finalize().as_bytes()[..] != header[40..] {
         return Err("checksum mismatch (torn or damaged)".into());
     }
-    let saved: Saved = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+    let saved = parsed.map_err(|e| e.to_string())?;
     let mut report = saved.report;
     if saved.face_boxes.len() != report.photos.len() {
         return Err("face boxes do not match the photos".into());

@@ -112,7 +112,14 @@ pub fn drive(session: &Session, settings: &Settings) -> Result<TuiTimes> {
     let (tx, rx) = mpsc::channel();
     std::thread::scope(|scope| {
         let backend = scope.spawn(move || backend(session, settings, &tx));
-        let ui = draw_and_press(&rx, start);
+        // The UI on a thread of its own as well: the bench's main thread
+        // holds the earlier stages' freed memory, and the allocator's first
+        // large request there sorted it first (a 190 ms first frame at a
+        // million faces), which the UI of a process of its own never meets.
+        let ui = scope.spawn(move || draw_and_press(&rx, start));
+        let ui = ui
+            .join()
+            .map_err(|_| anyhow::anyhow!("the UI thread panicked"))?;
         let laps = backend
             .join()
             .map_err(|_| anyhow::anyhow!("the backend thread panicked"))??;

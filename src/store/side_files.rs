@@ -10,6 +10,7 @@ use super::open::Store;
 use crate::analysis::Report;
 use crate::analysis::saved_report::{self, InputKey};
 use crate::analysis::scan_memo::{SavedScan, ScanToSave};
+use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -28,16 +29,8 @@ impl Store {
     /// read or decoded is an error naming it (the caller only warns).
     pub fn saved_scan(&self) -> Result<Option<SavedScan>, StoreError> {
         let path = self.saved_scan_path();
-        let file = match std::fs::File::open(&path) {
-            Ok(file) => file,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(source) => {
-                return Err(StoreError::Io {
-                    path,
-                    action: "read the saved search",
-                    source,
-                });
-            }
+        let Some(file) = open_side_file(&path, "read the saved search")? else {
+            return Ok(None);
         };
         SavedScan::read_from(file)
             .map(Some)
@@ -57,15 +50,10 @@ impl Store {
     /// that cannot be read or decoded is an error naming it.
     pub fn saved_report(&self, key: &InputKey) -> Result<Option<Report>, StoreError> {
         let path = self.saved_report_path();
-        match read_side_file_head(&path, saved_report::HEADER)? {
-            Some(head) if !saved_report::may_match(&head, key) => return Ok(None),
-            None => return Ok(None),
-            Some(_) => {}
-        }
-        let Some(bytes) = read_side_file(&path, "read the saved report")? else {
+        let Some(file) = open_side_file(&path, "read the saved report")? else {
             return Ok(None);
         };
-        saved_report::decode(&bytes, key).map_err(|message| StoreError::Invalid {
+        saved_report::read_from(file, key).map_err(|message| StoreError::Invalid {
             path,
             message: format!("saved report unusable: {message}"),
         })
@@ -80,30 +68,10 @@ impl Store {
     }
 }
 
-/// The file's first `n` bytes (fewer when it is shorter); `None` when it
-/// does not exist.
-fn read_side_file_head(path: &Path, n: usize) -> Result<Option<Vec<u8>>, StoreError> {
-    use std::io::Read;
-    let read = std::fs::File::open(path).and_then(|f| {
-        let mut head = Vec::with_capacity(n);
-        f.take(n as u64).read_to_end(&mut head)?;
-        Ok(head)
-    });
-    match read {
-        Ok(head) => Ok(Some(head)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(source) => Err(StoreError::Io {
-            path: path.to_path_buf(),
-            action: "read the saved report",
-            source,
-        }),
-    }
-}
-
-/// The file's bytes; `None` when it does not exist.
-fn read_side_file(path: &Path, action: &'static str) -> Result<Option<Vec<u8>>, StoreError> {
-    match std::fs::read(path) {
-        Ok(bytes) => Ok(Some(bytes)),
+/// The file opened for reading; `None` when it does not exist.
+fn open_side_file(path: &Path, action: &'static str) -> Result<Option<File>, StoreError> {
+    match File::open(path) {
+        Ok(file) => Ok(Some(file)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(source) => Err(StoreError::Io {
             path: path.to_path_buf(),
