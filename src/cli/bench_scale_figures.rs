@@ -18,7 +18,7 @@ pub const NOTES: &[&str] = &[
     "tui_first_frame_s: opening the store to the first frame showing the dataset, as the live UI opens: the persons' folders with their photo counts, flags marked as coming (the analysis is not waited for), headless at 120x40; tui_full_view_s: to the first frame of the analysed view (records, the analysis again, the UI's view); previews not encoded, inbox not predicted; key_ms: update + draw per navigation key on the analysed view",
     "neighbour_recall_at_K: the analysis's own neighbour lists (K = Settings::neighbours) against brute-force cosine over every face, for random query faces; ties at the K-th place can keep exact search just under 1",
     "planted_recall_at_k: misfiled photos within the first K of the report's photo ranking (worst first, planted copies left out), K = misfiled planted",
-    "peak_rss_mb: the largest of peak_rss_mb_by_stage, each stage's peak resident memory (the kernel's high-water mark is set back between stages, so an outside tool's maximum is the last stage's)",
+    "peak_rss_mb: the largest of peak_rss_mb_by_stage, each stage's peak resident memory (the kernel's high-water mark is set back between stages, so an outside tool's maximum is the last stage's; memory a finished stage freed is handed back to the system first, as a process of its own would start without it)",
 ];
 
 /// The figures, in the order the table prints them, and notes.
