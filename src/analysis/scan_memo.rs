@@ -245,41 +245,39 @@ impl SavedScan {
 
     /// Reads what [`SavedScan::encode`] wrote; says why when it cannot.
     pub fn decode(bytes: &[u8]) -> Result<SavedScan, String> {
-        let body_len = bytes
-            .len()
-            .checked_sub(32)
-            .ok_or("shorter than its checksum")?;
-        let (body, digest) = bytes.split_at(body_len);
-        if blake3::hash(body).as_bytes() != digest {
-            return Err(TORN.into());
-        }
-        parse(&mut Reader(body), body_len)
+        read_checked(bytes, bytes.len() as u64)
     }
 
     /// [`SavedScan::decode`] of the file `file`, parsed as it is read, so
     /// that its bytes are never held whole (658 MB at a million faces).
     pub fn read_from(file: std::fs::File) -> Result<SavedScan, String> {
-        use std::io::Read;
         let len = file.metadata().map_err(|e| e.to_string())?.len();
-        let body_len = len.checked_sub(32).ok_or("shorter than its checksum")?;
-        let mut hashing = Hashing {
-            inner: file.take(body_len),
-            hasher: blake3::Hasher::new(),
-        };
-        let mut reader = Reader(std::io::BufReader::with_capacity(1 << 16, &mut hashing));
-        let parsed = parse(&mut reader, body_len as usize);
-        // What a failed parse left unread still counts in the checksum: a
-        // torn file says so rather than what broke first.
-        let drained = std::io::copy(&mut reader.0, &mut std::io::sink());
-        drained.map_err(|e| e.to_string())?;
-        let mut digest = [0u8; 32];
-        let mut file = hashing.inner.into_inner();
-        file.read_exact(&mut digest).map_err(|e| e.to_string())?;
-        if hashing.hasher.finalize().as_bytes() != &digest {
-            return Err(TORN.into());
-        }
-        parsed
+        read_checked(file, len)
     }
+}
+
+/// The saved search in the `len` bytes `src` gives: the body parsed as it
+/// is read and hashed on the way, then checked against the checksum that
+/// closes it.
+fn read_checked(src: impl std::io::Read, len: u64) -> Result<SavedScan, String> {
+    let body_len = len.checked_sub(32).ok_or("shorter than its checksum")?;
+    let mut hashing = Hashing {
+        inner: src.take(body_len),
+        hasher: blake3::Hasher::new(),
+    };
+    let mut reader = Reader(std::io::BufReader::with_capacity(1 << 16, &mut hashing));
+    let parsed = parse(&mut reader, body_len as usize);
+    // What a failed parse left unread still counts in the checksum: a
+    // torn file says so rather than what broke first.
+    let drained = std::io::copy(&mut reader.0, &mut std::io::sink());
+    drained.map_err(|e| e.to_string())?;
+    let mut digest = [0u8; 32];
+    let mut rest = hashing.inner.into_inner();
+    rest.read_exact(&mut digest).map_err(|e| e.to_string())?;
+    if hashing.hasher.finalize().as_bytes() != &digest {
+        return Err(TORN.into());
+    }
+    parsed
 }
 
 const TORN: &str = "its checksum does not match (torn or altered)";
