@@ -2,6 +2,9 @@
 //! one photo of the dataset, whose person it is filed under, and its faces.
 
 pub mod dump;
+pub mod face_table;
+
+pub use face_table::FaceTable;
 
 use crate::pipeline::Face;
 use serde::Serialize;

@@ -124,6 +124,13 @@ pub fn decode(bytes: &[u8], key: &InputKey) -> Result<Option<Report>, String> {
     read_from(bytes, key)
 }
 
+/// Whether the bytes `src` gives start as a saved report of inputs with
+/// digest `key` (only the header is read).
+pub fn saved_for(mut src: impl Read, key: &InputKey) -> bool {
+    let mut header = [0u8; HEADER];
+    src.read_exact(&mut header).is_ok() && header.starts_with(MAGIC) && &header[8..40] == key
+}
+
 /// [`decode`] of the bytes `src` gives, parsed as they are read and
 /// checked against the checksum once read, so that the file is never held
 /// whole beside the report it holds (460 MB at a million photos).

@@ -94,14 +94,13 @@ fn backend(session: &Session, settings: &Settings, tx: &mpsc::Sender<Msg>) -> Re
     let (records, state) = store.snapshot()?;
     let (records, _inbox) = session.split_inbox(records);
     let records_s = lap.next();
-    let (report, records) =
-        session.review_keeping_records(&store, records, state, settings.clone())?;
+    let (report, faces) = session.review_with_faces(&store, records, state, settings.clone())?;
     let report_s = lap.next();
-    let view = view_of_report(&session.workspace().dataset, &records, report);
+    let view = view_of_report(&session.workspace().dataset, &faces, report);
     let wanted = person_maps::wanted(&view);
     let view_s = lap.next();
     let _ = tx.send(Msg::Data(view));
-    let _ = tx.send(Msg::Maps(person_maps::maps(&records, &wanted)));
+    let _ = tx.send(Msg::Maps(person_maps::maps(&faces, &wanted)));
     Ok([glance_s, records_s, report_s, view_s])
 }
 

@@ -249,3 +249,42 @@ fn the_report_of_a_store_comes_saved_when_nothing_changed_with_the_inbox_beside_
     assert!(!marked(&after));
     assert!(warnings.lock().expect("log").is_empty());
 }
+
+#[test]
+fn the_view_gets_every_photo_s_faces_whether_the_report_is_fresh_saved_or_damaged() {
+    let (_dir, session, mut store, warnings) = two_persons();
+    let inboxed = photo("_inbox/new.jpg", "_inbox", face(0, 0.03));
+    store.put_photos(&[inboxed]).expect("put");
+    let with_faces = |store: &Store| {
+        let (records, state) = store.snapshot().expect("snapshot");
+        let (records, _inbox) = session.split_inbox(records);
+        session
+            .review_with_faces(store, records, state, Settings::default())
+            .expect("review")
+    };
+    let keys = |faces: &crate::records::FaceTable| -> Vec<String> {
+        (0..faces.len()).map(|i| faces.key(i).to_string()).collect()
+    };
+    let (fresh, faces) = with_faces(&store);
+    let mut reported: Vec<String> = fresh.photos.iter().map(|p| p.path.clone()).collect();
+    reported.sort();
+    assert_eq!(
+        keys(&faces),
+        reported,
+        "the inbox is left out, as from the report"
+    );
+    assert!((0..faces.len()).all(|i| faces.main_vector(i).is_some()));
+    plant_marker(&session, &store, &Settings::default());
+    let (saved, faces) = with_faces(&store);
+    assert!(marked(&saved));
+    assert_eq!(keys(&faces), reported);
+    // Whole at its header but torn after: analysed afresh, with a warning.
+    let path = store.saved_report_path();
+    let mut bytes = std::fs::read(&path).expect("saved");
+    bytes.truncate(bytes.len() - 10);
+    std::fs::write(&path, &bytes).expect("tear");
+    let (again, faces) = with_faces(&store);
+    assert_eq!(json(&again), json(&fresh));
+    assert_eq!(keys(&faces), reported);
+    assert_eq!(warnings.lock().expect("log").len(), 1);
+}

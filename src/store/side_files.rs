@@ -59,6 +59,13 @@ impl Store {
         })
     }
 
+    /// Whether a saved report computed from inputs with digest `key` is
+    /// there, judged by its header alone: [`Store::saved_report`] may still
+    /// find it torn.
+    pub fn has_saved_report(&self, key: &InputKey) -> bool {
+        File::open(self.saved_report_path()).is_ok_and(|file| saved_report::saved_for(file, key))
+    }
+
     /// Replaces the saved report with `report`, computed from inputs with
     /// digest `key`.
     pub fn save_report(&self, key: &InputKey, report: &Report) -> Result<(), StoreError> {

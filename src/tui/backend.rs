@@ -63,14 +63,14 @@ fn send_view(session: &Session, settings: &Settings, tx: &Sender<Msg>) {
         // The inbox is never a person: the analysis does not see it.
         let (records, state) = store.snapshot()?;
         let (records, inbox) = session.split_inbox(records);
-        let (report, records) = session.review_keeping_records(&store, records, state, settings)?;
+        let (report, faces) = session.review_with_faces(&store, records, state, settings)?;
         let root = &session.workspace().dataset;
-        let mut view = view_of_report(root, &records, report);
+        let mut view = view_of_report(root, &faces, report);
         view.inbox = inbox_rows(&session.inbox_predictions(&inbox, None));
         // The first frame does not wait for the maps: they follow.
         let wanted = person_maps::wanted(&view);
         let _ = tx.send(Msg::Data(view));
-        Ok(Msg::Maps(person_maps::maps(&records, &wanted)))
+        Ok(Msg::Maps(person_maps::maps(&faces, &wanted)))
     };
     let msg = match facecurate::panics::catch(view) {
         Ok(Ok(msg)) => msg,

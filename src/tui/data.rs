@@ -1,12 +1,12 @@
-//! Building the UI's [`DatasetView`] from the store's records through the
-//! curation analysis. Runs on the backend's threads, never on the UI thread.
+//! Building the UI's [`DatasetView`] from the curation analysis's report
+//! and the records' faces ([`FaceTable`]). Runs on the backend's threads,
+//! never on the UI thread.
 
 use super::state::model::{
     ClusterRow, DatasetView, DuplicateRow, InboxRow, PersonMap, PersonRow, PhotoRow, ProblemRow,
 };
 use facecurate::analysis::{Flag, Report};
-use facecurate::records::{PhotoRecord, PhotoStatus};
-use facecurate::vector::{dot, normalized as unit};
+use facecurate::records::FaceTable;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -17,10 +17,10 @@ fn flag_name(flag: &Flag) -> String {
         .unwrap_or_else(|| format!("{flag:?}").to_lowercase())
 }
 
-/// The view of `records` given their analysis `report`, without the
-/// persons' maps (see [`super::person_maps`]).
-pub fn view_of_report(root: &Path, records: &[PhotoRecord], report: Report) -> DatasetView {
-    let distances = centre_distances(records);
+/// The view of the photos of `faces` given their analysis `report`,
+/// without the persons' maps (see [`super::person_maps`]).
+pub fn view_of_report(root: &Path, faces: &FaceTable, report: Report) -> DatasetView {
+    let distances = faces.centre_distances();
     let photos: Vec<PhotoRow> = report
         .photos
         .iter()
@@ -37,7 +37,7 @@ pub fn view_of_report(root: &Path, records: &[PhotoRecord], report: Report) -> D
             score: p.score.unwrap_or(0.0),
             suggested: p.suggested_person.clone(),
             margin: p.margin,
-            distance: distances.get(&p.path).copied(),
+            distance: faces.find(&p.path).and_then(|i| distances[i]),
             resembles: p.nearest_person.clone(),
         })
         .collect();
@@ -82,7 +82,7 @@ pub fn view_of_report(root: &Path, records: &[PhotoRecord], report: Report) -> D
         persons,
         photos,
         duplicates: duplicate_rows(&report),
-        problems: problem_rows(records, &report),
+        problems: problem_rows(faces, &report),
         ..DatasetView::default()
     })
 }
@@ -115,26 +115,15 @@ fn prepared(view: DatasetView) -> DatasetView {
 }
 
 /// The photos that failed or have no face, with why, in the report's order.
-fn problem_rows(records: &[PhotoRecord], report: &Report) -> Vec<ProblemRow> {
-    let causes: HashMap<String, &str> = records
-        .iter()
-        .filter_map(|r| match &r.status {
-            PhotoStatus::Error(cause) => {
-                Some((facecurate::pathkey::key_or_lossy(&r.path), cause.as_str()))
-            }
-            PhotoStatus::Ok if r.faces.is_empty() => {
-                Some((facecurate::pathkey::key_or_lossy(&r.path), "no face found"))
-            }
-            PhotoStatus::Ok => None,
-        })
-        .collect();
+fn problem_rows(faces: &FaceTable, report: &Report) -> Vec<ProblemRow> {
     report
         .photos
         .iter()
         .filter_map(|p| {
-            causes.get(&p.path).map(|c| ProblemRow {
+            let cause = faces.problem(faces.find(&p.path)?)?;
+            Some(ProblemRow {
                 path: facecurate::pathkey::path_of(&p.path),
-                cause: c.to_string(),
+                cause: cause.to_string(),
             })
         })
         .collect()
@@ -152,42 +141,6 @@ fn duplicate_rows(report: &Report) -> Vec<DuplicateRow> {
                 .ok()
                 .and_then(|v| v.as_str().map(String::from))
                 .unwrap_or_default(),
-        })
-        .collect()
-}
-
-/// Each photo's cosine distance from its person's centre, the mean of their
-/// main faces (facenet's largest-and-central choice); a photo with several
-/// faces is judged by the one nearest the centre. Keyed like the report.
-fn centre_distances(records: &[PhotoRecord]) -> HashMap<String, f32> {
-    let usable = |r: &&PhotoRecord| r.status == PhotoStatus::Ok && !r.faces.is_empty();
-    let mut sums: HashMap<&str, Vec<f32>> = HashMap::new();
-    for r in records.iter().filter(usable) {
-        let boxes: Vec<[f32; 4]> = r.faces.iter().map(|f| f.bbox).collect();
-        let Some(main) = facecurate::pipeline::main_face_index(&boxes, r.width, r.height) else {
-            continue;
-        };
-        let e = unit(&r.faces[main].embedding);
-        let sum = sums
-            .entry(r.person.as_str())
-            .or_insert_with(|| vec![0.0; e.len()]);
-        if sum.len() == e.len() {
-            sum.iter_mut().zip(&e).for_each(|(s, x)| *s += x);
-        }
-    }
-    let centres: HashMap<&str, Vec<f32>> = sums.into_iter().map(|(k, v)| (k, unit(&v))).collect();
-    records
-        .iter()
-        .filter(usable)
-        .filter_map(|r| {
-            let c = centres.get(r.person.as_str())?;
-            let best = r
-                .faces
-                .iter()
-                .filter(|f| f.embedding.len() == c.len())
-                .map(|f| 1.0 - dot(&unit(&f.embedding), c))
-                .min_by(|a, b| a.total_cmp(b))?;
-            Some((facecurate::pathkey::key_or_lossy(&r.path), best))
         })
         .collect()
 }

@@ -8,15 +8,8 @@
 
 use super::state::model::{DatasetView, PersonMap};
 use facecurate::projection::Plane;
-use facecurate::records::PhotoRecord;
-use facecurate::vector::normalized as unit;
+use facecurate::records::FaceTable;
 use std::collections::HashMap;
-
-/// One photo's main face: its report key and unit embedding.
-struct Face {
-    key: String,
-    vector: Vec<f32>,
-}
 
 /// A person to map: the name, and the persons their clusters are nearest.
 pub struct Wanted {
@@ -38,39 +31,36 @@ pub fn wanted(view: &DatasetView) -> Vec<Wanted> {
         .collect()
 }
 
-/// Every `wanted` person's map, by name.
-pub fn maps(records: &[PhotoRecord], wanted: &[Wanted]) -> HashMap<String, PersonMap> {
-    let faces = main_faces(records);
-    let centres: HashMap<&str, Vec<f32>> = faces
-        .iter()
-        .filter_map(|(person, faces)| Some((*person, centre(faces)?)))
-        .collect();
+/// Every `wanted` person's map, by name, from the faces of `table`.
+pub fn maps(table: &FaceTable, wanted: &[Wanted]) -> HashMap<String, PersonMap> {
+    let centres = table.centres();
+    let centre = |name: &str| centres.get(table.person(name)?)?.as_deref();
     // One PCA per person, on all cores (a dataset of thousands of people
     // refreshes its view after every edit).
     let one = |p: &Wanted| -> Option<PersonMap> {
-        let own = faces.get(p.name.as_str())?;
+        let own: Vec<(u32, &[f32])> = (table.members(table.person(&p.name)?).iter())
+            .filter_map(|&i| Some((i, table.main_vector(i as usize)?)))
+            .collect();
         let mut names: Vec<&str> = vec![p.name.as_str()];
         for n in p.nearest.iter().map(String::as_str) {
-            if !names.contains(&n) && centres.contains_key(n) {
+            if !names.contains(&n) && centre(n).is_some() {
                 names.push(n);
             }
         }
-        let shown: Vec<(&str, &Vec<f32>)> = names
+        let shown: Vec<(&str, &[f32])> = names
             .iter()
-            .filter_map(|n| Some((*n, centres.get(n)?)))
+            .filter_map(|n| Some((*n, centre(n)?)))
             .collect();
-        let rows: Vec<&[f32]> = own
-            .iter()
-            .map(|f| f.vector.as_slice())
-            .chain(shown.iter().map(|(_, c)| c.as_slice()))
+        let rows: Vec<&[f32]> = (own.iter().map(|f| f.1))
+            .chain(shown.iter().map(|c| c.1))
             .collect();
         let plane = Plane::fit(&rows)?;
         Some(PersonMap {
             faces: own
                 .iter()
-                .map(|f| {
-                    let path = facecurate::pathkey::path_of(&f.key);
-                    (path, plane.project(&f.vector))
+                .map(|&(i, v)| {
+                    let path = facecurate::pathkey::path_of(table.key(i as usize));
+                    (path, plane.project(v))
                 })
                 .collect(),
             centres: shown
@@ -87,38 +77,12 @@ pub fn maps(records: &[PhotoRecord], wanted: &[Wanted]) -> HashMap<String, Perso
         .collect()
 }
 
-/// The main face (facenet's largest-and-central choice) of every usable
-/// photo, by person.
-fn main_faces(records: &[PhotoRecord]) -> HashMap<&str, Vec<Face>> {
-    let mut by: HashMap<&str, Vec<Face>> = HashMap::new();
-    for r in records {
-        let Some(face) = facecurate::classify::face_of(r) else {
-            continue;
-        };
-        by.entry(r.person.as_str()).or_default().push(Face {
-            key: facecurate::pathkey::key_or_lossy(&r.path),
-            vector: unit(&face.embedding),
-        });
-    }
-    by
-}
-
-/// The unit mean of `faces` (those of the first face's length).
-fn centre(faces: &[Face]) -> Option<Vec<f32>> {
-    let dim = faces.first()?.vector.len();
-    let mut sum = vec![0.0f32; dim];
-    for f in faces.iter().filter(|f| f.vector.len() == dim) {
-        sum.iter_mut().zip(&f.vector).for_each(|(s, x)| *s += x);
-    }
-    Some(unit(&sum))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use facecurate::analysis::{Settings, analyze};
     use facecurate::pipeline::Face;
-    use facecurate::records::PhotoStatus;
+    use facecurate::records::{PhotoRecord, PhotoStatus};
 
     fn record(person: &str, n: usize, axis: usize) -> PhotoRecord {
         let mut v = vec![0.0f32; 32];
@@ -152,8 +116,9 @@ mod tests {
             records.push(record("b", n, 1));
         }
         let report = analyze(&records, &Settings::default());
-        let view = super::super::data::view_of_report(std::path::Path::new("."), &records, report);
-        let maps = maps(&records, &wanted(&view));
+        let table = FaceTable::new(records);
+        let view = super::super::data::view_of_report(std::path::Path::new("."), &table, report);
+        let maps = maps(&table, &wanted(&view));
         let mixed = &maps["mixed"];
         assert_eq!(mixed.faces.len(), 6);
         assert_eq!(mixed.centres[0].0, "mixed");
