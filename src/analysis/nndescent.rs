@@ -39,6 +39,57 @@ fn is_new(e: &Entry) -> bool {
 /// Offers a pair to a list: `(list's photo, offered photo, cosine)`.
 type Offer = (u32, u32, f32);
 
+/// One join's offers grouped by the part of the lists they go to (see
+/// [`merge_all`]), each part's in the order they were made: part `p`'s are
+/// `offers[starts[p]..starts[p + 1]]`. Each merging thread reads only its
+/// part's: when every thread filtered all the offers, that scan took half
+/// of each round at a million faces.
+struct Offers {
+    offers: Vec<Offer>,
+    starts: Vec<u32>,
+}
+
+/// How the lists are cut into parts for merging: `size` lists a part.
+#[derive(Clone, Copy)]
+struct Parts {
+    size: usize,
+    count: usize,
+}
+
+impl Parts {
+    fn of(lists: usize) -> Parts {
+        let size = lists
+            .div_ceil(rayon::current_num_threads().max(1) * 4)
+            .max(1);
+        Parts {
+            size,
+            count: lists.div_ceil(size).max(1),
+        }
+    }
+
+    /// `offers` grouped by part, keeping their order within each.
+    fn group(self, offers: Vec<Offer>) -> Offers {
+        let mut starts = vec![0u32; self.count + 1];
+        for o in &offers {
+            starts[o.0 as usize / self.size + 1] += 1;
+        }
+        for p in 0..self.count {
+            starts[p + 1] += starts[p];
+        }
+        let mut next = starts.clone();
+        let mut grouped = vec![(0, 0, 0.0); offers.len()];
+        for o in offers {
+            let at = &mut next[o.0 as usize / self.size];
+            grouped[*at as usize] = o;
+            *at += 1;
+        }
+        Offers {
+            offers: grouped,
+            starts,
+        }
+    }
+}
+
 /// Improves `lists` (indexed by slot, each at most `k` long; `live` are
 /// the slots with a vector) for at most `rounds` rounds.
 pub fn refine(v: &Vectors, lists: &mut [NeighbourList], live: &[u32], k: usize, rounds: usize) {
@@ -47,6 +98,7 @@ pub fn refine(v: &Vectors, lists: &mut [NeighbourList], live: &[u32], k: usize, 
         e.0 |= NEW;
     }
     let mut floors = Vec::with_capacity(lists.len());
+    let parts = Parts::of(lists.len());
     for _ in 0..rounds {
         let (new, old) = candidates(lists, live, k);
         let mut changed = 0usize;
@@ -60,10 +112,10 @@ pub fn refine(v: &Vectors, lists: &mut [NeighbourList], live: &[u32], k: usize, 
                     |&u| {
                         #[cfg(test)]
                         crate::par::fault::row(crate::par::fault::Site::Nearest, v.row(u as usize));
-                        join(v, &new[u as usize], &old[u as usize], &floors)
+                        parts.group(join(v, &new[u as usize], &old[u as usize], &floors))
                     },
                 );
-                changed += merge_all(lists, &found, k);
+                changed += merge_all(lists, &found, parts, k);
             }
         }
         if (changed as f64) < SETTLED * (live.len() * k) as f64 {
@@ -172,23 +224,19 @@ fn join(v: &Vectors, new: &[u32], old: &[u32], floors: &[f32]) -> Vec<Offer> {
 }
 
 /// Enters every join's offers, each part of the lists on a thread of its
-/// own (each thread reads all offers, keeps its part's); returns how many
-/// went in. The same offers in the same order give the same lists.
-fn merge_all(work: &mut [Vec<Entry>], found: &[Vec<Offer>], k: usize) -> usize {
+/// own; returns how many went in. The same offers in the same order give
+/// the same lists.
+fn merge_all(work: &mut [Vec<Entry>], found: &[Offers], parts: Parts, k: usize) -> usize {
     use rayon::prelude::*;
-    let part = work
-        .len()
-        .div_ceil(rayon::current_num_threads().max(1) * 4)
-        .max(1);
-    work.par_chunks_mut(part)
+    work.par_chunks_mut(parts.size)
         .enumerate()
         .map(|(p, lists)| {
-            let (lo, hi) = ((p * part) as u32, (p * part + lists.len()) as u32);
+            let lo = (p * parts.size) as u32;
             found
                 .iter()
-                .map(|offers| {
-                    let mine = offers.iter().filter(|o| o.0 >= lo && o.0 < hi);
-                    merge(lists, lo, mine, k)
+                .map(|f| {
+                    let mine = &f.offers[f.starts[p] as usize..f.starts[p + 1] as usize];
+                    merge(lists, lo, mine.iter(), k)
                 })
                 .sum::<usize>()
         })
@@ -206,10 +254,13 @@ fn merge<'a>(
     let mut changed = 0;
     for &(u, j, s) in offers {
         let list = &mut work[(u - lo) as usize];
-        if s <= floor(list, k) || list.iter().any(|e| e.0 & !NEW == j) {
+        if s <= floor(list, k) {
             continue;
         }
         let at = list.partition_point(|e| e.1 >= s);
+        if holds(list, at, j, s) {
+            continue;
+        }
         if list.len() >= k {
             list.pop();
         }
@@ -217,4 +268,51 @@ fn merge<'a>(
         changed += 1;
     }
     changed
+}
+
+/// How far apart two computations of one pair's cosine can be: both come
+/// from the same unit vectors, summed in another order (about 1e-6 apart).
+const SAME_PAIR: f32 = 1e-3;
+
+/// Whether `list` (sorted by cosine, most similar first) holds photo `j`,
+/// whose cosine is `s` and would be inserted at `at`: only the entries
+/// within [`SAME_PAIR`] of `s` can be it, a few around `at` instead of the
+/// whole list (scanning every entry took 40% of a round at a million
+/// faces, most offers being pairs already listed).
+fn holds(list: &[Entry], at: usize, j: u32, s: f32) -> bool {
+    let is_j = |e: &&Entry| e.0 & !NEW == j;
+    let above = list[..at].iter().rev().take_while(|e| e.1 <= s + SAME_PAIR);
+    let below = list[at..].iter().take_while(|e| e.1 >= s - SAME_PAIR);
+    above.chain(below).any(|e| is_j(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_listed_photo_is_found_near_its_cosine_and_only_a_listed_one() {
+        // Ties and near-ties around the offered cosine, flags on some.
+        let list: Vec<Entry> = [
+            (7, 0.91),
+            (3 | NEW, 0.9),
+            (9, 0.9),
+            (4, 0.8995),
+            (5 | NEW, 0.7),
+            (6, 0.2),
+        ]
+        .to_vec();
+        for &(j, s) in &list {
+            let j = j & !NEW;
+            // The same pair's cosine as another product sums it.
+            for s in [s, s + 2e-6, s - 2e-6] {
+                let at = list.partition_point(|e| e.1 >= s);
+                assert!(holds(&list, at, j, s), "{j} at {s}");
+            }
+        }
+        for (j, s) in [(8, 0.9), (2, 0.7), (1, 0.95), (10, 0.1)] {
+            let at = list.partition_point(|e| e.1 >= s);
+            assert!(!holds(&list, at, j, s), "{j} at {s}");
+        }
+    }
 }
