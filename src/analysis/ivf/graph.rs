@@ -146,9 +146,36 @@ fn reduce(list: &mut NeighbourList, i: u32, b: &[u32], s: &[f32], k: usize) {
     } else {
         f32::MIN
     };
-    for (&j, &x) in b.iter().zip(s) {
-        if x > floor && j != i && insert_top(list, k, j, x) && list.len() >= k {
-            floor = list[list.len() - 1].1;
+    for (at, run) in s.chunks(RUN).enumerate() {
+        // Once the list is full most runs hold nothing above its floor:
+        // their maximum (vectorised) skips them whole.
+        if run_max(run) <= floor {
+            continue;
+        }
+        let base = at * RUN;
+        for (&j, &x) in b[base..].iter().zip(run) {
+            if x > floor && j != i && insert_top(list, k, j, x) && list.len() >= k {
+                floor = list[list.len() - 1].1;
+            }
         }
     }
+}
+
+/// Scores per run checked against a list's floor at once.
+const RUN: usize = 32;
+
+/// The largest of `run`, in lanes the compiler turns into vector maxima.
+fn run_max(run: &[f32]) -> f32 {
+    let mut lanes = [f32::MIN; 16];
+    let chunks = run.chunks_exact(16);
+    let tail = chunks.remainder();
+    for chunk in chunks {
+        for (m, &x) in lanes.iter_mut().zip(chunk) {
+            *m = if x > *m { x } else { *m };
+        }
+    }
+    let top = lanes
+        .iter()
+        .fold(f32::MIN, |a, &b| if b > a { b } else { a });
+    tail.iter().fold(top, |a, &b| if b > a { b } else { a })
 }
