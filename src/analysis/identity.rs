@@ -133,13 +133,18 @@ pub struct Evidence {
     /// Median cosine to its own person's other photos (none for a singleton).
     pub own: Option<f32>,
     /// Candidate persons from its neighbours: (person, median cosine, photos).
-    pub others: Vec<(u32, f32, usize)>,
+    pub others: Vec<Other>,
     /// Best other person and its evidence.
     pub best: Option<(u32, f32)>,
     /// The evidence for its own person.
     pub own_llr: f32,
     pub score: f32,
 }
+
+/// A candidate person of a photo's evidence: (person, median cosine to
+/// their photos, how many were weighed). Narrow: a million photos hold
+/// a dozen or more each.
+pub type Other = (u32, f32, u32);
 
 /// Weighted evidence for a person from a median cosine over `count` photos.
 pub fn llr(settings: &Settings, s: f32, count: usize, stats: &PersonStats) -> f32 {
@@ -186,15 +191,15 @@ pub fn evidence(
             }
             _ => None,
         };
-        let entry =
-            cached.or_else(|| affinity(i, &stats[q as usize], vectors).map(|(s, n)| (q, s, n)));
+        let entry = cached
+            .or_else(|| affinity(i, &stats[q as usize], vectors).map(|(s, n)| (q, s, n as u32)));
         if let Some(e) = entry {
             others.push(e);
         }
     }
     let best = others
         .iter()
-        .map(|&(q, s, n)| (q, llr(settings, s, n, &stats[q as usize])))
+        .map(|&(q, s, n)| (q, llr(settings, s, n as usize, &stats[q as usize])))
         .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
     let other_llr = match (own, best) {
         (Some((s_own, _)), Some(b)) if own_stats.count <= 2 => {
@@ -225,7 +230,7 @@ fn beside_one_mate(
     settings: &Settings,
     s_own: f32,
     (q, weighed): (u32, f32),
-    others: &[(u32, f32, usize)],
+    others: &[Other],
     stats: &[PersonStats],
 ) -> f32 {
     match others.iter().find(|o| o.0 == q) {
@@ -244,7 +249,7 @@ impl Evidence {
         if self.best.is_none() {
             return self.score;
         }
-        let weigh = |&(p, s, n): &(u32, f32, usize)| llr(settings, s, n, &stats[p as usize]);
+        let weigh = |&(p, s, n): &Other| llr(settings, s, n as usize, &stats[p as usize]);
         let own = self.own_llr;
         let merged = self
             .others

@@ -237,11 +237,8 @@ impl Analysis {
     fn judge_everyone(&mut self) {
         let n = self.slots.len();
         let all: Vec<u32> = (0..n as u32).collect();
-        let ev = self.compute_evidence(&all, None);
-        self.evidence = vec![None; n];
-        for (i, e) in all.into_iter().zip(ev) {
-            self.evidence[i as usize] = e;
-        }
+        // Every slot in order: the answers are the table itself.
+        self.evidence = self.compute_evidence(&all, None);
         self.weighers = self.build_weighers();
         let persons: Vec<u32> = (0..self.names.len() as u32).collect();
         self.refresh_groups(&persons);
