@@ -177,6 +177,17 @@ impl Analysis {
         for s in self.slots.iter().flatten() {
             folder_size[s.person as usize] += 1;
         }
+        // Every person's clusters first, on all cores: a million photos
+        // have hundreds of thousands of persons.
+        let mut clusters = crate::par::map_with(
+            self.names.len(),
+            Vec::new,
+            |p| format!("clusters of {}", self.names[p]),
+            |scratch, p| match folder_size[p] {
+                0 => Vec::new(),
+                _ => self.cluster_reports(p as u32, scratch),
+            },
+        );
         for (p, name) in self.names.iter().enumerate() {
             if folder_size[p] == 0 {
                 continue;
@@ -214,7 +225,7 @@ impl Analysis {
                 flags,
                 split_groups,
                 merge_with: merge,
-                clusters: self.cluster_reports(p as u32),
+                clusters: std::mem::take(&mut clusters[p]),
             });
         }
         persons.sort_by(|a, b| {
