@@ -4,8 +4,6 @@
 pub mod dump;
 pub mod face_table;
 
-pub use face_table::FaceTable;
-
 use crate::pipeline::Face;
 use serde::Serialize;
 use std::path::PathBuf;

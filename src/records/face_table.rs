@@ -8,8 +8,8 @@
 //! search on its report key instead of through maps of every path.
 
 use super::{PhotoRecord, PhotoStatus};
-use crate::classify::main_face;
 use crate::pathkey::key_or_lossy;
+use crate::pipeline::main_face_index;
 use crate::vector::{dot, normalized};
 use std::collections::HashMap;
 
@@ -65,8 +65,9 @@ impl FaceTable {
         let person = self.person_id(&record.person);
         let start = (self.vectors.len() / self.dim.max(1)) as u32;
         let usable = record.status == PhotoStatus::Ok;
+        let boxes: Vec<[f32; 4]> = record.faces.iter().map(|f| f.bbox).collect();
         let main = usable
-            .then(|| main_face(&record.faces, record.width, record.height))
+            .then(|| main_face_index(&boxes, record.width, record.height))
             .flatten();
         let mut main_row = None;
         for (i, face) in record.faces.iter().enumerate() {

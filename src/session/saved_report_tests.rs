@@ -262,7 +262,7 @@ fn the_view_gets_every_photo_s_faces_whether_the_report_is_fresh_saved_or_damage
             .review_with_faces(store, records, state, Settings::default())
             .expect("review")
     };
-    let keys = |faces: &crate::records::FaceTable| -> Vec<String> {
+    let keys = |faces: &crate::records::face_table::FaceTable| -> Vec<String> {
         (0..faces.len()).map(|i| faces.key(i).to_string()).collect()
     };
     let (fresh, faces) = with_faces(&store);

@@ -6,7 +6,7 @@ use super::state::model::{
     ClusterRow, DatasetView, DuplicateRow, InboxRow, PersonMap, PersonRow, PhotoRow, ProblemRow,
 };
 use facecurate::analysis::{Flag, Report};
-use facecurate::records::FaceTable;
+use facecurate::records::face_table::FaceTable;
 use std::collections::HashMap;
 use std::path::Path;
 

@@ -8,7 +8,7 @@
 
 use super::state::model::{DatasetView, PersonMap};
 use facecurate::projection::Plane;
-use facecurate::records::FaceTable;
+use facecurate::records::face_table::FaceTable;
 use std::collections::HashMap;
 
 /// A person to map: the name, and the persons their clusters are nearest.
