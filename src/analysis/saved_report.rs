@@ -126,15 +126,12 @@ pub fn decode(bytes: &[u8], key: &InputKey) -> Result<Option<Report>, String> {
 
 /// Whether the bytes `src` gives start as a saved report of inputs with
 /// digest `key` (only the header is read).
-pub fn saved_for(mut src: impl Read, key: &InputKey) -> bool {
-    let mut header = [0u8; HEADER];
-    src.read_exact(&mut header).is_ok() && header.starts_with(MAGIC) && &header[8..40] == key
+pub fn saved_for(src: impl Read, key: &InputKey) -> bool {
+    header_of(src).is_ok_and(|header| &header[8..40] == key)
 }
 
-/// [`decode`] of the bytes `src` gives, parsed as they are read and
-/// checked against the checksum once read, so that the file is never held
-/// whole beside the report it holds (460 MB at a million photos).
-pub fn read_from(mut src: impl Read, key: &InputKey) -> Result<Option<Report>, String> {
+/// The bytes before the JSON, once their magic is checked.
+fn header_of(mut src: impl Read) -> Result<[u8; HEADER], String> {
     let mut header = [0u8; HEADER];
     src.read_exact(&mut header).map_err(|e| match e.kind() {
         std::io::ErrorKind::UnexpectedEof => "too short".to_string(),
@@ -143,6 +140,14 @@ pub fn read_from(mut src: impl Read, key: &InputKey) -> Result<Option<Report>, S
     if !header.starts_with(MAGIC) {
         return Err("not a saved report of this version".into());
     }
+    Ok(header)
+}
+
+/// [`decode`] of the bytes `src` gives, parsed as they are read and
+/// checked against the checksum once read, so that the file is never held
+/// whole beside the report it holds (460 MB at a million photos).
+pub fn read_from(mut src: impl Read, key: &InputKey) -> Result<Option<Report>, String> {
+    let header = header_of(&mut src)?;
     if &header[8..40] != key {
         return Ok(None);
     }

@@ -30,9 +30,8 @@ pub struct FaceTable {
     dim: usize,
     /// Sorted by key.
     photos: Vec<Photo>,
-    persons: Vec<String>,
     person_ids: HashMap<String, u32>,
-    /// Each person's photos (indexes into `photos`).
+    /// Each person's photos (indexes into `photos`), by person id.
     members: Vec<Vec<u32>>,
     /// Unit vectors, `dim` floats per face.
     vectors: Vec<f32>,
@@ -97,8 +96,7 @@ impl FaceTable {
         if let Some(&id) = self.person_ids.get(name) {
             return id;
         }
-        let id = self.persons.len() as u32;
-        self.persons.push(name.to_string());
+        let id = self.members.len() as u32;
         self.person_ids.insert(name.to_string(), id);
         self.members.push(Vec::new());
         id
@@ -149,7 +147,7 @@ impl FaceTable {
     /// Every person's centre, the unit mean of their photos' main faces
     /// (none for a person without one), by person.
     pub fn centres(&self) -> Vec<Option<Vec<f32>>> {
-        (0..self.persons.len())
+        (0..self.members.len())
             .map(|p| {
                 let mut sum = vec![0f32; self.dim];
                 let mut any = false;
