@@ -159,6 +159,40 @@ fn a_seed_makes_the_same_dataset() {
     assert_ne!(planted(7).0, planted(8).0);
 }
 
+#[test]
+fn the_truth_files_hold_every_photo_and_mark_what_was_planted() {
+    use facecurate::scale::truth::{self, Kind};
+    let (synth, planted) = planted(5);
+    let dir = tempfile::tempdir().expect("temp dir");
+    truth::write(dir.path(), &synth, &planted).expect("written");
+    let (n, dim) = (synth.photos.len(), synth.dim);
+    let bytes = |f: &str| std::fs::read(dir.path().join(f)).expect(f);
+    assert_eq!(bytes("vectors.f32").len(), n * dim * 4);
+    assert_eq!(bytes("centres.f32").len(), synth.centres.len() * dim * 4);
+    let folders: Vec<u32> = bytes("folders.u32")
+        .chunks_exact(4)
+        .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    let kinds = bytes("kinds.u8");
+    assert_eq!((folders.len(), kinds.len()), (n, n));
+    for m in &planted.misfiled {
+        assert_eq!(folders[m.photo], m.to);
+        let kind = if m.nearest {
+            Kind::MisfiledNearest
+        } else {
+            Kind::MisfiledRandom
+        };
+        assert_eq!(kinds[m.photo], kind as u8);
+    }
+    let copies = kinds.iter().filter(|&&k| k == Kind::Copy as u8).count();
+    assert_eq!(copies, planted.copies.len());
+    // A photo's own identity centre is nearer than a random other's.
+    let photo = &synth.photos[0];
+    let own = dot(&photo.vector, &synth.centres[photo.identity as usize]);
+    let other = dot(&photo.vector, &synth.centres[photo.identity as usize + 1]);
+    assert!(own > other, "{own} vs {other}");
+}
+
 fn facecurate(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_facecurate"))
         .args(args)
@@ -176,6 +210,7 @@ fn bench_scale_json_scores_the_planted_problems() {
     let tmp = tempfile::tempdir().expect("temp dir");
     let dump = write_dump(tmp.path());
     let work = tmp.path().join("work");
+    let truth = tmp.path().join("truth");
     let args = [
         "bench",
         "scale",
@@ -189,6 +224,8 @@ fn bench_scale_json_scores_the_planted_problems() {
         "300",
         "--dir",
         work.to_str().unwrap(),
+        "--truth",
+        truth.to_str().unwrap(),
         "--json",
     ];
     let (code, stdout, stderr) = facecurate(&args);
@@ -237,6 +274,12 @@ fn bench_scale_json_scores_the_planted_problems() {
         "--dir keeps the workspace"
     );
     assert!(work.join("facecurate-state/store.sqlite").is_file());
+    let vectors = std::fs::metadata(truth.join("vectors.f32")).expect("--truth writes the vectors");
+    assert_eq!(vectors.len(), 2000 * 128 * 4);
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(truth.join("truth.json")).expect("truth.json"))
+            .expect("truth.json is JSON");
+    assert_eq!(meta["misfiled"], 40);
 }
 
 #[test]

@@ -9,7 +9,7 @@ use super::outcome::Outcome;
 use anyhow::{Context, Result};
 use facecurate::analysis::Settings;
 use facecurate::scale::plant::{self, Counts};
-use facecurate::scale::{measure, run, synth};
+use facecurate::scale::{measure, run, synth, truth};
 use facecurate::session::{Overrides, Session, quiet};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -60,6 +60,11 @@ pub struct ScaleArgs {
     /// person's photos (one more training).
     #[arg(long)]
     pub held_out: bool,
+    /// Also write the ground truth here (every vector, every identity's
+    /// true centre, each photo's folder, identity and planted kind) for
+    /// `bench/planted_oracle.py` to score an oracle ranking against.
+    #[arg(long, value_name = "DIR")]
+    pub truth: Option<PathBuf>,
     /// Print one JSON object on stdout instead of the table.
     #[arg(long)]
     pub json: bool,
@@ -140,6 +145,11 @@ fn measure_all(args: &ScaleArgs, dir: &std::path::Path, f: &mut Figures) -> Resu
     let counts = Counts::at(args.plant_rate, args.faces, persons);
     let planted = plant::plant(&mut synth, counts, args.seed)?;
     f.set("plant_s", secs(start));
+    if let Some(dir) = &args.truth {
+        truth::write(dir, &synth, &planted)
+            .with_context(|| format!("writing the truth files in {}", dir.display()))?;
+    }
+    synth.forget_centres();
     f.set("faces", synth.photos.len());
     f.set(
         "persons",

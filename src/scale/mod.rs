@@ -11,12 +11,14 @@
 //!
 //! `synth` draws the faces, `plant` plants the problems, `run` writes the
 //! workspace and times the stages, `measure` scores the analysis against
-//! what was planted and against brute-force search.
+//! what was planted and against brute-force search, `truth` writes what
+//! only the generator knows, for an oracle to score against.
 
 pub mod measure;
 pub mod plant;
 mod rng;
 pub mod run;
 pub mod synth;
+pub mod truth;
 
 pub use rng::Rng;
