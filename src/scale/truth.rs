@@ -47,20 +47,15 @@ pub fn kinds(synth: &Synth, planted: &Planted) -> Vec<Kind> {
 /// [`Kind`]) and `truth.json` (the counts and the folder of each split).
 pub fn write(dir: &Path, synth: &Synth, planted: &Planted) -> io::Result<()> {
     fs::create_dir_all(dir)?;
-    let vectors = synth.photos.iter().flat_map(|p| p.vector.iter().copied());
-    write_f32(&dir.join("vectors.f32"), vectors)?;
-    write_f32(
-        &dir.join("centres.f32"),
-        synth.centres.iter().flatten().copied(),
-    )?;
-    write_u32(
-        &dir.join("folders.u32"),
-        synth.photos.iter().map(|p| p.folder),
-    )?;
-    write_u32(
-        &dir.join("identities.u32"),
-        synth.photos.iter().map(|p| p.identity),
-    )?;
+    let floats = |v: &[f32]| v.iter().map(|x| x.to_le_bytes()).collect::<Vec<_>>();
+    let vectors = synth.photos.iter().flat_map(|p| floats(&p.vector));
+    write_words(&dir.join("vectors.f32"), vectors)?;
+    let centres = synth.centres.iter().flat_map(|c| floats(c));
+    write_words(&dir.join("centres.f32"), centres)?;
+    let folders = synth.photos.iter().map(|p| p.folder.to_le_bytes());
+    write_words(&dir.join("folders.u32"), folders)?;
+    let identities = synth.photos.iter().map(|p| p.identity.to_le_bytes());
+    write_words(&dir.join("identities.u32"), identities)?;
     let kinds: Vec<u8> = kinds(synth, planted).into_iter().map(|k| k as u8).collect();
     fs::write(dir.join("kinds.u8"), kinds)?;
     let meta = serde_json::json!({
@@ -75,18 +70,11 @@ pub fn write(dir: &Path, synth: &Synth, planted: &Planted) -> io::Result<()> {
     fs::write(dir.join("truth.json"), meta.to_string())
 }
 
-fn write_f32(path: &Path, values: impl Iterator<Item = f32>) -> io::Result<()> {
+/// Writes 4-byte values, each already little-endian, to `path`.
+fn write_words(path: &Path, words: impl Iterator<Item = [u8; 4]>) -> io::Result<()> {
     let mut w = BufWriter::new(fs::File::create(path)?);
-    for x in values {
-        w.write_all(&x.to_le_bytes())?;
-    }
-    w.flush()
-}
-
-fn write_u32(path: &Path, values: impl Iterator<Item = u32>) -> io::Result<()> {
-    let mut w = BufWriter::new(fs::File::create(path)?);
-    for x in values {
-        w.write_all(&x.to_le_bytes())?;
+    for word in words {
+        w.write_all(&word)?;
     }
     w.flush()
 }
