@@ -12,6 +12,7 @@ use crate::pathkey::key_or_lossy;
 use crate::pipeline::main_face_index;
 use crate::vector::{dot, normalized};
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// One photo: its report key, its person, its faces' rows `start..end` in
 /// the vectors, its main face's row, and why it is unusable if it is.
@@ -35,6 +36,9 @@ pub struct FaceTable {
     members: Vec<Vec<u32>>,
     /// Unit vectors, `dim` floats per face.
     vectors: Vec<f32>,
+    /// Every person's centre, made on first use: the view's distances and
+    /// the persons' maps both need them.
+    centres: OnceLock<Vec<Option<Vec<f32>>>>,
 }
 
 impl FaceTable {
@@ -70,7 +74,7 @@ impl FaceTable {
             .flatten();
         let mut main_row = None;
         for (i, face) in record.faces.iter().enumerate() {
-            if usable && face.embedding.len() == self.dim {
+            if usable && self.dim > 0 && face.embedding.len() == self.dim {
                 if main == Some(i) {
                     main_row = Some((self.vectors.len() / self.dim) as u32);
                 }
@@ -146,7 +150,11 @@ impl FaceTable {
 
     /// Every person's centre, the unit mean of their photos' main faces
     /// (none for a person without one), by person.
-    pub fn centres(&self) -> Vec<Option<Vec<f32>>> {
+    pub fn centres(&self) -> &[Option<Vec<f32>>] {
+        self.centres.get_or_init(|| self.make_centres())
+    }
+
+    fn make_centres(&self) -> Vec<Option<Vec<f32>>> {
         (0..self.members.len())
             .map(|p| {
                 let mut sum = vec![0f32; self.dim];
@@ -244,6 +252,16 @@ mod tests {
         let a = t.person("a").unwrap_or(usize::MAX);
         let keys: Vec<&str> = t.members(a).iter().map(|&i| t.key(i as usize)).collect();
         assert_eq!(keys, ["a/1.jpg", "a/2.jpg", "a/3.jpg"]);
+    }
+
+    #[test]
+    fn faces_without_a_vector_leave_the_photo_without_a_main_face() {
+        let mut empty = face(0.0, 0.0, CENTRAL);
+        empty.embedding.clear();
+        let t = FaceTable::new(vec![record("a/1.jpg", PhotoStatus::Ok, vec![empty])]);
+        let one = t.find("a/1.jpg").unwrap_or(usize::MAX);
+        assert_eq!(t.main_vector(one), None);
+        assert_eq!(t.centre_distances(), [None]);
     }
 
     #[test]

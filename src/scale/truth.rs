@@ -47,11 +47,10 @@ pub fn kinds(synth: &Synth, planted: &Planted) -> Vec<Kind> {
 /// [`Kind`]) and `truth.json` (the counts and the folder of each split).
 pub fn write(dir: &Path, synth: &Synth, planted: &Planted) -> io::Result<()> {
     fs::create_dir_all(dir)?;
-    let floats = |v: &[f32]| v.iter().map(|x| x.to_le_bytes()).collect::<Vec<_>>();
-    let vectors = synth.photos.iter().flat_map(|p| floats(&p.vector));
-    write_words(&dir.join("vectors.f32"), vectors)?;
-    let centres = synth.centres.iter().flat_map(|c| floats(c));
-    write_words(&dir.join("centres.f32"), centres)?;
+    let vectors = synth.photos.iter().flat_map(|p| &p.vector);
+    write_words(&dir.join("vectors.f32"), vectors.map(|x| x.to_le_bytes()))?;
+    let centres = synth.centres.iter().flatten();
+    write_words(&dir.join("centres.f32"), centres.map(|x| x.to_le_bytes()))?;
     let folders = synth.photos.iter().map(|p| p.folder.to_le_bytes());
     write_words(&dir.join("folders.u32"), folders)?;
     let identities = synth.photos.iter().map(|p| p.identity.to_le_bytes());
