@@ -178,13 +178,12 @@ fn push_capped(list: &mut Vec<u32>, u: u32, k: usize) {
 /// lists are in cache, they are never offered, and the merge, which is
 /// bound by reading lists at random, gets a fiftieth of the offers.
 fn join(v: &Vectors, new: &[u32], old: &[u32], lists: &[Vec<Entry>], k: usize) -> Vec<Offer> {
-    let mut offers = Vec::new();
     // (a photo both new and old, from two directions, is joined as new)
     let old = old.iter().filter(|j| new.binary_search(j).is_err());
     let all: Vec<u32> = new.iter().chain(old).copied().collect();
     let (m, dim) = (all.len(), v.dim);
     if new.is_empty() || m < 2 {
-        return offers;
+        return Vec::new();
     }
     // The lists are read after the product, at random places of memory:
     // asked for now, they arrive while it runs.
@@ -213,17 +212,44 @@ fn join(v: &Vectors, new: &[u32], old: &[u32], lists: &[Vec<Entry>], k: usize) -
         unreachable!("views cut to their shapes")
     };
     general_mat_mul(1.0, &a, &b.t(), 0.0, &mut c);
+    offer_unlisted(&all, fresh, &s, lists, k)
+}
+
+/// The pairs of a join whose cosines `s` (the `fresh` new candidates'
+/// rows against `all`) would enter a list as the lists stand: above its
+/// floor and not listed yet.
+fn offer_unlisted(
+    all: &[u32],
+    fresh: usize,
+    s: &[f32],
+    lists: &[Vec<Entry>],
+    k: usize,
+) -> Vec<Offer> {
+    let m = all.len();
+    let mut offers = Vec::new();
+    let floors: Vec<f32> = all.iter().map(|&r| floor(&lists[r as usize], k)).collect();
+    // Which pairs pass a floor is a coin toss at a million faces: sorted
+    // out without branches first (a mispredicted branch per pair and side
+    // cost more than the product).
+    let (mut mine, mut theirs) = (vec![0u32; m], vec![0u32; m]);
     for x in 0..fresh {
+        let (a, row) = (all[x], &s[x * m..(x + 1) * m]);
+        let (mut n_mine, mut n_theirs) = (0, 0);
         for y in x + 1..m {
-            let (a, b) = (all[x], all[y]);
-            if a == b {
-                continue;
-            }
-            let sim = s[x * m + y];
-            if would_enter(&lists[a as usize], b, sim, k) {
+            mine[n_mine] = y as u32;
+            n_mine += usize::from(row[y] > floors[x]);
+            theirs[n_theirs] = y as u32;
+            n_theirs += usize::from(row[y] > floors[y]);
+        }
+        for &y in &mine[..n_mine] {
+            let (b, sim) = (all[y as usize], row[y as usize]);
+            if a != b && !listed(&lists[a as usize], b, sim) {
                 offers.push((a, b, sim));
             }
-            if would_enter(&lists[b as usize], a, sim, k) {
+        }
+        for &y in &theirs[..n_theirs] {
+            let (b, sim) = (all[y as usize], row[y as usize]);
+            if a != b && !listed(&lists[b as usize], a, sim) {
                 offers.push((b, a, sim));
             }
         }
@@ -284,10 +310,9 @@ fn prefetch<T>(at: &T) {
     }
 }
 
-/// Whether photo `j`, whose cosine is `s`, would enter `list` as it
-/// stands: above its floor and not in it already.
-fn would_enter(list: &[Entry], j: u32, s: f32, k: usize) -> bool {
-    s > floor(list, k) && !holds(list, list.partition_point(|e| e.1 >= s), j, s)
+/// Whether `list` holds photo `j`, whose cosine is `s`.
+fn listed(list: &[Entry], j: u32, s: f32) -> bool {
+    holds(list, list.partition_point(|e| e.1 >= s), j, s)
 }
 
 /// How far apart two computations of one pair's cosine can be: both come
@@ -309,6 +334,28 @@ fn holds(list: &[Entry], at: usize, j: u32, s: f32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_join_offers_each_side_only_pairs_above_its_floor_and_not_listed() {
+        let k = 2;
+        // Photo 1 is full (floor 0.5) and lists 2; photo 2 has room; photo
+        // 3 is full (floor 0.8).
+        let lists: Vec<Vec<Entry>> = vec![
+            vec![],
+            vec![(2, 0.7), (9, 0.5)],
+            vec![(1, 0.7)],
+            vec![(8, 0.9), (7, 0.8)],
+        ];
+        // Photo 1 is the new candidate, against 1, 2 and 3.
+        let all = [1, 2, 3];
+        let s = [1.0, 0.7, 0.6];
+        let offers = offer_unlisted(&all, 1, &s, &lists, k);
+        // 1–2 is listed both ways; 3 is under photo 3's floor.
+        assert_eq!(offers, [(1, 3, 0.6)]);
+        // A cosine over photo 3's floor is offered to it too.
+        let offers = offer_unlisted(&all, 1, &[1.0, 0.7, 0.85], &lists, k);
+        assert_eq!(offers, [(1, 3, 0.85), (3, 1, 0.85)]);
+    }
 
     #[test]
     fn a_listed_photo_is_found_near_its_cosine_and_only_a_listed_one() {
