@@ -1,7 +1,8 @@
 //! NN-descent (Dong, Moses and Li, 2011): a neighbour of a neighbour is
 //! likely a neighbour. Starting from rough lists (the inverted file's,
 //! with few cells probed), each round compares every photo's listed and
-//! listing photos with one another and offers each pair to both lists.
+//! listing photos with one another and offers each pair to the lists it
+//! would enter (above the floor, not listed yet).
 //! A round costs about n·(2k)² / 2 cosines, done as one small matrix
 //! product per photo over rows already in cache; only pairs with a photo
 //! new to a list since the last round are compared again, so later
