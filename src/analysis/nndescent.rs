@@ -100,14 +100,14 @@ pub fn refine(v: &Vectors, lists: &mut [NeighbourList], live: &[u32], k: usize, 
         let (new, old) = candidates(lists, live, k);
         let mut changed = 0usize;
         for chunk in live.chunks(CHUNK) {
-            let listed: &[Vec<Entry>] = lists;
+            let standing: &[Vec<Entry>] = lists;
             let found = crate::par::map(
                 chunk,
                 |u| format!("nearest photos of slot {u}"),
                 |&u| {
                     #[cfg(test)]
                     crate::par::fault::row(crate::par::fault::Site::Nearest, v.row(u as usize));
-                    parts.group(join(v, &new[u as usize], &old[u as usize], listed, k))
+                    parts.group(join(v, &new[u as usize], &old[u as usize], standing, k))
                 },
             );
             changed += merge_all(lists, &found, parts, k);
