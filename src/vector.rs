@@ -9,8 +9,29 @@
 //! eight lanes, the embeddings were normalised with an in-order sum.
 
 /// Dot product in eight independent lanes, so that it vectorises (a plain
-/// float sum must be added in order and would not).
+/// float sum must be added in order and would not). Where the processor
+/// has AVX the same lanes are added in one 256-bit register instead of two
+/// 128-bit ones: the same operations on the same lanes, so the same result
+/// to the last bit, in about half the instructions (the analysis' evidence
+/// and clusters take hundreds of millions of these at a million faces).
 pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: the feature it is compiled for was just detected.
+        return unsafe { dot_lanes_avx(a, b) };
+    }
+    dot_lanes(a, b)
+}
+
+/// [`dot_lanes`] compiled for AVX.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+fn dot_lanes_avx(a: &[f32], b: &[f32]) -> f32 {
+    dot_lanes(a, b)
+}
+
+#[inline(always)]
+fn dot_lanes(a: &[f32], b: &[f32]) -> f32 {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);
     let mut lanes = [0f32; 8];
@@ -152,6 +173,18 @@ mod tests {
                 (s >> 8) as f32 / (1u32 << 24) as f32 - 0.5
             })
             .collect()
+    }
+
+    #[test]
+    fn dot_gives_the_same_bits_with_or_without_avx() {
+        for n in [0, 1, 7, 8, 9, 100, 128, 512, 515] {
+            let (a, b) = (sample(n, 3), sample(n, 11));
+            assert_eq!(
+                dot(&a, &b).to_bits(),
+                dot_lanes(&a, &b).to_bits(),
+                "n = {n}"
+            );
+        }
     }
 
     #[test]

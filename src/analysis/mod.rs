@@ -22,6 +22,7 @@ mod identity;
 pub(crate) mod ivf;
 pub mod memo;
 pub(crate) mod nndescent;
+mod person_report;
 mod pixels;
 mod registration;
 mod report;

@@ -2,11 +2,11 @@
 //! folder-level findings, in the shape `facecurate report --json` prints.
 
 use super::clusters::ClusterReport;
-use super::groups::is_split;
 use super::kinds::{DuplicateKind, Flag};
 use super::settings::Settings;
 use super::state::{Analysis, Slot, path_string};
 use crate::records::{PhotoRecord, PhotoStatus};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -96,10 +96,10 @@ pub fn analyze(records: &[PhotoRecord], settings: &Settings) -> Report {
 /// (similar pairs are not marked), photos split off from their folder and
 /// photos that disagree with the rest of their small folder.
 #[derive(Default)]
-struct Marks {
-    dup_of: HashMap<u32, ()>,
-    split_off: HashMap<u32, ()>,
-    disagree: HashMap<u32, ()>,
+pub(super) struct Marks {
+    pub(super) dup_of: HashMap<u32, ()>,
+    pub(super) split_off: HashMap<u32, ()>,
+    pub(super) disagree: HashMap<u32, ()>,
 }
 
 impl Analysis {
@@ -120,11 +120,17 @@ impl Analysis {
         }
         let merge_with = self.merge_partners();
         let persons = self.person_reports(&merge_with, &mut marks);
-        let mut photos: Vec<(bool, PhotoReport)> = Vec::new();
-        for (i, slot) in self.slots.iter().enumerate() {
-            let Some(slot) = slot else { continue };
-            photos.push(self.photo_report(i as u32, slot, &marks));
-        }
+        let live: Vec<(u32, &Slot)> = (self.slots.iter().enumerate())
+            .filter_map(|(i, slot)| Some((i as u32, slot.as_ref()?)))
+            .collect();
+        let mut photos: Vec<(bool, PhotoReport)> = crate::par::map(
+            &live,
+            |&(i, _)| format!("report of {}", self.shown(i)),
+            |&(i, slot)| self.photo_report(i, slot, &marks),
+        );
+        drop(live);
+        // On one core: a parallel sort's buffer is the whole table (200 MB
+        // at a million photos, where memory is tightest).
         photos.sort_by(|(ra, a), (rb, b)| {
             ra.cmp(rb)
                 .then(b.score.unwrap_or(0.0).total_cmp(&a.score.unwrap_or(0.0)))
@@ -138,7 +144,7 @@ impl Analysis {
         }
     }
 
-    fn reviewed(&self, i: u32) -> bool {
+    pub(super) fn reviewed(&self, i: u32) -> bool {
         self.slots[i as usize]
             .as_ref()
             .is_some_and(|s| s.record.reviewed)
@@ -162,80 +168,6 @@ impl Analysis {
             partners.dedup();
         }
         merge_with
-    }
-
-    /// The persons with photos, flagged ones first; the photos outside the
-    /// main group of a split folder, and those that disagree with their
-    /// small folder, are marked.
-    fn person_reports(
-        &self,
-        merge_with: &BTreeMap<u32, Vec<u32>>,
-        marks: &mut Marks,
-    ) -> Vec<PersonReport> {
-        let mut persons = Vec::new();
-        let mut folder_size = vec![0usize; self.names.len()];
-        for s in self.slots.iter().flatten() {
-            folder_size[s.person as usize] += 1;
-        }
-        // Every person's clusters first, on all cores: a million photos
-        // have hundreds of thousands of persons.
-        let mut clusters = crate::par::map_with(
-            self.names.len(),
-            Vec::new,
-            |p| format!("clusters of {}", self.names[p]),
-            |scratch, p| match folder_size[p] {
-                0 => Vec::new(),
-                _ => self.cluster_reports(p as u32, scratch),
-            },
-        );
-        for (p, name) in self.names.iter().enumerate() {
-            if folder_size[p] == 0 {
-                continue;
-            }
-            let mut flags = Vec::new();
-            let groups = &self.groups[p];
-            let mut split_groups = Vec::new();
-            if is_split(groups, &self.settings)
-                && groups[1..].iter().flatten().any(|&m| !self.reviewed(m))
-            {
-                flags.push(Flag::Split);
-                marks
-                    .split_off
-                    .extend(groups[1..].iter().flatten().map(|&m| (m, ())));
-                split_groups = groups
-                    .iter()
-                    .map(|g| g.iter().map(|&m| path_string(self, m)).collect())
-                    .collect();
-            }
-            let disagree = self.disagreeing(p as u32);
-            if disagree.iter().any(|&m| !self.reviewed(m)) {
-                flags.push(Flag::Inconsistent);
-                marks.disagree.extend(disagree.iter().map(|&m| (m, ())));
-            }
-            let merge: Vec<String> = merge_with
-                .get(&(p as u32))
-                .map(|v| v.iter().map(|&q| self.names[q as usize].clone()).collect())
-                .unwrap_or_default();
-            if !merge.is_empty() {
-                flags.push(Flag::Merge);
-            }
-            persons.push(PersonReport {
-                name: name.clone(),
-                photos: folder_size[p],
-                flags,
-                split_groups,
-                merge_with: merge,
-                clusters: std::mem::take(&mut clusters[p]),
-            });
-        }
-        persons.sort_by(|a, b| {
-            b.flags
-                .is_empty()
-                .cmp(&a.flags.is_empty())
-                .reverse()
-                .then(a.name.cmp(&b.name))
-        });
-        persons
     }
 
     /// One photo's row: its flags, how little it belongs to its person and
@@ -387,7 +319,7 @@ impl Analysis {
             a.2.cmp(&b.2)
                 .then(b.4.unwrap_or(1.0).total_cmp(&a.4.unwrap_or(1.0)))
         });
-        out.into_iter()
+        out.into_par_iter()
             .map(|(i, j, kind, cosine, correlation)| {
                 (
                     i,

@@ -49,21 +49,25 @@ pub fn tag(settings: &Settings, dim: usize) -> String {
 
 /// Every row's key, `None` for dead rows.
 pub fn row_keys(v: &Vectors) -> Vec<Option<RowKey>> {
-    (0..v.rows())
-        .map(|i| {
+    // On all cores, each row's bytes hashed in one call (the same bytes, so
+    // the same key, as hashing them float by float: that took 1.7 s at a
+    // million faces).
+    crate::par::map_with(
+        v.rows(),
+        Vec::new,
+        |i| format!("key of vector #{i}"),
+        |bytes: &mut Vec<u8>, i| {
             let row = v.row(i);
             if row.iter().all(|&x| x == 0.0) {
                 return None;
             }
-            let mut h = blake3::Hasher::new();
-            for x in row {
-                h.update(&x.to_le_bytes());
-            }
+            bytes.clear();
+            bytes.extend(row.iter().flat_map(|x| x.to_le_bytes()));
             let mut key = [0u8; 16];
-            key.copy_from_slice(&h.finalize().as_bytes()[..16]);
+            key.copy_from_slice(&blake3::hash(bytes).as_bytes()[..16]);
             Some(key)
-        })
-        .collect()
+        },
+    )
 }
 
 /// A search rebuilt from a saved one.

@@ -140,7 +140,7 @@ impl Analysis {
             settings,
             threads,
             slots: Vec::with_capacity(capacity),
-            by_path: HashMap::new(),
+            by_path: HashMap::with_capacity(capacity),
             names: Vec::new(),
             name_ids: HashMap::new(),
             members: Vec::new(),
@@ -229,6 +229,8 @@ impl Analysis {
         self.index = index;
         self.listers = self.build_listers();
         self.prechecks = (0..n).map(|i| self.precheck_of(i as u32)).collect();
+        // Only now, past the search, whose memory is tightest.
+        self.skip_thumbless();
         self.pairs = PairBook::new(self.judge_pairs(&scan.pairs));
         self.keep_pairs_to_save(scan.pairs);
     }
