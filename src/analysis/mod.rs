@@ -11,6 +11,7 @@
 
 mod bytes;
 mod clusters;
+pub(crate) mod codes;
 mod dupes;
 mod elsewhere;
 pub mod embedder_scale;

@@ -4,7 +4,8 @@
 //! listing photos with one another and offers each pair to the lists it
 //! would enter (above the floor, not listed yet).
 //! A round costs about n·(2k)² / 2 cosines, done as one small matrix
-//! product per photo over rows already in cache; only pairs with a photo
+//! product per photo on the rows' 8-bit codes ([`codes`]: a quarter of
+//! the bytes gathered, four to eight times the products per step); only pairs with a photo
 //! new to a list since the last round are compared again, so later
 //! rounds cost less. The rounds stop when few lists change.
 //!
@@ -12,9 +13,8 @@
 //! probed for 0.89 recall (the vectors spread over too many dimensions);
 //! NN-descent reaches the recall the analysis needs from a cheap start.
 
-use super::similarity::{NeighbourList, Vectors};
-use ndarray::linalg::general_mat_mul;
-use ndarray::{ArrayView2, ArrayViewMut2};
+use super::codes::{self, Codes};
+use super::similarity::NeighbourList;
 
 /// Photos joined between two merges of the offers: bounds the offers held
 /// in memory (435 MB at 350k faces with four times as many), and lets
@@ -89,8 +89,9 @@ impl Parts {
 }
 
 /// Improves `lists` (indexed by slot, each at most `k` long; `live` are
-/// the slots with a vector) for at most `rounds` rounds.
-pub fn refine(v: &Vectors, lists: &mut [NeighbourList], live: &[u32], k: usize, rounds: usize) {
+/// the slots with a vector) for at most `rounds` rounds. The cosines are
+/// the rounded ones of `codes`, the vectors' (see [`codes`]).
+pub fn refine(codes: &Codes, lists: &mut [NeighbourList], live: &[u32], k: usize, rounds: usize) {
     assert!(lists.len() < NEW as usize, "slot numbers use the flag bit");
     for e in lists.iter_mut().flatten() {
         e.0 |= NEW;
@@ -101,13 +102,15 @@ pub fn refine(v: &Vectors, lists: &mut [NeighbourList], live: &[u32], k: usize, 
         let mut changed = 0usize;
         for chunk in live.chunks(CHUNK) {
             let standing: &[Vec<Entry>] = lists;
-            let found = crate::par::map(
-                chunk,
-                |u| format!("nearest photos of slot {u}"),
-                |&u| {
+            let found = crate::par::map_with(
+                chunk.len(),
+                Buffers::default,
+                |at| format!("nearest photos of slot {}", chunk[at]),
+                |buf, at| {
+                    let u = chunk[at] as usize;
                     #[cfg(test)]
-                    crate::par::fault::row(crate::par::fault::Site::Nearest, v.row(u as usize));
-                    parts.group(join(v, &new[u as usize], &old[u as usize], standing, k))
+                    crate::par::fault::row(crate::par::fault::Site::Nearest, &codes.firsts[u..=u]);
+                    parts.group(join(codes, &new[u], &old[u], standing, k, buf))
                 },
             );
             changed += merge_all(lists, &found, parts, k);
@@ -178,11 +181,18 @@ fn push_capped(list: &mut Vec<u32>, u: u32, k: usize) {
 /// pairs above a list's floor were): checked here, while the candidates'
 /// lists are in cache, they are never offered, and the merge, which is
 /// bound by reading lists at random, gets a fiftieth of the offers.
-fn join(v: &Vectors, new: &[u32], old: &[u32], lists: &[Vec<Entry>], k: usize) -> Vec<Offer> {
+fn join(
+    codes: &Codes,
+    new: &[u32],
+    old: &[u32],
+    lists: &[Vec<Entry>],
+    k: usize,
+    buf: &mut Buffers,
+) -> Vec<Offer> {
     // (a photo both new and old, from two directions, is joined as new)
     let old = old.iter().filter(|j| new.binary_search(j).is_err());
     let all: Vec<u32> = new.iter().chain(old).copied().collect();
-    let (m, dim) = (all.len(), v.dim);
+    let (m, dim) = (all.len(), codes.dim());
     if new.is_empty() || m < 2 {
         return Vec::new();
     }
@@ -196,24 +206,38 @@ fn join(v: &Vectors, new: &[u32], old: &[u32], lists: &[Vec<Entry>], k: usize) -
             prefetch(entry);
         }
     }
-    let mut rows = Vec::with_capacity(m * dim);
-    for &r in &all {
-        rows.extend_from_slice(v.row(r as usize));
-    }
+    codes.gather(&all, &mut buf.rows);
     // Only the new rows against all: old–old pairs were joined in an
     // earlier round (in later rounds most candidates are old, and the
     // whole square cost up to four times as much).
     let fresh = new.len();
-    let mut s = vec![0f32; fresh * m];
-    let (Ok(a), Ok(b), Ok(mut c)) = (
-        ArrayView2::from_shape((fresh, dim), &rows[..fresh * dim]),
-        ArrayView2::from_shape((m, dim), &rows[..]),
-        ArrayViewMut2::from_shape((fresh, m), &mut s[..]),
-    ) else {
-        unreachable!("views cut to their shapes")
-    };
-    general_mat_mul(1.0, &a, &b.t(), 0.0, &mut c);
+    buf.sums.resize(fresh * m, 0);
+    codes::products(
+        &buf.rows,
+        fresh,
+        &buf.rows,
+        m,
+        dim,
+        &mut buf.scratch,
+        &mut buf.sums,
+    );
+    let inv: Vec<f32> = all.iter().map(|&r| codes.inv(r as usize)).collect();
+    let s: Vec<f32> = (buf.sums.chunks(m).zip(&inv))
+        .flat_map(|(sums, &mine)| {
+            sums.iter()
+                .zip(&inv)
+                .map(move |(&d, &theirs)| d as f32 * mine * theirs)
+        })
+        .collect();
     offer_unlisted(&all, fresh, &s, lists, k)
+}
+
+/// Reused buffers of one thread's joins.
+#[derive(Default)]
+struct Buffers {
+    rows: Vec<i8>,
+    sums: Vec<i32>,
+    scratch: codes::Scratch,
 }
 
 /// The pairs of a join whose cosines `s` (the `fresh` new candidates'

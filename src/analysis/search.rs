@@ -11,6 +11,7 @@
 //! its approximate nearest `neighbours`; the recall is measured by
 //! `cargo bench --bench search`.
 
+use super::codes::Codes;
 use super::ivf::Ivf;
 use super::nndescent;
 use super::similarity::{self, NeighbourList, Scan, Vectors};
@@ -57,8 +58,11 @@ fn scan_here(v: &Vectors, q: &Query) -> (Scan, Option<Ivf>) {
     // the entries past the k-th still similar enough to be copies are
     // pairs a photo with many look-alikes would otherwise lose.
     let wide = 2 * q.k;
-    let mut lists = index.graph(v, wide);
-    nndescent::refine(v, &mut lists, &live, wide, ROUNDS);
+    let codes = Codes::of(v);
+    let mut lists = index.graph(v, &codes, wide);
+    nndescent::refine(&codes, &mut lists, &live, wide, ROUNDS);
+    drop(codes);
+    rescore(v, &mut lists);
     let mut close = Vec::new();
     for (i, list) in lists.iter_mut().enumerate() {
         let extra = list.split_off(q.k.min(list.len()));
@@ -77,6 +81,20 @@ fn scan_here(v: &Vectors, q: &Query) -> (Scan, Option<Ivf>) {
         pairs,
     };
     (scan, Some(index))
+}
+
+/// The lists' cosines computed again from the vectors, and each list
+/// sorted by them, most similar first (ties by slot): the search ranked by
+/// rounded cosines, and nothing rounded may reach the findings.
+pub(crate) fn rescore(v: &Vectors, lists: &mut [NeighbourList]) {
+    use rayon::prelude::*;
+    lists.par_iter_mut().enumerate().for_each(|(i, list)| {
+        let row = v.row(i);
+        for e in list.iter_mut() {
+            e.1 = dot(row, v.row(e.0 as usize));
+        }
+        list.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    });
 }
 
 /// Every person's pairs ≥ `pair_min`, exactly, plus those of the neighbour
@@ -245,7 +263,7 @@ mod tests {
         let (v, members) = clusters();
         let live: Vec<u32> = (0..v.rows() as u32).collect();
         let mut index = Ivf::build(&v, &live, 2);
-        let lists = index.graph(&v, 10);
+        let lists = index.graph(&v, &Codes::of(&v), 10);
         let near = |index: &Ivf| -> Vec<u32> {
             let found = super::super::graph_search::search(&v, index, &lists, v.row(0), 10, 64, 0);
             found.iter().map(|e| e.0).collect()

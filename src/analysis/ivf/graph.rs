@@ -6,8 +6,11 @@
 //! 12 cells each, spread over most of the others, so per cell most probed
 //! cells got a dozen queries for the 512 KB copied (gathering and packing,
 //! not the products, then took most of the time at a million faces).
+//! The products are of the rows' 8-bit codes ([`codes`]); the cells are
+//! chosen by float products with the centres.
 
 use super::{Ivf, gather, product, top_positions};
+use crate::analysis::codes::{self, Codes};
 use crate::analysis::similarity::{NeighbourList, Vectors};
 use crate::vector::dot_fast;
 
@@ -19,14 +22,15 @@ const SCORE_ROWS: usize = 1024;
 
 impl Ivf {
     /// Every filed photo's `k` nearest among its probed cells (indexed by
-    /// slot; empty for the rest), on the current thread pool.
-    pub fn graph(&self, v: &Vectors, k: usize) -> Vec<NeighbourList> {
+    /// slot; empty for the rest), on the current thread pool. The cosines
+    /// are the rounded ones of `codes` (see [`codes`]).
+    pub fn graph(&self, v: &Vectors, codes: &Codes, k: usize) -> Vec<NeighbourList> {
         let blocks = self.nearby_blocks(BLOCK_CELLS);
         let parts = crate::par::map_with(
             blocks.len(),
-            Vec::new,
+            Buffers::default,
             |b| format!("nearest photos of cells {:?}", blocks[b]),
-            |scratch, b| self.block_graph(v, &self.rows_of(&blocks[b]), k, scratch),
+            |buf, b| self.block_graph(v, codes, &self.rows_of(&blocks[b]), k, buf),
         );
         let mut neighbours = vec![NeighbourList::new(); v.rows()];
         for (block, lists) in blocks.iter().zip(parts) {
@@ -81,36 +85,55 @@ impl Ivf {
     fn block_graph(
         &self,
         v: &Vectors,
+        codes: &Codes,
         rows: &[u32],
         k: usize,
-        scratch: &mut Vec<f32>,
+        buf: &mut Buffers,
     ) -> Vec<NeighbourList> {
-        let dim = self.dim;
+        let dim = codes.dim();
         let mut lists = vec![NeighbourList::new(); rows.len()];
         if rows.is_empty() || k == 0 {
             return lists;
         }
         let mut floors = vec![f32::MIN; rows.len()];
-        let queries = gather(v, rows);
-        let mut probe = self.probes_of(&queries, rows.len());
+        let mut probe = self.probes_of(&gather(v, rows), rows.len());
+        let mut queries = Vec::new();
+        codes.gather(rows, &mut queries);
         // (probed cell, query) pairs, grouped by cell.
         probe.sort_unstable();
-        let mut picked = Vec::new();
         for group in probe.chunk_by(|x, y| x.0 == y.0) {
             let b = &self.cells[group[0].0 as usize];
             if b.is_empty() {
                 continue;
             }
-            picked.clear();
+            buf.picked.clear();
             for &(_, q) in group {
-                picked.extend_from_slice(&queries[q as usize * dim..(q as usize + 1) * dim]);
-            }
-            let targets = gather(v, b);
-            scratch.resize(group.len() * b.len(), 0.0);
-            product(&picked, group.len(), &targets, b.len(), dim, scratch);
-            for (&(_, q), s) in group.iter().zip(scratch.chunks(b.len())) {
                 let q = q as usize;
-                reduce(&mut lists[q], &mut floors[q], rows[q], b, s, k);
+                buf.picked
+                    .extend_from_slice(&queries[q * dim..(q + 1) * dim]);
+            }
+            codes.gather(b, &mut buf.targets);
+            buf.sums.resize(group.len() * b.len(), 0);
+            let (m, n) = (group.len(), b.len());
+            codes::products(
+                &buf.picked,
+                m,
+                &buf.targets,
+                n,
+                dim,
+                &mut buf.scratch,
+                &mut buf.sums,
+            );
+            buf.inv.clear();
+            buf.inv.extend(b.iter().map(|&j| codes.inv(j as usize)));
+            buf.scores.resize(n, 0.0);
+            for (&(_, q), sums) in group.iter().zip(buf.sums.chunks(n)) {
+                let q = q as usize;
+                let mine = codes.inv(rows[q] as usize);
+                for ((s, &d), &theirs) in buf.scores.iter_mut().zip(sums).zip(&buf.inv) {
+                    *s = d as f32 * mine * theirs;
+                }
+                reduce(&mut lists[q], &mut floors[q], rows[q], b, &buf.scores, k);
             }
         }
         lists.into_iter().map(|list| best_first(list, k)).collect()
@@ -139,6 +162,17 @@ impl Ivf {
         }
         probe
     }
+}
+
+/// Reused buffers of one thread's blocks.
+#[derive(Default)]
+struct Buffers {
+    picked: Vec<i8>,
+    targets: Vec<i8>,
+    sums: Vec<i32>,
+    inv: Vec<f32>,
+    scores: Vec<f32>,
+    scratch: codes::Scratch,
 }
 
 /// Keeps row `i`'s cosines `s` with the photos `b` that may be among its

@@ -2,9 +2,11 @@
 //! every cell probed is exact, NN-descent turns random lists into nearly
 //! exact ones, and a walk over the lists finds a photo's nearest.
 
+use crate::analysis::codes::Codes;
 use crate::analysis::graph_search;
 use crate::analysis::ivf::{CELL_SIZE, Ivf};
 use crate::analysis::nndescent;
+use crate::analysis::search::rescore;
 use crate::analysis::similarity::{NeighbourList, Vectors, scan};
 use crate::vector::dot;
 
@@ -58,7 +60,13 @@ fn every_cell_probed_is_the_exact_scan() {
     let live: Vec<u32> = (0..v.rows() as u32).collect();
     let cells = v.rows().div_ceil(CELL_SIZE);
     assert!(cells >= 4, "{cells} cells");
-    let lists = crate::par::with_threads(2, || Ivf::build(&v, &live, cells).graph(&v, K));
+    // Ranked by rounded cosines, twice as long, then scored again and cut
+    // back, as the search does.
+    let mut lists = crate::par::with_threads(2, || {
+        Ivf::build(&v, &live, cells).graph(&v, &Codes::of(&v), 2 * K)
+    });
+    rescore(&v, &mut lists);
+    lists.iter_mut().for_each(|l| l.truncate(K));
     let exact = scan(&v, K, 2.0, 2).neighbours;
     assert!(recall(&exact, &lists) > 0.999, "{}", recall(&exact, &lists));
 }
@@ -69,13 +77,17 @@ fn nn_descent_makes_two_cells_lists_nearly_exact() {
     let live: Vec<u32> = (0..v.rows() as u32).collect();
     // As the search does: lists twice as long while they are built, from
     // two probed cells each (one would leave each cell an island).
-    let mut lists = crate::par::with_threads(2, || Ivf::build(&v, &live, 2).graph(&v, 2 * K));
+    let mut lists = crate::par::with_threads(2, || {
+        Ivf::build(&v, &live, 2).graph(&v, &Codes::of(&v), 2 * K)
+    });
     let cut = |lists: &[NeighbourList]| -> Vec<NeighbourList> {
         lists.iter().map(|l| l[..K.min(l.len())].to_vec()).collect()
     };
     let exact = scan(&v, K, 2.0, 2).neighbours;
     let before = recall(&exact, &cut(&lists));
-    crate::par::with_threads(2, || nndescent::refine(&v, &mut lists, &live, 2 * K, 20));
+    crate::par::with_threads(2, || {
+        nndescent::refine(&Codes::of(&v), &mut lists, &live, 2 * K, 20)
+    });
     let after = recall(&exact, &cut(&lists));
     assert!(before < 0.9 && after > 0.97, "{before} → {after}");
     // Lists stay sorted, free of the photo itself and of repeats.
