@@ -66,9 +66,9 @@ impl Parts {
     }
 
     /// `offers` grouped by part, keeping their order within each.
-    fn group(self, offers: Vec<Offer>) -> Offers {
+    fn group(self, offers: &[Offer]) -> Offers {
         let mut starts = vec![0u32; self.count + 1];
-        for o in &offers {
+        for o in offers {
             starts[o.0 as usize / self.size + 1] += 1;
         }
         for p in 0..self.count {
@@ -76,7 +76,7 @@ impl Parts {
         }
         let mut next = starts.clone();
         let mut grouped = vec![(0, 0, 0.0); offers.len()];
-        for o in offers {
+        for &o in offers {
             let at = &mut next[o.0 as usize / self.size];
             grouped[*at as usize] = o;
             *at += 1;
@@ -110,7 +110,8 @@ pub fn refine(codes: &Codes, lists: &mut [NeighbourList], live: &[u32], k: usize
                     let u = chunk[at] as usize;
                     #[cfg(test)]
                     crate::par::fault::row(crate::par::fault::Site::Nearest, &codes.firsts[u..=u]);
-                    parts.group(join(codes, &new[u], &old[u], standing, k, buf))
+                    join(codes, &new[u], &old[u], standing, k, buf);
+                    parts.group(&buf.offers)
                 },
             );
             changed += merge_all(lists, &found, parts, k);
@@ -181,6 +182,7 @@ fn push_capped(list: &mut Vec<u32>, u: u32, k: usize) {
 /// pairs above a list's floor were): checked here, while the candidates'
 /// lists are in cache, they are never offered, and the merge, which is
 /// bound by reading lists at random, gets a fiftieth of the offers.
+/// They are left in `buf.offers`.
 fn join(
     codes: &Codes,
     new: &[u32],
@@ -188,13 +190,17 @@ fn join(
     lists: &[Vec<Entry>],
     k: usize,
     buf: &mut Buffers,
-) -> Vec<Offer> {
+) {
+    buf.offers.clear();
     // (a photo both new and old, from two directions, is joined as new)
     let old = old.iter().filter(|j| new.binary_search(j).is_err());
-    let all: Vec<u32> = new.iter().chain(old).copied().collect();
+    let mut all = std::mem::take(&mut buf.all);
+    all.clear();
+    all.extend(new.iter().chain(old));
     let (m, dim) = (all.len(), codes.dim());
     if new.is_empty() || m < 2 {
-        return Vec::new();
+        buf.all = all;
+        return;
     }
     // The lists are read after the product, at random places of memory:
     // asked for now, they arrive while it runs.
@@ -221,23 +227,39 @@ fn join(
         &mut buf.scratch,
         &mut buf.sums,
     );
-    let inv: Vec<f32> = all.iter().map(|&r| codes.inv(r as usize)).collect();
-    let s: Vec<f32> = (buf.sums.chunks(m).zip(&inv))
-        .flat_map(|(sums, &mine)| {
-            sums.iter()
-                .zip(&inv)
-                .map(move |(&d, &theirs)| d as f32 * mine * theirs)
-        })
-        .collect();
-    offer_unlisted(&all, fresh, &s, lists, k)
+    buf.inv.clear();
+    buf.inv.extend(all.iter().map(|&r| codes.inv(r as usize)));
+    buf.scores.clear();
+    for (sums, &mine) in buf.sums.chunks(m).zip(&buf.inv) {
+        let row = sums.iter().zip(&buf.inv);
+        buf.scores
+            .extend(row.map(|(&d, &theirs)| d as f32 * mine * theirs));
+    }
+    let (s, pass) = (&buf.scores, &mut buf.passing);
+    offer_unlisted(&all, fresh, s, lists, k, pass, &mut buf.offers);
+    buf.all = all;
 }
 
 /// Reused buffers of one thread's joins.
 #[derive(Default)]
 struct Buffers {
+    all: Vec<u32>,
     rows: Vec<i8>,
     sums: Vec<i32>,
+    inv: Vec<f32>,
+    scores: Vec<f32>,
     scratch: codes::Scratch,
+    passing: Passing,
+    offers: Vec<Offer>,
+}
+
+/// Reused buffers of [`offer_unlisted`]: the candidates' floors, and the
+/// pairs of one row above either side's floor.
+#[derive(Default)]
+struct Passing {
+    floors: Vec<f32>,
+    mine: Vec<u32>,
+    theirs: Vec<u32>,
 }
 
 /// The pairs of a join whose cosines `s` (the `fresh` new candidates'
@@ -249,14 +271,19 @@ fn offer_unlisted(
     s: &[f32],
     lists: &[Vec<Entry>],
     k: usize,
-) -> Vec<Offer> {
+    pass: &mut Passing,
+    offers: &mut Vec<Offer>,
+) {
     let m = all.len();
-    let mut offers = Vec::new();
-    let floors: Vec<f32> = all.iter().map(|&r| floor(&lists[r as usize], k)).collect();
+    pass.floors.clear();
+    pass.floors
+        .extend(all.iter().map(|&r| floor(&lists[r as usize], k)));
+    pass.mine.resize(m, 0);
+    pass.theirs.resize(m, 0);
+    let (floors, mine, theirs) = (&pass.floors, &mut pass.mine, &mut pass.theirs);
     // Which pairs pass a floor is a coin toss at a million faces: sorted
     // out without branches first (a mispredicted branch per pair and side
     // cost more than the product).
-    let (mut mine, mut theirs) = (vec![0u32; m], vec![0u32; m]);
     for x in 0..fresh {
         let (a, row) = (all[x], &s[x * m..(x + 1) * m]);
         let (mut n_mine, mut n_theirs) = (0, 0);
@@ -279,7 +306,6 @@ fn offer_unlisted(
             }
         }
     }
-    offers
 }
 
 /// Enters every join's offers, each part of the lists on a thread of its
@@ -374,11 +400,16 @@ mod tests {
         // Photo 1 is the new candidate, against 1, 2 and 3.
         let all = [1, 2, 3];
         let s = [1.0, 0.7, 0.6];
-        let offers = offer_unlisted(&all, 1, &s, &lists, k);
+        let offered = |s: &[f32]| {
+            let mut offers = Vec::new();
+            offer_unlisted(&all, 1, s, &lists, k, &mut Passing::default(), &mut offers);
+            offers
+        };
+        let offers = offered(&s);
         // 1–2 is listed both ways; 3 is under photo 3's floor.
         assert_eq!(offers, [(1, 3, 0.6)]);
         // A cosine over photo 3's floor is offered to it too.
-        let offers = offer_unlisted(&all, 1, &[1.0, 0.7, 0.85], &lists, k);
+        let offers = offered(&[1.0, 0.7, 0.85]);
         assert_eq!(offers, [(1, 3, 0.85), (3, 1, 0.85)]);
     }
 
