@@ -6,7 +6,17 @@
 //! just before judging the pairs that need them.
 
 use super::registration::SIDE;
-use super::state::Analysis;
+use super::state::{Analysis, Slot};
+
+/// The chosen face of `slot` when its thumb is not loaded, and whether the
+/// record lists that face at all; `None` for no choice or a loaded thumb.
+fn unloaded_choice(slot: &Slot) -> Option<(usize, bool)> {
+    let face = slot.choice?.face;
+    match slot.record.faces.get(face) {
+        Some(f) if !f.thumb.is_empty() => None,
+        listed => Some((face, listed.is_some())),
+    }
+}
 
 impl Analysis {
     /// Reads the thumbs of the chosen faces of `slots` that are not loaded
@@ -14,18 +24,11 @@ impl Analysis {
     pub(super) fn fetch_thumbs(&mut self, slots: impl IntoIterator<Item = u32>) {
         let mut wanted: Vec<(u32, usize)> = Vec::new();
         for i in slots {
-            let Some(slot) = self.slots.get(i as usize).and_then(Option::as_ref) else {
+            let slot = self.slots.get(i as usize).and_then(Option::as_ref);
+            let Some((face, _)) = slot.and_then(unloaded_choice) else {
                 continue;
             };
-            let Some(face) = slot.choice.map(|c| c.face) else {
-                continue;
-            };
-            let loaded = slot
-                .record
-                .faces
-                .get(face)
-                .is_some_and(|f| !f.thumb.is_empty());
-            if !loaded && self.thumbs_asked.insert((i, face)) {
+            if self.thumbs_asked.insert((i, face)) {
                 wanted.push((i, face));
             }
         }
@@ -57,11 +60,10 @@ impl Analysis {
         };
         for (i, slot) in self.slots.iter().enumerate() {
             let Some(slot) = slot else { continue };
-            let Some(face) = slot.choice.map(|c| c.face) else {
+            let Some((face, _)) = unloaded_choice(slot) else {
                 continue;
             };
-            let loaded = (slot.record.faces.get(face)).is_some_and(|f| !f.thumb.is_empty());
-            if !loaded && !source.has_thumb(&slot.record.hash, face) {
+            if !source.has_thumb(&slot.record.hash, face) {
                 self.thumbs_asked.insert((i as u32, face));
             }
         }
@@ -83,17 +85,11 @@ impl Analysis {
         if self.thumb_source.is_none() {
             return false;
         }
-        let Some(slot) = self.slots.get(i as usize).and_then(Option::as_ref) else {
-            return false;
-        };
-        let Some(face) = slot.choice.map(|c| c.face) else {
-            return false;
-        };
-        slot.record
-            .faces
-            .get(face)
-            .is_some_and(|f| f.thumb.is_empty())
-            && !self.thumbs_asked.contains(&(i, face))
+        let slot = self.slots.get(i as usize).and_then(Option::as_ref);
+        match slot.and_then(unloaded_choice) {
+            Some((face, true)) => !self.thumbs_asked.contains(&(i, face)),
+            _ => false,
+        }
     }
 
     /// Why thumbs could not be read (the pairs concerned were judged by
