@@ -83,10 +83,33 @@ fn round_row(row: &[f32], out: &mut [i8]) -> f32 {
     top / 127.0
 }
 
-/// Reused buffers of [`products`].
+/// Reused buffers of [`products`] and [`cosines`].
 #[derive(Default)]
 pub struct Scratch {
     packed: Vec<u8>,
+    sums: Vec<i32>,
+}
+
+/// `out` (m × n, replaced) = the rounded cosines of `a`'s m rows with
+/// `b`'s n rows, `dim` codes each, row `x`'s way back `a_inv[x]` (m of
+/// them) and `b_inv[y]` (n).
+pub fn cosines(
+    (a, a_inv): (&[i8], &[f32]),
+    (b, b_inv): (&[i8], &[f32]),
+    dim: usize,
+    s: &mut Scratch,
+    out: &mut Vec<f32>,
+) {
+    let (m, n) = (a_inv.len(), b_inv.len());
+    let mut sums = std::mem::take(&mut s.sums);
+    sums.resize(m * n, 0);
+    products(a, m, b, n, dim, s, &mut sums);
+    out.clear();
+    for (row, &mine) in sums.chunks(n.max(1)).zip(a_inv) {
+        let row = row.iter().zip(b_inv);
+        out.extend(row.map(|(&d, &theirs)| d as f32 * mine * theirs));
+    }
+    s.sums = sums;
 }
 
 /// `out` (m × n) = the integer products of `a`'s m rows with `b`'s n rows,

@@ -217,24 +217,17 @@ fn join(
     // earlier round (in later rounds most candidates are old, and the
     // whole square cost up to four times as much).
     let fresh = new.len();
-    buf.sums.resize(fresh * m, 0);
-    codes::products(
-        &buf.rows,
-        fresh,
-        &buf.rows,
-        m,
-        dim,
-        &mut buf.scratch,
-        &mut buf.sums,
-    );
     buf.inv.clear();
     buf.inv.extend(all.iter().map(|&r| codes.inv(r as usize)));
-    buf.scores.clear();
-    for (sums, &mine) in buf.sums.chunks(m).zip(&buf.inv) {
-        let row = sums.iter().zip(&buf.inv);
-        buf.scores
-            .extend(row.map(|(&d, &theirs)| d as f32 * mine * theirs));
-    }
+    let (rows, inv) = (&buf.rows, &buf.inv);
+    let new_rows = (&rows[..fresh * dim], &inv[..fresh]);
+    codes::cosines(
+        new_rows,
+        (rows, inv),
+        dim,
+        &mut buf.scratch,
+        &mut buf.scores,
+    );
     let (s, pass) = (&buf.scores, &mut buf.passing);
     offer_unlisted(&all, fresh, s, lists, k, pass, &mut buf.offers);
     buf.all = all;
@@ -245,7 +238,6 @@ fn join(
 struct Buffers {
     all: Vec<u32>,
     rows: Vec<i8>,
-    sums: Vec<i32>,
     inv: Vec<f32>,
     scores: Vec<f32>,
     scratch: codes::Scratch,

@@ -107,33 +107,24 @@ impl Ivf {
                 continue;
             }
             buf.picked.clear();
+            buf.picked_inv.clear();
             for &(_, q) in group {
                 let q = q as usize;
                 buf.picked
                     .extend_from_slice(&queries[q * dim..(q + 1) * dim]);
+                buf.picked_inv.push(codes.inv(rows[q] as usize));
             }
             codes.gather(b, &mut buf.targets);
-            buf.sums.resize(group.len() * b.len(), 0);
-            let (m, n) = (group.len(), b.len());
-            codes::products(
-                &buf.picked,
-                m,
-                &buf.targets,
-                n,
-                dim,
-                &mut buf.scratch,
-                &mut buf.sums,
-            );
             buf.inv.clear();
             buf.inv.extend(b.iter().map(|&j| codes.inv(j as usize)));
-            buf.scores.resize(n, 0.0);
-            for (&(_, q), sums) in group.iter().zip(buf.sums.chunks(n)) {
+            let (picked, targets) = (
+                (&buf.picked[..], &buf.picked_inv[..]),
+                (&buf.targets[..], &buf.inv[..]),
+            );
+            codes::cosines(picked, targets, dim, &mut buf.scratch, &mut buf.scores);
+            for (&(_, q), scores) in group.iter().zip(buf.scores.chunks(b.len())) {
                 let q = q as usize;
-                let mine = codes.inv(rows[q] as usize);
-                for ((s, &d), &theirs) in buf.scores.iter_mut().zip(sums).zip(&buf.inv) {
-                    *s = d as f32 * mine * theirs;
-                }
-                reduce(&mut lists[q], &mut floors[q], rows[q], b, &buf.scores, k);
+                reduce(&mut lists[q], &mut floors[q], rows[q], b, scores, k);
             }
         }
         lists.into_iter().map(|list| best_first(list, k)).collect()
@@ -168,8 +159,8 @@ impl Ivf {
 #[derive(Default)]
 struct Buffers {
     picked: Vec<i8>,
+    picked_inv: Vec<f32>,
     targets: Vec<i8>,
-    sums: Vec<i32>,
     inv: Vec<f32>,
     scores: Vec<f32>,
     scratch: codes::Scratch,
