@@ -88,28 +88,34 @@ fn round_row(row: &[f32], out: &mut [i8]) -> f32 {
 pub struct Scratch {
     packed: Vec<u8>,
     sums: Vec<i32>,
+    row: Vec<f32>,
 }
 
-/// `out` (m × n, replaced) = the rounded cosines of `a`'s m rows with
-/// `b`'s n rows, `dim` codes each, row `x`'s way back `a_inv[x]` (m of
-/// them) and `b_inv[y]` (n).
+/// The rounded cosines of `a`'s rows with `b`'s n rows, `dim` codes each,
+/// row `x`'s way back `a_inv[x]` and `b_inv[y]`: `each(x, cosines)` for
+/// every row of `a` in turn, with its n cosines (one row at a time, kept
+/// in the first cache level while the caller reads it).
 pub fn cosines(
     (a, a_inv): (&[i8], &[f32]),
     (b, b_inv): (&[i8], &[f32]),
     dim: usize,
     s: &mut Scratch,
-    out: &mut Vec<f32>,
+    mut each: impl FnMut(usize, &[f32]),
 ) {
     let (m, n) = (a_inv.len(), b_inv.len());
-    let mut sums = std::mem::take(&mut s.sums);
+    let (mut sums, mut row) = (std::mem::take(&mut s.sums), std::mem::take(&mut s.row));
     sums.resize(m * n, 0);
     products(a, m, b, n, dim, s, &mut sums);
-    out.clear();
-    for (row, &mine) in sums.chunks(n.max(1)).zip(a_inv) {
-        let row = row.iter().zip(b_inv);
-        out.extend(row.map(|(&d, &theirs)| d as f32 * mine * theirs));
+    for (x, (part, &mine)) in sums.chunks(n.max(1)).zip(a_inv).enumerate() {
+        row.clear();
+        row.extend(
+            part.iter()
+                .zip(b_inv)
+                .map(|(&d, &theirs)| d as f32 * mine * theirs),
+        );
+        each(x, &row);
     }
-    s.sums = sums;
+    (s.sums, s.row) = (sums, row);
 }
 
 /// `out` (m × n) = the integer products of `a`'s m rows with `b`'s n rows,

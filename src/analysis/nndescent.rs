@@ -219,15 +219,12 @@ fn join(
     let fresh = new.len();
     buf.inv.clear();
     buf.inv.extend(all.iter().map(|&r| codes.inv(r as usize)));
-    let (rows, inv) = (&buf.rows, &buf.inv);
+    let (rows, inv, scores) = (&buf.rows, &buf.inv, &mut buf.scores);
     let new_rows = (&rows[..fresh * dim], &inv[..fresh]);
-    codes::cosines(
-        new_rows,
-        (rows, inv),
-        dim,
-        &mut buf.scratch,
-        &mut buf.scores,
-    );
+    scores.clear();
+    codes::cosines(new_rows, (rows, inv), dim, &mut buf.scratch, |_, row| {
+        scores.extend_from_slice(row)
+    });
     let (s, pass) = (&buf.scores, &mut buf.passing);
     offer_unlisted(&all, fresh, s, lists, k, pass, &mut buf.offers);
     buf.all = all;

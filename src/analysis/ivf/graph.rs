@@ -121,11 +121,10 @@ impl Ivf {
                 (&buf.picked[..], &buf.picked_inv[..]),
                 (&buf.targets[..], &buf.inv[..]),
             );
-            codes::cosines(picked, targets, dim, &mut buf.scratch, &mut buf.scores);
-            for (&(_, q), scores) in group.iter().zip(buf.scores.chunks(b.len())) {
-                let q = q as usize;
+            codes::cosines(picked, targets, dim, &mut buf.scratch, |x, scores| {
+                let q = group[x].1 as usize;
                 reduce(&mut lists[q], &mut floors[q], rows[q], b, scores, k);
-            }
+            });
         }
         lists.into_iter().map(|list| best_first(list, k)).collect()
     }
@@ -162,7 +161,6 @@ struct Buffers {
     picked_inv: Vec<f32>,
     targets: Vec<i8>,
     inv: Vec<f32>,
-    scores: Vec<f32>,
     scratch: codes::Scratch,
 }
 
