@@ -89,9 +89,8 @@ fn scan_here(v: &Vectors, q: &Query) -> (Scan, Option<Ivf>) {
 pub(crate) fn rescore(v: &Vectors, lists: &mut [NeighbourList]) {
     use rayon::prelude::*;
     lists.par_iter_mut().enumerate().for_each(|(i, list)| {
-        let row = v.row(i);
         for e in list.iter_mut() {
-            e.1 = dot(row, v.row(e.0 as usize));
+            e.1 = v.cos(i, e.0 as usize);
         }
         list.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     });

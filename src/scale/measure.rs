@@ -45,9 +45,10 @@ pub fn planted_recall(report: &Report, synth: &Synth, planted: &Planted) -> Plan
     let hits = planted.misfiled.iter().filter(|m| hit(m)).count();
     let nearest: Vec<_> = planted.misfiled.iter().filter(|m| m.nearest).collect();
     let nearest_hits = nearest.iter().filter(|m| hit(m)).count();
-    // The planted pairs looked up among the report's (not the report's,
-    // over a million, held for the planted ones), and the split folders'
-    // rows found once each (not every person's row searched per split).
+    // Only the report's pairs that touch a planted copy are kept (a set
+    // of all of them, both ways round, was over two million entries at
+    // 1M), and only the split folders' rows are looked at (not every
+    // person's row once per split).
     let copied: HashSet<String> = (planted.copies.iter())
         .flat_map(|&(a, b)| [synth.path(a), synth.path(b)])
         .collect();
