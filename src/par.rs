@@ -47,6 +47,20 @@ where
         .collect()
 }
 
+/// `f(scratch, i)` for every `i` in `0..n`, in any order, as
+/// [`map_with`] but for work that leaves its results itself (each as it is
+/// made, where collecting them all first would hold them twice).
+pub fn for_each_with<S>(
+    n: usize,
+    init: impl Fn() -> S + Sync + Send,
+    name: impl Fn(usize) -> String + Sync,
+    f: impl Fn(&mut S, usize) + Sync,
+) {
+    (0..n).into_par_iter().for_each_init(init, |scratch, i| {
+        crate::panics::named(|| f(scratch, i), || name(i))
+    })
+}
+
 /// Runs `f` with its parallel loops on at most `threads` threads: rayon's
 /// own pool when that is no bigger, else a pool of that size built for the
 /// call. The thread count is a tuning knob, so a pool that cannot be built

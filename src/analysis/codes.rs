@@ -91,6 +91,11 @@ pub struct Scratch {
     row: Vec<f32>,
 }
 
+/// Products [`cosines`] holds at once: a few rows of `a` at a time, so
+/// that the sums stay in cache (all of a block's rows against a big cell
+/// at once took 0.7 GB at a million faces).
+const SUMS_AT_ONCE: usize = 1 << 17;
+
 /// The rounded cosines of `a`'s rows with `b`'s n rows, `dim` codes each,
 /// row `x`'s way back `a_inv[x]` and `b_inv[y]`: `each(x, cosines)` for
 /// every row of `a` in turn, with its n cosines (one row at a time, kept
@@ -103,23 +108,33 @@ pub fn cosines(
     mut each: impl FnMut(usize, &[f32]),
 ) {
     let (m, n) = (a_inv.len(), b_inv.len());
+    check(a, m, b, n, dim);
     let (mut sums, mut row) = (std::mem::take(&mut s.sums), std::mem::take(&mut s.row));
-    sums.resize(m * n, 0);
-    products(a, m, b, n, dim, s, &mut sums);
-    for (x, (part, &mine)) in sums.chunks(n.max(1)).zip(a_inv).enumerate() {
-        row.clear();
-        row.extend(
-            part.iter()
-                .zip(b_inv)
-                .map(|(&d, &theirs)| d as f32 * mine * theirs),
-        );
-        each(x, &row);
+    let fast = pack(b, n, dim, &mut s.packed);
+    // Whole groups of the kernel's rows, however long `b`.
+    let at_once = (SUMS_AT_ONCE / n.max(1)).max(64) / 8 * 8;
+    for x0 in (0..m).step_by(at_once) {
+        let rows = at_once.min(m - x0);
+        sums.clear();
+        sums.resize(rows * n, 0);
+        multiply(&a[x0 * dim..], rows, b, n, dim, &s.packed, fast, &mut sums);
+        let ways = &a_inv[x0..x0 + rows];
+        for (x, (part, &mine)) in sums.chunks(n.max(1)).zip(ways).enumerate() {
+            row.clear();
+            row.extend(
+                part.iter()
+                    .zip(b_inv)
+                    .map(|(&d, &theirs)| d as f32 * mine * theirs),
+            );
+            each(x0 + x, &row);
+        }
     }
     (s.sums, s.row) = (sums, row);
 }
 
 /// `out` (m × n) = the integer products of `a`'s m rows with `b`'s n rows,
 /// `dim` codes each (a multiple of 4). The same sums on every machine.
+#[cfg(test)]
 pub fn products(
     a: &[i8],
     m: usize,
@@ -129,19 +144,49 @@ pub fn products(
     s: &mut Scratch,
     out: &mut [i32],
 ) {
-    assert!(
-        dim.is_multiple_of(4) && a.len() >= m * dim && b.len() >= n * dim && out.len() >= m * n
-    );
+    check(a, m, b, n, dim);
+    assert!(out.len() >= m * n);
+    let fast = pack(b, n, dim, &mut s.packed);
+    multiply(a, m, b, n, dim, &s.packed, fast, out);
+}
+
+fn check(a: &[i8], m: usize, b: &[i8], n: usize, dim: usize) {
+    assert!(dim.is_multiple_of(4) && a.len() >= m * dim && b.len() >= n * dim);
+}
+
+/// `b` packed for the fast kernel when the CPU has it (then true).
+fn pack(b: &[i8], n: usize, dim: usize, packed: &mut Vec<u8>) -> bool {
     #[cfg(target_arch = "x86_64")]
     if vnni::available() {
-        vnni::pack(&b[..n * dim], n, dim, &mut s.packed);
+        vnni::pack(&b[..n * dim], n, dim, packed);
+        return true;
+    }
+    let _ = (b, n, dim, packed);
+    false
+}
+
+/// [`products`] with `b` already packed (`fast`, by [`pack`]).
+#[allow(clippy::too_many_arguments)]
+fn multiply(
+    a: &[i8],
+    m: usize,
+    b: &[i8],
+    n: usize,
+    dim: usize,
+    packed: &[u8],
+    fast: bool,
+    out: &mut [i32],
+) {
+    assert!(a.len() >= m * dim && out.len() >= m * n);
+    #[cfg(target_arch = "x86_64")]
+    if fast && vnni::available() {
         // SAFETY: the CPU has the features the kernel is compiled for
         // (checked just above), and every slice holds what it is read for
         // (asserted above and by `pack`).
-        unsafe { vnni::products(a, m, &s.packed, n, dim, out) };
+        unsafe { vnni::products(a, m, packed, n, dim, out) };
         return;
     }
-    let _ = s;
+    let _ = (packed, fast);
     plain(a, m, b, n, dim, out);
 }
 
@@ -316,6 +361,24 @@ mod tests {
             );
             assert!(got.iter().all(|&s| s == 127 * 127 * dim as i32));
         }
+    }
+
+    #[test]
+    fn cosines_hand_over_every_row_whatever_the_number_of_rows() {
+        let (m, n, dim) = (300, 2_000, 8);
+        let (a, b) = (codes(m, dim, 3), codes(n, dim, 4));
+        let (a_inv, b_inv) = (vec![0.5; m], vec![0.25; n]);
+        let mut sums = vec![0; m * n];
+        plain(&a, m, &b, n, dim, &mut sums);
+        let mut seen = 0;
+        let scratch = &mut Scratch::default();
+        cosines((&a, &a_inv), (&b, &b_inv), dim, scratch, |x, row| {
+            assert_eq!(x, seen, "in order");
+            let want = sums[x * n..(x + 1) * n].iter().map(|&d| d as f32 * 0.125);
+            assert!(row.iter().copied().eq(want), "row {x}");
+            seen += 1;
+        });
+        assert_eq!(seen, m);
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod dupes;
 mod elsewhere;
 pub mod embedder_scale;
 mod faces;
+pub(crate) mod flat_lists;
 mod graph_search;
 mod groups;
 pub(crate) mod hnsw;

@@ -5,16 +5,18 @@
 //! would enter (above the floor, not listed yet).
 //! A round costs about n·(2k)² / 2 cosines, done as one small matrix
 //! product per photo on the rows' 8-bit codes ([`codes`]: a quarter of
-//! the bytes gathered, four to eight times the products per step); only pairs with a photo
-//! new to a list since the last round are compared again, so later
-//! rounds cost less. The rounds stop when few lists change.
+//! the bytes gathered, four to eight times the products per step); only
+//! pairs with a photo new to a list since the last round are compared
+//! again, so later rounds cost less. The rounds stop when few lists
+//! change. The lists are flat ([`FlatLists`]): a join reads a hundred of
+//! them at random places.
 //!
 //! On face-like vectors a cell structure alone needs a third of a 100k set
 //! probed for 0.89 recall (the vectors spread over too many dimensions);
 //! NN-descent reaches the recall the analysis needs from a cheap start.
 
 use super::codes::{self, Codes};
-use super::similarity::NeighbourList;
+use super::flat_lists::{FlatLists, Part};
 
 /// Photos joined between two merges of the offers: bounds the offers held
 /// in memory (435 MB at 350k faces with four times as many), and lets
@@ -28,10 +30,8 @@ const SETTLED: f64 = 0.002;
 /// place, with no second copy of them (269 MB at 350k faces).
 const NEW: u32 = 1 << 31;
 
-type Entry = (u32, f32);
-
-fn is_new(e: &Entry) -> bool {
-    e.0 & NEW != 0
+fn is_new(id: u32) -> bool {
+    id & NEW != 0
 }
 
 /// Offers a pair to a list: `(list's photo, offered photo, cosine)`.
@@ -88,20 +88,19 @@ impl Parts {
     }
 }
 
-/// Improves `lists` (indexed by slot, each at most `k` long; `live` are
-/// the slots with a vector) for at most `rounds` rounds. The cosines are
-/// the rounded ones of `codes`, the vectors' (see [`codes`]).
-pub fn refine(codes: &Codes, lists: &mut [NeighbourList], live: &[u32], k: usize, rounds: usize) {
-    assert!(lists.len() < NEW as usize, "slot numbers use the flag bit");
-    for e in lists.iter_mut().flatten() {
-        e.0 |= NEW;
-    }
-    let parts = Parts::of(lists.len());
+/// Improves `lists` (indexed by slot, sorted most similar first; `live`
+/// are the slots with a vector) for at most `rounds` rounds. The cosines
+/// are the rounded ones of `codes`, the vectors' (see [`codes`]).
+pub fn refine(codes: &Codes, lists: &mut FlatLists, live: &[u32], rounds: usize) {
+    assert!(lists.rows() < NEW as usize, "slot numbers use the flag bit");
+    flag_all(lists, NEW, true);
+    let k = lists.k();
+    let parts = Parts::of(lists.rows());
     for _ in 0..rounds {
-        let (new, old) = candidates(lists, live, k);
+        let (new, old) = candidates::candidates(lists);
         let mut changed = 0usize;
         for chunk in live.chunks(CHUNK) {
-            let standing: &[Vec<Entry>] = lists;
+            let standing: &FlatLists = lists;
             let found = crate::par::map_with(
                 chunk.len(),
                 Buffers::default,
@@ -110,69 +109,29 @@ pub fn refine(codes: &Codes, lists: &mut [NeighbourList], live: &[u32], k: usize
                     let u = chunk[at] as usize;
                     #[cfg(test)]
                     crate::par::fault::row(crate::par::fault::Site::Nearest, &codes.firsts[u..=u]);
-                    join(codes, &new[u], &old[u], standing, k, buf);
+                    join(codes, new.of(u), old.of(u), standing, buf);
                     parts.group(&buf.offers)
                 },
             );
-            changed += merge_all(lists, &found, parts, k);
+            changed += merge_all(lists, &found, parts);
         }
         if (changed as f64) < SETTLED * (live.len() * k) as f64 {
             break;
         }
     }
-    for e in lists.iter_mut().flatten() {
-        e.0 &= !NEW;
-    }
+    flag_all(lists, NEW, false);
 }
 
-fn floor(list: &[Entry], k: usize) -> f32 {
-    if list.len() >= k {
-        list[list.len() - 1].1
-    } else {
-        f32::MIN
-    }
-}
-
-/// Each photo's new and old candidates: its list's entries split by the
-/// flag (which is then cleared), plus the photos listing it, at most `k / 2`
-/// of each kind from each side (a new entry past that waits for the next
-/// round). Halving the joins cost 0.012 of recall and a third of the time
-/// at 100k faces.
-fn candidates(work: &mut [Vec<Entry>], live: &[u32], k: usize) -> (Vec<Vec<u32>>, Vec<Vec<u32>>) {
-    let n = work.len();
-    let cap = k / 2;
-    let (mut new, mut old) = (vec![Vec::new(); n], vec![Vec::new(); n]);
-    for &u in live {
-        for e in work[u as usize].iter_mut() {
-            if is_new(e) && new[u as usize].len() < cap {
-                e.0 &= !NEW;
-                new[u as usize].push(e.0);
-            } else if !is_new(e) && old[u as usize].len() < cap {
-                old[u as usize].push(e.0);
+/// Sets (`on`) or clears `flag` on every entry of every list.
+fn flag_all(lists: &mut FlatLists, flag: u32, on: bool) {
+    use rayon::prelude::*;
+    lists.parts_mut(CHUNK).for_each(|mut part| {
+        for r in 0..part.rows() {
+            for id in part.row_mut(r).0 {
+                *id = if on { *id | flag } else { *id & !flag };
             }
         }
-    }
-    let (mut rnew, mut rold) = (vec![Vec::new(); n], vec![Vec::new(); n]);
-    for &u in live {
-        for &j in &new[u as usize] {
-            push_capped(&mut rnew[j as usize], u, cap);
-        }
-        for &j in &old[u as usize] {
-            push_capped(&mut rold[j as usize], u, cap);
-        }
-    }
-    for (list, extra) in new.iter_mut().zip(rnew).chain(old.iter_mut().zip(rold)) {
-        list.extend(extra);
-        list.sort_unstable();
-        list.dedup();
-    }
-    (new, old)
-}
-
-fn push_capped(list: &mut Vec<u32>, u: u32, k: usize) {
-    if list.len() < k {
-        list.push(u);
-    }
+    });
 }
 
 /// The local join of one photo's candidates: every new–new and new–old
@@ -183,14 +142,7 @@ fn push_capped(list: &mut Vec<u32>, u: u32, k: usize) {
 /// lists are in cache, they are never offered, and the merge, which is
 /// bound by reading lists at random, gets a fiftieth of the offers.
 /// They are left in `buf.offers`.
-fn join(
-    codes: &Codes,
-    new: &[u32],
-    old: &[u32],
-    lists: &[Vec<Entry>],
-    k: usize,
-    buf: &mut Buffers,
-) {
+fn join(codes: &Codes, new: &[u32], old: &[u32], lists: &FlatLists, buf: &mut Buffers) {
     buf.offers.clear();
     // (a photo both new and old, from two directions, is joined as new)
     let old = old.iter().filter(|j| new.binary_search(j).is_err());
@@ -205,12 +157,7 @@ fn join(
     // The lists are read after the product, at random places of memory:
     // asked for now, they arrive while it runs.
     for &r in &all {
-        prefetch(&lists[r as usize]);
-    }
-    for &r in &all {
-        for entry in lists[r as usize].iter().step_by(8) {
-            prefetch(entry);
-        }
+        lists.prefetch(r as usize);
     }
     codes.gather(&all, &mut buf.rows);
     // Only the new rows against all: old–old pairs were joined in an
@@ -226,7 +173,7 @@ fn join(
         scores.extend_from_slice(row)
     });
     let (s, pass) = (&buf.scores, &mut buf.passing);
-    offer_unlisted(&all, fresh, s, lists, k, pass, &mut buf.offers);
+    offer_unlisted(&all, fresh, s, lists, pass, &mut buf.offers);
     buf.all = all;
 }
 
@@ -258,15 +205,14 @@ fn offer_unlisted(
     all: &[u32],
     fresh: usize,
     s: &[f32],
-    lists: &[Vec<Entry>],
-    k: usize,
+    lists: &FlatLists,
     pass: &mut Passing,
     offers: &mut Vec<Offer>,
 ) {
     let m = all.len();
     pass.floors.clear();
     pass.floors
-        .extend(all.iter().map(|&r| floor(&lists[r as usize], k)));
+        .extend(all.iter().map(|&r| lists.floor(r as usize)));
     pass.mine.resize(m, 0);
     pass.theirs.resize(m, 0);
     let (floors, mine, theirs) = (&pass.floors, &mut pass.mine, &mut pass.theirs);
@@ -284,13 +230,13 @@ fn offer_unlisted(
         }
         for &y in &mine[..n_mine] {
             let (b, sim) = (all[y as usize], row[y as usize]);
-            if a != b && !listed(&lists[a as usize], b, sim) {
+            if a != b && !lists.holds(a as usize, b, NEW) {
                 offers.push((a, b, sim));
             }
         }
         for &y in &theirs[..n_theirs] {
             let (b, sim) = (all[y as usize], row[y as usize]);
-            if a != b && !listed(&lists[b as usize], a, sim) {
+            if a != b && !lists.holds(b as usize, a, NEW) {
                 offers.push((b, a, sim));
             }
         }
@@ -300,76 +246,40 @@ fn offer_unlisted(
 /// Enters every join's offers, each part of the lists on a thread of its
 /// own; returns how many went in. The same offers in the same order give
 /// the same lists.
-fn merge_all(work: &mut [Vec<Entry>], found: &[Offers], parts: Parts, k: usize) -> usize {
+fn merge_all(lists: &mut FlatLists, found: &[Offers], parts: Parts) -> usize {
     use rayon::prelude::*;
-    work.par_chunks_mut(parts.size)
+    lists
+        .parts_mut(parts.size)
         .enumerate()
-        .map(|(p, lists)| {
+        .map(|(p, mut part)| {
             let lo = (p * parts.size) as u32;
             found
                 .iter()
                 .map(|f| {
                     let mine = &f.offers[f.starts[p] as usize..f.starts[p + 1] as usize];
-                    merge(lists, lo, mine, k)
+                    merge(&mut part, lo, mine)
                 })
                 .sum::<usize>()
         })
         .sum()
 }
 
-/// Enters the offers into the lists; returns how many went in. An offer
-/// met twice is refused the second time by the membership test.
-fn merge(work: &mut [Vec<Entry>], lo: u32, offers: &[Offer], k: usize) -> usize {
+/// Enters the offers into the part's lists (its first photo `lo`);
+/// returns how many went in. An offer met twice is refused the second
+/// time by the membership test.
+fn merge(part: &mut Part, lo: u32, offers: &[Offer]) -> usize {
     let mut changed = 0;
     for &(u, j, s) in offers {
-        let list = &mut work[(u - lo) as usize];
-        if s <= floor(list, k) {
+        let r = (u - lo) as usize;
+        if s <= part.floor(r) || part.holds(r, j, NEW) {
             continue;
         }
-        let at = list.partition_point(|e| e.1 >= s);
-        if holds(list, at, j, s) {
-            continue;
-        }
-        if list.len() >= k {
-            list.pop();
-        }
-        list.insert(at, (j | NEW, s));
+        part.insert(r, j | NEW, s);
         changed += 1;
     }
     changed
 }
 
-/// Asks the memory for the cache line holding `at` without waiting for it.
-fn prefetch<T>(at: &T) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        // SAFETY: SSE is part of every x86-64 CPU, and a prefetch is only
-        // a hint: it never faults, whatever the address.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>((at as *const T).cast()) };
-    }
-}
-
-/// Whether `list` holds photo `j`, whose cosine is `s`.
-fn listed(list: &[Entry], j: u32, s: f32) -> bool {
-    holds(list, list.partition_point(|e| e.1 >= s), j, s)
-}
-
-/// How far apart two computations of one pair's cosine can be: both come
-/// from the same unit vectors, summed in another order (about 1e-6 apart).
-const SAME_PAIR: f32 = 1e-3;
-
-/// Whether `list` (sorted by cosine, most similar first) holds photo `j`,
-/// whose cosine is `s` and would be inserted at `at`: only the entries
-/// within [`SAME_PAIR`] of `s` can be it, a few around `at` instead of the
-/// whole list (scanning every entry took 40% of a round at a million
-/// faces, most offers being pairs already listed).
-fn holds(list: &[Entry], at: usize, j: u32, s: f32) -> bool {
-    let is_j = |e: &&Entry| e.0 & !NEW == j;
-    let above = list[..at].iter().rev().take_while(|e| e.1 <= s + SAME_PAIR);
-    let below = list[at..].iter().take_while(|e| e.1 >= s - SAME_PAIR);
-    above.chain(below).any(|e| is_j(&e))
-}
-
+mod candidates;
 #[cfg(test)]
 mod tests;

@@ -12,6 +12,7 @@
 //! `cargo bench --bench search`.
 
 use super::codes::Codes;
+use super::flat_lists::FlatLists;
 use super::ivf::Ivf;
 use super::nndescent;
 use super::similarity::{self, NeighbourList, Scan, Vectors};
@@ -60,21 +61,16 @@ fn scan_here(v: &Vectors, q: &Query) -> (Scan, Option<Ivf>) {
     let wide = 2 * q.k;
     let codes = Codes::of(v);
     let mut lists = index.graph(v, &codes, wide);
-    nndescent::refine(&codes, &mut lists, &live, wide, ROUNDS);
+    nndescent::refine(&codes, &mut lists, &live, ROUNDS);
     drop(codes);
     rescore(v, &mut lists);
     let mut close = Vec::new();
-    for (i, list) in lists.iter_mut().enumerate() {
-        let extra = list.split_off(q.k.min(list.len()));
-        // Kept for the whole session: room for `k`, not for the wide list.
-        list.shrink_to_fit();
-        let i = i as u32;
-        close.extend(
-            (extra.into_iter())
-                .take_while(|e| e.1 >= q.pair_min)
-                .map(|(j, s)| (i.min(j), i.max(j), s)),
-        );
-    }
+    // Kept for the whole session: room for `k`, not for the wide list.
+    let lists = lists.into_neighbour_lists(q.k, |i, j, s| {
+        if s >= q.pair_min {
+            close.push((i.min(j), i.max(j), s));
+        }
+    });
     let pairs = pairs(v, &lists, close, q);
     let scan = Scan {
         neighbours: lists,
@@ -86,13 +82,21 @@ fn scan_here(v: &Vectors, q: &Query) -> (Scan, Option<Ivf>) {
 /// The lists' cosines computed again from the vectors, and each list
 /// sorted by them, most similar first (ties by slot): the search ranked by
 /// rounded cosines, and nothing rounded may reach the findings.
-pub(crate) fn rescore(v: &Vectors, lists: &mut [NeighbourList]) {
+pub(crate) fn rescore(v: &Vectors, lists: &mut FlatLists) {
     use rayon::prelude::*;
-    lists.par_iter_mut().enumerate().for_each(|(i, list)| {
-        for e in list.iter_mut() {
-            e.1 = v.cos(i, e.0 as usize);
+    const ROWS: usize = 4_096;
+    lists.parts_mut(ROWS).enumerate().for_each(|(p, mut part)| {
+        let mut list = NeighbourList::new();
+        for r in 0..part.rows() {
+            let i = p * ROWS + r;
+            let (ids, sims) = part.row_mut(r);
+            list.clear();
+            list.extend(ids.iter().map(|&j| (j, v.cos(i, j as usize))));
+            list.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            for (x, &(j, s)) in list.iter().enumerate() {
+                (ids[x], sims[x]) = (j, s);
+            }
         }
-        list.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     });
 }
 
@@ -263,6 +267,7 @@ mod tests {
         let live: Vec<u32> = (0..v.rows() as u32).collect();
         let mut index = Ivf::build(&v, &live, 2);
         let lists = index.graph(&v, &Codes::of(&v), 10);
+        let lists = lists.into_neighbour_lists(10, |_, _, _| {});
         let near = |index: &Ivf| -> Vec<u32> {
             let found = super::super::graph_search::search(&v, index, &lists, v.row(0), 10, 64, 0);
             found.iter().map(|e| e.0).collect()

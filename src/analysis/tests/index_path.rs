@@ -3,6 +3,7 @@
 //! exact ones, and a walk over the lists finds a photo's nearest.
 
 use crate::analysis::codes::Codes;
+use crate::analysis::flat_lists::FlatLists;
 use crate::analysis::graph_search;
 use crate::analysis::ivf::{CELL_SIZE, Ivf};
 use crate::analysis::nndescent;
@@ -66,7 +67,7 @@ fn every_cell_probed_is_the_exact_scan() {
         Ivf::build(&v, &live, cells).graph(&v, &Codes::of(&v), 2 * K)
     });
     rescore(&v, &mut lists);
-    lists.iter_mut().for_each(|l| l.truncate(K));
+    let lists = lists.into_neighbour_lists(K, |_, _, _| {});
     let exact = scan(&v, K, 2.0, 2).neighbours;
     assert!(recall(&exact, &lists) > 0.999, "{}", recall(&exact, &lists));
 }
@@ -80,18 +81,23 @@ fn nn_descent_makes_two_cells_lists_nearly_exact() {
     let mut lists = crate::par::with_threads(2, || {
         Ivf::build(&v, &live, 2).graph(&v, &Codes::of(&v), 2 * K)
     });
-    let cut = |lists: &[NeighbourList]| -> Vec<NeighbourList> {
-        lists.iter().map(|l| l[..K.min(l.len())].to_vec()).collect()
+    let cut = |lists: &FlatLists| -> Vec<NeighbourList> {
+        let cut = |u: usize| lists.entries(u).take(K).collect();
+        (0..lists.rows()).map(cut).collect()
     };
     let exact = scan(&v, K, 2.0, 2).neighbours;
     let before = recall(&exact, &cut(&lists));
     crate::par::with_threads(2, || {
-        nndescent::refine(&Codes::of(&v), &mut lists, &live, 2 * K, 20)
+        nndescent::refine(&Codes::of(&v), &mut lists, &live, 20)
     });
     let after = recall(&exact, &cut(&lists));
     assert!(before < 0.9 && after > 0.97, "{before} → {after}");
     // Lists stay sorted, free of the photo itself and of repeats.
-    for (i, l) in lists.iter().enumerate() {
+    for (i, l) in lists
+        .into_neighbour_lists(2 * K, |_, _, _| {})
+        .iter()
+        .enumerate()
+    {
         assert!(l.windows(2).all(|w| w[0].1 >= w[1].1));
         assert!(l.iter().all(|e| e.0 != i as u32));
         let mut ids: Vec<u32> = l.iter().map(|e| e.0).collect();
