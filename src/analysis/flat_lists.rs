@@ -4,7 +4,8 @@
 //! places for each photo: here a list is found by arithmetic, with no
 //! vector header to load first, and whether it holds a photo is one
 //! compare over its ids (a quarter of a kilobyte for 64 entries) instead
-//! of a chain of dependent loads through a binary search on cosines.
+//! of a chain of dependent loads through a binary search on cosines
+//! (`nndescent`'s kernels make that compare).
 //! The analysis keeps [`NeighbourList`]s: the search hands its lists over
 //! at the end ([`FlatLists::into_neighbour_lists`]).
 
@@ -82,12 +83,6 @@ impl FlatLists {
         } else {
             f32::MIN
         }
-    }
-
-    /// Whether photo `u`'s list holds `j`, its ids compared with the bits
-    /// of `ignored` cleared.
-    pub fn holds(&self, u: usize, j: u32, ignored: u32) -> bool {
-        holds(self.ids(u), j, ignored)
     }
 
     /// Asks the memory for photo `u`'s list without waiting for it: its
@@ -175,10 +170,10 @@ impl Part<'_> {
         }
     }
 
-    /// As [`FlatLists::holds`].
-    pub fn holds(&self, r: usize, j: u32, ignored: u32) -> bool {
+    /// Row `r`'s ids.
+    pub fn ids(&self, r: usize) -> &[u32] {
         let at = r * self.k;
-        holds(&self.ids[at..at + self.lens[r] as usize], j, ignored)
+        &self.ids[at..at + self.lens[r] as usize]
     }
 
     /// Enters `(j, s)` into row `r` (sorted most similar first) at its
@@ -198,18 +193,6 @@ impl Part<'_> {
     }
 }
 
-/// Whether `ids` holds `j` with the bits of `ignored` cleared: every id
-/// compared, in lanes the compiler turns into vector compares (no early
-/// exit, which would keep it from doing so).
-fn holds(ids: &[u32], j: u32, ignored: u32) -> bool {
-    let keep = !ignored;
-    let mut found = 0u32;
-    for &id in ids {
-        found |= u32::from(id & keep == j);
-    }
-    found != 0
-}
-
 /// Asks the memory for the cache line holding `at` without waiting for it.
 fn prefetch<T>(at: &T) {
     #[cfg(target_arch = "x86_64")]
@@ -226,7 +209,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_row_keeps_its_best_k_in_order_and_knows_what_it_holds() {
+    fn a_row_keeps_its_best_k_in_order() {
         let mut lists = FlatLists::new(3, 3);
         lists.set(1, &[(7, 0.9), (5, 0.5)]);
         assert_eq!(lists.floor(1), f32::MIN, "room left: no floor");
@@ -235,16 +218,13 @@ mod tests {
                 part.insert(1, 4 | 1 << 31, 0.7);
                 part.insert(1, 3, 0.95);
                 part.insert(1, 2, 0.1);
-                assert!(part.holds(1, 4, 1 << 31));
-                assert!(!part.holds(1, 5, 0), "dropped when full");
+                assert_eq!(part.ids(1), [3, 7, 4 | 1 << 31], "5 dropped when full");
             }
         });
         assert_eq!(lists.ids(1), [3, 7, 4 | 1 << 31]);
         assert_eq!(lists.sims(1), [0.95, 0.9, 0.7]);
         assert_eq!(lists.floor(1), 0.7);
-        assert!(lists.holds(1, 4, 1 << 31));
-        assert!(!lists.holds(1, 4, 0), "the flag counts unless ignored");
-        assert!(!lists.holds(0, 0, 0), "an empty row holds nothing");
+        assert!(lists.ids(0).is_empty());
     }
 
     #[test]

@@ -17,6 +17,7 @@
 
 use super::codes::{self, Codes};
 use super::flat_lists::{FlatLists, Part};
+use simd::Kernels;
 
 /// Photos joined between two merges of the offers: bounds the offers held
 /// in memory (435 MB at 350k faces with four times as many), and lets
@@ -213,30 +214,25 @@ fn offer_unlisted(
     pass.floors.clear();
     pass.floors
         .extend(all.iter().map(|&r| lists.floor(r as usize)));
-    pass.mine.resize(m, 0);
-    pass.theirs.resize(m, 0);
+    pass.mine.resize(m + simd::SLACK, 0);
+    pass.theirs.resize(m + simd::SLACK, 0);
     let (floors, mine, theirs) = (&pass.floors, &mut pass.mine, &mut pass.theirs);
+    let kernels = Kernels::new();
     // Which pairs pass a floor is a coin toss at a million faces: sorted
     // out without branches first (a mispredicted branch per pair and side
     // cost more than the product).
     for x in 0..fresh {
         let (a, row) = (all[x], &s[x * m..(x + 1) * m]);
-        let (mut n_mine, mut n_theirs) = (0, 0);
-        for y in x + 1..m {
-            mine[n_mine] = y as u32;
-            n_mine += usize::from(row[y] > floors[x]);
-            theirs[n_theirs] = y as u32;
-            n_theirs += usize::from(row[y] > floors[y]);
-        }
+        let (n_mine, n_theirs) = kernels.passing(row, (floors[x], floors), x + 1, mine, theirs);
         for &y in &mine[..n_mine] {
             let (b, sim) = (all[y as usize], row[y as usize]);
-            if a != b && !lists.holds(a as usize, b, NEW) {
+            if a != b && !kernels.holds(lists.ids(a as usize), b, NEW) {
                 offers.push((a, b, sim));
             }
         }
         for &y in &theirs[..n_theirs] {
             let (b, sim) = (all[y as usize], row[y as usize]);
-            if a != b && !lists.holds(b as usize, a, NEW) {
+            if a != b && !kernels.holds(lists.ids(b as usize), a, NEW) {
                 offers.push((b, a, sim));
             }
         }
@@ -268,10 +264,10 @@ fn merge_all(lists: &mut FlatLists, found: &[Offers], parts: Parts) -> usize {
 /// returns how many went in. An offer met twice is refused the second
 /// time by the membership test.
 fn merge(part: &mut Part, lo: u32, offers: &[Offer]) -> usize {
-    let mut changed = 0;
+    let (mut changed, kernels) = (0, Kernels::new());
     for &(u, j, s) in offers {
         let r = (u - lo) as usize;
-        if s <= part.floor(r) || part.holds(r, j, NEW) {
+        if s <= part.floor(r) || kernels.holds(part.ids(r), j, NEW) {
             continue;
         }
         part.insert(r, j | NEW, s);
@@ -281,5 +277,6 @@ fn merge(part: &mut Part, lo: u32, offers: &[Offer]) -> usize {
 }
 
 mod candidates;
+mod simd;
 #[cfg(test)]
 mod tests;
