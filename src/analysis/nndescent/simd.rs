@@ -200,7 +200,7 @@ mod tests {
                     .collect();
                 assert_eq!(plain.0, want);
             }
-            let ids: Vec<u32> = (0..m as u32).map(|x| x * 3 | (x % 2) << 31).collect();
+            let ids: Vec<u32> = (0..m as u32).map(|x| (x * 3) | ((x % 2) << 31)).collect();
             for j in [0, 3, 4, 3 * (m as u32).saturating_sub(1), 1 << 31] {
                 for ignored in [0, 1 << 31] {
                     let want = ids.iter().any(|&id| id & !ignored == j);
