@@ -31,8 +31,15 @@ pub enum Reviewed<'a> {
     Path(&'a Path),
 }
 
+/// Each content's faces by its hash. The keys are content hashes the
+/// store made, not names a dataset chooses, so foldhash (fast, not built
+/// to resist chosen keys) is safe here: with the standard hasher, hashing
+/// a million of them (twice, for [`in_index_order`]) took a second and a
+/// half of reading the store at a million photos.
+pub(super) type FacesByHash<F> = HashMap<String, Vec<F>, foldhash::fast::RandomState>;
+
 /// Each photo's faces in index order, the indices dropped.
-fn in_index_order(faces: HashMap<String, Vec<(i64, Face)>>) -> HashMap<String, Vec<Face>> {
+fn in_index_order(faces: FacesByHash<(i64, Face)>) -> FacesByHash<Face> {
     faces
         .into_iter()
         .map(|(h, mut v)| {
@@ -73,10 +80,10 @@ impl Store {
         let mut rows = stmt
             .query([person, self.fingerprint.as_str()])
             .map_err(|e| self.err(e))?;
-        let mut faces: HashMap<String, Vec<(i64, Face)>> = HashMap::new();
+        let mut faces = FacesByHash::default();
         while let Some(row) = rows.next().map_err(|e| self.err(e))? {
             let (hash, idx, face) = self.face_of(row)?;
-            let list = faces.entry(hash).or_default();
+            let list: &mut Vec<(i64, Face)> = faces.entry(hash).or_default();
             // Two paths of the folder may hold the same content.
             if !list.iter().any(|(i, _)| *i == idx) {
                 list.push((idx, face));
@@ -89,7 +96,7 @@ impl Store {
     /// path order, with the faces of its content taken from `faces`.
     fn records_with(
         &self,
-        faces: &mut HashMap<String, Vec<Face>>,
+        faces: &mut FacesByHash<Face>,
         person: Option<&str>,
     ) -> Result<Vec<PhotoRecord>, StoreError> {
         let not_duplicates = self.not_duplicates()?;
@@ -147,8 +154,8 @@ impl Store {
     /// photo's in index order, with its thumb left empty: the thumb pages
     /// (most of a face row's bytes) are never read here; the analysis reads
     /// the few it needs through [`Store::thumb_source`].
-    pub(super) fn faces_by_hash(&self) -> Result<HashMap<String, Vec<Face>>, StoreError> {
-        let mut faces: HashMap<String, Vec<(i64, Face)>> = HashMap::new();
+    pub(super) fn faces_by_hash(&self) -> Result<FacesByHash<Face>, StoreError> {
+        let mut faces = FacesByHash::default();
         // One sequential pass over the table; faces are put in order per photo below.
         let sql = "SELECT hash, idx, bbox, landmarks, score, embedding, x'' FROM faces WHERE fingerprint = ?1";
         let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
@@ -188,7 +195,7 @@ impl Store {
     fn record_of(
         &self,
         row: &rusqlite::Row,
-        faces: &mut HashMap<String, Vec<Face>>,
+        faces: &mut FacesByHash<Face>,
         shared: &HashSet<String>,
         not_duplicates: &HashMap<String, Vec<String>>,
     ) -> Result<Option<PhotoRecord>, StoreError> {
