@@ -77,12 +77,7 @@ impl FlatLists {
     /// The last cosine of photo `u`'s list when it is full (a list sorted
     /// most similar first: the least similar kept), else the lowest float.
     pub fn floor(&self, u: usize) -> f32 {
-        let len = self.lens[u] as usize;
-        if len >= self.k {
-            self.sims[u * self.k + len - 1]
-        } else {
-            f32::MIN
-        }
+        floor(&self.sims, &self.lens, self.k, u)
     }
 
     /// Asks the memory for photo `u`'s list without waiting for it: its
@@ -162,12 +157,7 @@ impl Part<'_> {
 
     /// As [`FlatLists::floor`].
     pub fn floor(&self, r: usize) -> f32 {
-        let len = self.lens[r] as usize;
-        if len >= self.k {
-            self.sims[r * self.k + len - 1]
-        } else {
-            f32::MIN
-        }
+        floor(self.sims, self.lens, self.k, r)
     }
 
     /// Row `r`'s ids.
@@ -190,6 +180,16 @@ impl Part<'_> {
         self.ids[at + place] = j;
         self.sims[at + place] = s;
         self.lens[r] = end as u32;
+    }
+}
+
+/// [`FlatLists::floor`] of row `r` of rows laid out as there.
+fn floor(sims: &[f32], lens: &[u32], k: usize, r: usize) -> f32 {
+    let len = lens[r] as usize;
+    if len >= k {
+        sims[r * k + len - 1]
+    } else {
+        f32::MIN
     }
 }
 
