@@ -17,6 +17,7 @@
 
 use super::codes::{self, Codes};
 use super::flat_lists::{FlatLists, Part};
+use candidates::NEW;
 use simd::Kernels;
 
 /// Photos joined between two merges of the offers: bounds the offers held
@@ -25,15 +26,6 @@ use simd::Kernels;
 const CHUNK: usize = 4_096;
 /// A round that changes fewer than this share of list entries is the last.
 const SETTLED: f64 = 0.002;
-
-/// During the rounds an entry's photo carries this bit while it is new to
-/// the list (came in since the list's last join): the lists are refined in
-/// place, with no second copy of them (269 MB at 350k faces).
-const NEW: u32 = 1 << 31;
-
-fn is_new(id: u32) -> bool {
-    id & NEW != 0
-}
 
 /// Offers a pair to a list: `(list's photo, offered photo, cosine)`.
 type Offer = (u32, u32, f32);
