@@ -131,8 +131,8 @@ fn with_listing(picked: Flat, cap: usize) -> Flat {
 /// Each thread fills the lists of its own range of photos and reads all
 /// of `lists` to find their ids: the stores, at random places, are then
 /// plain ones (with an atomic cursor each waited for the one before, and
-/// took 0.32 s per transpose at 300k faces, against 0.11 s now), and the lists come out in slot
-/// order with no sort.
+/// took 0.32 s per transpose at 300k faces, against 0.11 s now), and the
+/// lists come out in slot order with no sort.
 fn transpose(lists: &Flat) -> Flat {
     let photos = lists.photos();
     let parts = rayon::current_num_threads().clamp(1, photos.max(1));
