@@ -27,8 +27,8 @@ impl Ivf {
     /// first (indexed by slot; empty for the rest), on the current thread
     /// pool. Each block's lists are copied into the flat ones as soon as
     /// they are made: collected first, a block's lists (with room for `2k`
-    /// while they are built) took 0.25 GB more at a million faces. The cosines
-    /// are the rounded ones of `codes` (see [`codes`]).
+    /// while they are built) took 0.25 GB more at a million faces. The
+    /// cosines are the rounded ones of `codes` (see [`codes`]).
     pub fn graph(&self, v: &Vectors, codes: &Codes, k: usize) -> FlatLists {
         let blocks = self.nearby_blocks(BLOCK_CELLS);
         let lists = Mutex::new(FlatLists::new(v.rows(), k));

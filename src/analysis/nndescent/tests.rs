@@ -1,4 +1,4 @@
-//! The join's offers and the membership check of NN-descent.
+//! The join's offers and the merge of NN-descent.
 
 use super::*;
 use rayon::prelude::*;
