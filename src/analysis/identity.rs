@@ -4,8 +4,9 @@
 //! Evidence for a person is the log-likelihood ratio (same person vs two
 //! different persons) of the photo's median cosine to that person's photos,
 //! judged against that person's own typical cosine and spread, so tight and
-//! loose persons are treated fairly, and counted for at most
-//! `evidence_photos` of its photos. A photo's score is the best other
+//! loose persons are treated fairly, and weighted by how many of the
+//! person's photos it was measured on (up to `evidence_photos`, growing as
+//! `evidence_growth` says). A photo's score is the best other
 //! person's evidence minus its own person's. Persons with one or two photos
 //! cannot vouch against a photo (their one pair says nothing about which
 //! photo is wrong), so there only positive own evidence is counted and the
@@ -148,7 +149,7 @@ pub type Other = (u32, f32, u32);
 
 /// Weighted evidence for a person from a median cosine over `count` photos.
 pub fn llr(settings: &Settings, s: f32, count: usize, stats: &PersonStats) -> f32 {
-    settings.llr(s, stats.mean, stats.sd) * count.min(settings.evidence_photos) as f32
+    settings.llr(s, stats.mean, stats.sd) * settings.evidence_weight(count)
 }
 
 /// Evidence for photo `i` of person `person`. Candidate medians cached in

@@ -40,7 +40,7 @@ pub use clusters::ClusterReport;
 pub use kinds::{DuplicateKind, Flag};
 pub use memo::PairMemo;
 pub use report::{DuplicateReport, PersonReport, PhotoReport, Report, analyze};
-pub use settings::Settings;
+pub use settings::{EvidenceGrowth, Settings};
 pub use state::{Analysis, Change};
 
 // What a report names (a leaf every part of the analysis can use without

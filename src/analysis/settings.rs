@@ -40,6 +40,8 @@ pub struct Settings {
     /// Evidence from one person counts at most this many of its photos
     /// (photos of one person are not independent witnesses).
     pub evidence_photos: usize,
+    /// How evidence grows with the photos it counts.
+    pub evidence_growth: EvidenceGrowth,
     /// Bound on the log-likelihood ratio of one similarity.
     pub llr_cap: f32,
     /// Score from which a photo is flagged: `mislabel` when another person
@@ -137,7 +139,8 @@ impl Default for Settings {
             same_mean: 0.62,
             same_sd: 0.10,
             prior_photos: 3.0,
-            evidence_photos: 5,
+            evidence_photos: 16,
+            evidence_growth: EvidenceGrowth::Logarithmic,
             llr_cap: 100.0,
             flag_score: 20.0,
             ambiguous_face_margin: 0.1,
@@ -162,7 +165,30 @@ impl Default for Settings {
     }
 }
 
+/// How much a person's evidence about a photo weighs, by the number of
+/// the person's photos it was measured on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EvidenceGrowth {
+    /// Each photo counts once.
+    Linear,
+    /// One photo counts 1, each doubling adds 1: a photo's median cosine
+    /// to n photos of one person is not n independent measurements (its
+    /// own deviation from its person is in every one of them).
+    Logarithmic,
+}
+
 impl Settings {
+    /// The weight of evidence measured on `photos` of one person.
+    pub fn evidence_weight(&self, photos: usize) -> f32 {
+        let n = photos.min(self.evidence_photos);
+        match self.evidence_growth {
+            EvidenceGrowth::Linear => n as f32,
+            EvidenceGrowth::Logarithmic if n == 0 => 0.0,
+            EvidenceGrowth::Logarithmic => 1.0 + (n as f32).log2(),
+        }
+    }
+
     /// Log-likelihood ratio of "same person" over "different persons" for a
     /// cosine `s`, given the person's typical cosine `mean` and spread `sd`.
     /// Being more similar than typical is never held against a match.
@@ -171,5 +197,29 @@ impl Settings {
         let diff =
             -0.5 * ((s - self.different_mean) / self.different_sd).powi(2) - self.different_sd.ln();
         (same - diff).clamp(-self.llr_cap, self.llr_cap)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evidence_grows_by_one_per_doubling_up_to_its_cap() {
+        let s = Settings::default();
+        let weights: Vec<f32> = [0, 1, 2, 4, 8, 16, 500]
+            .iter()
+            .map(|&n| s.evidence_weight(n))
+            .collect();
+        assert_eq!(weights, [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 5.0]);
+    }
+
+    #[test]
+    fn the_linear_rule_stays_available_from_a_settings_file() {
+        let json = r#"{"evidence_growth": "linear", "evidence_photos": 5}"#;
+        let s: Settings = serde_json::from_str(json).unwrap_or_default();
+        assert_eq!(s.evidence_growth, EvidenceGrowth::Linear);
+        assert_eq!(s.evidence_weight(3), 3.0);
+        assert_eq!(s.evidence_weight(9), 5.0);
     }
 }

@@ -56,7 +56,7 @@ fn a_photo_filed_beside_a_look_alike_is_a_mislabel_not_a_merge() {
 
 /// Two photos of one person who resembles a bigger folder, each nearer
 /// the other than the bigger folder's photos: nothing to flag, though the
-/// bigger folder counts five photos against the folder mate's one.
+/// bigger folder's evidence weighs over four times the folder mate's.
 #[test]
 fn a_photo_nearer_its_folder_mate_than_a_look_alike_is_not_flagged() {
     let mut records = dataset();
