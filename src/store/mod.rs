@@ -15,6 +15,7 @@ mod open;
 mod pair_memo;
 mod pairs;
 pub mod queries;
+mod read_records;
 pub mod schema;
 mod shards;
 mod side_files;

@@ -1,11 +1,12 @@
-//! Reading the store into [`PhotoRecord`]s, and the rows scans compare
-//! against (writing is [`super::batch`]). Vectors are stored as little-endian f32 BLOBs so loading the
-//! whole dataset is one sequential read with no parsing.
+//! The rows scans compare against, the faces by content that exchange
+//! files carry, and the reviewed marks (records are read in
+//! `read_records.rs`, writing is [`super::batch`]). Vectors are stored as
+//! little-endian f32 BLOBs so loading the whole dataset is one sequential
+//! read with no parsing.
 
 use super::error::StoreError;
 use super::open::Store;
 use crate::pipeline::Face;
-use crate::records::{PhotoRecord, PhotoStatus};
 use rusqlite::OptionalExtension;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::Path;
@@ -36,7 +37,7 @@ pub enum Reviewed<'a> {
 /// to resist chosen keys) is safe here: with the standard hasher, hashing
 /// a million of them (twice, for [`in_index_order`]) took a second and a
 /// half of reading the store at a million photos.
-pub(super) type FacesByHash<F> = HashMap<String, Vec<F>, foldhash::fast::RandomState>;
+type FacesByHash<F> = HashMap<String, Vec<F>, foldhash::fast::RandomState>;
 
 /// Each photo's faces in index order, the indices dropped.
 fn in_index_order(faces: FacesByHash<(i64, Face)>) -> FacesByHash<Face> {
@@ -56,100 +57,6 @@ fn blob_to_f32s(blob: &[u8]) -> Vec<f32> {
 }
 
 impl Store {
-    /// Every photo whose content has been processed under this store's
-    /// fingerprint (and every unreadable file), sorted by path, with faces
-    /// and embeddings but no thumbs (the analysis reads the few it needs
-    /// through [`Store::thumb_source`]). Photos still waiting for the pipeline are left out;
-    /// [`Store::pending`] counts them.
-    pub fn records(&self) -> Result<Vec<PhotoRecord>, StoreError> {
-        let mut faces = self.faces_by_hash()?;
-        self.records_with(&mut faces, None)
-    }
-
-    /// The records of the photos filed under `person` alone (the inbox), as
-    /// [`Store::records`] gives them, without reading anyone else's faces.
-    pub fn records_of(&self, person: &str) -> Result<Vec<PhotoRecord>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(
-                "SELECT f.hash, fa.idx, fa.bbox, fa.landmarks, fa.score, fa.embedding, x''
-                 FROM files f JOIN faces fa ON fa.hash = f.hash AND fa.fingerprint = ?2
-                 WHERE f.person = ?1",
-            )
-            .map_err(|e| self.err(e))?;
-        let mut rows = stmt
-            .query([person, self.fingerprint.as_str()])
-            .map_err(|e| self.err(e))?;
-        let mut faces = FacesByHash::default();
-        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-            let (hash, idx, face) = self.face_of(row)?;
-            let list: &mut Vec<(i64, Face)> = faces.entry(hash).or_default();
-            // Two paths of the folder may hold the same content.
-            if !list.iter().any(|(i, _)| *i == idx) {
-                list.push((idx, face));
-            }
-        }
-        self.records_with(&mut in_index_order(faces), Some(person))
-    }
-
-    /// Every `files` row (or those filed under `person`) as a record, in
-    /// path order, with the faces of its content taken from `faces`.
-    fn records_with(
-        &self,
-        faces: &mut FacesByHash<Face>,
-        person: Option<&str>,
-    ) -> Result<Vec<PhotoRecord>, StoreError> {
-        let not_duplicates = self.not_duplicates()?;
-        let shared = self.shared_contents(person)?;
-        let select = "SELECT f.path, f.person, f.hash, f.error, c.width, c.height, c.error,
-                        c.hash IS NOT NULL, r.hash IS NOT NULL
-                 FROM files f
-                 LEFT JOIN content c ON c.hash = f.hash AND c.fingerprint = ?1
-                 LEFT JOIN reviewed r ON r.hash = f.hash";
-        let sql = match person {
-            Some(_) => format!("{select} WHERE f.person = ?2 ORDER BY f.path"),
-            None => format!("{select} ORDER BY f.path"),
-        };
-        let mut stmt = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
-        let fingerprint = self.fingerprint.as_str();
-        let mut rows = match person {
-            Some(p) => stmt.query([fingerprint, p]),
-            None => stmt.query([fingerprint]),
-        }
-        .map_err(|e| self.err(e))?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-            if let Some(record) = self.record_of(row, faces, &shared, &not_duplicates)? {
-                out.push(record);
-            }
-        }
-        Ok(out)
-    }
-
-    /// Content hashes filed under two or more paths (or two paths of
-    /// `person`): their faces are copied into each record, where every other
-    /// content's are moved (copying them all held the faces twice, a
-    /// gigabyte at a million photos).
-    fn shared_contents(&self, person: Option<&str>) -> Result<HashSet<String>, StoreError> {
-        let sql = match person {
-            Some(_) => {
-                "SELECT hash FROM files WHERE person = ?1 AND hash IS NOT NULL
-                        GROUP BY hash HAVING count(*) > 1"
-            }
-            None => {
-                "SELECT hash FROM files WHERE hash IS NOT NULL
-                     GROUP BY hash HAVING count(*) > 1"
-            }
-        };
-        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
-        let hash = |r: &rusqlite::Row| r.get::<_, String>(0);
-        let found: rusqlite::Result<HashSet<String>> = match person {
-            Some(p) => stmt.query_map([p], hash).and_then(|rows| rows.collect()),
-            None => stmt.query_map([], hash).and_then(|rows| rows.collect()),
-        };
-        found.map_err(|e| self.err(e))
-    }
-
     /// Every face processed under this fingerprint by content hash, each
     /// photo's in index order, with its thumb left empty: the thumb pages
     /// (most of a face row's bytes) are never read here; the analysis reads
@@ -171,8 +78,14 @@ impl Store {
 
     /// One row of `faces`: its content hash, its index in the photo, the face.
     fn face_of(&self, row: &rusqlite::Row) -> Result<(String, i64, Face), StoreError> {
-        let get = |i| row.get_ref(i).and_then(|v| Ok(v.as_blob()?));
         let hash: String = row.get(0).map_err(|e| self.err(e))?;
+        let (idx, face) = self.indexed_face(row)?;
+        Ok((hash, idx, face))
+    }
+
+    /// A `faces` row's index in its photo and the face (columns 1 to 6).
+    pub(super) fn indexed_face(&self, row: &rusqlite::Row) -> Result<(i64, Face), StoreError> {
+        let get = |i| row.get_ref(i).and_then(|v| Ok(v.as_blob()?));
         let idx: i64 = row.get(1).map_err(|e| self.err(e))?;
         let bbox = blob_to_f32s(get(2).map_err(|e| self.err(e))?);
         let marks = blob_to_f32s(get(3).map_err(|e| self.err(e))?);
@@ -187,53 +100,7 @@ impl Store {
             embedding: blob_to_f32s(get(5).map_err(|e| self.err(e))?),
             thumb: get(6).map_err(|e| self.err(e))?.to_vec(),
         };
-        Ok((hash, idx, face))
-    }
-
-    /// The record of one `files` row joined with its content; `None` for a
-    /// readable photo still waiting for the pipeline.
-    fn record_of(
-        &self,
-        row: &rusqlite::Row,
-        faces: &mut FacesByHash<Face>,
-        shared: &HashSet<String>,
-        not_duplicates: &HashMap<String, Vec<String>>,
-    ) -> Result<Option<PhotoRecord>, StoreError> {
-        let file_error: Option<String> = row.get(3).map_err(|e| self.err(e))?;
-        let processed: bool = row.get(7).map_err(|e| self.err(e))?;
-        if file_error.is_none() && !processed {
-            return Ok(None);
-        }
-        let path: String = row.get(0).map_err(|e| self.err(e))?;
-        let hash: Option<String> = row.get(2).map_err(|e| self.err(e))?;
-        let hash = hash.unwrap_or_default();
-        let content_error: Option<String> = row.get(6).map_err(|e| self.err(e))?;
-        let status = match file_error.or(content_error) {
-            Some(cause) => PhotoStatus::Error(cause),
-            None => PhotoStatus::Ok,
-        };
-        let not_duplicate_of = not_duplicates.get(&hash).cloned().unwrap_or_default();
-        let faces = match shared.contains(&hash) {
-            true => faces.get(&hash).cloned(),
-            false => faces.remove(&hash),
-        };
-        Ok(Some(PhotoRecord {
-            path: crate::pathkey::path_of(&path),
-            person: row.get(1).map_err(|e| self.err(e))?,
-            faces: faces.unwrap_or_default(),
-            hash,
-            width: row
-                .get::<_, Option<u32>>(4)
-                .map_err(|e| self.err(e))?
-                .unwrap_or(0),
-            height: row
-                .get::<_, Option<u32>>(5)
-                .map_err(|e| self.err(e))?
-                .unwrap_or(0),
-            status,
-            reviewed: row.get(8).map_err(|e| self.err(e))?,
-            not_duplicate_of,
-        }))
+        Ok((idx, face))
     }
 
     /// Readable paths whose content has not been through the pipeline under
