@@ -7,6 +7,7 @@
 use super::error::StoreError;
 use super::open::Store;
 use super::queries::FileRow;
+use super::read_records::Contents;
 use crate::pipeline::Face;
 use std::collections::HashSet;
 
@@ -45,59 +46,58 @@ pub struct PutSummary {
     pub kept: usize,
 }
 
-const PHOTOS: &str = "SELECT f.path, f.person, f.size, f.mtime_ns, f.hash, f.error,
-        c.width, c.height, c.error, c.hash IS NOT NULL
-    FROM files f
-    LEFT JOIN content c ON c.hash = f.hash AND c.fingerprint = ?1
-    ORDER BY f.path";
+const PHOTOS: &str = "SELECT path, person, size, mtime_ns, hash, error FROM files ORDER BY path";
 
 impl Store {
     /// Every path whose content went through the pipeline under this
     /// store's fingerprint, and every unreadable one, sorted by path, with
     /// their faces. Paths still waiting for the pipeline are left out
-    /// ([`Store::pending`] counts them).
+    /// ([`Store::pending`] counts them). Contents are read as
+    /// [`Store::records`] reads them (exchange files carry no thumbs:
+    /// their pages are not read).
     pub fn exchange_photos(&self) -> Result<Vec<StoredPhoto>, StoreError> {
-        // Exchange files carry no thumbs: their pages are not read.
-        let faces = self.faces_by_hash()?;
+        let contents = self.contents(None)?;
         let mut stmt = self.conn.prepare(PHOTOS).map_err(|e| self.err(e))?;
-        let mut rows = stmt
-            .query([self.fingerprint.as_str()])
-            .map_err(|e| self.err(e))?;
+        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
         let mut out: Vec<StoredPhoto> = Vec::new();
         while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-            let Some(mut photo) = self.stored_photo(row)? else {
-                continue;
-            };
-            if let Some(hash) = &photo.file.hash {
-                photo.faces = faces.get(hash).cloned().unwrap_or_default();
+            if let Some(photo) = self.stored_photo(row, &contents)? {
+                out.push(photo);
             }
-            out.push(photo);
         }
         Ok(out)
     }
 
-    /// One row of [`PHOTOS`], or none for a path waiting for the pipeline.
-    fn stored_photo(&self, row: &rusqlite::Row) -> Result<Option<StoredPhoto>, StoreError> {
+    /// One row of [`PHOTOS`] with its content, or none for a path waiting
+    /// for the pipeline.
+    fn stored_photo(
+        &self,
+        row: &rusqlite::Row,
+        contents: &Contents,
+    ) -> Result<Option<StoredPhoto>, StoreError> {
         let get_err = |e| self.err(e);
         let file_error: Option<String> = row.get(5).map_err(get_err)?;
-        let processed: bool = row.get(9).map_err(get_err)?;
-        if file_error.is_none() && !processed {
+        let hash: Option<String> = row.get(4).map_err(get_err)?;
+        let content = hash.as_deref().and_then(|h| contents.get(h));
+        if file_error.is_none() && content.is_none() {
             return Ok(None);
         }
         let file = FileRow {
             person: row.get(1).map_err(get_err)?,
             size: row.get::<_, i64>(2).map_err(get_err)? as u64,
             mtime_ns: row.get(3).map_err(get_err)?,
-            hash: row.get(4).map_err(get_err)?,
+            hash,
             error: file_error,
         };
         Ok(Some(StoredPhoto {
             path: row.get(0).map_err(get_err)?,
             file,
-            width: row.get::<_, Option<u32>>(6).map_err(get_err)?.unwrap_or(0),
-            height: row.get::<_, Option<u32>>(7).map_err(get_err)?.unwrap_or(0),
-            content_error: row.get(8).map_err(get_err)?,
-            faces: Vec::new(),
+            width: content.map_or(0, |c| c.width),
+            height: content.map_or(0, |c| c.height),
+            content_error: content.and_then(|c| c.error.clone()),
+            faces: content.map_or_else(Vec::new, |c| {
+                c.faces.iter().map(|(_, f)| f.clone()).collect()
+            }),
         }))
     }
 

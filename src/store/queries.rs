@@ -1,6 +1,6 @@
-//! The rows scans compare against, the faces by content that exchange
-//! files carry, and the reviewed marks (records are read in
-//! `read_records.rs`, writing is [`super::batch`]). Vectors are stored as
+//! The rows scans compare against, a face row's fields, and the reviewed
+//! marks (records are read in `read_records.rs`, writing is
+//! [`super::batch`]). Vectors are stored as
 //! little-endian f32 BLOBs so loading the whole dataset is one sequential
 //! read with no parsing.
 
@@ -32,24 +32,6 @@ pub enum Reviewed<'a> {
     Path(&'a Path),
 }
 
-/// Each content's faces by its hash. The keys are content hashes the
-/// store made, not names a dataset chooses, so foldhash (fast, not built
-/// to resist chosen keys) is safe here: with the standard hasher, hashing
-/// a million of them (twice, for [`in_index_order`]) took a second and a
-/// half of reading the store at a million photos.
-type FacesByHash<F> = HashMap<String, Vec<F>, foldhash::fast::RandomState>;
-
-/// Each photo's faces in index order, the indices dropped.
-fn in_index_order(faces: FacesByHash<(i64, Face)>) -> FacesByHash<Face> {
-    faces
-        .into_iter()
-        .map(|(h, mut v)| {
-            v.sort_by_key(|(i, _)| *i);
-            (h, v.into_iter().map(|(_, f)| f).collect())
-        })
-        .collect()
-}
-
 fn blob_to_f32s(blob: &[u8]) -> Vec<f32> {
     blob.chunks_exact(4)
         .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
@@ -57,32 +39,6 @@ fn blob_to_f32s(blob: &[u8]) -> Vec<f32> {
 }
 
 impl Store {
-    /// Every face processed under this fingerprint by content hash, each
-    /// photo's in index order, with its thumb left empty: the thumb pages
-    /// (most of a face row's bytes) are never read here; the analysis reads
-    /// the few it needs through [`Store::thumb_source`].
-    pub(super) fn faces_by_hash(&self) -> Result<FacesByHash<Face>, StoreError> {
-        let mut faces = FacesByHash::default();
-        // One sequential pass over the table; faces are put in order per photo below.
-        let sql = "SELECT hash, idx, bbox, landmarks, score, embedding, x'' FROM faces WHERE fingerprint = ?1";
-        let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
-        let mut rows = stmt
-            .query([self.fingerprint.as_str()])
-            .map_err(|e| self.err(e))?;
-        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-            let (hash, idx, face) = self.face_of(row)?;
-            faces.entry(hash).or_default().push((idx, face));
-        }
-        Ok(in_index_order(faces))
-    }
-
-    /// One row of `faces`: its content hash, its index in the photo, the face.
-    fn face_of(&self, row: &rusqlite::Row) -> Result<(String, i64, Face), StoreError> {
-        let hash: String = row.get(0).map_err(|e| self.err(e))?;
-        let (idx, face) = self.indexed_face(row)?;
-        Ok((hash, idx, face))
-    }
-
     /// A `faces` row's index in its photo and the face (columns 1 to 6).
     pub(super) fn indexed_face(&self, row: &rusqlite::Row) -> Result<(i64, Face), StoreError> {
         let get = |i| row.get_ref(i).and_then(|v| Ok(v.as_blob()?));

@@ -14,18 +14,18 @@ use std::collections::{HashMap, HashSet};
 
 /// What the pipeline made of one content under the store's fingerprint.
 #[derive(Default, Clone)]
-struct Content {
-    width: u32,
-    height: u32,
-    error: Option<String>,
+pub(super) struct Content {
+    pub width: u32,
+    pub height: u32,
+    pub error: Option<String>,
     /// With their index in the photo, sorted by it once all are read.
-    faces: Vec<(i64, Face)>,
+    pub faces: Vec<(i64, Face)>,
 }
 
 /// Contents by hash. The keys are content hashes the store made, not
 /// names a dataset chooses, so foldhash (fast, not built to resist chosen
 /// keys) is safe here.
-type Contents = HashMap<String, Content, foldhash::fast::RandomState>;
+pub(super) type Contents = HashMap<String, Content, foldhash::fast::RandomState>;
 
 const CONTENTS: &str = "SELECT hash, width, height, error FROM content WHERE fingerprint = ?1";
 const CONTENTS_OF: &str = "SELECT DISTINCT c.hash, c.width, c.height, c.error
@@ -63,7 +63,7 @@ impl Store {
 
     /// The contents processed under this fingerprint (those of `person`'s
     /// paths only, when given), with their faces in index order.
-    fn contents(&self, person: Option<&str>) -> Result<Contents, StoreError> {
+    pub(super) fn contents(&self, person: Option<&str>) -> Result<Contents, StoreError> {
         let fingerprint = self.fingerprint.as_str();
         let query = |sql: &str| -> Result<_, StoreError> {
             let stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
