@@ -69,3 +69,26 @@ fn a_facenet_workspace_trains_and_classifies_with_facenet() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("another embedder"), "{stderr}");
 }
+
+#[test]
+fn embed_names_the_models_it_runs_not_the_workspace_ones() {
+    let celeb5 = &setup().celeb5;
+    if !common::facenet_models(&["facenet", "mtcnn-pnet", "mtcnn-rnet", "mtcnn-onet"]) {
+        return;
+    }
+    let photo = photos_under(&celeb5.join("val"))
+        .into_iter()
+        .next()
+        .expect("a photo");
+    let out = Command::new(env!("CARGO_BIN_EXE_facecurate"))
+        .args(["embed", "--embedder", "facenet", "--json"])
+        .arg(&photo)
+        .output()
+        .expect("run facecurate");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let dump = json_of(&["embed"], &out);
+    let faces = dump["photos"][0]["faces"].as_array().map_or(0, Vec::len);
+    assert_eq!(faces, 1, "{stderr}");
+    assert!(stderr.contains("mtcnn + facenet"), "{stderr}");
+    assert!(!stderr.contains("sface"), "{stderr}");
+}

@@ -75,7 +75,7 @@ pub fn run(cli: &GlobalArgs, args: &AlignArgs) -> Result<Outcome> {
         args.src.display(),
         jobs.len()
     );
-    let ready = setup::ready(cli)?;
+    let ready = setup::ready_unannounced(cli)?;
     let start = std::time::Instant::now();
     let tally = align_all(&ready, args, &settings, &jobs, &mut boxes)?;
     let seconds = start.elapsed().as_secs_f64();
@@ -169,6 +169,7 @@ fn align_all(
     boxes: &mut BoxesFile,
 ) -> Result<Tally> {
     let files = detector_files(&ready.session, args.detector)?;
+    ready.announce(&args.detector.to_string());
     let bar = indicatif::ProgressBar::new(jobs.len() as u64);
     bar.set_style(super::progress::bar_style());
     let mut tally = Tally::default();

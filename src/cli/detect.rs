@@ -81,8 +81,9 @@ fn detect_all(
     args: &DetectArgs,
     photos: &[PathBuf],
 ) -> Result<Vec<Option<Result<Found, String>>>> {
-    let ready = setup::ready(cli)?;
+    let ready = setup::ready_unannounced(cli)?;
     let files = detector_files(&ready.session, args.detector)?;
+    ready.announce(&args.detector.to_string());
     let bar = indicatif::ProgressBar::new(photos.len() as u64);
     bar.set_style(super::progress::bar_style());
     let mut results: Vec<Option<Result<Found, String>>> = vec![None; photos.len()];

@@ -104,12 +104,24 @@ pub fn detector_files(session: &Session, kind: DetectorKind) -> Result<DetectorF
     })
 }
 
+/// The models as the log names them: `yunet + sface (sface_int8.onnx)`.
+pub fn describe(detector: DetectorKind, spec: &EmbedderSpec) -> String {
+    let file = spec
+        .model
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let line = format!("{detector} + {} ({file})", spec.name);
+    facecurate::shown::escape(&line).into_owned()
+}
+
 /// Provisions and loads what `choice` names.
 pub fn models(cli: &GlobalArgs, choice: &ModelChoice) -> Result<Models> {
-    let ready = setup::ready(cli)?;
+    let ready = setup::ready_unannounced(cli)?;
     let spec = embedder_spec(cli, &ready.session, choice)?;
     let detector = choice.detector.unwrap_or_else(|| spec.preferred_detector());
     let files = detector_files(&ready.session, detector)?;
+    ready.announce(&describe(detector, &spec));
     Ok(Models {
         ready,
         files,

@@ -45,6 +45,25 @@ pub fn ready(cli: &GlobalArgs) -> Result<Ready> {
     })
 }
 
+/// [`ready`] for a command that chooses its own models: nothing is logged
+/// until it names them with [`Ready::announce`].
+pub fn ready_unannounced(cli: &GlobalArgs) -> Result<Ready> {
+    let session = session::bare(cli, &Printer::default())?;
+    let pipeline = session.pipeline_unannounced()?;
+    Ok(Ready {
+        runtime: pipeline.runtime,
+        config: pipeline.config,
+        session,
+    })
+}
+
+impl Ready {
+    /// Logs the models the command runs, with the provider and the pool.
+    pub fn announce(&self, models: &str) {
+        self.session.announce(&self.runtime, &self.config, models);
+    }
+}
+
 /// Every photo of a dataset folder run through the pipeline without a
 /// store, with a progress bar (for `report DATASET`, `train DATASET`, `demo`).
 pub fn folder_records(

@@ -75,8 +75,24 @@ impl Session {
         Ok(runtime::init(selection.library(), self.device())?)
     }
 
-    /// The workspace's detector and embedder, fetched and ready to load.
+    /// The workspace's detector and embedder, fetched and ready to load;
+    /// the log names them with the provider and the pool.
     pub fn pipeline(&self) -> Result<Pipeline, SessionError> {
+        let pipeline = self.pipeline_unannounced()?;
+        // Which SFace build embeds decides the vectors: say it.
+        let embedder = match self.ws.models.precision {
+            crate::config::Precision::Int8 if self.ws.models.embedder == "sface" => "sface int8",
+            _ => self.ws.models.embedder.as_str(),
+        };
+        let models = format!("{} + {embedder}", self.ws.models.detector);
+        self.announce(&pipeline.runtime, &pipeline.config, &models);
+        Ok(pipeline)
+    }
+
+    /// [`Session::pipeline`] without the log line, for a command that
+    /// runs models of its own choosing and names them itself with
+    /// [`Session::announce`].
+    pub fn pipeline_unannounced(&self) -> Result<Pipeline, SessionError> {
         self.provision(&self.ws.models.manifest_names())?;
         let runtime = self.runtime()?;
         let cache = self.cache();
@@ -101,15 +117,14 @@ impl Session {
             runtime::Provider::Cuda => 32,
             _ => 1,
         });
-        // Which SFace build embeds decides the vectors: say it.
-        let embedder = match self.ws.models.precision {
-            crate::config::Precision::Int8 if self.ws.models.embedder == "sface" => "sface int8",
-            _ => self.ws.models.embedder.as_str(),
-        };
+        Ok(Pipeline { runtime, config })
+    }
+
+    /// Logs which models run (`models`, as the user would name them), on
+    /// which provider, with how many workers and which ONNX Runtime.
+    pub fn announce(&self, runtime: &Runtime, config: &PipelineConfig, models: &str) {
         self.emit(Event::Log(format!(
-            "{} + {}, {} provider, {} worker(s) x {} thread(s){}, ONNX Runtime {}",
-            self.ws.models.detector,
-            embedder,
+            "{models}, {} provider, {} worker(s) x {} thread(s){}, ONNX Runtime {}",
             runtime.provider,
             config.workers,
             config.intra_threads,
@@ -119,7 +134,6 @@ impl Session {
             },
             runtime.library.display()
         )));
-        Ok(Pipeline { runtime, config })
     }
 
     /// The pipeline engine, built only when a photo first needs it (a warm
