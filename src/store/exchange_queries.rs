@@ -56,16 +56,18 @@ impl Store {
     /// [`Store::records`] reads them (exchange files carry no thumbs:
     /// their pages are not read).
     pub fn exchange_photos(&self) -> Result<Vec<StoredPhoto>, StoreError> {
-        let contents = self.contents(None)?;
-        let mut stmt = self.conn.prepare(PHOTOS).map_err(|e| self.err(e))?;
-        let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
-        let mut out: Vec<StoredPhoto> = Vec::new();
-        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
-            if let Some(photo) = self.stored_photo(row, &contents)? {
-                out.push(photo);
+        self.in_one_state(|| {
+            let contents = self.contents(None)?;
+            let mut stmt = self.conn.prepare(PHOTOS).map_err(|e| self.err(e))?;
+            let mut rows = stmt.query([]).map_err(|e| self.err(e))?;
+            let mut out: Vec<StoredPhoto> = Vec::new();
+            while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+                if let Some(photo) = self.stored_photo(row, &contents)? {
+                    out.push(photo);
+                }
             }
-        }
-        Ok(out)
+            Ok(out)
+        })
     }
 
     /// One row of [`PHOTOS`] with its content, or none for a path waiting

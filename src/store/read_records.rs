@@ -50,15 +50,36 @@ impl Store {
     /// through [`Store::thumb_source`]). Photos still waiting for the pipeline are left out;
     /// [`Store::pending`] counts them.
     pub fn records(&self) -> Result<Vec<PhotoRecord>, StoreError> {
-        let mut contents = self.contents(None)?;
-        self.records_with(&mut contents, None)
+        self.in_one_state(|| {
+            let mut contents = self.contents(None)?;
+            self.records_with(&mut contents, None)
+        })
     }
 
     /// The records of the photos filed under `person` alone (the inbox), as
     /// [`Store::records`] gives them, without reading anyone else's faces.
     pub fn records_of(&self, person: &str) -> Result<Vec<PhotoRecord>, StoreError> {
-        let mut contents = self.contents(Some(person))?;
-        self.records_with(&mut contents, Some(person))
+        self.in_one_state(|| {
+            let mut contents = self.contents(Some(person))?;
+            self.records_with(&mut contents, Some(person))
+        })
+    }
+
+    /// Runs `read` in a read transaction (unless one is open already), so
+    /// that its several queries see one state of the file: in WAL mode a
+    /// scan committing between them could otherwise file a path whose
+    /// content the first query did not see.
+    pub(super) fn in_one_state<T>(
+        &self,
+        read: impl FnOnce() -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        if !self.conn.is_autocommit() {
+            return read();
+        }
+        let tx = self.conn.unchecked_transaction().map_err(|e| self.err(e))?;
+        let value = read()?;
+        tx.finish().map_err(|e| self.err(e))?;
+        Ok(value)
     }
 
     /// The contents processed under this fingerprint (those of `person`'s
