@@ -36,13 +36,9 @@ pub fn ensure_from(session: &Session, names: &[&str], source: &Source) -> Result
 /// The built-in models (YuNet + SFace), loaded: the photo tools take their
 /// models on the command line, not from a workspace.
 pub fn ready(cli: &GlobalArgs) -> Result<Ready> {
-    let session = session::bare(cli, &Printer::default())?;
-    let pipeline = session.pipeline()?;
-    Ok(Ready {
-        runtime: pipeline.runtime,
-        config: pipeline.config,
-        session,
-    })
+    let ready = ready_unannounced(cli)?;
+    ready.announce(&ready.session.workspace_models());
+    Ok(ready)
 }
 
 /// [`ready`] for a command that chooses its own models: nothing is logged

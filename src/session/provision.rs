@@ -79,14 +79,20 @@ impl Session {
     /// the log names them with the provider and the pool.
     pub fn pipeline(&self) -> Result<Pipeline, SessionError> {
         let pipeline = self.pipeline_unannounced()?;
-        // Which SFace build embeds decides the vectors: say it.
-        let embedder = match self.ws.models.precision {
-            crate::config::Precision::Int8 if self.ws.models.embedder == "sface" => "sface int8",
-            _ => self.ws.models.embedder.as_str(),
-        };
-        let models = format!("{} + {embedder}", self.ws.models.detector);
+        let models = self.workspace_models();
         self.announce(&pipeline.runtime, &pipeline.config, &models);
         Ok(pipeline)
+    }
+
+    /// The workspace's models as the log names them (`yunet + sface
+    /// int8`): which SFace build embeds decides the vectors.
+    pub fn workspace_models(&self) -> String {
+        let models = &self.ws.models;
+        let embedder = match models.precision {
+            crate::config::Precision::Int8 if models.embedder == "sface" => "sface int8",
+            _ => models.embedder.as_str(),
+        };
+        format!("{} + {embedder}", models.detector)
     }
 
     /// [`Session::pipeline`] without the log line, for a command that
