@@ -2,7 +2,8 @@
 //! line: `train` learns from the workspace's store and `classify` embeds
 //! new photos with the same workspace models, so the saved model is
 //! accepted and names held-out photos of the same people. A workspace with
-//! another embedder over the same state refuses that model.
+//! another embedder over the same state refuses that model. `embed
+//! --embedder facenet` names the models it runs and needs no others.
 
 mod common;
 
@@ -91,4 +92,40 @@ fn embed_names_the_models_it_runs_not_the_workspace_ones() {
     assert_eq!(faces, 1, "{stderr}");
     assert!(stderr.contains("mtcnn + facenet"), "{stderr}");
     assert!(!stderr.contains("sface"), "{stderr}");
+}
+
+/// A machine that holds FaceNet's models and no other embeds with them:
+/// `embed --embedder facenet` fetches none of the workspace's models.
+#[test]
+fn embed_with_facenet_needs_only_facenet_models() {
+    let names = ["facenet", "mtcnn-pnet", "mtcnn-rnet", "mtcnn-onet"];
+    let celeb5 = &setup().celeb5;
+    if !common::facenet_models(&names) {
+        return;
+    }
+    let manifest = facecurate::models::Manifest::builtin().expect("manifest");
+    let own = tempfile::tempdir().expect("temp dir");
+    let cache = facecurate::models::Cache::new(own.path().to_path_buf());
+    let file = |name: &str| manifest.get(name).expect("listed").file.clone();
+    for name in names.iter().copied().chain(["onnxruntime"]) {
+        let to = cache.path_of(&file(name));
+        std::fs::create_dir_all(to.parent().expect("a folder")).expect("cache folder");
+        std::fs::copy(setup().cache.path_of(&file(name)), &to).expect("copy artifact");
+    }
+    let photo = photos_under(&celeb5.join("val"))
+        .into_iter()
+        .next()
+        .expect("a photo");
+    let out = Command::new(env!("CARGO_BIN_EXE_facecurate"))
+        .env("FACECURATE_CACHE", own.path())
+        .args(["embed", "--embedder", "facenet", "--json"])
+        .arg(&photo)
+        .output()
+        .expect("run facecurate");
+    let dump = json_of(&["embed"], &out);
+    assert_eq!(dump["photos"][0]["faces"].as_array().map_or(0, Vec::len), 1);
+    for name in ["yunet", "sface", "sface_int8"] {
+        let path = cache.path_of(&file(name));
+        assert!(!path.exists(), "{} was fetched", path.display());
+    }
 }

@@ -85,9 +85,12 @@ pub fn embedder_spec(
     }
 }
 
-/// Detector files, fetching MTCNN's weights when `kind` needs them.
+/// Detector files, fetching the weights `kind` needs.
 pub fn detector_files(session: &Session, kind: DetectorKind) -> Result<DetectorFiles> {
     let (cache, manifest) = (&session.cache(), session.manifest());
+    if kind == DetectorKind::Yunet {
+        setup::ensure(session, &["yunet"])?;
+    }
     let mtcnn = if kind == DetectorKind::Mtcnn {
         setup::ensure(session, &MTCNN_NAMES)?;
         Some(MtcnnFiles {

@@ -37,12 +37,16 @@ pub fn ensure_from(session: &Session, names: &[&str], source: &Source) -> Result
 /// models on the command line, not from a workspace.
 pub fn ready(cli: &GlobalArgs) -> Result<Ready> {
     let ready = ready_unannounced(cli)?;
+    ready
+        .session
+        .provision(&ready.session.workspace().models.manifest_names())?;
     ready.announce(&ready.session.workspace_models());
     Ok(ready)
 }
 
-/// [`ready`] for a command that chooses its own models: nothing is logged
-/// until it names them with [`Ready::announce`].
+/// [`ready`] for a command that chooses its own models: none is fetched
+/// (the command fetches its own) and nothing is logged until it names
+/// them with [`Ready::announce`].
 pub fn ready_unannounced(cli: &GlobalArgs) -> Result<Ready> {
     let session = session::bare(cli, &Printer::default())?;
     let pipeline = session.pipeline_unannounced()?;

@@ -78,6 +78,7 @@ impl Session {
     /// The workspace's detector and embedder, fetched and ready to load;
     /// the log names them with the provider and the pool.
     pub fn pipeline(&self) -> Result<Pipeline, SessionError> {
+        self.provision(&self.ws.models.manifest_names())?;
         let pipeline = self.pipeline_unannounced()?;
         let models = self.workspace_models();
         self.announce(&pipeline.runtime, &pipeline.config, &models);
@@ -95,11 +96,12 @@ impl Session {
         format!("{} + {embedder}", models.detector)
     }
 
-    /// [`Session::pipeline`] without the log line, for a command that
-    /// runs models of its own choosing and names them itself with
-    /// [`Session::announce`].
+    /// [`Session::pipeline`] without fetching the workspace's models and
+    /// without the log line, for a command that runs models of its own
+    /// choosing: it fetches those, sets `config.models` if it uses it, and
+    /// names them with [`Session::announce`]. (A machine holding only
+    /// FaceNet's models can run `embed --embedder facenet`.)
     pub fn pipeline_unannounced(&self) -> Result<Pipeline, SessionError> {
-        self.provision(&self.ws.models.manifest_names())?;
         let runtime = self.runtime()?;
         let cache = self.cache();
         let models = self
