@@ -88,18 +88,19 @@ pub fn embedder_spec(
 /// Detector files, fetching the weights `kind` needs.
 pub fn detector_files(session: &Session, kind: DetectorKind) -> Result<DetectorFiles> {
     let (cache, manifest) = (&session.cache(), session.manifest());
-    if kind == DetectorKind::Yunet {
-        setup::ensure(session, &["yunet"])?;
-    }
-    let mtcnn = if kind == DetectorKind::Mtcnn {
-        setup::ensure(session, &MTCNN_NAMES)?;
-        Some(MtcnnFiles {
-            pnet: file(cache, manifest, MTCNN_NAMES[0])?,
-            rnet: file(cache, manifest, MTCNN_NAMES[1])?,
-            onet: file(cache, manifest, MTCNN_NAMES[2])?,
-        })
-    } else {
-        None
+    let mtcnn = match kind {
+        DetectorKind::Yunet => {
+            setup::ensure(session, &["yunet"])?;
+            None
+        }
+        DetectorKind::Mtcnn => {
+            setup::ensure(session, &MTCNN_NAMES)?;
+            Some(MtcnnFiles {
+                pnet: file(cache, manifest, MTCNN_NAMES[0])?,
+                rnet: file(cache, manifest, MTCNN_NAMES[1])?,
+                onet: file(cache, manifest, MTCNN_NAMES[2])?,
+            })
+        }
     };
     Ok(DetectorFiles {
         yunet: file(cache, manifest, "yunet")?,

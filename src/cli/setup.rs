@@ -36,12 +36,9 @@ pub fn ensure_from(session: &Session, names: &[&str], source: &Source) -> Result
 /// The built-in models (YuNet + SFace), loaded: the photo tools take their
 /// models on the command line, not from a workspace.
 pub fn ready(cli: &GlobalArgs) -> Result<Ready> {
-    let ready = ready_unannounced(cli)?;
-    ready
-        .session
-        .provision(&ready.session.workspace().models.manifest_names())?;
-    ready.announce(&ready.session.workspace_models());
-    Ok(ready)
+    let session = session::bare(cli, &Printer::default())?;
+    let pipeline = session.pipeline()?;
+    Ok(Ready::new(session, pipeline))
 }
 
 /// [`ready`] for a command that chooses its own models: none is fetched
@@ -50,14 +47,18 @@ pub fn ready(cli: &GlobalArgs) -> Result<Ready> {
 pub fn ready_unannounced(cli: &GlobalArgs) -> Result<Ready> {
     let session = session::bare(cli, &Printer::default())?;
     let pipeline = session.pipeline_unannounced()?;
-    Ok(Ready {
-        runtime: pipeline.runtime,
-        config: pipeline.config,
-        session,
-    })
+    Ok(Ready::new(session, pipeline))
 }
 
 impl Ready {
+    fn new(session: Session, pipeline: facecurate::session::Pipeline) -> Ready {
+        Ready {
+            runtime: pipeline.runtime,
+            config: pipeline.config,
+            session,
+        }
+    }
+
     /// Logs the models the command runs, with the provider and the pool.
     pub fn announce(&self, models: &str) {
         self.session.announce(&self.runtime, &self.config, models);

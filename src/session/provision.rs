@@ -87,7 +87,7 @@ impl Session {
 
     /// The workspace's models as the log names them (`yunet + sface
     /// int8`): which SFace build embeds decides the vectors.
-    pub fn workspace_models(&self) -> String {
+    fn workspace_models(&self) -> String {
         let models = &self.ws.models;
         let embedder = match models.precision {
             crate::config::Precision::Int8 if models.embedder == "sface" => "sface int8",
